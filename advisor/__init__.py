@@ -1,0 +1,1 @@
+"""loracord advisor package."""

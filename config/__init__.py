@@ -1,0 +1,1 @@
+"""loracord config package."""

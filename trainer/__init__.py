@@ -1,0 +1,1 @@
+"""loracord trainer package."""
