@@ -55,7 +55,7 @@ class ConfigError(ValueError):
         self.message = message
 
 
-def _f(default: Any, help: str, **kw: Any) -> Any:  # noqa: A002 - `help` reads best here
+def _f(default: Any, help: str, **kw: Any) -> Any:
     if isinstance(default, list | dict):
         return field(default_factory=lambda d=default: type(d)(d), metadata={"help": help, **kw})
     return field(default=default, metadata={"help": help, **kw})
@@ -69,7 +69,9 @@ class TrainConfig:
     pretrained_model: str = _f(
         "", "Base model: a diffusers folder, a single-file .safetensors checkpoint, or a hub id."
     )
-    model_arch: str = _f("auto", "Base model family; 'auto' detects it from the files.", choices=ARCHITECTURES)
+    model_arch: str = _f(
+        "auto", "Base model family; 'auto' detects it from the files.", choices=ARCHITECTURES
+    )
     prediction_type: str = _f(
         "auto",
         "Noise target of the base model; 'auto' reads the scheduler (SD2-768 models use v_prediction).",
@@ -92,8 +94,9 @@ class TrainConfig:
         "Prompt for generated regularization images (e.g. 'a photo of a woman'); empty: each training "
         "caption with the trigger word removed.",
     )
-    num_class_images: int = _f(50, "How many regularization images to generate when reg_data_dir is empty.",
-                                min=1)
+    num_class_images: int = _f(
+        50, "How many regularization images to generate when reg_data_dir is empty.", min=1
+    )
     reg_repeats: int = _f(1, "How many times each regularization image is seen per epoch.", min=1)
     prior_loss_weight: float = _f(1.0, "Weight of the regularization images' loss.", min=0.0)
 
@@ -112,7 +115,9 @@ class TrainConfig:
     max_grad_norm: float = _f(1.0, "Gradient clipping norm; 0 turns clipping off.", min=0.0)
 
     # --- the network --------------------------------------------------------------------------------
-    network_dim: int = _f(32, "LoRA rank: 8-128. Higher learns more detail, files grow, overfits sooner.", min=1)
+    network_dim: int = _f(
+        32, "LoRA rank: 8-128. Higher learns more detail, files grow, overfits sooner.", min=1
+    )
     network_alpha: float = _f(16.0, "LoRA alpha; the update is scaled by alpha / rank.", min=0.0)
     target_modules: str = _f(
         "attn", "Layers that get LoRA: attention only, + MLP, or + 3x3 convs (LoCon).", choices=TARGETS
@@ -145,21 +150,28 @@ class TrainConfig:
     noise_offset: float = _f(0.0, "Noise offset (0.05-0.1 helps very dark/bright images); 0 off.", min=0.0)
 
     # --- hardware -----------------------------------------------------------------------------------
-    mixed_precision: str = _f("no", "Mixed precision: fp16 or bf16 on GPUs, no on the CPU.", choices=PRECISIONS)
+    mixed_precision: str = _f(
+        "no", "Mixed precision: fp16 or bf16 on GPUs, no on the CPU.", choices=PRECISIONS
+    )
     gradient_checkpointing: bool = _f(False, "Recompute activations: much less VRAM, ~20-30% slower.")
     sdpa: bool = _f(True, "Use PyTorch's scaled-dot-product attention (memory-efficient kernels).")
     seed: int = _f(42, "Random seed for noise, timesteps, shuffling and samples.", min=0)
 
     # --- samples, checkpoints, output ----------------------------------------------------------------
-    sample_every_n_steps: int = _f(250, "Generate the sample prompts every N steps; 0: only at start/end.", min=0)
+    sample_every_n_steps: int = _f(
+        250, "Generate the sample prompts every N steps; 0: only at start/end.", min=0
+    )
     sample_prompts: list[str] = _f([], "Sample prompts; default: prompts built around the trigger word.")
     sample_seed: int = _f(1234, "Seed of the first sample image; each prompt adds one.", min=0)
     sample_steps: int = _f(20, "Denoising steps per sample image.", min=1)
     sample_guidance_scale: float = _f(7.0, "Classifier-free guidance scale for samples.", min=0.0)
-    save_every_n_steps: int = _f(500, "Write a resumable checkpoint every N steps; 0: only at the end.", min=0)
+    save_every_n_steps: int = _f(
+        500, "Write a resumable checkpoint every N steps; 0: only at the end.", min=0
+    )
     keep_checkpoints: int = _f(3, "How many step checkpoints to keep (oldest are deleted).", min=1)
-    save_format: str = _f("kohya", "kohya: one kohya .safetensors; both: also the diffusers/PEFT file.",
-                          choices=SAVE_FORMATS)
+    save_format: str = _f(
+        "kohya", "kohya: one kohya .safetensors; both: also the diffusers/PEFT file.", choices=SAVE_FORMATS
+    )
     save_precision: str = _f("fp16", "dtype of the saved LoRA tensors.", choices=SAVE_PRECISIONS)
     tensorboard: bool = _f(False, "Also write TensorBoard logs to RUN/logs.")
 
@@ -173,9 +185,13 @@ class TrainConfig:
         for name in ("learning_rate", "unet_lr", "text_encoder_lr"):
             value = getattr(self, name)
             if value is not None and not (math.isfinite(value) and value > 0):
-                raise ConfigError(name, f"must be a positive number (the guide uses 1e-4 to 1e-5), got {value}")
+                raise ConfigError(
+                    name, f"must be a positive number (the guide uses 1e-4 to 1e-5), got {value}"
+                )
         if self.resolution % 8:
-            raise ConfigError("resolution", f"must be a multiple of 8 (e.g. 512, 768, 1024), got {self.resolution}")
+            raise ConfigError(
+                "resolution", f"must be a multiple of 8 (e.g. 512, 768, 1024), got {self.resolution}"
+            )
         if self.bucket_reso_step % 8:
             raise ConfigError("bucket_reso_step", f"must be a multiple of 8, got {self.bucket_reso_step}")
         if self.min_bucket_reso > self.max_bucket_reso:
@@ -183,9 +199,13 @@ class TrainConfig:
         if self.caption_dropout_rate >= 1.0:
             raise ConfigError("caption_dropout_rate", "must be in [0, 1)")
         if not self.name or any(c in self.name for c in '/\\:*?"<>|') or self.name.startswith("."):
-            raise ConfigError("name", f"must be a plain file name without / \\ : * ? \" < > |, got {self.name!r}")
+            raise ConfigError(
+                "name", f'must be a plain file name without / \\ : * ? " < > |, got {self.name!r}'
+            )
         if not self.caption_extension.startswith("."):
-            raise ConfigError("caption_extension", f"must start with a dot, e.g. '.txt', got {self.caption_extension!r}")
+            raise ConfigError(
+                "caption_extension", f"must start with a dot, e.g. '.txt', got {self.caption_extension!r}"
+            )
         if self.config_version > CONFIG_VERSION:
             raise ConfigError(
                 "config_version",
@@ -226,6 +246,7 @@ class TrainConfig:
 
 
 # --- validation helpers -------------------------------------------------------------------------------
+
 
 @functools.cache
 def _hints() -> dict[str, Any]:
@@ -289,6 +310,7 @@ def _coerce(name: str, raw: Any) -> Any:
 
 
 # --- loading -------------------------------------------------------------------------------------------
+
 
 def migrate_train_dict(data: Mapping[str, Any]) -> dict[str, Any]:
     """Upgrade a stored config dict to CONFIG_VERSION, one numbered step at a time."""
