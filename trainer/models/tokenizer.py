@@ -54,8 +54,9 @@ def bpe_vocab_path() -> Path:
 def bytes_to_unicode() -> dict[int, str]:
     """CLIP's (and GPT-2's) reversible map from the 256 byte values to printable characters.
 
-    Printable Latin-1 bytes stand for themselves; the others (controls, space, ...) are shifted to
-    code points from 256 upwards, in byte order, so every byte has a visible, non-space symbol.
+    Printable Latin-1 bytes stand for themselves; the others (controls, space, ...) get code points
+    from 256 upwards, in byte order. The dict's order (printable bytes first) is the order in which
+    CLIP assigns the first 256 ids.
     """
     printable = [
         *range(ord("!"), ord("~") + 1),
@@ -63,17 +64,10 @@ def bytes_to_unicode() -> dict[int, str]:
         *range(ord("®"), ord("ÿ") + 1),
     ]
     table: dict[int, str] = {b: chr(b) for b in printable}
-    shifted = 0
     for b in range(256):
         if b not in table:
-            table[b] = chr(256 + shifted)
-            shifted += 1
-    return dict(sorted(table.items(), key=lambda item: printable_order(item[0], printable)))
-
-
-def printable_order(byte: int, printable: list[int]) -> int:
-    """Printable bytes first (in their order), then the shifted ones: the order CLIP assigns ids in."""
-    return printable.index(byte) if byte in printable else 256 + byte
+            table[b] = chr(256 + len(table) - len(printable))
+    return table
 
 
 @lru_cache(maxsize=1)
@@ -83,7 +77,9 @@ def derive_vocab_and_merges(bpe_path: str | None = None) -> tuple[dict[str, int]
     try:
         lines = gzip.decompress(path.read_bytes()).decode("utf-8").split("\n")
     except (OSError, EOFError, UnicodeDecodeError) as exc:
-        raise TokenizerSourceError(f"cannot read the CLIP BPE list {path}: {exc}; reinstall open-clip-torch") from exc
+        raise TokenizerSourceError(
+            f"cannot read the CLIP BPE list {path}: {exc}; reinstall open-clip-torch"
+        ) from exc
     # Line 0 is a version comment; CLIP uses exactly the next NUM_MERGES lines.
     merges = lines[1 : NUM_MERGES + 1]
     if len(merges) != NUM_MERGES or any(len(m.split()) != 2 for m in merges):
