@@ -1,0 +1,153 @@
+"""Who runs next: the queue's sharing rules, as pure functions the stores call inside a transaction.
+
+The order:
+1. Admin-priority jobs first, oldest first; they are exempt from the per-user limits and the quota.
+2. Then round-robin between users: the user served least recently goes next (a user never served
+   before counts as the least recent; ties go to the older job), and within one user the oldest job
+   first. So one user's ten jobs never block the others.
+3. A user who already runs `max_running_jobs_per_user` jobs, or has used the daily GPU-minute quota,
+   is skipped until that changes.
+
+Refusals at submission are typed exceptions (`QueueFull`, `QuotaExceeded`) carrying the limit, the
+current value and, for the quota, when it resets, so the bot can word them in the user's language.
+"""
+
+from __future__ import annotations
+
+import heapq
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from trainer.queue.options import QueueLimits
+
+DAY_SECONDS = 86400.0
+
+
+class QueueRefused(Exception):
+    """A submission was refused by a sharing rule."""
+
+
+class QueueFull(QueueRefused):
+    """Too many queued jobs for this user (`scope="user"`) or guild (`scope="guild"`)."""
+
+    def __init__(self, scope: str, limit: int, current: int) -> None:
+        who = "you already have" if scope == "user" else "this server already has"
+        super().__init__(
+            f"queue full: {who} {current} queued job(s), the limit is {limit}; "
+            "wait for one to start or cancel one"
+        )
+        self.scope = scope
+        self.limit = limit
+        self.current = current
+        self.reset_at: float | None = None
+
+
+class QuotaExceeded(QueueRefused):
+    """The user's daily GPU minutes are used up. `limit`/`current` are minutes; `reset_at` a Unix time."""
+
+    def __init__(self, limit: float, current: float, reset_at: float) -> None:
+        reset = time.strftime("%H:%M UTC", time.gmtime(reset_at))
+        super().__init__(
+            f"daily GPU quota used: {current:.0f} of {limit:.0f} minutes today; it resets at {reset}"
+        )
+        self.limit = limit
+        self.current = current
+        self.reset_at = reset_at
+
+
+def day_start(now: float) -> float:
+    """Start of the UTC day `now` falls in; the quota counts per UTC day."""
+    return now - (now % DAY_SECONDS)
+
+
+def day_key(now: float) -> str:
+    return time.strftime("%Y-%m-%d", time.gmtime(now))
+
+
+def check_submission(
+    limits: QueueLimits,
+    *,
+    priority: bool,
+    user_queued: int,
+    guild_queued: int | None,
+    user_gpu_seconds_today: float,
+    now: float,
+) -> None:
+    """Raise `QueueFull` / `QuotaExceeded` when a new job may not be queued. Priority jobs always may."""
+    if priority:
+        return
+    if limits.max_queued_jobs_per_user and user_queued >= limits.max_queued_jobs_per_user:
+        raise QueueFull("user", limits.max_queued_jobs_per_user, user_queued)
+    if (
+        guild_queued is not None
+        and limits.max_queued_jobs_per_guild
+        and guild_queued >= limits.max_queued_jobs_per_guild
+    ):
+        raise QueueFull("guild", limits.max_queued_jobs_per_guild, guild_queued)
+    quota = limits.daily_gpu_minutes_per_user
+    if quota and user_gpu_seconds_today / 60.0 >= quota:
+        raise QuotaExceeded(quota, user_gpu_seconds_today / 60.0, day_start(now) + DAY_SECONDS)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A user's oldest queued (non-priority) job, with what the rules need to know about the user."""
+
+    job_seq: int
+    job_id: str
+    owner_id: int
+    last_served: int  # 0: never served
+    running: int
+    gpu_seconds_today: float
+
+
+def eligible(c: Candidate, limits: QueueLimits) -> bool:
+    if limits.max_running_jobs_per_user and c.running >= limits.max_running_jobs_per_user:
+        return False
+    quota = limits.daily_gpu_minutes_per_user
+    return not (quota and c.gpu_seconds_today / 60.0 >= quota)
+
+
+def pick(candidates: Iterable[Candidate], limits: QueueLimits) -> Candidate | None:
+    """The next non-priority job to run, or None when every user with queued jobs must wait."""
+    ready = [c for c in candidates if eligible(c, limits)]
+    if not ready:
+        return None
+    return min(ready, key=lambda c: (c.last_served, c.job_seq))
+
+
+@dataclass(frozen=True)
+class QueuedRef:
+    """A queued job as the order simulation sees it."""
+
+    seq: int
+    job_id: str
+    owner_id: int
+    priority: bool
+
+
+def simulate_order(queued: Sequence[QueuedRef], last_served: Mapping[int, int]) -> list[str]:
+    """The order the queued jobs would start in if every user could run now (for queue positions).
+
+    Running-job limits and quotas are left out: they delay a job, they do not reorder the others.
+    """
+    urgent = sorted((q for q in queued if q.priority), key=lambda q: q.seq)
+    per_user: dict[int, list[QueuedRef]] = {}
+    for q in sorted((q for q in queued if not q.priority), key=lambda q: q.seq):
+        per_user.setdefault(q.owner_id, []).append(q)
+    order = [q.job_id for q in urgent]
+    # Heap of (last served, seq of the user's next job, owner); serving a user moves it to the back.
+    heap = [(last_served.get(owner, 0), jobs[0].seq, owner) for owner, jobs in per_user.items()]
+    heapq.heapify(heap)
+    counter = max(last_served.values(), default=0)
+    index = dict.fromkeys(per_user, 0)
+    while heap:
+        _, _, owner = heapq.heappop(heap)
+        jobs = per_user[owner]
+        order.append(jobs[index[owner]].job_id)
+        index[owner] += 1
+        counter += 1
+        if index[owner] < len(jobs):
+            heapq.heappush(heap, (counter, jobs[index[owner]].seq, owner))
+    return order
