@@ -1,0 +1,211 @@
+"""Load the rulebook and evaluate it over Facts.
+
+A rule fires when all of its conditions hold. Conditions are looked up by name in
+advisor.registry; `{any = [...]}` and `{all = [...]}` nest. The rulebook is validated when it is
+loaded: an unknown condition, a wrong parameter or a missing text names the rule's id.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from advisor import fixes, registry
+from advisor.facts import Facts
+
+RULEBOOK_PATH = Path(__file__).resolve().parent / "rulebook.toml"
+SEVERITIES = ("info", "warning", "error")
+LANGS = ("en", "ko")
+TEXT_KEYS = ("problem", "recommendation", "reason")
+DIAGNOSES = ("oom", "nan", "killed", "disk", "model", "data", "config", "timeout")
+SOURCE_KINDS = ("guide", "failure", "measurement")
+
+
+class RulebookError(ValueError):
+    """The rulebook file is wrong; the message names the rule and what to fix."""
+
+
+@dataclass(frozen=True)
+class RuleText:
+    problem: str
+    recommendation: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: str
+    source: str
+    conditions: tuple[Mapping[str, Any], ...]
+    texts: Mapping[str, RuleText]
+    keywords: tuple[str, ...] = ()
+    diagnosis: str | None = None
+    fix: str | None = None
+    fix_params: Mapping[str, Any] | None = None
+    fix_stage: int = 1
+
+    def text(self, lang: str) -> RuleText:
+        return self.texts.get(lang) or self.texts["en"]
+
+    def render(self, lang: str) -> str:
+        """The rule as a short paragraph: the facts an answer must carry."""
+        t = self.text(lang)
+        why = "이유" if lang == "ko" else "Why"
+        return f"{t.problem} {t.recommendation}\n({why}: {t.reason})"
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: Rule
+    lang: str
+
+    @property
+    def id(self) -> str:
+        return self.rule.id
+
+    @property
+    def severity(self) -> str:
+        return self.rule.severity
+
+    @property
+    def text(self) -> RuleText:
+        return self.rule.text(self.lang)
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    rules: tuple[Rule, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {r.id: r for r in self.rules})
+
+    def get(self, rule_id: str) -> Rule:
+        return self._by_id[rule_id]  # type: ignore[attr-defined]
+
+    def ids(self) -> list[str]:
+        return [r.id for r in self.rules]
+
+    def evaluate(self, facts: Facts, lang: str = "en") -> list[Finding]:
+        """Findings of every rule whose conditions hold, errors first, then rulebook order."""
+        fired = [Finding(r, lang) for r in self.rules if all_hold(r.conditions, facts)]
+        order = {s: i for i, s in enumerate(reversed(SEVERITIES))}
+        return sorted(fired, key=lambda f: order[f.severity])
+
+
+def all_hold(conditions: Sequence[Mapping[str, Any]], facts: Facts) -> bool:
+    return all(_holds(c, facts) for c in conditions)
+
+
+def _holds(cond: Mapping[str, Any], facts: Facts) -> bool:
+    if "any" in cond:
+        return any(_holds(c, facts) for c in cond["any"])
+    if "all" in cond:
+        return all(_holds(c, facts) for c in cond["all"])
+    params = {k: v for k, v in cond.items() if k != "name"}
+    return bool(registry.CONDITIONS[cond["name"]](facts, **params))
+
+
+def _check_condition(rule_id: str, cond: Any) -> None:
+    if not isinstance(cond, Mapping):
+        raise RulebookError(f"rule {rule_id}: a condition must be a table, got {cond!r}")
+    for group in ("any", "all"):
+        if group in cond:
+            items = cond[group]
+            if len(cond) != 1 or not isinstance(items, list) or not items:
+                raise RulebookError(f"rule {rule_id}: '{group}' must be the only key and a non-empty list")
+            for item in items:
+                _check_condition(rule_id, item)
+            return
+    if "name" not in cond:
+        raise RulebookError(f"rule {rule_id}: a condition needs a 'name' (or 'any' / 'all')")
+    problem = registry.check_params(cond["name"], {k: v for k, v in cond.items() if k != "name"})
+    if problem:
+        raise RulebookError(f"rule {rule_id}: {problem}")
+
+
+def _parse_rule(raw: Mapping[str, Any], index: int) -> Rule:
+    rule_id = raw.get("id")
+    if not isinstance(rule_id, str) or not rule_id:
+        raise RulebookError(f"rule #{index + 1}: needs an 'id'")
+    severity = raw.get("severity")
+    if severity not in SEVERITIES:
+        raise RulebookError(
+            f"rule {rule_id}: severity must be one of {', '.join(SEVERITIES)}, got {severity!r}"
+        )
+    source = str(raw.get("source", ""))
+    if source.partition(":")[0] not in SOURCE_KINDS or not source.partition(":")[2]:
+        raise RulebookError(
+            f"rule {rule_id}: source must be guide:…, failure:… or measurement:…, got {source!r}"
+        )
+    conditions = raw.get("conditions")
+    if not isinstance(conditions, list) or not conditions:
+        raise RulebookError(f"rule {rule_id}: needs at least one condition")
+    for cond in conditions:
+        _check_condition(rule_id, cond)
+    texts: dict[str, RuleText] = {}
+    for lang in LANGS:
+        block = raw.get(lang)
+        if not isinstance(block, Mapping) or any(not str(block.get(k, "")).strip() for k in TEXT_KEYS):
+            raise RulebookError(f"rule {rule_id}: needs [{lang}] problem, recommendation and reason")
+        texts[lang] = RuleText(*(str(block[k]).strip() for k in TEXT_KEYS))
+    diagnosis = raw.get("diagnosis")
+    if diagnosis is not None and diagnosis not in DIAGNOSES:
+        raise RulebookError(
+            f"rule {rule_id}: diagnosis must be one of {', '.join(DIAGNOSES)}, got {diagnosis!r}"
+        )
+    fix_name = raw.get("fix")
+    fix_params = raw.get("fix_params") or {}
+    if fix_name is not None:
+        problem = fixes.check_fix(fix_name, fix_params)
+        if problem:
+            raise RulebookError(f"rule {rule_id}: {problem}")
+    return Rule(
+        id=rule_id,
+        severity=severity,
+        source=source,
+        conditions=tuple(conditions),
+        texts=texts,
+        keywords=tuple(str(k) for k in raw.get("keywords", [])),
+        diagnosis=diagnosis,
+        fix=fix_name,
+        fix_params=fix_params,
+        fix_stage=int(raw.get("fix_stage", 1)),
+    )
+
+
+def parse_rulebook(data: Mapping[str, Any]) -> Rulebook:
+    raw_rules = data.get("rule")
+    if not isinstance(raw_rules, list) or not raw_rules:
+        raise RulebookError("the rulebook has no [[rule]] entries")
+    rules = [_parse_rule(r, i) for i, r in enumerate(raw_rules)]
+    seen: set[str] = set()
+    for rule in rules:
+        if rule.id in seen:
+            raise RulebookError(f"rule id {rule.id!r} is used twice")
+        seen.add(rule.id)
+    return Rulebook(tuple(rules))
+
+
+def load_rulebook(path: Path | None = None) -> Rulebook:
+    """The rulebook at `path` (default: the one shipped with loracord, cached)."""
+    if path is None:
+        return _default_rulebook()
+    try:
+        with Path(path).open("rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise RulebookError(f"rulebook not found: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise RulebookError(f"{path} is not valid TOML: {exc}") from None
+    return parse_rulebook(data)
+
+
+@functools.cache
+def _default_rulebook() -> Rulebook:
+    with RULEBOOK_PATH.open("rb") as fh:
+        return parse_rulebook(tomllib.load(fh))

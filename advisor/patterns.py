@@ -1,0 +1,155 @@
+"""How failures look in a log or in the engine's `error` events.
+
+Each failure kind has the engine's own error kinds (docs/contracts.md) that mean it, and regular
+expressions for the text that PyTorch, the OS, Pillow, diffusers or a UI print when it happens.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_I = re.IGNORECASE
+
+
+@dataclass(frozen=True)
+class FailurePattern:
+    error_kinds: tuple[str, ...]
+    regexes: tuple[re.Pattern[str], ...]
+
+
+def _p(error_kinds: tuple[str, ...], *regexes: str, flags: int = _I) -> FailurePattern:
+    return FailurePattern(error_kinds, tuple(re.compile(r, flags) for r in regexes))
+
+
+FAILURES: dict[str, FailurePattern] = {
+    "oom": _p(
+        ("oom",),
+        r"CUDA out of memory",
+        r"OutOfMemoryError",
+        r"CUBLAS_STATUS_ALLOC_FAILED",
+        r"(HIP|MPS backend|XPU) out of memory",
+        r"failed to allocate .{0,40}(GPU|device) memory",
+    ),
+    "nan": _p(
+        ("nan",),
+        r"\bloss\b[^\n]{0,40}\bnan\b",
+        r"\bnan\b[^\n]{0,20}\bloss\b",
+        r"non-finite (loss|gradient)",
+        r"\bNaN detected\b",
+        r"\bloss (is|became) (nan|inf)\b",
+    ),
+    "killed": _p(
+        (),
+        r"^\s*Killed\s*$",
+        r"\bSIGKILL\b",
+        r"\bsignal 9\b",
+        r"exit (code|status)[ :=]+(-9|137)\b",
+        r"return ?code[ :=]+(-9|137)\b",
+        r"Out of memory: Killed process",
+        r"oom[-_]kill",
+        flags=_I | re.MULTILINE,
+    ),
+    "disk": _p(
+        ("disk",),
+        r"No space left on device",
+        r"\bENOSPC\b",
+        r"\[Errno 28\]",
+        r"Disk quota exceeded",
+    ),
+    "model_missing": _p(
+        (),
+        r"is not a local folder and is not a valid model identifier",
+        r"does not appear to have a file named",
+        r"Repository Not Found",
+        r"HFValidationError",
+        r"(base|pretrained) model[^\n]{0,80}(not found|does not exist|missing)",
+        r"(FileNotFoundError|No such file or directory)[^\n]{0,200}(\.safetensors|\.ckpt|model_index\.json|models?/)",
+        r"pretrained_model[^\n]{0,40}(is empty|must be set|not found)",
+    ),
+    "model_arch": _p(
+        (),
+        r"size mismatch for",
+        r"Error\(s\) in loading state_dict",
+        r"mat1 and mat2 shapes cannot be multiplied",
+        r"model_arch[^\n]{0,60}(does not match|mismatch|but the model is)",
+        r"not an? (SDXL|SD ?1\.?5|SD ?2)",
+    ),
+    "model_generic": _p(("model",)),
+    "data": _p(
+        ("data",),
+        r"cannot identify image file",
+        r"UnidentifiedImageError",
+        r"image file is truncated",
+        r"DecompressionBombError",
+        r"broken data stream",
+        r"no (training )?images (were )?found",
+        r"not a valid image",
+    ),
+    "captions": _p(
+        (),
+        r"caption files? [^\n]{0,60}(not found|missing)",
+        r"missing captions?",
+        r"no caption",
+        r"without (a )?caption",
+        r"\b0 captions\b",
+        r"captions? (were )?(not found|missing)",
+    ),
+    "config": _p(
+        ("config",),
+        r"ConfigError",
+        r"unknown setting",
+        r"must be one of",
+    ),
+    "bitsandbytes": _p(
+        (),
+        r"No module named '?bitsandbytes",
+        r"bitsandbytes[^\n]{0,120}(CUDA|GPU|not compiled|cannot|requires)",
+        r"adamw8bit[^\n]{0,80}(needs|requires)[^\n]{0,40}(GPU|bitsandbytes)",
+    ),
+    "lora_not_loading": _p(
+        (),
+        r"lora key not loaded",
+        r"no lora (keys|weights|layers)",
+        r"lora[^\n]{0,60}(had no effect|has no effect|not applied|was not loaded)",
+        r"unexpected keys?[^\n]{0,80}lora",
+        r"skipping[^\n]{0,40}lora",
+    ),
+    "lora_wrong_base": _p(
+        (),
+        r"lora[^\n]{0,200}(size mismatch|shapes cannot be multiplied|shape mismatch)",
+        r"(size mismatch|shapes cannot be multiplied|shape mismatch)[^\n]{0,200}lora",
+        r"(sd ?1\.?5|sd15)[^\n]{0,40}lora[^\n]{0,40}(on|with) (an )?sdxl",
+    ),
+    "timeout": _p(
+        (),
+        r"\btimed out\b",
+        r"\bTimeoutError\b",
+        r"exceeded (the )?(time|job) limit",
+        r"job timeout",
+    ),
+    "vram_spill": _p(
+        (),
+        r"shared (gpu )?memory",
+        r"sysmem fallback",
+    ),
+}
+
+
+def matches_failure(kind: str, text: str, error_kinds: set[str]) -> bool:
+    """True when the engine reported one of the kind's error kinds or the text shows it."""
+    pattern = FAILURES[kind]
+    if error_kinds.intersection(pattern.error_kinds):
+        return True
+    return any(r.search(text) for r in pattern.regexes)
+
+
+def first_match(kind: str, text: str) -> str | None:
+    """The first matching line, to quote back to the user."""
+    for regex in FAILURES[kind].regexes:
+        m = regex.search(text)
+        if m:
+            start = text.rfind("\n", 0, m.start()) + 1
+            end = text.find("\n", m.end())
+            return text[start : end if end != -1 else len(text)].strip()[:300]
+    return None
