@@ -1,0 +1,131 @@
+"""LoRA injection with PEFT into the U-Net and the text encoder(s), and its state in and out.
+
+Target sets (`target_modules`), chosen from the live model's module tree:
+- attn:      the attention projections (U-Net to_q/to_k/to_v/to_out.0; CLIP q/k/v/out_proj).
+- attn_mlp:  every Linear and 1x1 conv inside the U-Net's transformer blocks (proj_in/out, attention,
+             feed-forward) and CLIP attention + MLP: kohya's default LoRA set.
+- locon:     attn_mlp plus the layers of the ResNet, down- and up-sampling blocks; their 3x3 convs
+             get `conv_dim` / `conv_alpha` (LoCon), the rest `network_dim` / `network_alpha`.
+The adapter is always named "default" and PEFT's state dict strips that name, which is the key
+shape the kohya writer reads (`down_blocks.0...attn1.to_q.lora_A.weight`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+ADAPTER = "default"
+
+_UNET_TRANSFORMER = {"Transformer2DModel", "BasicTransformerBlock"}
+_UNET_CONV_BLOCKS = {"ResnetBlock2D", "Downsample2D", "Upsample2D"}
+_UNET_ATTN_LEAVES = ("to_q", "to_k", "to_v", "to_out.0")
+_TE_ATTN_LEAVES = ("self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.out_proj")
+_TE_MLP_LEAVES = ("mlp.fc1", "mlp.fc2")
+
+
+@dataclass(frozen=True)
+class Targets:
+    """Full module names to adapt; `conv3x3` is the subset trained with conv_dim / conv_alpha."""
+
+    modules: tuple[str, ...]
+    conv3x3: tuple[str, ...] = ()
+
+
+def _is_lora_layer(module: nn.Module) -> bool:
+    return isinstance(module, (nn.Linear, nn.Conv2d))
+
+
+def _is_3x3(module: nn.Module) -> bool:
+    return isinstance(module, nn.Conv2d) and tuple(module.kernel_size) != (1, 1)
+
+
+def unet_targets(unet: nn.Module, target: str) -> Targets:
+    names: list[str] = []
+    conv: list[str] = []
+    modules = dict(unet.named_modules())
+    if target == "attn":
+        names = [n for n in modules if n.endswith(_UNET_ATTN_LEAVES) and _is_lora_layer(modules[n])]
+        return Targets(tuple(names))
+    wanted = _UNET_TRANSFORMER | (_UNET_CONV_BLOCKS if target == "locon" else set())
+    parents = [n for n, m in modules.items() if type(m).__name__ in wanted]
+    for name, module in modules.items():
+        if not _is_lora_layer(module) or not any(name.startswith(p + ".") for p in parents):
+            continue
+        if _is_3x3(module):
+            # 3x3 convs only belong to the conv blocks (LoCon); a transformer has none.
+            conv.append(name)
+        names.append(name)
+    return Targets(tuple(dict.fromkeys(names)), tuple(dict.fromkeys(conv)))
+
+
+def text_encoder_targets(encoder: nn.Module, target: str) -> Targets:
+    leaves = _TE_ATTN_LEAVES if target == "attn" else _TE_ATTN_LEAVES + _TE_MLP_LEAVES
+    names = [n for n, m in encoder.named_modules() if n.endswith(leaves) and isinstance(m, nn.Linear)]
+    return Targets(tuple(names))
+
+
+def add_lora(
+    model: nn.Module, targets: Targets, *, rank: int, alpha: float, conv_rank: int, conv_alpha: float
+) -> None:
+    """Inject a LoRA adapter named "default" (B starts at zero, so the model is unchanged at step 0)."""
+    from peft import LoraConfig
+
+    if not targets.modules:
+        raise ValueError(f"no layers to adapt in {type(model).__name__}")
+    # Exact names (escaped) so that PEFT's suffix/regex matching cannot catch any other layer.
+    rank_pattern = {re.escape(n): conv_rank for n in targets.conv3x3}
+    alpha_pattern = {re.escape(n): conv_alpha for n in targets.conv3x3}
+    config = LoraConfig(
+        r=rank,
+        lora_alpha=alpha,
+        target_modules=list(targets.modules),
+        rank_pattern=rank_pattern,
+        alpha_pattern=alpha_pattern,
+        init_lora_weights=True,
+        lora_dropout=0.0,
+    )
+    if hasattr(model, "add_adapter") and hasattr(model, "set_adapters"):
+        model.add_adapter(config, adapter_name=ADAPTER)
+    else:
+        from peft import inject_adapter_in_model
+
+        inject_adapter_in_model(config, model, adapter_name=ADAPTER)
+    for name, param in model.named_parameters():
+        param.requires_grad_(".lora_" in name)
+
+
+def lora_parameters(model: nn.Module) -> list[nn.Parameter]:
+    return [p for n, p in model.named_parameters() if ".lora_" in n]
+
+
+def lora_state_dict(model: nn.Module) -> dict[str, torch.Tensor]:
+    """PEFT's state dict of the adapter (adapter name stripped), detached fp32 copies on the CPU."""
+    from peft.utils import get_peft_model_state_dict
+
+    state = get_peft_model_state_dict(model, adapter_name=ADAPTER)
+    return {k: v.detach().to("cpu", torch.float32).clone() for k, v in state.items()}
+
+
+def load_lora_state_dict(model: nn.Module, state: Mapping[str, torch.Tensor]) -> None:
+    """Put saved adapter weights back in place; every adapter weight must be present."""
+    own = {n: p for n, p in model.named_parameters() if ".lora_" in n}
+    by_key = {_strip_adapter(n): p for n, p in own.items()}
+    missing = sorted(set(by_key) - set(state))
+    unexpected = sorted(set(state) - set(by_key))
+    if missing or unexpected:
+        raise KeyError(
+            f"LoRA weights do not fit the model: {len(missing)} missing (e.g. {missing[:1]}), "
+            f"{len(unexpected)} unexpected (e.g. {unexpected[:1]})"
+        )
+    with torch.no_grad():
+        for key, param in by_key.items():
+            param.copy_(state[key].to(param.device, param.dtype))
+
+
+def _strip_adapter(name: str) -> str:
+    return name.replace(f".{ADAPTER}.", ".")

@@ -1,0 +1,69 @@
+"""The finished LoRA: RUN/output/NAME.safetensors (kohya) and, with save_format "both", NAME_peft/.
+
+The writers and the `ss_*` / `modelspec.*` metadata live in trainer.export; this module hands them
+the PEFT state dicts and the facts about the run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from config.training import TrainConfig
+from trainer.engine.errors import TrainingError
+
+OUTPUT = "output"
+
+
+def save_outputs(
+    cfg: TrainConfig,
+    arch: str,
+    lora_state: dict[str, dict[str, torch.Tensor]],
+    info: dict[str, Any],
+    run_dir: Path,
+    unet_config: dict[str, Any] | None = None,
+) -> list[Path]:
+    """Write the output files; returns their paths. A failed save leaves no partial file."""
+    from trainer.export.common import ExportError, save_dtype
+    from trainer.export.kohya import save_kohya_lora
+    from trainer.export.metadata import build_metadata
+
+    out_dir = Path(run_dir) / OUTPUT
+    out_dir.mkdir(parents=True, exist_ok=True)
+    conv_alpha = cfg.conv_alpha if cfg.target_modules == "locon" else None
+    dtype = save_dtype(cfg.save_precision)
+    try:
+        metadata = build_metadata(cfg, arch, info)
+        files = [
+            save_kohya_lora(
+                out_dir / f"{cfg.name}.safetensors",
+                lora_state,
+                arch,
+                cfg.network_alpha,
+                conv_alpha,
+                metadata,
+                dtype,
+                unet_config=unet_config,
+            )
+        ]
+        if cfg.save_format == "both":
+            from trainer.export.peft_format import save_diffusers_lora
+
+            files.append(
+                save_diffusers_lora(
+                    out_dir / f"{cfg.name}_peft",
+                    lora_state,
+                    arch,
+                    cfg.network_alpha,
+                    conv_alpha,
+                    metadata,
+                    dtype,
+                )
+            )
+    except ExportError as exc:
+        raise TrainingError("disk", f"could not write the LoRA: {exc}", "output_dir") from exc
+    except OSError as exc:
+        raise TrainingError("disk", f"could not write the LoRA into {out_dir}: {exc}", "output_dir") from exc
+    return files

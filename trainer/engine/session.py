@@ -1,0 +1,256 @@
+"""The state of a run in progress and the step loop over it.
+
+The loop polls the run folder after every optimizer step: RUN/STOP ends the run cleanly (checkpoint
++ `stopped` event), RUN/SAMPLE_NOW draws samples and is deleted. Data order, noise and captions are
+functions of (seed, epoch, batch) or of the saved generator, so a resumed run continues exactly.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from config.training import TrainConfig
+from trainer.engine import checkpoint as ckpt
+from trainer.engine.buckets import epoch_batches
+from trainer.engine.cache import LatentSource, TextSource
+from trainer.engine.data import ImageItem, process_caption
+from trainer.engine.events import EventWriter
+from trainer.engine.loop import LossSettings, check_finite, diffusion_loss
+from trainer.engine.network import load_lora_state_dict, lora_parameters, lora_state_dict
+from trainer.engine.output import save_outputs
+from trainer.engine.sampling import generate, save_samples
+
+STOP_FLAG = "STOP"
+SAMPLE_FLAG = "SAMPLE_NOW"
+_COMPONENTS = ("unet", "te1", "te2")
+
+
+@dataclass
+class Session:
+    cfg: TrainConfig
+    run_dir: Path
+    arch: str
+    model: Any
+    accelerator: Any
+    events: EventWriter
+    items: list[ImageItem]
+    entries: list[tuple[int, tuple[int, int]]]
+    latents: LatentSource
+    text: TextSource
+    trained: list[torch.nn.Module]
+    optimizer: Any
+    scheduler: Any
+    generator: torch.Generator
+    total_steps: int
+    batches_per_epoch: int
+    prompts: list[str]
+    loss_settings: LossSettings
+    num_train_images: int
+    num_reg_images: int
+    tag_frequency: dict[str, dict[str, int]]
+    step: int = 0
+    epoch: int = 0
+    batch_pos: int = 0
+    losses: list[tuple[int, float]] = field(default_factory=list)
+    started_at: float = field(default_factory=time.time)
+    _batches: tuple[int, list[list[int]]] | None = None
+
+    # --- data ------------------------------------------------------------------------------------
+    def batches(self) -> list[list[int]]:
+        if self._batches is None or self._batches[0] != self.epoch:
+            self._batches = (
+                self.epoch,
+                epoch_batches(self.entries, self.cfg.train_batch_size, self.cfg.seed, self.epoch),
+            )
+        return self._batches[1]
+
+    def next_batch(self) -> tuple[list[int], random.Random]:
+        """The next batch's entry indices and the random source of its captions."""
+        batches = self.batches()
+        if self.batch_pos >= len(batches):
+            self.epoch += 1
+            self.batch_pos = 0
+            batches = self.batches()
+        batch = batches[self.batch_pos]
+        rng = random.Random(f"{self.cfg.seed}:captions:{self.epoch}:{self.batch_pos}")
+        self.batch_pos += 1
+        return batch, rng
+
+    # --- state in and out ------------------------------------------------------------------------
+    def lora_state(self) -> dict[str, dict[str, torch.Tensor]]:
+        unwrap = self.accelerator.unwrap_model
+        return {
+            name: lora_state_dict(unwrap(module))
+            for name, module in zip(_COMPONENTS, self.trained, strict=False)
+        }
+
+    def save_checkpoint(self) -> Path:
+        path = ckpt.save_checkpoint(
+            self.run_dir,
+            self.step,
+            lora=self.lora_state(),
+            optimizer=self.optimizer.state_dict(),
+            scheduler=self.scheduler.state_dict(),
+            rng=ckpt.rng_state(self.generator),
+            state={
+                "epoch": self.epoch,
+                "batch_pos": self.batch_pos,
+                "losses": self.losses,
+                "started_at": self.started_at,
+                "total_steps": self.total_steps,
+            },
+            keep=self.cfg.keep_checkpoints,
+        )
+        self.events.emit("checkpoint", step=self.step, path=str(path.relative_to(self.run_dir)))
+        return path
+
+    def resume(self, path: Path | None) -> int:
+        """Continue from a checkpoint folder (None: a fresh start); returns the step resumed from."""
+        if path is None:
+            return 0
+        state = ckpt.load_checkpoint(path)
+        unwrap = self.accelerator.unwrap_model
+        for name, module in zip(_COMPONENTS, self.trained, strict=False):
+            if name not in state.lora:
+                raise KeyError(f"checkpoint {path} has no {name} weights; was the run's config changed?")
+            load_lora_state_dict(unwrap(module), state.lora[name])
+        self.optimizer.load_state_dict(state.optimizer)
+        self.scheduler.load_state_dict(state.scheduler)
+        ckpt.restore_rng(state.rng, self.generator)
+        self.step = state.step
+        self.epoch = int(state.state["epoch"])
+        self.batch_pos = int(state.state["batch_pos"])
+        self.losses = [(int(s), float(v)) for s, v in state.state["losses"]]
+        self.started_at = float(state.state.get("started_at", self.started_at))
+        return self.step
+
+    def save_outputs(self) -> list[Path]:
+        epochs_done = self.epoch + (1 if self.batch_pos >= self.batches_per_epoch else 0)
+        info = {
+            "num_train_images": self.num_train_images,
+            "num_reg_images": self.num_reg_images,
+            "num_batches_per_epoch": self.batches_per_epoch,
+            "steps": self.step,
+            "epoch": epochs_done,
+            "started_at": self.started_at,
+            "finished_at": time.time(),
+            "tag_frequency": self.tag_frequency,
+            "resolution": self.cfg.resolution,
+            "seed": self.cfg.seed,
+            "optimizer": type(getattr(self.optimizer, "optimizer", self.optimizer)).__name__,
+            "prediction_type": self.loss_settings.prediction_type,
+        }
+        unet_config = dict(self.accelerator.unwrap_model(self.trained[0]).config)
+        return save_outputs(self.cfg, self.arch, self.lora_state(), info, self.run_dir, unet_config)
+
+    # --- one optimizer step ------------------------------------------------------------------------
+    def micro_step(self) -> float:
+        cfg = self.cfg
+        accelerator = self.accelerator
+        batch, rng = self.next_batch()
+        pairs = [self.entries[i] for i in batch]
+        latents, sizes = self.latents.get(pairs)
+        captions = [
+            process_caption(
+                self.items[i].caption,
+                rng,
+                shuffle=cfg.shuffle_caption,
+                keep_tokens=cfg.keep_tokens,
+                dropout_rate=cfg.caption_dropout_rate,
+            )
+            for i, _ in pairs
+        ]
+        weights = torch.tensor([cfg.prior_loss_weight if self.items[i].is_reg else 1.0 for i, _ in pairs])
+        dtype = next(self.model.unet.parameters()).dtype
+        with accelerator.accumulate(*self.trained):
+            with accelerator.autocast():
+                hidden, pooled = self.text.get(captions)
+                hidden = hidden.to(accelerator.device, dtype)
+                pooled = None if pooled is None else pooled.to(accelerator.device, dtype)
+                loss = diffusion_loss(
+                    self.trained[0],
+                    self.model.noise_scheduler,
+                    latents.to(accelerator.device, dtype),
+                    sizes,
+                    hidden,
+                    pooled,
+                    weights,
+                    self.generator,
+                    self.loss_settings,
+                )
+            value = check_finite(loss, self.step + 1, cfg.mixed_precision, cfg.effective_unet_lr)
+            accelerator.backward(loss)
+            if accelerator.sync_gradients and cfg.max_grad_norm > 0:
+                params = [p for module in self.trained for p in lora_parameters(module)]
+                accelerator.clip_grad_norm_(params, cfg.max_grad_norm)
+            self.optimizer.step()
+            self.scheduler.step()
+            self.optimizer.zero_grad(set_to_none=True)
+        return value
+
+    def optimizer_step(self) -> float:
+        values = [self.micro_step() for _ in range(self.cfg.gradient_accumulation_steps)]
+        self.step += 1
+        return sum(values) / len(values)
+
+
+def sample_now(session: Session, step: int) -> None:
+    cfg = session.cfg
+    images = generate(
+        session.model,
+        session.prompts,
+        seed=cfg.sample_seed,
+        steps=cfg.sample_steps,
+        guidance=cfg.sample_guidance_scale,
+        width=cfg.resolution,
+        height=cfg.resolution,
+        device=session.accelerator.device,
+    )
+    session.events.emit("sample", **save_samples(session.run_dir, step, session.prompts, images))
+
+
+def run_loop(session: Session) -> str:
+    """Train until total_steps ("done") or until RUN/STOP appears ("stopped")."""
+    cfg = session.cfg
+    run_dir = session.run_dir
+    per_step = None
+    while session.step < session.total_steps:
+        began = time.perf_counter()
+        loss = session.optimizer_step()
+        elapsed = time.perf_counter() - began
+        per_step = elapsed if per_step is None else 0.9 * per_step + 0.1 * elapsed
+        step = session.step
+        session.losses.append((step, loss))
+        lr = session.scheduler.get_last_lr()[0]
+        session.events.emit(
+            "step",
+            step=step,
+            total=session.total_steps,
+            loss=round(loss, 6),
+            lr=lr,
+            eta_s=round(per_step * (session.total_steps - step), 1),
+            s_per_step=round(per_step, 4),
+        )
+        if cfg.tensorboard:
+            session.accelerator.log({"loss": loss, "lr": lr}, step=step)
+        sample_flag = run_dir / SAMPLE_FLAG
+        due = cfg.sample_every_n_steps and step % cfg.sample_every_n_steps == 0
+        if sample_flag.exists() or (due and step < session.total_steps):
+            sample_now(session, step)
+            sample_flag.unlink(missing_ok=True)
+        if (run_dir / STOP_FLAG).exists():
+            return "stopped"
+        if cfg.save_every_n_steps and step % cfg.save_every_n_steps == 0 and step < session.total_steps:
+            session.save_checkpoint()
+    # A final checkpoint lets a re-run of a finished run re-export without training again.
+    saved = ckpt.list_checkpoints(run_dir)
+    if not saved or saved[-1][0] != session.step:
+        session.save_checkpoint()
+    sample_now(session, session.step)
+    return "done"

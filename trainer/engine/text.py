@@ -1,0 +1,52 @@
+"""Captions to the U-Net's conditioning, per architecture.
+
+SD 1.x / 2.x: one CLIP encoder; `clip_skip` N takes the Nth-last layer (N = 1 is the normal output)
+and applies the final layer norm, as kohya and AUTOMATIC1111 do. SDXL: both encoders' penultimate
+layers (moved back by clip_skip - 1) concatenated, plus the second encoder's pooled projection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+
+MAX_TOKENS = 77
+
+
+def tokenize(tokenizer, captions: Sequence[str]) -> torch.Tensor:  # noqa: ANN001 - CLIPTokenizer
+    return tokenizer(
+        list(captions), padding="max_length", max_length=MAX_TOKENS, truncation=True, return_tensors="pt"
+    ).input_ids
+
+
+def _final_norm(encoder) -> torch.nn.Module:  # noqa: ANN001
+    # transformers 5 flattened CLIPTextModel (no `text_model` level); older versions have it.
+    inner = getattr(encoder, "text_model", encoder)
+    return inner.final_layer_norm
+
+
+def encode_captions(
+    captions: Sequence[str],
+    text_encoders: Sequence[torch.nn.Module],
+    tokenizers: Sequence,
+    arch: str,
+    clip_skip: int,
+) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """(hidden states (B, 77, D), pooled (B, P) for SDXL else None); gradients flow when enabled."""
+    if arch == "sdxl":
+        hidden_parts = []
+        pooled = None
+        for encoder, tokenizer in zip(text_encoders, tokenizers, strict=True):
+            ids = tokenize(tokenizer, captions).to(encoder.device)
+            out = encoder(ids, output_hidden_states=True)
+            hidden_parts.append(out.hidden_states[-(clip_skip + 1)])
+            if hasattr(out, "text_embeds"):
+                pooled = out.text_embeds
+        return torch.cat(hidden_parts, dim=-1), pooled
+    encoder, tokenizer = text_encoders[0], tokenizers[0]
+    ids = tokenize(tokenizer, captions).to(encoder.device)
+    if clip_skip == 1:
+        return encoder(ids).last_hidden_state, None
+    out = encoder(ids, output_hidden_states=True)
+    return _final_norm(encoder)(out.hidden_states[-clip_skip]), None

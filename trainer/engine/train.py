@@ -1,0 +1,261 @@
+"""A whole training run, top to bottom in the diffusers order:
+
+validate → Accelerator → load → freeze → (class images) → add adapter → data + caches → optimizer
+→ resume → baseline samples → loop under `accelerator.accumulate` → save → `end_training`.
+
+`train(cfg, run_dir)` returns how the run ended ("done" or "stopped") or raises TrainingError.
+`trainer.run` turns that into events and exit codes; `loracord train` calls the same code.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from config.training import TrainConfig
+from trainer.engine import checkpoint as ckpt
+from trainer.engine.buckets import BucketSpec, assign_bucket, epoch_batches, expand_repeats, make_buckets
+from trainer.engine.cache import LatentSource, TextSource
+from trainer.engine.data import ImageItem, captions_are_fixed, scan_dataset
+from trainer.engine.events import EventWriter, plot_loss_curve
+from trainer.engine.loop import LossSettings
+from trainer.engine.network import add_lora, lora_parameters, text_encoder_targets, unet_targets
+from trainer.engine.optim import build_optimizer, build_scheduler
+from trainer.engine.sampling import class_prompts, default_prompts, generate_class_images
+from trainer.engine.session import STOP_FLAG, Session, run_loop, sample_now
+from trainer.engine.setup import RunSetup, load_model, size_factor, validate
+
+log = logging.getLogger(__name__)
+
+_WEIGHT_DTYPES = {"no": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}
+
+
+@dataclass(frozen=True)
+class RunResult:
+    status: str  # "done" or "stopped"
+    step: int
+    files: tuple[Path, ...] = ()
+
+
+def _accelerator(cfg: TrainConfig, run_dir: Path):
+    from accelerate import Accelerator
+    from accelerate.utils import ProjectConfiguration
+
+    project = ProjectConfiguration(project_dir=str(run_dir), logging_dir=str(run_dir / "logs"))
+    return Accelerator(
+        gradient_accumulation_steps=cfg.gradient_accumulation_steps,
+        mixed_precision=cfg.mixed_precision,
+        log_with="tensorboard" if cfg.tensorboard else None,
+        project_config=project,
+        cpu=not torch.cuda.is_available(),
+    )
+
+
+def _freeze_and_place(model, cfg: TrainConfig, device: torch.device) -> None:  # noqa: ANN001 - BaseModel
+    weight_dtype = _WEIGHT_DTYPES[cfg.mixed_precision]
+    for module in (model.unet, model.vae, *model.text_encoders):
+        module.requires_grad_(False)
+    # The VAE stays in fp32: SD 1.5's and SDXL's VAEs overflow in fp16 and give NaN latents.
+    model.vae.to(device)
+    for module in (model.unet, *model.text_encoders):
+        module.to(device)
+        if weight_dtype != torch.float32:
+            module.to(dtype=weight_dtype)
+    if cfg.gradient_checkpointing:
+        model.unet.enable_gradient_checkpointing()
+        if cfg.train_text_encoder:
+            for encoder in model.text_encoders:
+                encoder.gradient_checkpointing_enable()
+    if not cfg.sdpa:
+        from diffusers.models.attention_processor import AttnProcessor
+
+        model.unet.set_attn_processor(AttnProcessor())
+
+
+def _class_images(setup: RunSetup, model, device: torch.device, events: EventWriter) -> None:  # noqa: ANN001
+    """Generate missing class images with the base model (before the adapter exists)."""
+    cfg = setup.cfg
+    folder = setup.generate_reg_into
+    if folder is None:
+        return
+    prompts = class_prompts(cfg.class_prompt, [i.caption for i in setup.train_data.items], cfg.trigger_word)
+    made = generate_class_images(
+        model,
+        folder,
+        prompts,
+        cfg.num_class_images,
+        seed=cfg.seed,
+        steps=cfg.sample_steps,
+        guidance=cfg.sample_guidance_scale,
+        resolution=cfg.resolution,
+        device=device,
+    )
+    log.info("generated %d class images in %s", made, folder)
+    setup.reg_data = scan_dataset(
+        folder, caption_extension=cfg.caption_extension, repeats=cfg.reg_repeats, is_reg=True
+    )
+
+
+def _add_adapters(cfg: TrainConfig, model) -> list[torch.nn.Module]:  # noqa: ANN001 - BaseModel
+    """LoRA into the U-Net, and into the text encoder(s) when they train; returns the trained modules."""
+    kw = {
+        "rank": cfg.network_dim,
+        "alpha": cfg.network_alpha,
+        "conv_rank": cfg.conv_dim,
+        "conv_alpha": cfg.conv_alpha,
+    }
+    add_lora(model.unet, unet_targets(model.unet, cfg.target_modules), **kw)
+    trained = [model.unet]
+    if cfg.train_text_encoder:
+        for encoder in model.text_encoders:
+            add_lora(encoder, text_encoder_targets(encoder, cfg.target_modules), **kw)
+            trained.append(encoder)
+    for module in trained:
+        for param in lora_parameters(module):
+            # Trainable weights in fp32 even under mixed precision (the frozen base is half).
+            param.data = param.data.float()
+        module.train()
+    return trained
+
+
+def _plan_data(setup: RunSetup, model) -> tuple[list[ImageItem], list[tuple[int, tuple[int, int]]]]:  # noqa: ANN001
+    """All items (training then regularization) and one (item, bucket) entry per view in an epoch."""
+    spec = BucketSpec.from_config(setup.cfg, size_factor(model))
+    buckets = make_buckets(spec)
+    items = list(setup.train_data.items)
+    reg_items = list(setup.reg_data.items) if setup.reg_data else []
+    all_items = items + reg_items
+
+    def placed(start: int, group: list[ImageItem]) -> list[tuple[int, tuple[int, int], int]]:
+        return [
+            (start + i, assign_bucket(it.width, it.height, buckets, spec), it.repeats)
+            for i, it in enumerate(group)
+        ]
+
+    return all_items, expand_repeats(placed(0, items), placed(len(items), reg_items))
+
+
+def _total_steps(cfg: TrainConfig, batches_per_epoch: int) -> int:
+    if cfg.max_train_steps:
+        return cfg.max_train_steps
+    per_epoch = -(-batches_per_epoch // cfg.gradient_accumulation_steps)
+    return max(1, per_epoch * cfg.max_train_epochs)
+
+
+def _build_session(setup: RunSetup, accelerator, model, events: EventWriter) -> Session:  # noqa: ANN001
+    cfg = setup.cfg
+    items, entries = _plan_data(setup, model)
+    trained = _add_adapters(cfg, model)
+
+    shift = model.shift_factor or 0.0
+    mode = cfg.cache_latents_to if cfg.cache_latents else None
+    latents = LatentSource(
+        model.vae,
+        items,
+        scaling=model.scaling_factor,
+        shift=shift,
+        mode=mode,
+        cache_dir=setup.run_dir / "cache" / "latents",
+        model_key=cfg.pretrained_model,
+    )
+    latents.fill(entries)
+    text = TextSource(
+        model.text_encoders, model.tokenizers, setup.arch, cfg.clip_skip, trainable=cfg.train_text_encoder
+    )
+    if (
+        cfg.cache_text_encoder_outputs
+        and not cfg.train_text_encoder
+        and captions_are_fixed(cfg.shuffle_caption)
+    ):
+        captions = {it.caption for it in items} | ({""} if cfg.caption_dropout_rate > 0 else set())
+        text.fill(captions)
+
+    groups = [{"params": lora_parameters(model.unet), "lr": cfg.effective_unet_lr}]
+    for encoder in trained[1:]:
+        groups.append({"params": lora_parameters(encoder), "lr": cfg.effective_text_encoder_lr})
+    optimizer = build_optimizer(cfg.optimizer, groups, cfg.weight_decay)
+    batches_per_epoch = len(epoch_batches(entries, cfg.train_batch_size, cfg.seed, 0))
+    total = _total_steps(cfg, batches_per_epoch)
+    scheduler = build_scheduler(
+        cfg.lr_scheduler, optimizer, warmup_steps=cfg.lr_warmup_steps, total_steps=total
+    )
+    prepared = accelerator.prepare(*trained, optimizer, scheduler)
+    trained, optimizer, scheduler = list(prepared[: len(trained)]), prepared[-2], prepared[-1]
+
+    generator = torch.Generator(device="cpu").manual_seed(cfg.seed)
+    prompts = cfg.sample_prompts or default_prompts(cfg.trigger_word, [it.caption for it in items])
+    loss_settings = LossSettings(model.prediction_type, cfg.noise_offset, cfg.min_snr_gamma, setup.arch)
+    return Session(
+        cfg=cfg,
+        run_dir=setup.run_dir,
+        arch=setup.arch,
+        model=model,
+        accelerator=accelerator,
+        events=events,
+        items=items,
+        entries=entries,
+        latents=latents,
+        text=text,
+        trained=trained,
+        optimizer=optimizer,
+        scheduler=scheduler,
+        generator=generator,
+        total_steps=total,
+        batches_per_epoch=batches_per_epoch,
+        prompts=prompts,
+        loss_settings=loss_settings,
+        num_train_images=len(setup.train_data.items),
+        num_reg_images=len(setup.reg_data.items) if setup.reg_data else 0,
+        tag_frequency=setup.train_data.tag_frequency(),
+    )
+
+
+def train(cfg: TrainConfig, run_dir: Path, *, events: EventWriter | None = None) -> RunResult:
+    """Train (or continue) the run in `run_dir`; resumes from its newest complete checkpoint."""
+    run_dir = Path(run_dir)
+    setup = validate(cfg, run_dir)  # before any work: bad configs fail here, naming the field
+    events = events or EventWriter(run_dir)
+    # A STOP flag left from the previous process was meant for that process, not for this resume.
+    (run_dir / STOP_FLAG).unlink(missing_ok=True)
+    accelerator = _accelerator(cfg, run_dir)
+    if cfg.tensorboard:
+        accelerator.init_trackers("loracord")
+    model = load_model(setup)
+    _freeze_and_place(model, cfg, accelerator.device)
+    _class_images(setup, model, accelerator.device, events)
+    session = _build_session(setup, accelerator, model, events)
+
+    resumed_from = session.resume(ckpt.latest_checkpoint(run_dir))
+    events.emit(
+        "start",
+        total=session.total_steps,
+        arch=setup.arch,
+        num_images=session.num_train_images,
+        num_reg_images=session.num_reg_images,
+        resumed_from=resumed_from,
+    )
+    if resumed_from == 0:
+        sample_now(session, 0)  # the base model's baseline, before any training
+    status = run_loop(session)
+    if status == "stopped":
+        session.save_checkpoint()
+        events.emit("stopped", step=session.step)
+        accelerator.end_training()
+        return RunResult("stopped", session.step)
+
+    files = session.save_outputs()
+    curve = plot_loss_curve(
+        session.losses, run_dir / "output" / "loss_curve.png", title=f"{cfg.name} ({setup.arch})"
+    )
+    rel = [str(p.relative_to(run_dir)) for p in [*files, curve]]
+    events.emit("done", step=session.step, output=rel[0], loss_curve=rel[-1], files=rel)
+    accelerator.end_training()
+    return RunResult("done", session.step, (*files, curve))
+
+
+def check_config(cfg: TrainConfig, run_dir: Path) -> None:
+    """Run the checks that need no weights (what `loracord train` does before freezing a config)."""
+    validate(cfg, run_dir)

@@ -1,0 +1,83 @@
+"""`python -m trainer.run RUN_DIR`: train the run described by RUN_DIR/config.toml.
+
+This is the child process the worker starts for every job, and the code `loracord train` runs too.
+It always resumes from the newest complete checkpoint in RUN_DIR/checkpoints/. Exit status
+(docs/contracts.md): 0 done, 1 failed (an `error` event was written), 3 stopped by RUN_DIR/STOP.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import logging
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from config.training import ConfigError, load_train_config
+
+CONFIG_FILE = "config.toml"
+EXIT_DONE, EXIT_FAILED, EXIT_STOPPED = 0, 1, 3
+
+log = logging.getLogger("trainer.run")
+
+
+def _fail(events, kind: str, message: str, field: str | None = None) -> int:  # noqa: ANN001 - EventWriter
+    fields = {"kind": kind, "message": message}
+    if field:
+        fields["field"] = field
+    events.emit("error", **fields)
+    print(f"training failed ({kind}): {message}", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def run_dir_main(run_dir: Path, *, progress: bool | None = None) -> int:
+    """Train RUN_DIR from its config.toml; returns the exit status."""
+    import torch
+
+    from trainer.engine.errors import TrainingError
+    from trainer.engine.events import EventWriter
+    from trainer.engine.train import train
+
+    run_dir = Path(run_dir).resolve()
+    events = EventWriter(run_dir, progress=progress)
+    try:
+        cfg = load_train_config(run_dir / CONFIG_FILE)
+        # The run folder is where it is now, whatever the frozen config said when it was written.
+        cfg = cfg.replace(output_dir=str(run_dir))
+        result = train(cfg, run_dir, events=events)
+    except ConfigError as exc:
+        return _fail(events, "config", str(exc), exc.field)
+    except TrainingError as exc:
+        return _fail(events, exc.kind, str(exc), exc.field)
+    except torch.OutOfMemoryError as exc:
+        return _fail(
+            events,
+            "oom",
+            f"out of memory ({exc}); lower train_batch_size or resolution, or turn on gradient_checkpointing",
+            "train_batch_size",
+        )
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            return _fail(events, "disk", f"the disk is full: {exc}; free space or lower keep_checkpoints")
+        log.error("training failed:\n%s", traceback.format_exc())
+        return _fail(events, "internal", f"{type(exc).__name__}: {exc}")
+    except Exception as exc:  # noqa: BLE001 - the child's last word: every failure must reach the worker as an event
+        log.error("training failed:\n%s", traceback.format_exc())
+        return _fail(events, "internal", f"{type(exc).__name__}: {exc}")
+    finally:
+        events.close()
+    return EXIT_DONE if result.status == "done" else EXIT_STOPPED
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m trainer.run", description=__doc__.split("\n")[0])
+    parser.add_argument("run_dir", type=Path, help="run folder holding config.toml")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return run_dir_main(args.run_dir)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
