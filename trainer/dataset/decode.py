@@ -15,6 +15,7 @@ Order of checks, cheapest first, so that a hostile file costs almost nothing:
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zlib
 from dataclasses import dataclass, field
@@ -221,15 +222,17 @@ def decode_bytes(
         return refused
     try:
         im = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
-    except Image.DecompressionBombError:
-        return _too_many_pixels(name, None, limits)
+    except Image.DecompressionBombError as exc:
+        # Pillow's own guard fired while reading the header; its message carries the pixel count.
+        found = re.search(r"\((\d+) pixels\)", str(exc))
+        return _too_many_pixels(name, int(found.group(1)) if found else None, limits)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, struct.error, EOFError) as exc:
         return Rejected(
             name, Reason.CORRUPT, f"{name}: the {fmt} header cannot be read ({exc}); the file is damaged."
         )
     width, height = im.size
     if width * height > limits.max_image_pixels:
-        return _too_many_pixels(name, (width, height), limits)
+        return _too_many_pixels(name, width * height, limits, (width, height))
     if min(width, height) < limits.min_image_side:
         return Rejected(
             name,
@@ -266,8 +269,13 @@ def _orientation(im: Image.Image) -> int | None:
         return None
 
 
-def _too_many_pixels(name: str, size: tuple[int, int] | None, limits: IntakeLimits) -> Rejected:
-    claimed = f"{size[0]}x{size[1]} ({size[0] * size[1] / 1e6:.0f} MP)" if size else "far too many pixels"
+def _too_many_pixels(
+    name: str, pixels: int | None, limits: IntakeLimits, size: tuple[int, int] | None = None
+) -> Rejected:
+    if size:
+        claimed = f"{size[0]}x{size[1]} ({pixels / 1e6:.0f} MP)"
+    else:
+        claimed = f"{pixels / 1e6:.0f} MP" if pixels else "far too many pixels"
     return Rejected(
         name,
         Reason.TOO_MANY_PIXELS,
