@@ -92,3 +92,9 @@ def test_user_settings_override_a_preset(tmp_path):
         "watercolor",
     )
     assert cfg.shuffle_caption is True
+
+
+def test_every_preset_is_in_the_documentation_table():
+    doc = (PRESET_DIR.parents[1] / "docs" / "configuration.md").read_text(encoding="utf-8")
+    for name in PRESETS:
+        assert f"| `{name}` |" in doc, f"add {name} to the presets table in docs/configuration.md"
