@@ -224,3 +224,13 @@ def save_single_file(pipe: Any, arch: str, path: Path) -> Path:
     finally:
         tmp.unlink(missing_ok=True)
     return path
+
+
+def unet_module_to_ldm(unet_config: Mapping[str, Any], module: str) -> str:
+    """One diffusers UNet module name in LDM/SAI naming, e.g. for kohya SDXL LoRA keys.
+
+    'down_blocks.1.attentions.0.transformer_blocks.0.attn1.to_q' ->
+    'input_blocks.4.1.transformer_blocks.0.attn1.to_q' (with SDXL's block layout).
+    """
+    key = f"{module}.weight"
+    return unet_key_map(unet_config, [key])[key].removesuffix(".weight")

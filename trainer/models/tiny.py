@@ -186,10 +186,15 @@ def build_pipeline_in_memory(arch: str, seed: int) -> Any:
 
 
 def _save_diffusers(pipe: Any, arch: str, folder: Path) -> None:
-    pipe.save_pretrained(folder, safe_serialization=True)
-    # The tokenizers were left out of the in-memory pipeline; write the real CLIP files and register
-    # them in model_index.json the way diffusers does.
     import json
+
+    # Component by component rather than pipe.save_pretrained, which complains about the tokenizers
+    # we leave out of the in-memory pipeline: their files are written from the BPE list below.
+    pipe.save_config(folder)
+    for name in ("unet", "vae", "text_encoder", "text_encoder_2", "scheduler"):
+        part = getattr(pipe, name, None)
+        if part is not None:
+            part.save_pretrained(folder / name)
 
     index_path = folder / "model_index.json"
     index = json.loads(index_path.read_text(encoding="utf-8"))
@@ -200,6 +205,26 @@ def _save_diffusers(pipe: Any, arch: str, folder: Path) -> None:
         write_tokenizer(folder / name, flavour)
         index[name] = ["transformers", "CLIPTokenizer"]
     index_path.write_text(json.dumps(dict(sorted(index.items())), indent=2) + "\n", encoding="utf-8")
+    _restore_classic_text_model_keys(folder / "text_encoder" / "model.safetensors")
+
+
+def _restore_classic_text_model_keys(weights: Path) -> None:
+    """Save CLIPTextModel weights under `text_model.*`, as every real SD folder on the hub has them.
+
+    transformers 5 saves its flattened tree (no `text_model.` level); transformers 4 would load such
+    a file with random weights and no error. transformers 5 reads both layouts, so the classic one
+    keeps our folders readable everywhere and makes tests load them the way real models load.
+    """
+    from safetensors import safe_open
+    from safetensors.torch import save_file
+
+    with safe_open(str(weights), framework="pt") as handle:
+        metadata = handle.metadata() or {"format": "pt"}
+        tensors = {key: handle.get_tensor(key) for key in handle.keys()}  # noqa: SIM118 - not a dict
+    if all(key.startswith("text_model.") for key in tensors):
+        return
+    classic = {f"text_model.{key}": value for key, value in tensors.items()}
+    save_file(classic, str(weights), metadata=metadata)
 
 
 def single_file_paths(out: Path, arch: str) -> tuple[Path, Path]:
