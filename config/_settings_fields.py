@@ -7,6 +7,7 @@ function, and for secrets `secret=True` with the name of the `*_file` key that m
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import MISSING, Field, field, fields, is_dataclass
 from pathlib import Path
@@ -25,7 +26,7 @@ class SettingsError(ValueError):
         self.message = message
 
 
-def f(default: Any, help: str, **meta: Any) -> Any:
+def setting(default: Any, help: str, **meta: Any) -> Any:
     """Declare a settings field with its default and one-line help (and optional checks)."""
     if meta.get("section"):
         return field(default_factory=default, metadata={"help": help, **meta})
@@ -114,3 +115,38 @@ def _check_metadata(key: str, meta: Any, value: Any) -> None:
     check: Callable[[Any], str | None] | None = meta.get("check")
     if check is not None and (problem := check(value)):
         raise SettingsError(key, problem)
+
+
+# --- checks used by several sections' fields ---------------------------------------------------------
+
+_LOCALE = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
+_GPU = re.compile(r"^(\d+|(GPU|MIG)-[0-9A-Za-z-]+)$")
+
+
+def check_locales(value: list[str]) -> str | None:
+    bad = [v for v in value if not _LOCALE.match(v)]
+    if bad:
+        return f"locales look like 'en', 'ko' or 'pt-BR'; got {bad}"
+    return None if value else "must name at least one locale, e.g. ['en', 'ko']"
+
+
+def check_gpus(value: list[str]) -> str | None:
+    bad = [v for v in value if not _GPU.match(v)]
+    return f"each entry is a CUDA device index (0, 1, ...) or a GPU-/MIG- UUID; got {bad}" if bad else None
+
+
+def check_url(value: str) -> str | None:
+    if value and not re.match(r"^https?://[^/\s]+(/\S*)?$", value):
+        return (
+            f"must be empty or an http:// or https:// address such as https://lora.example.org; got {value!r}"
+        )
+    return None
+
+
+def check_database_url(value: str) -> str | None:
+    if value and not value.startswith("sqlite:///"):
+        return (
+            "accepted: empty (SQLite at storage.data_dir/loracord.db) or sqlite:///PATH; "
+            f"PostgreSQL is planned but not supported yet; got {value!r}"
+        )
+    return None

