@@ -120,7 +120,6 @@ def _check_metadata(key: str, meta: Any, value: Any) -> None:
 # --- checks used by several sections' fields ---------------------------------------------------------
 
 _LOCALE = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
-_GPU = re.compile(r"^(\d+|(GPU|MIG)-[0-9A-Za-z-]+)$")
 
 
 def check_locales(value: list[str]) -> str | None:
@@ -131,8 +130,11 @@ def check_locales(value: list[str]) -> str | None:
 
 
 def check_gpus(value: list[str]) -> str | None:
-    bad = [v for v in value if not _GPU.match(v)]
-    return f"each entry is a CUDA device index (0, 1, ...) or a GPU-/MIG- UUID; got {bad}" if bad else None
+    bad = [v for v in value if not v.isdigit()]
+    if bad:
+        return f"each entry is a CUDA device index (0, 1, ...); got {bad}"
+    twice = sorted({v for v in value if value.count(v) > 1})
+    return f"names GPU {', '.join(twice)} more than once; jobs never share a GPU" if twice else None
 
 
 def check_url(value: str) -> str | None:

@@ -125,7 +125,7 @@ class WorkerSettings(_Section):
     )
     gpus: list[str] = setting(
         [],
-        "CUDA devices, one worker each (indices like 0 or GPU-/MIG- UUIDs); empty: one worker on the "
+        "CUDA device indices, one worker each (e.g. 0, 1); empty: one worker on the "
         "devices CUDA_VISIBLE_DEVICES shows (or the CPU).",
         check=check_gpus,
     )

@@ -100,7 +100,7 @@ def test_broken_toml_names_the_file_and_line(tmp_path):
             "sync_guild_ids",
             [123456789012345678, 42],
         ),
-        ("LORACORD__WORKER__GPUS", "0,1,GPU-8f2c-11aa", "worker", "gpus", ["0", "1", "GPU-8f2c-11aa"]),
+        ("LORACORD__WORKER__GPUS", "0, 1,3", "worker", "gpus", ["0", "1", "3"]),
         ("LORACORD__WORKER__GPUS", "", "worker", "gpus", []),
         ("LORACORD__I18N__SUPPORTED", "en, ko, ja", "i18n", "supported", ["en", "ko", "ja"]),
         (
@@ -156,6 +156,7 @@ BAD_VALUES = [
     ("[storage]\nsqlite_wal = 'yes'\n", "storage.sqlite_wal", "must be true or false"),
     ("[worker]\nlease_seconds = 30\nheartbeat_seconds = 20\n", "worker.heartbeat_seconds", "less than half"),
     ("[worker]\ngpus = ['cuda:0']\n", "worker.gpus", "CUDA device index"),
+    ("[worker]\ngpus = ['0', '1', '0']\n", "worker.gpus", "names GPU 0 more than once"),
     ("[worker]\nmax_attempts = 0\n", "worker.max_attempts", "at least 1"),
     ("[limits]\nmax_queued_jobs_per_user = 0\n", "limits.max_queued_jobs_per_user", "at least 1"),
     ("[limits]\nmax_upload_bytes = 1.5\n", "limits.max_upload_bytes", "a whole number"),
