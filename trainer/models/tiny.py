@@ -284,6 +284,7 @@ def _replace_dir(target: Path, fill: Any) -> None:
         raise FileExistsError(f"{target} exists and is not a model folder; choose a new or empty folder")
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
+    tmp.chmod(0o755)  # mkdtemp makes it owner-only; other users (a worker, a container) must read it
     try:
         fill(tmp)
         if target.exists():

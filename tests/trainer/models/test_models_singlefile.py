@@ -138,3 +138,28 @@ def test_known_original_names():
     )
     with pytest.raises(ValueError, match="no original-layout name"):
         unet_module_to_ldm(sdxl, "down_blocks.9.resnets.0.conv1")
+
+
+def test_full_size_vae_names_match_what_diffusers_reads():
+    from diffusers import AutoencoderKL
+    from diffusers.loaders.single_file_utils import convert_ldm_vae_checkpoint
+
+    from trainer.models.singlefile import vae_key_map
+
+    with torch.device("meta"):
+        vae = AutoencoderKL(
+            down_block_types=("DownEncoderBlock2D",) * 4,
+            up_block_types=("UpDecoderBlock2D",) * 4,
+            block_out_channels=(128, 256, 512, 512),
+            layers_per_block=2,
+        )
+    state = vae.state_dict()
+    mapping = vae_key_map(vae.config, list(state))
+    assert mapping["decoder.up_blocks.0.resnets.0.conv1.weight"] == "decoder.up.3.block.0.conv1.weight"
+    assert (
+        mapping["encoder.down_blocks.1.resnets.0.conv_shortcut.weight"]
+        == "encoder.down.1.block.0.nin_shortcut.weight"
+    )
+    assert mapping["encoder.mid_block.attentions.0.to_q.weight"] == "encoder.mid.attn_1.q.weight"
+    ldm = {f"first_stage_model.{new}": state[old] for old, new in mapping.items()}
+    assert set(convert_ldm_vae_checkpoint(ldm, dict(vae.config))) == set(state)
