@@ -9,7 +9,7 @@ the architecture, the prediction type and the VAE's scale and scaling factors. E
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +58,6 @@ class BaseModel:
     #: The model's own inference scheduler (PNDM, DDIM, Euler ...), for sampling.
     scheduler: Any = None
     shift_factor: float | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def make_pipeline(self, scheduler: Any = None) -> Any:
         """A pipeline over these very modules (no copies), e.g. to draw samples during training."""
@@ -262,6 +261,9 @@ def load_base(
             path_or_id, f"is an {detected} model but arch {arch!r} was asked for; use 'auto' or '{detected}'"
         )
     pipe = _load_pipeline(path_or_id, detected, dtype, local_files_only)
+    if pipe.text_encoder is None:
+        # The SDXL refiner has only the OpenCLIP encoder: it refines images, it is no base to train on.
+        raise ModelLoadError(path_or_id, "has no first text encoder (an SDXL refiner?); use a base model")
     scheduler_config = dict(pipe.scheduler.config)
     predicted = (
         prediction_type if prediction_type != "auto" else scheduler_config.get("prediction_type", "epsilon")
