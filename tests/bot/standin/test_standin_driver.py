@@ -1,0 +1,111 @@
+"""The driver's own promises: measurements, transcript, clear errors, and no hanging waits."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import discord
+import pytest
+
+from bot.standin import limits
+from bot.standin.clock import Clock
+from bot.standin.driver import StandIn
+from bot.standin.state import Command
+
+
+async def test_response_times_are_measured_per_interaction(standin, start_bot, bot):
+    @bot.tree.command(name="think", description="Takes a moment")
+    async def think(inter: discord.Interaction) -> None:
+        await asyncio.sleep(0.3)
+        await inter.response.send_message("thought")
+
+    async with start_bot(bot):
+        await bot.tree.sync()
+        alice = standin.add_user("alice")
+        fast = await standin.send_slash_command(alice, "echo", options={"text": "quick"})
+        slow = await standin.send_slash_command(alice, "think")
+        await standin.wait_for_response(fast)
+        await standin.wait_for_response(slow)
+        times = standin.response_times()
+        assert times[fast.id] < 0.3 <= times[slow.id] < limits.INTERACTION_FIRST_RESPONSE_S
+
+
+async def test_a_bot_that_blocks_its_loop_misses_the_deadline(standin, start_bot, bot):
+    failures = []
+
+    @bot.tree.command(name="block", description="Blocks the event loop")
+    async def block(inter: discord.Interaction) -> None:
+        time.sleep(limits.INTERACTION_FIRST_RESPONSE_S + 0.2)  # the mistake the stand-in must expose
+        try:
+            await inter.response.send_message("finally")
+        except discord.NotFound as exc:
+            failures.append(exc.code)
+
+    async with start_bot(bot):
+        await bot.tree.sync()
+        alice = standin.add_user("alice")
+        inter = await standin.send_slash_command(alice, "block")
+        await standin.wait_for_response(inter, timeout=10)
+        assert inter.late and inter.response_time is None
+        await asyncio.wait_for(_until(lambda: failures), 5)
+        assert failures == [10062]
+
+
+async def test_transcript_reads_like_the_channel(standin, start_bot, bot):
+    async with start_bot(bot):
+        await bot.tree.sync()
+        alice = standin.add_user("alice")
+        panel_cmd = await standin.send_slash_command(alice, "panel")
+        panel = await standin.wait_for_message()
+        await standin.wait_for_response(await standin.click(alice, panel, "approve"))
+        await standin.post_message(alice, "general", "thanks", files=[("x.png", b"12345")])
+        text = standin.transcript()
+        assert "#general alice uses /panel" in text
+        assert "#general loracord says: 'choose' [Approve<approve>, <preset>]" in text
+        assert "#general alice clicks 'approve'" in text
+        assert "#general loracord edits: 'approved by alice'" in text
+        assert "#general alice says: 'thanks' [file x.png 5 B]" in text
+        assert panel_cmd.response_type == 4
+
+
+async def test_waits_time_out_with_the_transcript_and_mistakes_are_named(standin, start_bot, bot):
+    alice = standin.add_user("alice")
+    await standin.post_message(alice, "general", "before the bot")  # stored; no session to dispatch to
+    async with start_bot(bot):
+        with pytest.raises(ValueError, match="did the bot sync"):
+            await standin.send_slash_command(alice, "echo", options={"text": "x"})
+        await bot.tree.sync()
+        started = time.monotonic()
+        with pytest.raises(TimeoutError, match="waiting for a message") as info:
+            await standin.wait_for_message(predicate=lambda m: m.content == "never", timeout=0.3)
+        assert time.monotonic() - started < 2 and "alice says: 'before the bot'" in str(info.value)
+        with pytest.raises(ValueError, match="no channel named"):
+            await standin.post_message(alice, "nowhere", "x")
+        await standin.send_slash_command(alice, "panel")
+        panel = await standin.wait_for_message()
+        with pytest.raises(ValueError, match=r"takes 1\.\.1 values"):
+            await standin.click(alice, panel, "preset", values=["fast", "good"])
+
+
+async def test_interactions_need_a_connected_bot():
+    with StandIn() as stand:
+        data = {"name": "x", "description": "x", "type": 1}
+        stand.world.store.global_commands["1:x"] = Command(id=1, data=data, guild_id=None, version=1)
+        alice = stand.add_user("alice")
+        with pytest.raises(RuntimeError, match="No bot session"):
+            await stand.send_slash_command(alice, "x")
+
+
+def test_clock_only_moves_forward():
+    clock = Clock()
+    before = clock.now()
+    clock.advance(900)
+    assert clock.now() - before >= 900
+    with pytest.raises(ValueError, match="non-negative"):
+        clock.advance(-1)
+
+
+async def _until(cond):
+    while not cond():
+        await asyncio.sleep(0.01)
