@@ -136,6 +136,8 @@ def caption_dataset(
         store.set(stem, text, source=opts.method)
         return None
 
+    # A caption file deleted since the last run means that image is not finished any more.
+    manifest.finished -= {p.name for p in images if store.get(p.stem) is None}
     result = batch.run_batch(
         images,
         lambda p: p.name,

@@ -197,12 +197,12 @@ class CaptionStore:
         return list(self._versions.get(stem, []))
 
     def get(self, stem: str) -> str | None:
-        """The current caption (the .txt on disk, which is always the newest version)."""
+        """The current caption: the .txt on disk, which is always the newest version."""
         path = self.caption_path(stem)
         if path.exists():
             return path.read_text(encoding="utf-8").strip()
-        versions = self._versions.get(stem)
-        return versions[-1].text if versions else None
+        # The file was deleted: no current caption (the history still has every version to restore).
+        return None
 
     def latest_source(self, stem: str) -> str | None:
         self._capture_disk_edit(stem)

@@ -75,6 +75,11 @@ def prepare_dataset(
 
     started = time.monotonic()
     entries = intake.entries
+    # An image whose output or report entry has gone missing since the last run is done again.
+    for entry in entries:
+        stem = prep.safe_stem(entry["names"][0], entry["sha256"])
+        if not (out_dir / f"{stem}.png").is_file() or not (entry_dir / f"{entry['sha256']}.json").is_file():
+            manifest.finished.discard(entry["sha256"])
     result = batch.run_batch(
         entries,
         lambda e: e["sha256"],
