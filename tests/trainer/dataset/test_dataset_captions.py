@@ -97,7 +97,7 @@ def test_wd14_signature_threshold_and_character_threshold(wd14_dir):
     assert "no humans" in red.tags  # about 0.62
     strict = WD14Tagger(wd14_dir, threshold=0.7)
     assert strict.tag([Image.new("RGB", (64, 64), "red")])[0].tags == ["red theme", "simple background"]
-    with pytest.raises(TaggerError, match="selected_tags.csv"):
+    with pytest.raises(TaggerError, match=r"selected_tags\.csv"):
         WD14Tagger(wd14_dir / "model.onnx", tags=wd14_dir / "missing.csv")
 
 
