@@ -54,6 +54,7 @@ class Diagnosis:
     changes: Mapping[str, tuple[Any, Any]] = field(default_factory=dict)
     evidence: str | None = None
     lang: str = "en"
+    config_given: bool = True
 
     def render(self) -> str:
         """Plain text for a terminal or a Discord message."""
@@ -65,7 +66,7 @@ class Diagnosis:
             lines.append(f"{t('retry_changes', self.lang)}:")
             lines += [f"  {name}: {old!r} -> {new!r}" for name, (old, new) in self.changes.items()]
         elif self.kind != "unknown":
-            lines.append(t("no_retry", self.lang))
+            lines.append(t("no_retry" if self.config_given else "no_config", self.lang))
         if self.rule_ids:
             lines.append(f"{t('sources', self.lang)}: {', '.join(self.rule_ids)}")
         return "\n".join(lines)
@@ -117,6 +118,7 @@ def diagnose(
         changes=changes,
         evidence=_evidence(kind, facts.error_text),
         lang=lang,
+        config_given=config is not None,
     )
 
 

@@ -43,6 +43,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "No config change will fix this by itself: do what the fix says, then run again.",
         "ko": "설정만 바꿔서는 해결되지 않습니다. 해결 방법대로 조치한 뒤 다시 실행하세요.",
     },
+    "no_config": {
+        "en": "Give the run's config (--config FILE, or the run folder) to get a changed config to retry with.",
+        "ko": "다시 시도할 설정을 받으려면 학습 설정을 함께 주세요 (--config FILE 또는 학습 폴더).",
+    },
     "unknown_cause": {
         "en": "loracord could not recognise this failure.",
         "ko": "loracord가 이 실패의 원인을 알아내지 못했습니다.",

@@ -130,6 +130,9 @@ def min_side_below_resolution(facts: Facts, factor: float) -> bool:
 def blurry_fraction_above(facts: Facts, value: float, threshold: float = 100.0) -> bool:
     """Share of images whose variance of the Laplacian is under `threshold` (blurry)."""
     fraction = facts.num_stat("blur.blurry_fraction")
+    listed, n = facts.stat("blur.blurry"), facts.num_images
+    if fraction is None and isinstance(listed, list) and n:
+        fraction = len(listed) / n
     if fraction is None:
         per_image = facts.stat("blur.per_image", facts.stat("blur.values"))
         if isinstance(per_image, Mapping):
@@ -158,9 +161,28 @@ def all_captions_missing(facts: Facts) -> bool:
     return bool(n) and missing is not None and missing >= n
 
 
+@condition("stat_missing")
+def stat_missing(facts: Facts, key: str) -> bool:
+    """Statistics are known but this one is empty (no trigger word found, say)."""
+    return facts.stats is not None and facts.stat(key) in (None, "", [])
+
+
+@condition("stat_list_fraction_above")
+def stat_list_fraction_above(facts: Facts, key: str, value: float) -> bool:
+    """A list statistic (files that are unreadable, poor, ...) holds more than `value` of the images."""
+    items = facts.stat(key)
+    if not isinstance(items, list) or not items:
+        return False
+    return len(items) / max(1, facts.num_images or 0) > value
+
+
 @condition("caption_length_below")
 def caption_length_below(facts: Facts, value: float) -> bool:
-    for key in ("captions.mean_length", "captions.mean_tags", "captions.mean_words"):
+    # Sentences are measured in words, tag lists in tags.
+    order = ("captions.mean_words", "captions.mean_tags")
+    if facts.stat("caption_style") != "sentence":
+        order = order[::-1]
+    for key in ("captions.mean_length", *order):
         got = facts.num_stat(key)
         if got is not None:
             return 0 < got < value

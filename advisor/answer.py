@@ -1,0 +1,238 @@
+"""`loracord ask`: retrieve the rules → let the LLM word the main one → check it → answer.
+
+The facts always come from the rulebook. The LLM only rewords the best-matching rule in the question's
+language; its reply is checked (advisor.checker) and replaced by the rule's own text when it adds,
+changes or drops a number, setting or command, or answers in another language. A question with a
+pasted error is diagnosed first, so the rules that explain the failure lead. Without an LLM the
+answer is the rule text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from advisor.checker import check_reply, check_smalltalk
+from advisor.diagnose import Diagnosis, diagnose
+from advisor.engine import Rule, Rulebook, load_rulebook
+from advisor.i18n import normalize_lang, t
+from advisor.llm import AdvisorOptions, LLMReply, LLMUnavailable, LocalLLM
+from advisor.patterns import FAILURES
+from advisor.retrieval import AdvisorIndex
+
+MAX_RULES = 3
+# Below this BM25 score a match is a coincidence of common words: no rule applies.
+MIN_SCORE = 3.0
+_SMALLTALK = re.compile(
+    r"^\s*(hi|hello|hey|yo|good (morning|evening|night)|thanks?( you)?|thx|who are you|what can you do|"
+    r"안녕|반가|고마|감사|수고|누구(야|세요|신가요)|뭘 할 수)",
+    re.IGNORECASE,
+)
+_THANKS = re.compile(r"thank|thx|고마|감사|수고", re.IGNORECASE)
+_LANG_NAME = {"en": "English", "ko": "Korean (한국어)"}
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    lang: str
+    rule_ids: tuple[str, ...]
+    passage_ids: tuple[str, ...] = ()
+    source: str = "rules"  # llm | rules | smalltalk | none
+    fallback_reason: str | None = None  # why the LLM's wording was not used
+    diagnosis: Diagnosis | None = None
+    llm_seconds: float | None = None
+    llm_tokens: int | None = None
+
+
+@dataclass
+class _Plan:
+    question: str
+    lang: str
+    rules: list[Rule] = field(default_factory=list)
+    passage_ids: list[str] = field(default_factory=list)
+    diagnosis: Diagnosis | None = None
+    smalltalk: bool = False
+
+
+class Advisor:
+    """Answers questions from the rulebook and the guide; holds the index and the optional LLM."""
+
+    def __init__(self, options: AdvisorOptions | None = None, rulebook: Rulebook | None = None) -> None:
+        self.options = options or AdvisorOptions()
+        self.rulebook = rulebook or load_rulebook()
+        self.index = AdvisorIndex(self.rulebook)
+        self.llm = LocalLLM(self.options) if self.options.llm_enabled else None
+
+    @property
+    def llm_available(self) -> bool:
+        return self.llm is not None and self.llm.available
+
+    # --- planning: everything that needs no LLM ---------------------------------------------------
+    def _plan(self, question: str, lang: str | None) -> _Plan:
+        plan = _Plan(question=question.strip(), lang=normalize_lang(lang, question))
+        if not plan.question:
+            return plan
+        ids: list[str] = []
+        if any(any(r.search(question) for r in p.regexes) for p in FAILURES.values()):
+            diag = diagnose(log_text=question, lang=plan.lang, rulebook=self.rulebook)
+            if diag.kind != "unknown":
+                plan.diagnosis = diag
+                ids += list(diag.rule_ids[:MAX_RULES])
+        hits = [h for h in self.index.rules(plan.question, k=MAX_RULES) if h.score >= MIN_SCORE]
+        ids += [h.ref for h in hits if h.ref not in ids]
+        plan.rules = [self.rulebook.get(i) for i in ids[: MAX_RULES + 1]]
+        plan.passage_ids = [h.ref for h in self.index.passages_for(plan.question) if h.score >= MIN_SCORE]
+        plan.smalltalk = bool(_SMALLTALK.search(plan.question)) and (
+            not hits or hits[0].score < 2 * MIN_SCORE
+        )
+        if plan.smalltalk:
+            plan.rules, plan.passage_ids, plan.diagnosis = [], [], None
+        return plan
+
+    def _rule_text(self, plan: _Plan, skip_first: bool = False) -> str:
+        rules = plan.rules[1:] if skip_first else plan.rules
+        parts = [f"- {r.render(plan.lang)}" for r in rules]
+        if not skip_first and not plan.rules and plan.passage_ids:
+            parts.append(self.index.passages[plan.passage_ids[0]].text(plan.lang))
+        return "\n".join(parts)
+
+    def _facts_text(self, plan: _Plan) -> str:
+        """Everything the LLM may state: the rules (both languages) and the passage."""
+        parts = [plan.question]
+        for rule in plan.rules:
+            parts += [rule.render("en"), rule.render("ko")]
+        parts += [self.index.passages[p].text(lang) for p in plan.passage_ids for lang in ("en", "ko")]
+        return "\n".join(parts)
+
+    def _messages(self, plan: _Plan) -> list[dict[str, str]]:
+        language = _LANG_NAME[plan.lang]
+        if plan.smalltalk:
+            system = (
+                f"You are loracord's friendly assistant for training LoRA image models. Answer in {language}, "
+                "in one or two short sentences. Offer help with datasets, captions, training settings or errors."
+            )
+            return [{"role": "system", "content": system}, {"role": "user", "content": plan.question}]
+        main = plan.rules[0].text(plan.lang)
+        system = (
+            f"You rewrite advice for a user in {language}. Keep every number and setting name exactly as "
+            "written. Do not add any number, setting or command. Two or three sentences."
+        )
+        user = (
+            f"Question: {plan.question}\n\nAdvice: {main.problem} {main.recommendation} {main.reason}\n\n"
+            f"Rewrite the advice as an answer to the question, in {language}."
+        )
+        return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+    # --- assembling the answer --------------------------------------------------------------------
+    def _without_llm(self, plan: _Plan, reason: str | None) -> Answer:
+        if not plan.question:
+            return Answer(t("no_answer", plan.lang), plan.lang, (), source="none", fallback_reason=reason)
+        if plan.smalltalk:
+            key = "thanks" if _THANKS.search(plan.question) else "smalltalk"
+            return Answer(t(key, plan.lang), plan.lang, (), source="smalltalk", fallback_reason=reason)
+        if not plan.rules and not plan.passage_ids:
+            return Answer(t("no_answer", plan.lang), plan.lang, (), source="none", fallback_reason=reason)
+        body = self._rule_text(plan)
+        if plan.diagnosis is not None:
+            # The diagnosis already words its own rules; add only the rules retrieval found besides.
+            lines = plan.diagnosis.render().splitlines()
+            extra = [f"- {r.render(plan.lang)}" for r in plan.rules if r.id not in plan.diagnosis.rule_ids]
+            body = "\n".join([ln for ln in lines if not ln.startswith(t("sources", plan.lang) + ":")] + extra)
+        return self._finish(plan, body, "rules", reason, None)
+
+    def _finish(
+        self, plan: _Plan, body: str, source: str, reason: str | None, reply: LLMReply | None
+    ) -> Answer:
+        ids = tuple(r.id for r in plan.rules)
+        if ids:
+            body = f"{body}\n{t('sources', plan.lang)}: {', '.join(ids)}"
+        return Answer(
+            text=body.strip(),
+            lang=plan.lang,
+            rule_ids=ids,
+            passage_ids=tuple(plan.passage_ids),
+            source=source,
+            fallback_reason=reason,
+            diagnosis=plan.diagnosis,
+            llm_seconds=reply.seconds if reply else None,
+            llm_tokens=reply.completion_tokens if reply else None,
+        )
+
+    def _with_reply(self, plan: _Plan, reply: LLMReply | None) -> Answer:
+        if reply is None:
+            return self._without_llm(plan, "the LLM did not answer in time")
+        if plan.smalltalk:
+            verdict = check_smalltalk(reply.text, plan.lang)
+            if not verdict.ok:
+                answer = self._without_llm(plan, verdict.reason)
+                return _with_timing(answer, reply)
+            return Answer(
+                reply.text,
+                plan.lang,
+                (),
+                source="smalltalk",
+                llm_seconds=reply.seconds,
+                llm_tokens=reply.completion_tokens,
+            )
+        main = plan.rules[0].text(plan.lang)
+        verdict = check_reply(reply.text, self._facts_text(plan), main.recommendation, plan.lang)
+        if not verdict.ok:
+            return _with_timing(self._without_llm(plan, verdict.reason), reply)
+        rest = self._rule_text(plan, skip_first=True)
+        body = reply.text + (f"\n{rest}" if rest else "")
+        return self._finish(plan, body, "llm", None, reply)
+
+    def _llm_for(self, plan: _Plan, use_llm: bool | None) -> LocalLLM | None:
+        """The LLM when this question should be worded by it, else None."""
+        if use_llm is False or not self.llm_available or not plan.question:
+            return None
+        if not self.options.writes(plan.lang):
+            return None
+        return self.llm if plan.smalltalk or plan.rules else None
+
+    def _no_llm_reason(self, plan: _Plan, use_llm: bool | None) -> str | None:
+        if use_llm is False:
+            return None
+        if not self.llm_available:
+            return "no LLM available"
+        if not self.options.writes(plan.lang):
+            return f"the LLM does not write {plan.lang}"
+        return None
+
+    def ask(
+        self,
+        question: str,
+        lang: str | None = None,
+        use_llm: bool | None = None,
+        max_tokens: int | None = None,
+    ) -> Answer:
+        """Blocking answer (command line, tests). The bot uses `ask_async`."""
+        plan = self._plan(question, lang)
+        llm = self._llm_for(plan, use_llm)
+        if llm is None:
+            return self._without_llm(plan, self._no_llm_reason(plan, use_llm))
+        try:
+            reply = llm.chat(self._messages(plan), max_tokens=max_tokens)
+        except (LLMUnavailable, TimeoutError) as exc:
+            return self._without_llm(plan, str(exc))
+        return self._with_reply(plan, None if reply.timed_out else reply)
+
+    async def ask_async(
+        self,
+        question: str,
+        lang: str | None = None,
+        use_llm: bool | None = None,
+        max_tokens: int | None = None,
+    ) -> Answer:
+        """Like `ask`, with inference in a thread under the concurrency limit and time limit."""
+        plan = self._plan(question, lang)
+        llm = self._llm_for(plan, use_llm)
+        if llm is None:
+            return self._without_llm(plan, self._no_llm_reason(plan, use_llm))
+        reply = await llm.achat(self._messages(plan), max_tokens=max_tokens)
+        return self._with_reply(plan, reply)
+
+
+def _with_timing(answer: Answer, reply: LLMReply) -> Answer:
+    return replace(answer, llm_seconds=reply.seconds, llm_tokens=reply.completion_tokens)

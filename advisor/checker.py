@@ -1,0 +1,112 @@
+"""Checks an LLM reply against the facts it was given.
+
+A small model words fluently but invents numbers and settings. Every number, flag, option name,
+technical term (fp16, adamw8bit) and command in the reply must appear in the retrieved rules or
+the question; the reply must carry at least one of the main rule's own facts, and be written in
+the question's language. Otherwise the caller returns the rule text instead.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, fields
+
+from advisor.i18n import hangul_count
+from config.training import TrainConfig
+
+_NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?(?:e-?\d+)?)", re.IGNORECASE)
+_FLAG = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*", re.IGNORECASE)
+_IDENT = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b", re.IGNORECASE)
+_MIXED_TERM = re.compile(r"\b(?=[a-z0-9-]*[a-z])(?=[a-z0-9-]*\d)[a-z][a-z0-9-]*\b", re.IGNORECASE)
+_COMMAND = re.compile(
+    r"\b(loracord|pip|python3?|accelerate|git|sudo|apt(?:-get)?)\s+([a-z][\w-]*)", re.IGNORECASE
+)
+_FIELDS = frozenset(f.name for f in fields(TrainConfig))
+_LATIN = re.compile(r"[A-Za-z]")
+# Small talk must still say what the advisor is for (a tiny model likes to offer "data analysis").
+_ON_TOPIC = re.compile(r"lora|loracord|train|dataset|caption|학습|데이터셋|캡션", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Claims:
+    numbers: frozenset[float]
+    words: frozenset[str]  # flags, option names, mixed letter-digit terms, commands; lower-case
+
+    def is_empty(self) -> bool:
+        return not self.numbers and not self.words
+
+
+def _to_float(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def extract_claims(text: str) -> Claims:
+    numbers = {v for v in (_to_float(m) for m in _NUMBER.findall(text)) if v is not None}
+    words: set[str] = set()
+    words.update(m.lower() for m in _FLAG.findall(text))
+    words.update(m.lower() for m in _IDENT.findall(text))
+    words.update(m.lower() for m in _MIXED_TERM.findall(text))
+    words.update(f"{a.lower()} {b.lower()}" for a, b in _COMMAND.findall(text))
+    # A bare field name written without underscores is still a field name.
+    lowered = text.lower()
+    words.update(f for f in _FIELDS if f in lowered)
+    return Claims(frozenset(numbers), frozenset(words))
+
+
+def _number_known(value: float, known: frozenset[float]) -> bool:
+    return any(math.isclose(value, k, rel_tol=1e-6, abs_tol=1e-12) for k in known)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    ok: bool
+    reason: str = ""
+
+
+def language_ok(reply: str, lang: str) -> bool:
+    hangul = hangul_count(reply)
+    latin = len(_LATIN.findall(reply))
+    if lang == "ko":
+        # Option names and numbers stay in Latin letters; the prose must be Korean.
+        return hangul >= 10 and hangul >= 0.4 * (hangul + latin)
+    return hangul == 0
+
+
+def check_reply(reply: str, allowed_text: str, main_fact_text: str, lang: str) -> Verdict:
+    """Accept `reply` only if everything checkable in it is backed by `allowed_text`."""
+    if len(reply.strip()) < 20:
+        return Verdict(False, "empty or too short")
+    if not language_ok(reply, lang):
+        return Verdict(False, f"not written in {lang}")
+    said, allowed = extract_claims(reply), extract_claims(allowed_text)
+    unknown_numbers = sorted(n for n in said.numbers if not _number_known(n, allowed.numbers))
+    if unknown_numbers:
+        return Verdict(False, f"numbers not in the rules: {', '.join(f'{n:g}' for n in unknown_numbers[:5])}")
+    unknown_words = sorted(said.words - allowed.words)
+    if unknown_words:
+        return Verdict(False, f"names not in the rules: {', '.join(unknown_words[:5])}")
+    main = extract_claims(main_fact_text)
+    if not main.is_empty():
+        carried = bool(main.words & said.words) or any(_number_known(n, said.numbers) for n in main.numbers)
+        if not carried:
+            return Verdict(False, "leaves out the rule's settings and numbers")
+    return Verdict(True)
+
+
+def check_smalltalk(reply: str, lang: str, max_chars: int = 400) -> Verdict:
+    """Small talk may state no facts at all: no numbers, settings or commands."""
+    if len(reply.strip()) < 2 or len(reply) > max_chars:
+        return Verdict(False, "empty or too long")
+    wrong_language = hangul_count(reply) < 2 if lang == "ko" else not language_ok(reply, lang)
+    if wrong_language:
+        return Verdict(False, f"not written in {lang}")
+    if not extract_claims(reply).is_empty():
+        return Verdict(False, "small talk that states numbers or settings")
+    if not _ON_TOPIC.search(reply):
+        return Verdict(False, "small talk that does not offer LoRA help")
+    return Verdict(True)

@@ -1,0 +1,192 @@
+"""A small local search index over the rules and the guide's passages: BM25, written here.
+
+English is split into words (lower-cased, a light plural stem, snake_case names also split into their
+parts); Korean, which glues particles onto words, is indexed as character bigrams of each Hangul run,
+so '캡션이' and '캡션을' both match '캡션'. Each rule is indexed with its texts in both languages plus
+its keywords, so a Korean question finds a rule through its Korean text and an English one through its
+English text. Nothing is downloaded; the index builds in milliseconds.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from advisor.engine import Rule, Rulebook, load_rulebook
+
+GUIDE_PATH = Path(__file__).resolve().parent / "guide.md"
+
+_WORD = re.compile(r"[a-z0-9][a-z0-9_.+\-]*|[\uac00-\ud7a3]+")
+_HANGUL_RUN = re.compile(r"^[\uac00-\ud7a3]+$")
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_STOP = _words(
+    "a an the to of and or in on for with is are was be it its this that my i me you your we do does did "
+    "how what why when which should can could would will if at by from as so not no but have has get got "
+    "there any some about into than then"
+)
+
+
+# Bigrams of Korean question endings and filler ('어떻게 해야 하나요'): in a query they match any text.
+_KO_STOP = _words(
+    "어떻 떻게 해야 하나 나요 뭐예 예요 인가 가요 있나 얼마 마로 할까 까요 는데 해요 에요 세요 습니 니다 "
+    "합니 좋을 을까 좋아 아요 되나 되요 돼요 같아 아서 는지 은지 알려 려주 주세 싶어 어요 하면 면 하는 "
+    "라고 이게 무엇 엇인 뭔가 뭐가 왜 이런 그런 저는 제가"
+)
+
+
+def _stem(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def tokenize(text: str) -> list[str]:
+    out: list[str] = []
+    for raw in _WORD.findall(text.lower()):
+        if _HANGUL_RUN.match(raw):
+            if len(raw) == 1:
+                out.append(raw)
+            else:
+                out.extend(g for g in (raw[i : i + 2] for i in range(len(raw) - 1)) if g not in _KO_STOP)
+            continue
+        word = raw.strip(".-+")
+        if not word or word in _STOP:
+            continue
+        out.append(_stem(word))
+        parts = [p for p in re.split(r"[_\-.]", word) if p and p != word]
+        out.extend(_stem(p) for p in parts if p not in _STOP and not p.isdigit())
+    return out
+
+
+@dataclass(frozen=True)
+class Passage:
+    id: str
+    title: str
+    texts: dict[str, str]
+
+    def text(self, lang: str) -> str:
+        return self.texts.get(lang) or self.texts["en"]
+
+
+@dataclass(frozen=True)
+class Hit:
+    doc_id: str  # "rule:<id>" or "guide:<id>"
+    score: float
+
+    @property
+    def kind(self) -> str:
+        return self.doc_id.partition(":")[0]
+
+    @property
+    def ref(self) -> str:
+        return self.doc_id.partition(":")[2]
+
+
+def load_guide(path: Path = GUIDE_PATH) -> list[Passage]:
+    """Sections '## id: Title' with '[en]' and '[ko]' blocks."""
+    passages: list[Passage] = []
+    current: tuple[str, str] | None = None
+    texts: dict[str, list[str]] = {}
+    lang: str | None = None
+
+    def close() -> None:
+        if current is not None:
+            passages.append(
+                Passage(current[0], current[1], {k: " ".join(v).strip() for k, v in texts.items()})
+            )
+
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            close()
+            ident, _, title = line[3:].partition(":")
+            current, texts, lang = (ident.strip(), title.strip()), {}, None
+        elif line.strip() in ("[en]", "[ko]"):
+            lang = line.strip()[1:-1]
+            texts[lang] = []
+        elif current is not None and lang is not None and line.strip():
+            texts[lang].append(line.strip())
+    close()
+    return passages
+
+
+class Index:
+    """BM25 over rule and guide documents."""
+
+    def __init__(self, docs: Iterable[tuple[str, str]], k1: float = 1.4, b: float = 0.7) -> None:
+        self.k1, self.b = k1, b
+        self.ids: list[str] = []
+        self.tfs: list[Counter[str]] = []
+        self.lengths: list[int] = []
+        df: Counter[str] = Counter()
+        for doc_id, text in docs:
+            tokens = tokenize(text)
+            tf = Counter(tokens)
+            self.ids.append(doc_id)
+            self.tfs.append(tf)
+            self.lengths.append(len(tokens))
+            df.update(tf.keys())
+        n = len(self.ids)
+        self.avg_len = sum(self.lengths) / n if n else 1.0
+        self.idf = {term: math.log(1 + (n - d + 0.5) / (d + 0.5)) for term, d in df.items()}
+
+    def search(self, query: str, k: int = 5, prefix: str | None = None) -> list[Hit]:
+        terms = Counter(t for t in tokenize(query) if t in self.idf)
+        if not terms:
+            return []
+        hits = []
+        for i, tf in enumerate(self.tfs):
+            if prefix and not self.ids[i].startswith(prefix):
+                continue
+            norm = self.k1 * (1 - self.b + self.b * self.lengths[i] / self.avg_len)
+            score = sum(
+                self.idf[t] * tf[t] * (self.k1 + 1) / (tf[t] + norm) * (1 + math.log(q))
+                for t, q in terms.items()
+                if t in tf
+            )
+            if score > 0:
+                hits.append(Hit(self.ids[i], score))
+        hits.sort(key=lambda h: -h.score)
+        return hits[:k]
+
+
+def rule_document(rule: Rule) -> str:
+    # Keywords and the problem are what questions are phrased like: they count twice.
+    words = " ".join(rule.keywords)
+    parts = [rule.id.replace(".", " "), words, words]
+    for lang in ("en", "ko"):
+        text = rule.text(lang)
+        parts += [text.problem, text.problem, text.recommendation, text.reason]
+    return " ".join(parts)
+
+
+class AdvisorIndex:
+    """The rules and the guide, searchable together."""
+
+    def __init__(self, rulebook: Rulebook | None = None, guide: list[Passage] | None = None) -> None:
+        self.rulebook = rulebook or load_rulebook()
+        self.passages = {p.id: p for p in (guide if guide is not None else load_guide())}
+        docs = [(f"rule:{r.id}", rule_document(r)) for r in self.rulebook.rules]
+        docs += [
+            (f"guide:{p.id}", f"{p.title} {p.title} {p.texts.get('en', '')} {p.texts.get('ko', '')}")
+            for p in self.passages.values()
+        ]
+        self.index = Index(docs)
+
+    def rules(self, query: str, k: int = 3, min_ratio: float = 0.45) -> list[Hit]:
+        """Best rules, keeping only those scoring at least `min_ratio` of the best one."""
+        hits = self.index.search(query, k=k, prefix="rule:")
+        return [h for h in hits if h.score >= hits[0].score * min_ratio] if hits else []
+
+    def passages_for(self, query: str, k: int = 1) -> list[Hit]:
+        return self.index.search(query, k=k, prefix="guide:")
