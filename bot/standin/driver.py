@@ -97,11 +97,11 @@ class StandIn:
     @property
     def channels(self) -> dict[str, Channel]:
         """Guild text channels by name (threads under ``threads``)."""
-        return {c.name: c for c in self._store.text_channels()}
+        return self.server.call(lambda: {c.name: c for c in self._store.text_channels()})
 
     @property
     def threads(self) -> dict[str, Channel]:
-        return {c.name: c for c in self._store.channels.values() if c.is_thread}
+        return self.server.call(lambda: {c.name: c for c in self._store.channels.values() if c.is_thread})
 
     @property
     def gateway_stats(self) -> GatewayStats:
@@ -214,7 +214,7 @@ class StandIn:
         opts = dict(options or {})
 
         async def go() -> Interaction:
-            cmd = self._store.find_command(name)
+            cmd = self._store.find_command(name, in_guild=not ch.is_dm)
             if cmd is None:
                 have = sorted(c.data["name"] for c in self._store.global_commands.values())
                 raise ValueError(f"no registered command /{name} (did the bot sync?); registered: {have}")
@@ -253,7 +253,7 @@ class StandIn:
         opts = {**(options or {}), focused: value}
 
         async def go() -> Interaction:
-            cmd = self._store.find_command(name)
+            cmd = self._store.find_command(name, in_guild=not ch.is_dm)
             if cmd is None:
                 raise ValueError(f"no registered command /{name}")
             data = build.command_data(self.world, cmd, ch, path, opts, [], focused=focused)

@@ -249,9 +249,14 @@ class Store:
             return self.global_commands
         return self.guild_commands.setdefault(guild_id, {})
 
-    def find_command(self, name: str, command_type: int = 1) -> Command | None:
-        """Guild commands first (they are what a member sees first), then global ones."""
-        for table in (self.guild_commands.get(self.guild.id, {}), self.global_commands):
+    def find_command(self, name: str, command_type: int = 1, *, in_guild: bool = True) -> Command | None:
+        """Guild commands first (they are what a member sees first), then global ones; in DMs only global."""
+        tables = (
+            (self.guild_commands.get(self.guild.id, {}), self.global_commands)
+            if in_guild
+            else (self.global_commands,)
+        )
+        for table in tables:
             cmd = table.get(f"{command_type}:{name}")
             if cmd is not None:
                 return cmd

@@ -28,6 +28,26 @@ async def test_slash_command_carries_every_field_discord_sends(standin, start_bo
         assert got.channel.id == standin.channels["general"].id
         assert got.entitlements == []
         assert 0 <= inter.response_time < limits.INTERACTION_FIRST_RESPONSE_S
+        # The @original routes, as discord.py's Interaction uses them.
+        original = await got.original_response()
+        assert original.id == inter.original_message_id and original.content == "hi hi"
+        await got.edit_original_response(content="hi hi hi")
+        assert standin.message(original.id).content == "hi hi hi"
+        await got.delete_original_response()
+        assert standin.message(original.id).deleted
+
+
+async def test_slash_command_in_a_dm_sees_only_global_commands(standin, start_bot, bot):
+    async with start_bot(bot):
+        await bot.tree.sync()
+        alice = standin.add_user("alice")
+        await standin.send_slash_command(
+            alice, "echo", options={"text": "dm"}, channel=standin.dm_channel(alice)
+        )
+        msg = await standin.wait_for_message()
+        assert msg.content == "dm" and msg.channel_id == standin.dm_channel(alice).id
+        got: discord.Interaction = bot.seen["echo"]
+        assert got.guild is None and isinstance(got.channel, discord.DMChannel) and got.context.dm_channel
 
 
 async def test_attachment_option_is_served_from_the_cdn(standin, start_bot, bot):
