@@ -205,7 +205,7 @@ def message(store: Store, m: Message, *, blank_content: bool = False) -> dict[st
         "embeds": [] if blank_content else m.embeds,
         "components": [] if blank_content else m.components,
         "pinned": False,
-        "type": 19 if m.referenced_id else (20 if m.interaction_id else 0),
+        "type": message_type(store, m),
         "flags": m.flags,
     }
     if ch is not None and ch.guild_id:
@@ -234,6 +234,16 @@ def message(store: Store, m: Message, *, blank_content: bool = False) -> dict[st
                 "user": user(store.users[inter.user_id]),
             }
     return out
+
+
+def message_type(store: Store, m: Message) -> int:
+    """DEFAULT 0, REPLY 19, CHAT_INPUT_COMMAND 20, CONTEXT_MENU_COMMAND 23 (docs: Message Types)."""
+    if m.referenced_id:
+        return 19
+    inter = store.interactions.get(m.interaction_id) if m.interaction_id else None
+    if inter is not None and inter.type == 2:
+        return 20 if inter.data.get("type", 1) == 1 else 23
+    return 0
 
 
 def interaction_metadata(store: Store, inter: Interaction) -> dict[str, Any]:

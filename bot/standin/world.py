@@ -8,6 +8,7 @@ import datetime
 import json
 import mimetypes
 import urllib.parse
+from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,7 @@ from bot.standin.errors import INVALID_FORM_BODY, REQUEST_ENTITY_TOO_LARGE, Disc
 from bot.standin.gateway import Gateway, Session
 from bot.standin.state import Attachment, Message, Store, snowflake
 
+HISTORY = 50_000
 Upload = tuple[int, str, bytes, str | None]  # (index in files[n], filename, data, content type)
 
 
@@ -79,12 +81,13 @@ class World:
     def __init__(self, clock: Clock, heartbeat_ms: int, bot_name: str, guild_name: str) -> None:
         self.store = Store(bot_name=bot_name, guild_name=guild_name)
         self.clock = clock
-        self.outgoing: list[tuple[str, Any]] = []  # every payload sent, for schema checks
+        # Bounded so that a long `loracord demo` does not grow without end; tests stay far below.
+        self.outgoing: deque[tuple[str, Any]] = deque(maxlen=HISTORY)  # every payload sent, for schema checks
         self.gateway = Gateway(self.store, self.record, heartbeat_ms)
         self.base_url = ""
-        self.requests: list[RequestLog] = []
+        self.requests: deque[RequestLog] = deque(maxlen=HISTORY)
         self.attachments: dict[int, tuple[int, Attachment]] = {}
-        self.log: list[tuple[float, str]] = []  # (wall time, readable line) for the transcript
+        self.log: deque[tuple[float, str]] = deque(maxlen=HISTORY)  # (wall time, line) for the transcript
         self._changed: asyncio.Condition | None = None
 
     # --- notifications ---------------------------------------------------------------------------

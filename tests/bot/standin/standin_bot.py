@@ -71,6 +71,10 @@ def build_bot(*, intents: discord.Intents | None = None) -> commands.Bot:
         await bot.gate.wait()
         await inter.followup.send("done", file=discord.File(io.BytesIO(b"x" * 100), "result.txt"))
 
+    @bot.tree.command(name="report", description="Answer with a file")
+    async def report(inter: discord.Interaction) -> None:
+        await inter.response.send_message("report", file=discord.File(io.BytesIO(b"loss 0.08"), "report.txt"))
+
     @bot.tree.command(name="panel", description="Buttons")
     async def panel(inter: discord.Interaction) -> None:
         await inter.response.send_message("choose", view=Approve())

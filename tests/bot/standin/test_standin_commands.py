@@ -15,7 +15,16 @@ async def test_login_and_global_sync_store_commands(standin, start_bot, bot):
         assert bot.user.id == standin.bot_user.id
         assert bot.application_id == standin.application_id
         synced = await bot.tree.sync()
-        assert {c.name for c in synced} == {"echo", "upload", "dataset", "slow", "panel", "caption", "model"}
+        assert {c.name for c in synced} == {
+            "echo",
+            "upload",
+            "dataset",
+            "slow",
+            "report",
+            "panel",
+            "caption",
+            "model",
+        }
         stored = standin.commands()
         assert stored["dataset"]["options"][0]["options"][0]["name"] == "add"
         assert stored["echo"]["options"][1]["max_value"] == 3

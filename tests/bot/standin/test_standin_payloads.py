@@ -76,6 +76,9 @@ async def test_every_payload_of_a_full_session_parses_in_discord_py(standin, sta
         await standin.wait_for_message()
         await standin.send_slash_command(alice, "slow")
         await standin.wait_for_message(predicate=lambda m: m.content == "done")
+        await standin.send_slash_command(alice, "report")
+        report = await standin.wait_for_message()
+        assert report.attachments[0].data == b"loss 0.08" and report.interaction_id
         await standin.send_slash_command(alice, "panel")
         panel = await standin.wait_for_message()
         await standin.wait_for_response(await standin.click(alice, panel, "approve"))
