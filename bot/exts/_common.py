@@ -1,0 +1,42 @@
+"""Small helpers every command group uses: deferring, the bot's services, dataset autocomplete."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+
+from bot import limits
+
+if TYPE_CHECKING:
+    from bot.app import LoracordBot
+    from bot.exts.datasets._service import DatasetService
+
+
+def bot_of(interaction: discord.Interaction) -> LoracordBot:
+    return interaction.client  # type: ignore[return-value]
+
+
+def datasets_of(interaction: discord.Interaction) -> DatasetService:
+    return bot_of(interaction).datasets  # type: ignore[attr-defined]
+
+
+async def defer(interaction: discord.Interaction, *, ephemeral: bool = False) -> None:
+    """Acknowledge now (Discord's 3-s deadline); the answer follows as a followup."""
+    if not interaction.response.is_done():
+        await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+
+
+async def dataset_autocomplete(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    """The user's own datasets whose name or id contains what was typed."""
+    needle = current.lower().strip()
+    mine = await datasets_of(interaction).mine(interaction.user.id)
+    choices = [
+        app_commands.Choice(name=limits.clip(d.label, limits.CHOICE_NAME_MAX), value=d.record.id)
+        for d in mine
+        if needle in d.record.name.lower() or needle in d.record.id
+    ]
+    return choices[: limits.AUTOCOMPLETE_CHOICES_MAX]

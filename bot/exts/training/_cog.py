@@ -1,0 +1,164 @@
+"""The /train command group: start (with confirmation), status, queue, cancel, retry, download, sample."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import limits
+from bot.exts._common import dataset_autocomplete, datasets_of, defer
+from bot.exts.training import _service as service
+from bot.exts.training._views import confirmation
+from bot.i18n import L, t
+from bot.jobtext import progress_text
+from config.training import available_presets
+from trainer.queue.eta import estimate_queue, format_duration
+from trainer.queue.types import JobStatus
+
+if TYPE_CHECKING:
+    from bot.app import LoracordBot
+
+UNFINISHED = [JobStatus.QUEUED, JobStatus.RUNNING]
+
+
+async def model_autocomplete(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    bot: LoracordBot = interaction.client  # type: ignore[assignment]
+    allow = bot.settings.models.allowlist
+    return [
+        app_commands.Choice(name=limits.clip(f"{name} — {entry.description or entry.arch}", 100), value=name)
+        for name, entry in allow.items()
+        if current.lower() in name
+    ][: limits.AUTOCOMPLETE_CHOICES_MAX]
+
+
+async def preset_autocomplete(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    return [app_commands.Choice(name=p, value=p) for p in available_presets() if current.lower() in p][
+        : limits.AUTOCOMPLETE_CHOICES_MAX
+    ]
+
+
+async def job_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    bot: LoracordBot = interaction.client  # type: ignore[assignment]
+    jobs = await bot.store.list_jobs(owner_id=interaction.user.id, limit=25)
+    return [
+        app_commands.Choice(name=limits.clip(f"{j.id} {j.name} ({j.status.value})", 100), value=j.id)
+        for j in jobs
+        if current in j.id or current.lower() in j.name.lower()
+    ]
+
+
+class Training(commands.GroupCog, group_name=L("cmd.train.name"), group_description=L("cmd.train.desc")):
+    def __init__(self, bot: LoracordBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    @app_commands.command(name=L("cmd.train.start.name"), description=L("cmd.train.start.desc"))
+    @app_commands.rename(
+        dataset=L("opt.dataset.name"), preset=L("opt.preset.name"), model=L("opt.model.name"),
+        steps=L("opt.steps.name"), overrides=L("opt.overrides.name"),
+    )  # fmt: skip
+    @app_commands.describe(
+        dataset=L("opt.dataset.desc"), preset=L("opt.preset.desc"), model=L("opt.model.desc"),
+        steps=L("opt.steps.desc"), overrides=L("opt.overrides.desc"),
+    )  # fmt: skip
+    @app_commands.autocomplete(
+        dataset=dataset_autocomplete, preset=preset_autocomplete, model=model_autocomplete
+    )
+    async def start(
+        self,
+        interaction: discord.Interaction,
+        dataset: str,
+        preset: str | None = None,
+        model: str | None = None,
+        steps: app_commands.Range[int, 1, 100_000] | None = None,
+        overrides: str = "",
+    ) -> None:
+        await defer(interaction, ephemeral=True)
+        info = await datasets_of(interaction).get(interaction.user, dataset, modify=True)
+        await datasets_of(interaction).require_images(info)
+        extra = service.parse_overrides(overrides)
+        if steps:
+            extra["max_train_steps"] = steps
+        config = service.build_config(self.bot, info, preset=preset, model=model, overrides=extra)
+        title = t(interaction.locale, "training.confirm_title", dataset=info.label)
+        embed, view = await confirmation(interaction, config, info.record.id, title)
+        await interaction.followup.send(embed=embed, view=view, ephemeral=True)
+
+    @app_commands.command(name=L("cmd.train.status.name"), description=L("cmd.train.status.desc"))
+    @app_commands.rename(job=L("opt.job.name"))
+    @app_commands.describe(job=L("opt.job.desc"))
+    @app_commands.autocomplete(job=job_autocomplete)
+    async def status(self, interaction: discord.Interaction, job: str | None = None) -> None:
+        await defer(interaction, ephemeral=True)
+        if job:
+            jobs = [await service.owned_job(self.bot, interaction.user, job)]
+        else:
+            jobs = await self.bot.store.list_jobs(owner_id=interaction.user.id, limit=5)
+        if not jobs:
+            await interaction.followup.send(t(interaction.locale, "training.no_jobs"), ephemeral=True)
+            return
+        text = "\n\n".join(progress_text(j, interaction.locale) for j in jobs)
+        await interaction.followup.send(limits.clip(text, limits.CONTENT_MAX), ephemeral=True)
+
+    @app_commands.command(name=L("cmd.train.queue.name"), description=L("cmd.train.queue.desc"))
+    async def queue(self, interaction: discord.Interaction) -> None:
+        await defer(interaction, ephemeral=True)
+        estimates = await estimate_queue(self.bot.store)
+        jobs = await self.bot.store.list_jobs(statuses=UNFINISHED, limit=50, oldest_first=True)
+        locale = interaction.locale
+        lines = [t(locale, "training.queue_paused")] if await self.bot.store.is_paused() else []
+        for job in sorted(jobs, key=lambda j: estimates[j.id].position if j.id in estimates else 999):
+            est = estimates.get(job.id)
+            mine = job.owner_id == interaction.user.id
+            who = job.name if mine else t(locale, "training.someone")
+            lines.append(
+                t(
+                    locale,
+                    "training.queue_line",
+                    position=est.position if est else "?",
+                    job=job.id,
+                    name=who,
+                    status=t(locale, f"status.{job.status.value}"),
+                    starts=format_duration(est.starts_in_s if est else None),
+                )
+            )
+        text = "\n".join(lines) if lines else t(locale, "training.queue_empty")
+        await interaction.followup.send(limits.clip(text, limits.CONTENT_MAX), ephemeral=True)
+
+    @app_commands.command(name=L("cmd.train.cancel.name"), description=L("cmd.train.cancel.desc"))
+    @app_commands.rename(job=L("opt.job.name"))
+    @app_commands.describe(job=L("opt.job.desc"))
+    @app_commands.autocomplete(job=job_autocomplete)
+    async def cancel(self, interaction: discord.Interaction, job: str) -> None:
+        await defer(interaction, ephemeral=True)
+        done = await service.cancel(self.bot, interaction.user, job)
+        await interaction.followup.send(
+            t(interaction.locale, "training.cancel_requested", job=done.id), ephemeral=True
+        )
+
+    @app_commands.command(name=L("cmd.train.retry.name"), description=L("cmd.train.retry.desc"))
+    @app_commands.rename(job=L("opt.job.name"))
+    @app_commands.describe(job=L("opt.job.desc"))
+    @app_commands.autocomplete(job=job_autocomplete)
+    async def retry(self, interaction: discord.Interaction, job: str) -> None:
+        await defer(interaction, ephemeral=True)
+        new_job, changes = await service.retry(self.bot, interaction, job)
+        shown = ", ".join(f"{k}={v}" for k, v in changes.items()) or t(interaction.locale, "common.none")
+        await interaction.followup.send(
+            t(interaction.locale, "training.retried", job=new_job.id, old=job, changes=shown), ephemeral=True
+        )
+
+    @app_commands.command(name=L("cmd.train.download.name"), description=L("cmd.train.download.desc"))
+    @app_commands.rename(job=L("opt.job.name"))
+    @app_commands.describe(job=L("opt.job.desc"))
+    @app_commands.autocomplete(job=job_autocomplete)
+    async def download(self, interaction: discord.Interaction, job: str) -> None:
+        await defer(interaction, ephemeral=True)
+        await service.download(self.bot, interaction, job)

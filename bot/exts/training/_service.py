@@ -1,0 +1,189 @@
+"""What the training commands and buttons do, shared by both: build a config, submit a job and post its
+progress message, cancel, retry with the advisor's fix, hand out the LoRA file."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot import access, delivery
+from bot.errors import BadValue, DatasetEmpty, Unavailable
+from bot.exts.datasets._service import DatasetInfo
+from bot.i18n import language_of, t
+from bot.jobtext import diagnosis_for, job_config, output_file, progress_text
+from bot.progress import Tracked
+from config.training import ConfigError, TrainConfig, available_presets, load_train_config
+from trainer.dataset.captions import CaptionStore
+from trainer.queue.eta import estimate_queue
+from trainer.queue.jobdir import JobDirError, count_images, submit_job
+from trainer.queue.types import Job, JobStatus
+
+if TYPE_CHECKING:
+    from bot.app import LoracordBot
+
+#: Keys a user may not override: paths are the bot's to choose, never the user's.
+PROTECTED = frozenset({"pretrained_model", "data_dir", "output_dir", "reg_data_dir", "config_version"})
+_NAME = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+def parse_overrides(text: str) -> dict[str, str]:
+    """`"rank=16, learning_rate=5e-5"` (commas, semicolons or new lines) -> {"rank": "16", ...}."""
+    out: dict[str, str] = {}
+    for part in re.split(r"[,;\n]", text or ""):
+        part = part.strip()
+        if not part:
+            continue
+        key, sep, value = part.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise BadValue(
+                "overrides", f"{part!r} is not key=value (e.g. network_dim=16, max_train_steps=800)"
+            )
+        if key in PROTECTED:
+            raise BadValue(key, "is chosen by the bot and cannot be overridden")
+        out[key] = value.strip()
+    return out
+
+
+def model_choices(bot: LoracordBot) -> list[str]:
+    return list(bot.settings.models.allowlist)
+
+
+def base_fields(bot: LoracordBot, model: str | None) -> dict[str, Any]:
+    """Fields that come from the admin's allowlist entry (users name a model, never a path)."""
+    allow = bot.settings.models.allowlist
+    name = model or bot.settings.models.default
+    if name not in allow:
+        raise BadValue("model", f"choose one of: {', '.join(allow) or '(none: ask an admin)'}")
+    entry = allow[name]
+    return {
+        "pretrained_model": entry.path,
+        "model_arch": entry.arch,
+        "resolution": entry.effective_resolution,
+    }
+
+
+def dataset_fields(info: DatasetInfo) -> dict[str, Any]:
+    trigger = CaptionStore(info.prepared).trigger_word() or ""
+    safe = _NAME.sub("_", info.record.name).strip("_") or "lora"
+    return {"data_dir": str(info.prepared), "trigger_word": trigger, "name": safe[:64]}
+
+
+def build_config(
+    bot: LoracordBot,
+    info: DatasetInfo,
+    *,
+    preset: str | None,
+    model: str | None,
+    overrides: Mapping[str, Any],
+    base: Mapping[str, Any] | None = None,
+) -> TrainConfig:
+    """Preset (or a suggestion's values) + the model's fields + the dataset + the user's overrides."""
+    if preset and preset not in available_presets():
+        raise BadValue("preset", f"choose one of: {', '.join(available_presets())}")
+    merged: dict[str, Any] = dict(base or {})
+    merged.update(dataset_fields(info))
+    merged.update(base_fields(bot, model))
+    merged.update(overrides)
+    try:
+        return load_train_config(preset=preset, overrides=merged)
+    except ConfigError as exc:
+        raise BadValue(exc.field or "config", str(exc)) from None
+
+
+async def queue_estimate(bot: LoracordBot, config: TrainConfig) -> tuple[int, float | None]:
+    """Where a new job would stand: (position, seconds until it starts) if queued now."""
+    estimates = await estimate_queue(bot.store)
+    queued = [e for e in estimates.values() if e.status is JobStatus.QUEUED]
+    running = [e for e in estimates.values() if e.status is JobStatus.RUNNING]
+    waits = [e.done_in_s for e in (*queued, *running) if e.done_in_s is not None]
+    start = max(waits, default=0.0) if len(waits) == len(queued) + len(running) else None
+    return len(queued) + 1, start
+
+
+async def submit_and_announce(
+    bot: LoracordBot,
+    interaction: discord.Interaction,
+    config: TrainConfig,
+    dataset_id: str | None,
+) -> Job:
+    """Queue the job and post its progress message in the channel; the tracker keeps it current."""
+    if config.data_dir and await asyncio.to_thread(_no_images, config.data_dir):
+        raise DatasetEmpty(dataset_id or config.data_dir)
+    try:
+        job = await submit_job(
+            bot.store,
+            bot.queue_options,
+            config,
+            owner_id=interaction.user.id,
+            guild_id=interaction.guild_id,
+            channel_id=interaction.channel_id,
+            dataset_id=dataset_id,
+        )
+    except JobDirError as exc:
+        raise BadValue("dataset", str(exc)) from None
+    locale = interaction.locale.value
+    channel = bot.get_partial_messageable(interaction.channel_id or 0)
+    message = await channel.send(progress_text(job, locale))
+    limit = interaction.attachment_size_limit
+    await bot.progress.track(Tracked(job.id, channel.id, message.id, interaction.user.id, locale, limit))
+    return job
+
+
+def _no_images(folder: str) -> bool:
+    return count_images(Path(folder)) == 0
+
+
+async def owned_job(bot: LoracordBot, user: discord.abc.User, job_id: str) -> Job:
+    job = await bot.store.get_job(job_id.strip())
+    access.require_owner(user, job.owner_id, bot.settings, "job", job.id)
+    return job
+
+
+async def cancel(bot: LoracordBot, user: discord.abc.User, job_id: str) -> Job:
+    job = await owned_job(bot, user, job_id)
+    return await bot.store.request_cancel(job.id)
+
+
+async def retry(
+    bot: LoracordBot, interaction: discord.Interaction, job_id: str
+) -> tuple[Job, dict[str, Any]]:
+    """Queue the failed job again with the advisor's fix applied; returns the new job and the changes."""
+    job = await owned_job(bot, interaction.user, job_id)
+    if job.status not in (JobStatus.FAILED, JobStatus.CANCELLED):
+        raise BadValue("job", t(interaction.locale, "training.retry_only_failed", status=job.status.value))
+    config = job_config(job)
+    if config is None:
+        raise BadValue("job", "its stored configuration can no longer be read; start a new job")
+    changes: dict[str, Any] = {}
+    if job.status is JobStatus.FAILED:
+        diagnosis = await diagnosis_for(bot, job, interaction.locale)
+        if diagnosis.retry_config is not None:
+            config = diagnosis.retry_config
+            changes = {k: new for k, (_, new) in diagnosis.changes.items()}
+    # The old job folder held the dataset copy; the retry reads the dataset's prepared folder again.
+    if job.dataset_id:
+        info = await bot.datasets.find(job.dataset_id)  # type: ignore[attr-defined]
+        config = config.replace(data_dir=str(info.prepared))
+    new_job = await submit_and_announce(bot, interaction, config.replace(output_dir=""), job.dataset_id)
+    return new_job, changes
+
+
+async def download(bot: LoracordBot, interaction: discord.Interaction, job_id: str) -> str:
+    job = await owned_job(bot, interaction.user, job_id)
+    path = output_file(job)
+    if job.status is not JobStatus.SUCCEEDED or path is None:
+        raise Unavailable(
+            t(interaction.locale, "training.no_output_what", job=job.id),
+            t(interaction.locale, "training.no_output_how"),
+        )
+    return await delivery.send_to_interaction(interaction, bot.signer, job.id, path)
+
+
+def lang_of(interaction: discord.Interaction) -> str:
+    return language_of(interaction.locale)

@@ -1,0 +1,38 @@
+"""The bot starts against the stand-in, registers localized commands, and a dataset round trip works."""
+
+from __future__ import annotations
+
+from bot.standin.driver import StandIn
+from tests.bot.conftest import png_bytes
+
+
+async def test_commands_registered_with_korean_names(standin: StandIn, make_bot, settings) -> None:
+    async with make_bot(settings):
+        commands = standin.commands()
+        assert {"dataset", "train"} <= set(commands)
+        dataset = commands["dataset"]
+        assert dataset["name_localizations"]["ko"] == "데이터셋"
+        subs = {o["name"]: o for o in dataset["options"]}
+        assert subs["create"]["name_localizations"]["ko"] == "만들기"
+
+
+async def test_create_and_add_images(standin: StandIn, make_bot, settings) -> None:
+    alice = standin.add_user("alice")
+    async with make_bot(settings):
+        inter = await standin.send_slash_command(
+            alice, "dataset", subcommand="create", options={"name": "cats"}
+        )
+        msg = await standin.wait_for_message(predicate=lambda m: "cats" in m.content)
+        dataset_id = msg.content.split("(")[1].split(")")[0]
+        assert inter.response_time is not None and inter.response_time < 3
+        await standin.send_slash_command(
+            alice,
+            "dataset",
+            subcommand="add",
+            options={"dataset": dataset_id},
+            attachments=[("a.png", png_bytes(1)), ("notes.txt", b"hello")],
+        )
+        reply = await standin.wait_for_message(predicate=lambda m: "Added" in m.content, timeout=20)
+        print(reply.content)
+        assert "Added 1 image" in reply.content
+        assert "notes.txt" in reply.content
