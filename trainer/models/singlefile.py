@@ -219,7 +219,9 @@ def save_single_file(pipe: Any, arch: str, path: Path) -> Path:
     path = Path(path)
     tmp = path.with_name(f".{path.name}.partial")
     try:
-        save_file(dict(sorted(state.items())), str(tmp), metadata={"format": "pt", "loracord.arch": arch})
+        # One metadata key only: safetensors writes metadata from a Rust HashMap, so two or more keys
+        # come out in a random order and the same weights would not give the same bytes.
+        save_file(state, str(tmp), metadata={"format": "pt"})
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)
