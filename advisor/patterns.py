@@ -30,6 +30,8 @@ FAILURES: dict[str, FailurePattern] = {
         r"CUBLAS_STATUS_ALLOC_FAILED",
         r"(HIP|MPS backend|XPU) out of memory",
         r"failed to allocate .{0,40}(GPU|device) memory",
+        # How Korean users describe it ('CUDA 메모리 부족', 'VRAM이 부족').
+        r"(CUDA|GPU|VRAM|그래픽)\s*(메모리)?\s*(가|이)?\s*부족",
     ),
     "nan": _p(
         ("nan",),
@@ -56,6 +58,7 @@ FAILURES: dict[str, FailurePattern] = {
         r"\bENOSPC\b",
         r"\[Errno 28\]",
         r"Disk quota exceeded",
+        r"디스크\s*(공간|용량)?\s*(이|가)?\s*(부족|가득)",
     ),
     "model_missing": _p(
         (),

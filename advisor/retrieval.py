@@ -39,7 +39,7 @@ _STOP = _words(
 _KO_STOP = _words(
     "어떻 떻게 해야 하나 나요 뭐예 예요 인가 가요 있나 얼마 마로 할까 까요 는데 해요 에요 세요 습니 니다 "
     "합니 좋을 을까 좋아 아요 되나 되요 돼요 같아 아서 는지 은지 알려 려주 주세 싶어 어요 하면 면 하는 "
-    "라고 이게 무엇 엇인 뭔가 뭐가 왜 이런 그런 저는 제가"
+    "라고 이게 무엇 엇인 뭔가 뭐가 왜 이런 그런 저는 제가 게 해 하 나 좀 더 잘 그 이 저 제 뭐 또 것 건 걸"
 )
 
 
@@ -56,9 +56,13 @@ def tokenize(text: str) -> list[str]:
     for raw in _WORD.findall(text.lower()):
         if _HANGUL_RUN.match(raw):
             if len(raw) == 1:
-                out.append(raw)
-            else:
-                out.extend(g for g in (raw[i : i + 2] for i in range(len(raw) - 1)) if g not in _KO_STOP)
+                if raw not in _KO_STOP:
+                    out.append(raw)
+                continue
+            out.extend(g for g in (raw[i : i + 2] for i in range(len(raw) - 1)) if g not in _KO_STOP)
+            if len(raw) == 2 and raw[0] not in _KO_STOP:
+                # A one-syllable word with its particle ('수는', '몇을') keeps the word as a unigram.
+                out.append(raw[0])
             continue
         word = raw.strip(".-+")
         if not word or word in _STOP:
