@@ -30,9 +30,12 @@ def standin() -> Iterator[StandIn]:
             yield stand
     finally:
         stand.stop()
-    problems = [p for kind, payload in stand.outgoing for p in check_outgoing(kind, payload)]
+    problems = list(stand.world.internal_errors)
+    problems += [p for kind, payload in stand.outgoing for p in check_outgoing(kind, payload)]
     if problems:
-        pytest.fail("the stand-in sent payloads discord.py cannot parse:\n" + "\n".join(problems[:20]))
+        pytest.fail(
+            "the stand-in failed or sent payloads discord.py cannot parse:\n" + "\n".join(problems[:20])
+        )
 
 
 @pytest.fixture

@@ -164,6 +164,12 @@ class StandInServer:
                 response = error_response(DiscordAPIError(413, 40005, "Request entity too large"))
             else:
                 raise
+        except Exception as exc:  # noqa: BLE001 -- logged, recorded and answered; see below
+            # A bug in the stand-in itself. A 500 would make discord.py retry for ~25 s; a 400 that names
+            # the bug fails the bot's request at once, and the pytest fixture fails the test at teardown.
+            _log.exception("stand-in internal error on %s %s", request.method, request.path)
+            self.world.internal_errors.append(f"{request.method} {path}: {exc!r}")
+            response = json_response({"message": f"stand-in internal error: {exc!r}", "code": 0}, status=400)
         self.world.requests.append(RequestLog(time.monotonic(), request.method, path, response.status))
         return response
 

@@ -86,6 +86,7 @@ class World:
         self.gateway = Gateway(self.store, self.record, heartbeat_ms)
         self.base_url = ""
         self.requests: deque[RequestLog] = deque(maxlen=HISTORY)
+        self.internal_errors: list[str] = []  # bugs in the stand-in's handlers (see server.py)
         self.attachments: dict[int, tuple[int, Attachment]] = {}
         self.log: deque[tuple[float, str]] = deque(maxlen=HISTORY)  # (wall time, line) for the transcript
         self._changed: asyncio.Condition | None = None

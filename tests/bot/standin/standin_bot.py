@@ -47,7 +47,7 @@ def build_bot(*, intents: discord.Intents | None = None) -> commands.Bot:
     @app_commands.describe(text="What to say")
     async def echo(inter: discord.Interaction, text: str, times: app_commands.Range[int, 1, 3] = 1) -> None:
         bot.seen["echo"] = inter
-        await inter.response.send_message(" ".join([text] * times))
+        bot.seen["echo_callback"] = await inter.response.send_message(" ".join([text] * times))
 
     @bot.tree.command(name="upload", description="Hash an uploaded file")
     async def upload(inter: discord.Interaction, image: discord.Attachment) -> None:

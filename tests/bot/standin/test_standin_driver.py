@@ -109,3 +109,22 @@ def test_clock_only_moves_forward():
 async def _until(cond):
     while not cond():
         await asyncio.sleep(0.01)
+
+
+async def test_a_bug_in_the_stand_in_fails_fast_and_is_recorded(monkeypatch, bot):
+    from bot.standin import rest
+    from bot.standin.client import pointed_at, running
+
+    async def broken(self, request):
+        raise RuntimeError("typing handler is broken")
+
+    monkeypatch.setattr(rest.Routes, "typing", broken)  # the stand-in's own code, not discord.py
+    with StandIn() as stand, pointed_at(stand):
+        async with running(bot, stand):
+            started = time.monotonic()
+            with pytest.raises(discord.HTTPException, match="stand-in internal error"):
+                await bot.http.send_typing(stand.channels["general"].id)
+            assert time.monotonic() - started < 1  # no 5xx retry loop
+        assert stand.world.internal_errors == [
+            f"POST /channels/{stand.channels['general'].id}/typing: RuntimeError('typing handler is broken')"
+        ]

@@ -54,6 +54,7 @@ async def test_channel_bucket_answers_429_with_discords_headers(standin):
                 seen.append((r.status, dict(r.headers), await r.json()))
     assert [s for s, _, _ in seen] == [200] * limits.CHANNEL_MESSAGES_LIMIT + [429]
     first, last = seen[0][1], seen[-1]
+    assert first["Content-Type"] == "application/json"  # exactly: discord.py compares the whole header
     assert first["X-RateLimit-Limit"] == str(limits.CHANNEL_MESSAGES_LIMIT)
     assert first["X-RateLimit-Remaining"] == str(limits.CHANNEL_MESSAGES_LIMIT - 1)
     assert {"X-RateLimit-Reset", "X-RateLimit-Reset-After", "X-RateLimit-Bucket"} <= set(first)

@@ -28,6 +28,8 @@ async def test_slash_command_carries_every_field_discord_sends(standin, start_bo
         assert got.channel.id == standin.channels["general"].id
         assert got.entitlements == []
         assert 0 <= inter.response_time < limits.INTERACTION_FIRST_RESPONSE_S
+        callback = bot.seen["echo_callback"]  # parsed from the ?with_response=1 body
+        assert callback.message_id == inter.original_message_id and callback.resource.content == "hi hi"
         # The @original routes, as discord.py's Interaction uses them.
         original = await got.original_response()
         assert original.id == inter.original_message_id and original.content == "hi hi"
