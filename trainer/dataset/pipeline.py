@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from trainer.dataset import batch, prep, report
+from trainer.dataset import batch, prep, report, saliency
 from trainer.dataset.captions import CaptionStore
 from trainer.dataset.decode import WHITE, Rejected, decode_path
 from trainer.dataset.intake import DatasetIntake, IntakeResult
@@ -49,8 +49,9 @@ def prepare_dataset(
             return decoded.message
         rgb = np.asarray(decoded.image)
         stem = prep.safe_stem(entry["names"][0], entry["sha256"])
-        measured = report.image_entry(rgb, opts.resolution)
-        done = prep.prepare_image(rgb, opts)
+        sal = saliency.saliency_map(rgb)
+        measured = report.image_entry(rgb, opts.resolution, sal)
+        done = prep.prepare_image(rgb, opts, sal)
         prep.save_prepared(done.image, out_dir, stem, None)
         if entry.get("caption") and store.get(stem) is None:
             store.set(stem, entry["caption"], source="sidecar")

@@ -18,12 +18,13 @@ GUIDE_MIN_IMAGES = 20
 GUIDE_MAX_IMAGES = 100
 
 
-def image_entry(rgb: np.ndarray, target: int) -> dict[str, Any]:
-    """Measurements of one decoded image (before preprocessing) against the target resolution."""
+def image_entry(rgb: np.ndarray, target: int, sal: np.ndarray | None = None) -> dict[str, Any]:
+    """Measurements of one decoded image (before preprocessing) against the target resolution;
+    `sal` is its saliency map when the caller already has it."""
     h, w = rgb.shape[:2]
     blur = round(quality.blur_variance(rgb), 2)
     score = quality.brisque_score(rgb)
-    cut_pixels, cut_saliency = prep.square_crop_preview(rgb)
+    cut_pixels, cut_saliency = prep.square_crop_preview(rgb, sal)
     return {
         "width": w,
         "height": h,

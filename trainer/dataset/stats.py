@@ -88,7 +88,8 @@ def dataset_stats(
     with_quality: bool = True,
     limits: IntakeLimits | None = None,
 ) -> dict[str, Any]:
-    """Statistics of the dataset in `folder`; see docs/dataset.md for every key.
+    """Statistics of the dataset in `folder` (a kohya-layout folder, or a dataset folder with
+    `prepared/`); see docs/dataset.md for every key.
 
     `trigger_word` defaults to the one recorded by `loracord caption`, else to a first tag shared by
     most captions, else None (then `trigger_coverage` is None). `with_quality=False` skips BRISQUE
@@ -97,6 +98,8 @@ def dataset_stats(
     folder = Path(folder)
     if not folder.is_dir():
         raise FileNotFoundError(f"dataset folder {folder} does not exist")
+    if (folder / "prepared").is_dir() and not list_images(folder):
+        folder = folder / "prepared"  # a dataset folder from `loracord prep`: read its training images
     limits = limits or IntakeLimits()
     names: list[str] = []
     sizes: list[tuple[int, int]] = []

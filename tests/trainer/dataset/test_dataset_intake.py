@@ -145,3 +145,17 @@ def test_pixel_and_byte_caps_from_settings(tmp_path, good_jpeg):
     (tmp_path / "real.png").write_bytes(small)
     (tmp_path / "link.png").symlink_to(tmp_path / "real.png")
     assert DatasetIntake(tmp_path / "ds").add_file(tmp_path / "link.png").rejected[0].reason == Reason.SYMLINK
+
+
+@pytest.mark.parametrize(
+    ("fmt", "kw"), [("WEBP", {"quality": 90}), ("BMP", {}), ("TIFF", {}), ("PNG", {}), ("GIF", {})]
+)
+def test_every_accepted_format_decodes_to_rgb(tmp_path, fmt, kw):
+    grey = Image.fromarray(photo("camera")) if fmt == "TIFF" else Image.fromarray(photo("rocket"))
+    data = encode(grey, fmt, **kw)
+    # The name lies about the type: the content decides.
+    result = DatasetIntake(tmp_path).add_upload("upload.jpg", data)
+    assert len(result.accepted) == 1, result.rejected
+    entry = result.accepted[0]
+    assert entry.format == fmt and (entry.width, entry.height) == grey.size
+    assert (tmp_path / entry.raw_file).read_bytes() == data

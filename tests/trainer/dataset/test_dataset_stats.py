@@ -63,6 +63,10 @@ def test_torch_free_modules_do_not_import_torch():
         "trainer.dataset.batch",
         "trainer.dataset.caption_wd14",
         "trainer.dataset.cli",
+        "trainer.dataset.captioning",
+        "trainer.dataset.pipeline",
+        "trainer.dataset.tiny_captioners",
+        "trainer.dataset.caption_blip",
     ]
     code = (
         "import importlib, importlib.util, sys\n"
