@@ -142,12 +142,29 @@ class StandIn:
 
     def allow_message_content(self, allowed: bool) -> None:
         """Toggle the portal switch for the privileged Message Content intent (applies at IDENTIFY)."""
+        self.allow_privileged_intents(message_content=allowed)
+
+    def allow_privileged_intents(
+        self,
+        *,
+        message_content: bool | None = None,
+        members: bool | None = None,
+        presences: bool | None = None,
+    ) -> None:
+        """Set the portal switches for privileged intents (None leaves one as it is; default: only
+        Message Content is allowed). An IDENTIFY asking for a disallowed one is closed with 4014."""
+        wanted = {
+            limits.INTENT_MESSAGE_CONTENT: message_content,
+            limits.INTENT_GUILD_MEMBERS: members,
+            limits.INTENT_GUILD_PRESENCES: presences,
+        }
 
         def apply() -> None:
-            if allowed:
-                self._store.app.allowed_privileged_intents |= limits.INTENT_MESSAGE_CONTENT
-            else:
-                self._store.app.allowed_privileged_intents &= ~limits.INTENT_MESSAGE_CONTENT
+            for bit, allowed in wanted.items():
+                if allowed is True:
+                    self._store.app.allowed_privileged_intents |= bit
+                elif allowed is False:
+                    self._store.app.allowed_privileged_intents &= ~bit
 
         self.server.call(apply)
 

@@ -98,6 +98,8 @@ class Gateway:
             if op == HEARTBEAT:
                 self.stats.heartbeats += 1
                 await self._send(ws, {"op": HEARTBEAT_ACK, "d": None, "s": None, "t": None})
+            elif op in (IDENTIFY, RESUME) and session is not None:
+                await ws.close(code=4005, message=b"Already authenticated.")
             elif op == IDENTIFY:
                 session = await self._identify(ws, request, frame.get("d") or {})
             elif op == RESUME:
@@ -188,7 +190,16 @@ class Gateway:
 
     async def _members_chunk(self, session: Session, d: dict[str, Any]) -> None:
         store = self.store
-        members = [payloads.member(store, store.users[uid]) for uid in store.guild.member_ids]
+        users = [store.users[uid] for uid in store.guild.member_ids]
+        # op 8 filters: a username prefix ("" = everyone) or explicit ids, and a limit (0 = no limit).
+        if d.get("user_ids"):
+            wanted = {int(x) for x in (d["user_ids"] if isinstance(d["user_ids"], list) else [d["user_ids"]])}
+            users = [u for u in users if u.id in wanted]
+        elif d.get("query"):
+            users = [u for u in users if u.username.lower().startswith(str(d["query"]).lower())]
+        if d.get("limit"):
+            users = users[: int(d["limit"])]
+        members = [payloads.member(store, u) for u in users]
         chunk = {
             "guild_id": str(store.guild.id),
             "members": members,

@@ -227,6 +227,13 @@ class Routes:
             for m in self.store.messages.values()
             if m.channel_id == ch.id and not m.deleted and not m.ephemeral
         ]
+        # before/after page through history (discord.py's history() relies on them to stop). With
+        # `after`, Discord returns the messages right after it, still newest first.
+        before, after = _query_id(request, "before"), _query_id(request, "after")
+        if before is not None:
+            msgs = [m for m in msgs if m.id < before]
+        if after is not None:
+            msgs = sorted((m for m in msgs if m.id > after), key=lambda m: m.id)[:limit]
         msgs.sort(key=lambda m: m.id, reverse=True)
         return self.reply("messages", [self.message_out(m) for m in msgs[:limit]])
 
@@ -343,6 +350,17 @@ def _id(request: web.Request, key: str) -> int:
         return int(request.match_info[key])
     except (KeyError, ValueError) as exc:
         raise DiscordAPIError(404, 0, "404: Not Found") from exc
+
+
+def _query_id(request: web.Request, key: str) -> int | None:
+    value = request.query.get(key)
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise DiscordAPIError(400, 50035, "Invalid Form Body", {key: {"_errors": [
+            {"code": "NUMBER_TYPE_COERCE", "message": f"Value {value!r} is not snowflake."}]}}) from exc  # fmt: skip
 
 
 def _json_list(raw: bytes) -> Any:

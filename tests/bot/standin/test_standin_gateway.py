@@ -107,3 +107,17 @@ async def test_privileged_members_intent_needs_the_portal_switch(standin, start_
     finally:
         await client.close()
     assert standin.gateway_stats.refused == [limits.CLOSE_DISALLOWED_INTENTS]
+
+
+async def test_members_intent_when_allowed_chunks_the_guild(standin, start_bot):
+    standin.allow_privileged_intents(members=True)
+    alice = standin.add_user("alice")
+    intents = discord.Intents.default()
+    intents.members = True
+    client = discord.Client(intents=intents)
+    async with start_bot(client):
+        guild = client.guilds[0]
+        assert guild.chunked and {m.id for m in guild.members} >= {alice.id, standin.bot_user.id}
+        found = await guild.query_members(query="ali")  # op 8 REQUEST_GUILD_MEMBERS → GUILD_MEMBERS_CHUNK
+        assert [m.id for m in found] == [alice.id]
+        assert "GUILD_MEMBERS_CHUNK" in {kind for kind, _ in standin.outgoing}

@@ -105,3 +105,14 @@ async def test_message_content_intent_not_allowed_closes_with_4014(standin, star
             pass
     assert standin.gateway_stats.refused == [4014]
     await bot.close()
+
+
+async def test_history_pages_with_before_and_after(standin, start_bot, bot):
+    alice = standin.add_user("alice")
+    posted = [await standin.post_message(alice, "general", f"m{i}") for i in range(120)]
+    async with start_bot(bot):
+        channel = bot.get_channel(standin.channels["general"].id)
+        newest_first = [m.content async for m in channel.history(limit=None)]
+        assert newest_first == [f"m{i}" for i in reversed(range(120))]
+        after = [m.content async for m in channel.history(limit=None, after=discord.Object(posted[9].id))]
+        assert after == [f"m{i}" for i in range(10, 120)]  # discord.py puts `after` pages oldest first
