@@ -1,0 +1,195 @@
+"""The stand-in driver's setup and inspection half: lifecycle, what exists, users, channels, records.
+
+Actions and waits are in driver.py (``StandIn`` extends this class).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.standin import limits
+from bot.standin.clock import Clock
+from bot.standin.faults import Faults
+from bot.standin.gateway import GatewayStats
+from bot.standin.server import StandInServer
+from bot.standin.state import Channel, Guild, Interaction, Message, User
+from bot.standin.world import RequestLog
+
+
+class StandInBase:
+    """Lifecycle, setup and inspection of a stand-in (see StandIn for the actions)."""
+
+    def __init__(
+        self,
+        *,
+        clock: Clock | None = None,
+        heartbeat_ms: int = limits.HEARTBEAT_INTERVAL_MS,
+        bot_name: str = "loracord",
+        guild_name: str = "loracord test",
+        message_content_allowed: bool = True,
+    ) -> None:
+        self.server = StandInServer(
+            clock=clock, heartbeat_ms=heartbeat_ms, bot_name=bot_name, guild_name=guild_name
+        )
+        self.world = self.server.world
+        self._store = self.world.store
+        if not message_content_allowed:
+            self._store.app.allowed_privileged_intents &= ~limits.INTENT_MESSAGE_CONTENT
+        self._since = 0  # message seq at the driver's last action (wait_for_message looks after it)
+
+    # --- lifecycle -------------------------------------------------------------------------------
+    def start(self) -> StandInBase:
+        self.server.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.stop()
+
+    def __enter__(self) -> StandInBase:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # --- what exists -----------------------------------------------------------------------------
+    @property
+    def token(self) -> str:
+        return self._store.app.token
+
+    @property
+    def api_base(self) -> str:
+        return self.server.api_base
+
+    @property
+    def gateway_url(self) -> str:
+        return self.server.gateway_url
+
+    @property
+    def clock(self) -> Clock:
+        return self.server.clock
+
+    @property
+    def faults(self) -> Faults:
+        return self.server.faults
+
+    @property
+    def application_id(self) -> int:
+        return self._store.app.id
+
+    @property
+    def bot_user(self) -> User:
+        return self._store.bot_user
+
+    @property
+    def owner(self) -> User:
+        return self._store.users[self._store.app.owner_id]
+
+    @property
+    def guild(self) -> Guild:
+        return self._store.guild
+
+    @property
+    def channels(self) -> dict[str, Channel]:
+        """Guild text channels by name (threads under ``threads``)."""
+        return self.server.call(lambda: {c.name: c for c in self._store.text_channels()})
+
+    @property
+    def threads(self) -> dict[str, Channel]:
+        return self.server.call(lambda: {c.name: c for c in self._store.channels.values() if c.is_thread})
+
+    @property
+    def gateway_stats(self) -> GatewayStats:
+        return self.world.gateway.stats
+
+    @property
+    def requests(self) -> list[RequestLog]:
+        return list(self.world.requests)
+
+    @property
+    def outgoing(self) -> list[tuple[str, Any]]:
+        """Every payload the stand-in sent (gateway events by name, REST bodies by kind)."""
+        return list(self.world.outgoing)
+
+    def commands(self, *, guild: bool = False) -> dict[str, dict[str, Any]]:
+        """Registered commands by name (global, or the guild's)."""
+        table = self._store.commands_for(self._store.guild.id if guild else None)
+        return {c.data["name"]: c.data for c in table.values()}
+
+    def add_user(self, username: str, *, locale: str = "en-US", member: bool = True) -> User:
+        def add() -> User:
+            user = self._store.add_user(username, locale=locale)
+            if member:
+                self._store.guild.member_ids.append(user.id)
+            return user
+
+        return self.server.call(add)
+
+    def add_channel(self, name: str, *, topic: str | None = None) -> Channel:
+        # Added before the bot connects it appears in GUILD_CREATE; CHANNEL_CREATE is not sent.
+        return self.server.call(lambda: self._store.add_channel(name, topic=topic))
+
+    def set_premium_tier(self, tier: int) -> None:
+        """Raise the guild's boost tier (and so its per-file upload limit: 10/10/50/100 MiB)."""
+        if tier not in range(len(limits.ATTACHMENT_SIZE_LIMIT_BY_TIER)):
+            raise ValueError(f"premium tier must be 0..3, got {tier}")
+        self.server.call(lambda: setattr(self._store.guild, "premium_tier", tier))
+
+    def allow_message_content(self, allowed: bool) -> None:
+        """Toggle the portal switch for the privileged Message Content intent (applies at IDENTIFY)."""
+        self.allow_privileged_intents(message_content=allowed)
+
+    def allow_privileged_intents(
+        self,
+        *,
+        message_content: bool | None = None,
+        members: bool | None = None,
+        presences: bool | None = None,
+    ) -> None:
+        """Set the portal switches for privileged intents (None leaves one as it is; default: only
+        Message Content is allowed). An IDENTIFY asking for a disallowed one is closed with 4014."""
+        wanted = {
+            limits.INTENT_MESSAGE_CONTENT: message_content,
+            limits.INTENT_GUILD_MEMBERS: members,
+            limits.INTENT_GUILD_PRESENCES: presences,
+        }
+
+        def apply() -> None:
+            for bit, allowed in wanted.items():
+                if allowed is True:
+                    self._store.app.allowed_privileged_intents |= bit
+                elif allowed is False:
+                    self._store.app.allowed_privileged_intents &= ~bit
+
+        self.server.call(apply)
+
+    def dm_channel(self, user: User) -> Channel:
+        return self.server.call(lambda: self._store.dm_with(user.id))
+
+    def message(self, message_id: int) -> Message:
+        return self._store.messages[message_id]
+
+    def messages(self, channel: Channel | None = None, *, include_ephemeral: bool = True) -> list[Message]:
+        out = [m for m in list(self._store.messages.values()) if not m.deleted]
+        if channel is not None:
+            out = [m for m in out if m.channel_id == channel.id]
+        if not include_ephemeral:
+            out = [m for m in out if not m.ephemeral]
+        return sorted(out, key=lambda m: m.seq)
+
+    def interactions(self) -> list[Interaction]:
+        return list(self._store.interactions.values())
+
+    def response_times(self) -> dict[int, float | None]:
+        """Seconds from dispatch to the first callback, per interaction id (None: never answered)."""
+        return {i.id: i.response_time for i in self.interactions()}
+
+    def transcript(self) -> str:
+        """Everything said in the guild, one readable line per event."""
+        return self.world.transcript()
+
+    def attachment_bytes(self, url: str) -> bytes:
+        """The stored bytes behind a CDN URL the stand-in handed out."""
+        for _, att in list(self.world.attachments.values()):
+            if att.url == url:
+                return att.data
+        raise KeyError(f"no attachment with URL {url}")
