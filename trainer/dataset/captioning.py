@@ -121,7 +121,7 @@ def caption_dataset(
                 return f"{path.name}: no caption; write {stem}.txt beside it or set one in the bot"
             if human:
                 kept_human.append(path.name)
-            text = apply_trigger(current, opts.trigger)
+            text = apply_trigger(current, opts.trigger) if opts.trigger else current
             if text != current:
                 store.set(stem, text, source="trigger")
             return None

@@ -121,6 +121,10 @@ def _pad(rgb: np.ndarray, opts: PrepOptions) -> tuple[np.ndarray, float, bool, b
     return out, 1.0 - (nw * nh) / (side * side), too_small, too_small and opts.upscale
 
 
+def _bucket_side(side: int, step: int) -> int:
+    return side // step * step if side >= step else max(8, side // 8 * 8)
+
+
 def _bucket(
     rgb: np.ndarray, opts: PrepOptions, sal: np.ndarray
 ) -> tuple[np.ndarray, saliency.CropBox, bool, bool]:
@@ -130,8 +134,9 @@ def _bucket(
     scale = (area / (w * h)) ** 0.5 if (not too_small or opts.upscale) else 1.0
     step = opts.bucket_step
     # Trim in the original's pixels so that the resized sides land on multiples of the step.
-    target_w = max(step, int(w * scale) // step * step)
-    target_h = max(step, int(h * scale) // step * step)
+    # A side shorter than one step is kept (rounded down to 8) rather than stretched up to the step.
+    target_w = _bucket_side(int(w * scale), step)
+    target_h = _bucket_side(int(h * scale), step)
     box = saliency.best_crop(rgb, min(w, round(target_w / scale)), min(h, round(target_h / scale)), sal)
     window = rgb[box.top : box.top + box.height, box.left : box.left + box.width]
     return _resize(window, target_w, target_h), box, too_small, too_small and opts.upscale

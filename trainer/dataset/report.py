@@ -124,3 +124,24 @@ def format_report(report: dict[str, Any]) -> str:
             f"{e['file'][:40]:<40} {e['width']:>5}x{e['height']:<5} {e['blur']:>8.0f} {brisque:>7}  {', '.join(notes)}"
         )
     return "\n".join(lines)
+
+
+def format_summary(report: dict[str, Any], max_chars: int = 1900) -> str:
+    """A few lines for a chat message (Discord allows 2,000 characters per message)."""
+    s = report["summary"]
+    lines = [s["count_verdict"]]
+    flags = [
+        (len(s["resolution"]["too_small"]), f"smaller than {s['resolution']['target']} px (not upscaled)"),
+        (len(s["blurry"]), "probably blurry"),
+        (len(s["poor_quality"]), "low quality (BRISQUE)"),
+        (sum(len(c) for c in s["near_duplicate_clusters"]), "near-duplicates"),
+    ]
+    lines += [f"- {n} {what}" for n, what in flags if n]
+    rejected = report.get("intake", {}).get("rejected", [])
+    if rejected:
+        lines.append(f"Refused {len(rejected)}:")
+        lines += [f"- {r['message']}" for r in rejected]
+    text = "\n".join(lines)
+    if len(text) > max_chars:
+        text = text[: max_chars - 25].rsplit("\n", 1)[0] + "\n… (see report.json)"
+    return text
