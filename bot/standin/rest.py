@@ -205,7 +205,8 @@ class Routes:
         self.world.check_request_size(uploads, file_limit)
         check_message(payload, [(u[1], u[2]) for u in uploads], file_limit=file_limit)
         ref = payload.get("message_reference") or {}
-        if ref.get("message_id") and int(ref["message_id"]) not in self.store.messages:
+        ref_id = ref.get("message_id") if isinstance(ref, dict) else "not an object"
+        if ref_id is not None and (not str(ref_id).isdigit() or int(ref_id) not in self.store.messages):
             raise DiscordAPIError(400, 50035, "Invalid Form Body", {"message_reference": {"_errors": [
                 {"code": "MESSAGE_REFERENCE_UNKNOWN_MESSAGE", "message": "Unknown message"}]}})  # fmt: skip
         msg = await self.world.create_message(ch.id, self.store.app.bot_user_id, payload, uploads)

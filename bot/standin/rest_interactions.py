@@ -85,6 +85,9 @@ class InteractionRoutes:
                 {"code": "INTERACTION_RESPONSE_TYPE_INVALID",
                  "message": f"Callback type {ctype!r} is not valid for interaction type {inter.type}."}]}})  # fmt: skip
         data = body.get("data") or {}
+        if not isinstance(data, dict):
+            raise DiscordAPIError(400, INVALID_FORM_BODY, "Invalid Form Body", {"data": {"_errors": [
+                {"code": "DICT_TYPE_CONVERT", "message": "Only dictionaries may be used in a DictType"}]}})  # fmt: skip
         msg = await self._apply(inter, ctype, data, uploads)
         # Only now is the interaction acknowledged: a refused callback may be retried in time.
         inter.first_response_at = now

@@ -71,3 +71,26 @@ async def test_unauthorized_and_unknown_routes_answer_like_discord(standin):
             f"{standin.api_base}/nowhere", headers={"Authorization": f"Bot {standin.token}"}
         ) as r:
             assert r.status == 404 and r.headers["Content-Type"] == "application/json"
+
+
+async def test_malformed_bodies_get_discords_errors_not_crashes(standin):
+    headers = {"Authorization": f"Bot {standin.token}"}
+    cases = [
+        (b"{not json", 50109),
+        (b'["a list"]', 50035),
+        (b'{"content": 5}', 50035),
+        (b'{"content": "x", "embeds": "nope"}', 50035),
+        (b'{"content": "x", "flags": "loud"}', 50035),
+        (b'{"content": "x", "message_reference": {"message_id": "abc"}}', 50035),
+        (b"{}", 50006),
+    ]
+    async with aiohttp.ClientSession() as http:
+        for i, (body, code) in enumerate(cases):
+            # A fresh channel per case: refused requests count against the 5-per-5-s bucket too.
+            url = f"{standin.api_base}/channels/{standin.add_channel(f'c{i}').id}/messages"
+            async with http.post(
+                url, data=body, headers={**headers, "Content-Type": "application/json"}
+            ) as r:
+                assert r.status == 400, body
+                assert (await r.json())["code"] == code, body
+    assert standin.world.internal_errors == []
