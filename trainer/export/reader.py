@@ -190,7 +190,8 @@ def _problems(report: dict[str, Any], missing_alpha: int) -> list[str]:
             f"{missing_alpha} modules have no .alpha: loaders then assume alpha = rank (full strength)"
         )
     meta, keys = report["arch_from_metadata"], report["arch_from_keys"]
-    if meta and keys in ("sd15", "sd2", "sdxl") and meta != keys:
+    fits = keys in (meta, "unknown") or (keys == "sd15_or_sd2" and meta in ("sd15", "sd2"))
+    if meta and not fits:
         problems.append(
             f"the metadata says {meta} but the weights look like {keys} ({report['arch_evidence']})"
         )
