@@ -182,7 +182,9 @@ def to_rgb(im: Image.Image, background: tuple[int, int, int] = WHITE) -> tuple[I
     elif im.mode == "CMYK":
         im = im.convert("RGB")
         notes.append("CMYK converted to RGB")
-    elif im.mode in ("PA", "LA", "La", "RGBa") or (im.mode in ("L", "1") and "transparency" in im.info):
+    elif im.mode in ("PA", "LA", "La", "RGBa") or (
+        im.mode in ("L", "1", "RGB") and "transparency" in im.info
+    ):
         im = im.convert("RGBA")
     if im.mode == "RGBA":
         alpha = im.getchannel("A")
@@ -258,7 +260,14 @@ def decode_bytes(
         )
     if orientation not in (None, 1):
         notes.append(f"EXIF orientation {orientation} applied")
-    rgb, conv_notes = to_rgb(oriented, background)
+    try:
+        rgb, conv_notes = to_rgb(oriented, background)
+    except (ValueError, OSError) as exc:
+        return Rejected(
+            name,
+            Reason.UNSUPPORTED_FORMAT,
+            f"{name}: its colour mode {im.mode} cannot be converted to RGB ({exc}); save it as an RGB PNG or JPEG.",
+        )
     return Decoded(rgb, fmt or im.format or "?", im.mode, (width, height), notes + conv_notes)
 
 
