@@ -143,6 +143,9 @@ def dataset_stats(
             "summary": quality.summarise(blur),
             "threshold": quality.BLUR_THRESHOLD,
             "blurry": [names[i] for i, b in enumerate(blur) if b < quality.BLUR_THRESHOLD],
+            "blurry_fraction": round(sum(b < quality.BLUR_THRESHOLD for b in blur) / len(blur), 4)
+            if blur
+            else 0.0,
         },
         "quality": {
             "method": f"BRISQUE (lower is better) at {quality.BRISQUE_SIDE} px on the longer side",

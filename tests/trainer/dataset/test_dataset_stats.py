@@ -29,7 +29,7 @@ def test_stats_on_real_photos_cover_the_contract(tmp_path):
     assert [512, 512] in stats["resolutions"] and [451, 300] in stats["resolutions"]
     assert stats["min_side"] == 300
     assert stats["aspect_ratios"][stats["files"].index("cat.png")] == round(451 / 300, 4)
-    assert stats["blur"]["blurry"] == ["coffee_blurred.png"]
+    assert stats["blur"]["blurry"] == ["coffee_blurred.png"] and stats["blur"]["blurry_fraction"] == 0.25
     assert stats["quality"]["summary"]["count"] == 4
     assert stats["near_duplicate_clusters"] == [["astronaut.png", "astronaut_small.png"]]
     assert stats["captions"] == {"count": 3, "missing": 1, "mean_tags": 2.67, "mean_words": 6.33}
