@@ -1,4 +1,5 @@
-"""`loracord make-tiny-model OUT --arch sd15|sd2|sdxl [--format diffusers|single-file] [--seed N]`."""
+"""`loracord make-tiny-model OUT --arch sd15|sd2|sdxl [--format diffusers|single-file] [--seed N]`
+and `loracord make-tiny-model OUT --pretrain shapes [--seed N]` (the tiny base that has learned)."""
 
 from __future__ import annotations
 
@@ -29,7 +30,15 @@ def register(subparsers: Any) -> None:
         help="diffusers: the folder to create. single-file: NAME.safetensors, or a folder that receives "
         "tiny-ARCH.safetensors; the configs go beside the file in NAME.config/",
     )
-    parser.add_argument("--arch", required=True, choices=ARCHS, help="model family to imitate")
+    parser.add_argument(
+        "--arch", default="sd15", choices=ARCHS, help="model family to imitate (default sd15)"
+    )
+    parser.add_argument(
+        "--pretrain",
+        choices=["shapes"],
+        help="instead of random weights, pre-train the SD1.x-shaped base on generated coloured shapes "
+        "(~25 min on 2 cores; see trainer/tinybase); the committed copy is trainer/tinybase/shapes_base",
+    )
     parser.add_argument("--format", dest="fmt", default="diffusers", choices=FORMATS, help="how to save it")
     parser.add_argument("--seed", type=int, default=0, help="random seed for the weights (default 0)")
     parser.set_defaults(func=run)
@@ -41,6 +50,9 @@ def run(args: argparse.Namespace, settings: Any) -> int:
 
     if args.seed < 0:
         raise CommandError(f"--seed must be 0 or more, got {args.seed}")
+
+    if args.pretrain:
+        return _pretrain(args)
 
     from trainer.models.tiny import build_tiny_pipeline
 
@@ -58,4 +70,21 @@ def run(args: argparse.Namespace, settings: Any) -> int:
         from trainer.models.tiny import config_folder_for
 
         print(f"its diffusers configs are in {config_folder_for(path)}")
+    return 0
+
+
+def _pretrain(args: argparse.Namespace) -> int:
+    from config.cli import CommandError
+
+    if args.arch != "sd15" or args.fmt != "diffusers":
+        raise CommandError("--pretrain shapes builds an SD1.x-shaped diffusers folder: drop --arch/--format")
+    if args.out.is_file() or (args.out.is_dir() and any(args.out.iterdir())):
+        raise CommandError(f"{args.out} is not empty; choose a new folder for the pre-trained base")
+    from trainer.tinybase.pretrain import PretrainConfig, pretrain
+
+    report = pretrain(args.out, PretrainConfig(seed=args.seed))
+    print(
+        f"shapes base written to {args.out}: VAE MAE {report['vae_reconstruction_mae_255']}/255, "
+        f"took {sum(report['timings_s'].values()):.0f} s"
+    )
     return 0
