@@ -3,7 +3,7 @@ import os
 
 import numpy as np
 import pytest
-from dataset_corpus import PHOTOS, bad_corpus, encode, photo, zip_bytes
+from dataset_corpus import PHOTOS, bad_corpus, encode, photo, png_claiming, zip_bytes
 from PIL import Image
 
 from trainer.dataset.decode import Reason, decode_bytes
@@ -40,6 +40,9 @@ def test_bad_corpus_gets_documented_outcomes_and_good_files_are_kept(tmp_path, g
         or "1600 MP" in rejected["bomb_header.png"].message
     )
     assert "cut off" in rejected["truncated.jpg"].message
+    # Under Pillow's own guard but over ours: refused from the header, before any pixel is decoded.
+    moderate = decode_bytes("big.png", png_claiming(9000, 9000))
+    assert moderate.reason == Reason.TOO_MANY_PIXELS and "9000x9000 (81 MP)" in moderate.message
     # Raw bytes are stored unmodified under their hash, and only accepted files are stored.
     index = json.loads((tmp_path / "ds/raw/index.json").read_text())
     assert len(index["images"]) == len(accepted)
