@@ -22,6 +22,7 @@ FAST_IDENTIFY_S = 0.05
 FAST_GUILD_READY_S = 0.2
 READY_TIMEOUT_S = 10.0
 CLOSE_TIMEOUT_S = 5.0
+READY_POLL_S = 0.02
 
 
 @contextlib.contextmanager
@@ -56,16 +57,24 @@ async def running(
     """Start ``client`` against ``standin`` in the current loop; close it when the block ends."""
     shorten_waits(client)
     task = asyncio.create_task(client.start(standin.token), name="standin-bot")
-    ready = asyncio.create_task(client.wait_until_ready())
-    done, _ = await asyncio.wait({task, ready}, timeout=ready_timeout, return_when=asyncio.FIRST_COMPLETED)
-    if ready not in done:
-        ready.cancel()
-        if task in done:
+    deadline = asyncio.get_running_loop().time() + ready_timeout
+    # Poll is_ready(): wait_until_ready() may not be called before login has set the client up.
+    while not client.is_ready():
+        if task.done():
+            await _close(client)
             task.result()  # re-raises the client's own error (bad token, disallowed intents, ...)
-        task.cancel()
-        raise TimeoutError(f"the bot was not ready within {ready_timeout} s\n{standin.transcript()}")
+            raise RuntimeError(f"the bot stopped before it was ready\n{standin.transcript()}")
+        if asyncio.get_running_loop().time() > deadline:
+            await _close(client)
+            task.cancel()
+            raise TimeoutError(f"the bot was not ready within {ready_timeout} s\n{standin.transcript()}")
+        await asyncio.sleep(READY_POLL_S)
     try:
         yield client
     finally:
-        await asyncio.wait_for(client.close(), CLOSE_TIMEOUT_S)
+        await _close(client)
         await asyncio.wait_for(task, CLOSE_TIMEOUT_S)
+
+
+async def _close(client: discord.Client) -> None:
+    await asyncio.wait_for(client.close(), CLOSE_TIMEOUT_S)

@@ -67,6 +67,7 @@ class Gateway:
         self.ready_event = asyncio.Event()
         self._accepting = asyncio.Event()
         self._accepting.set()
+        self._sockets: set[web.WebSocketResponse] = set()
 
     # --- connection ------------------------------------------------------------------------------
     async def handle(self, request: web.Request) -> web.StreamResponse:
@@ -74,7 +75,16 @@ class Gateway:
         # events dispatched meanwhile are certainly missed and must come back through RESUME.
         ws = web.WebSocketResponse(max_msg_size=0, autoping=True)
         await ws.prepare(request)
+        self._sockets.add(ws)
+        try:
+            return await self._serve(ws, request)
+        finally:
+            self._sockets.discard(ws)
+
+    async def _serve(self, ws: web.WebSocketResponse, request: web.Request) -> web.WebSocketResponse:
         await self._accepting.wait()
+        if ws.closed:
+            return ws
         self.stats.connections += 1
         await self._send(
             ws, {"op": HELLO, "d": {"heartbeat_interval": self.heartbeat_ms}, "s": None, "t": None}
@@ -274,6 +284,12 @@ class Gateway:
             self.session = None
             self.ready_event.clear()
         await self._send(ws, {"op": INVALID_SESSION, "d": resumable, "s": None, "t": None})
+
+    async def shutdown(self) -> None:
+        """Close every socket (held ones too) so the server can stop without waiting on them."""
+        self._accepting.set()
+        for ws in list(self._sockets):
+            await ws.close(code=1001, message=b"stand-in stopping")
 
     def connected(self) -> bool:
         return self.session is not None and self.session.ws is not None and not self.session.ws.closed

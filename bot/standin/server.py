@@ -121,9 +121,7 @@ class StandInServer:
         self.world.gateway.resume_url = self.gateway_url
 
     async def _shutdown(self) -> None:
-        session = self.world.gateway.session
-        if session is not None and session.ws is not None:
-            await session.ws.close(code=1001, message=b"stand-in stopping")
+        await self.world.gateway.shutdown()
         if self._runner is not None:
             await self._runner.cleanup()
 

@@ -121,3 +121,15 @@ async def test_members_intent_when_allowed_chunks_the_guild(standin, start_bot):
         found = await guild.query_members(query="ali")  # op 8 REQUEST_GUILD_MEMBERS → GUILD_MEMBERS_CHUNK
         assert [m.id for m in found] == [alice.id]
         assert "GUILD_MEMBERS_CHUNK" in {kind for kind, _ in standin.outgoing}
+
+
+async def test_a_bot_that_never_gets_ready_fails_within_the_timeout(standin, start_bot, bot):
+    await standin.drop_connection(hold=True)  # no HELLO will come
+    started = asyncio.get_running_loop().time()
+    try:
+        async with start_bot(bot, ready_timeout=0.5):
+            raise AssertionError("the bot became ready without a HELLO")
+    except TimeoutError as exc:
+        assert "not ready within 0.5 s" in str(exc)
+    assert asyncio.get_running_loop().time() - started < 5
+    assert bot.is_closed()
