@@ -6,9 +6,12 @@ the benchmark can set exactly what they need and the code never reaches for a gl
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+_GPU = re.compile(r"^(\d+|(GPU|MIG)-[0-9A-Za-z-]+)$")
 
 
 def _get(section: Any, name: str, default: Any) -> Any:
@@ -83,8 +86,8 @@ def parse_gpus(value: Any) -> list[str]:
     items = value.split(",") if isinstance(value, str) else [str(v) for v in value]
     gpus = [g.strip() for g in items if g.strip()]
     for g in gpus:
-        if not g.isdigit():
-            raise ValueError(f"worker.gpus: {g!r} is not a GPU index; use numbers like 0,1")
+        if not _GPU.match(g):
+            raise ValueError(f"worker.gpus: {g!r} is not a GPU; use indices like 0,1 or GPU-/MIG- UUIDs")
     if len(set(gpus)) != len(gpus):
         raise ValueError(f"worker.gpus: {','.join(gpus)} names a GPU twice; jobs never share a GPU")
     return gpus
@@ -122,4 +125,5 @@ class WorkerOptions:
             job_timeout_seconds=60.0 * float(_get(w, "job_timeout_minutes", 0) or 0),
             cancel_grace_seconds=float(_get(w, "cancel_grace_seconds", d.cancel_grace_seconds)),
             min_free_disk_gb=float(_get(w, "min_free_disk_gb", d.min_free_disk_gb)),
+            python=str(_get(w, "python_executable", "") or "") or None,
         )

@@ -1,0 +1,145 @@
+"""Running workers: in this process, or one child process per GPU.
+
+`python -m trainer.queue.launcher --options JSON [--burst]` runs one worker with exactly the options
+given (no settings file is read, no environment variable consulted): it is what `loracord worker
+--gpus 0,1` starts once per GPU and what the bot starts when `worker.embedded` is on
+(`start_worker_processes`), so a training crash can never take the bot's event loop down.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import dataclasses
+import json
+import logging
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from trainer.queue.options import QueueLimits, QueueOptions, WorkerOptions
+from trainer.queue.store import open_store
+from trainer.queue.worker import Worker
+
+log = logging.getLogger(__name__)
+
+#: A worker process that exits by itself this soon after starting is not restarted in a tight loop.
+RESTART_DELAY_S = 5.0
+
+
+def options_to_json(options: WorkerOptions) -> str:
+    def plain(value: Any) -> Any:
+        return str(value) if isinstance(value, Path) else value
+
+    data = dataclasses.asdict(options)
+    data["queue"] = {k: plain(v) for k, v in data["queue"].items()}
+    return json.dumps(data, sort_keys=True)
+
+
+def options_from_json(text: str) -> WorkerOptions:
+    data = json.loads(text)
+    queue = dict(data.pop("queue"))
+    queue["limits"] = QueueLimits(**queue["limits"])
+    queue["data_dir"] = Path(queue["data_dir"])
+    return WorkerOptions(queue=QueueOptions(**queue), **data)
+
+
+def worker_argv(options: WorkerOptions, *, burst: bool = False) -> list[str]:
+    """The command line of one worker process with these options."""
+    argv = [sys.executable, "-m", "trainer.queue.launcher", "--options", options_to_json(options)]
+    return [*argv, "--burst"] if burst else argv
+
+
+async def run_worker(options: WorkerOptions, *, burst: bool = False, worker_id: str | None = None) -> int:
+    """Run one worker until SIGTERM/SIGINT (or, in burst mode, until the queue is drained)."""
+    async with open_store(options.queue) as store:
+        worker = Worker(store, options, worker_id=worker_id)
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, worker.request_shutdown)
+        if burst:
+            handled = await worker.run_until_empty()
+            log.info("worker %s drained the queue: %d job(s)", worker.worker_id, len(handled))
+        else:
+            await worker.run_forever()
+        if worker.disk_blocked:
+            log.error("%s", worker.disk_blocked)
+            return 1
+    return 0
+
+
+async def start_worker_processes(
+    options: Sequence[WorkerOptions], *, burst: bool = False
+) -> list[asyncio.subprocess.Process]:
+    """Start one worker process per entry (the bot's embedded workers). Stop them with SIGTERM: each
+    stops its job at the next step, checkpoints it and puts it back in the queue."""
+    return [await asyncio.create_subprocess_exec(*worker_argv(o, burst=burst)) for o in options]
+
+
+def supervise(options: Sequence[WorkerOptions], *, burst: bool = False) -> int:
+    """Run one worker process per GPU; restart one that dies (unless draining in burst mode);
+    SIGTERM/SIGINT are passed on. Returns the worst exit status."""
+    procs: dict[int, subprocess.Popen] = {}
+    started: dict[int, float] = {}
+    stopping = False
+
+    def start(i: int) -> None:
+        procs[i] = subprocess.Popen(worker_argv(options[i], burst=burst))
+        started[i] = time.monotonic()
+        log.info("worker process %d for gpu %s started", procs[i].pid, options[i].gpu)
+
+    def stop(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+        for p in procs.values():
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGINT)}
+    worst = 0
+    try:
+        for i in range(len(options)):
+            start(i)
+        running = set(procs)
+        while running:
+            time.sleep(0.5)
+            for i in list(running):
+                rc = procs[i].poll()
+                if rc is None:
+                    continue
+                if stopping or burst or rc == 0:
+                    running.discard(i)
+                    worst = max(worst, abs(rc))
+                    continue
+                log.error("worker for gpu %s exited with status %s; restarting it", options[i].gpu, rc)
+                time.sleep(max(0.0, RESTART_DELAY_S - (time.monotonic() - started[i])))
+                start(i)
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+    return worst
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m trainer.queue.launcher", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--options", required=True, help="WorkerOptions as JSON (see options_to_json)")
+    parser.add_argument("--burst", action="store_true", help="run until the queue is empty, then exit")
+    parser.add_argument("--worker-id", default=None, help="name of this worker in the store")
+    parser.add_argument("--log-level", default="INFO")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return asyncio.run(
+        run_worker(options_from_json(args.options), burst=args.burst, worker_id=args.worker_id)
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
