@@ -218,3 +218,19 @@ async def test_double_acknowledgement_and_oversized_replies_are_refused(standin,
 async def _until(cond):
     while not cond():
         await asyncio.sleep(0.01)
+
+
+async def test_boosted_guild_raises_the_interactions_upload_limit(standin, start_bot, bot):
+    standin.set_premium_tier(2)
+    async with start_bot(bot):
+        await bot.tree.sync()
+        alice = standin.add_user("alice")
+        inter = await standin.send_slash_command(alice, "echo", options={"text": "hi"})
+        await standin.wait_for_response(inter)
+        assert bot.seen["echo"].filesize_limit == limits.ATTACHMENT_SIZE_LIMIT_BY_TIER[2]
+        hook = discord.Webhook.partial(standin.application_id, inter.token, client=bot)
+        size = limits.DEFAULT_ATTACHMENT_SIZE_LIMIT + 1  # too big unboosted, fine at tier 2
+        msg = await hook.send(file=discord.File(io.BytesIO(b"\1" * size), "lora.safetensors"), wait=True)
+        assert msg.attachments[0].size == size
+        with pytest.raises(ValueError, match=r"premium tier must be 0\.\.3"):
+            standin.set_premium_tier(4)
