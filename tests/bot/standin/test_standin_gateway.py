@@ -133,3 +133,12 @@ async def test_a_bot_that_never_gets_ready_fails_within_the_timeout(standin, sta
         assert "not ready within 0.5 s" in str(exc)
     assert asyncio.get_running_loop().time() - started < 5
     assert bot.is_closed()
+
+
+async def test_resumable_invalid_session_resumes(standin, start_bot, bot):
+    resumed = asyncio.Event()
+    bot.add_listener(_setter(resumed), "on_resumed")
+    async with start_bot(bot):
+        await standin.invalidate_session(resumable=True)
+        await asyncio.wait_for(resumed.wait(), 5)
+        assert standin.gateway_stats.identifies == 1 and standin.gateway_stats.resumes == [0]
