@@ -32,7 +32,10 @@ log = logging.getLogger(__name__)
 
 EXTENSIONS = (
     "bot.exts.datasets",
+    "bot.exts.captions",
+    "bot.exts.advisor",
     "bot.exts.training",
+    "bot.exts.admin",
 )
 
 

@@ -44,7 +44,7 @@ async def send_to_interaction(
 ) -> str:
     """Answer (ephemerally) with the file or its link; returns "file" or "link". The interaction must be
     deferred or unanswered."""
-    limit = interaction.attachment_size_limit or limits.DEFAULT_ATTACHMENT_SIZE_LIMIT
+    limit = interaction.filesize_limit or limits.DEFAULT_ATTACHMENT_SIZE_LIMIT
     locale = interaction.locale
     send = interaction.followup.send if interaction.response.is_done() else interaction.response.send_message
     if fits(path, limit):

@@ -130,7 +130,7 @@ async def submit_and_announce(
     locale = interaction.locale.value
     channel = bot.get_partial_messageable(interaction.channel_id or 0)
     message = await channel.send(progress_text(job, locale))
-    limit = interaction.attachment_size_limit
+    limit = interaction.filesize_limit
     await bot.progress.track(Tracked(job.id, channel.id, message.id, interaction.user.id, locale, limit))
     return job
 

@@ -1,0 +1,90 @@
+"""The /admin command group. Every command checks for Manage Server or the admin role first."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import access, limits
+from bot.exts._common import defer
+from bot.i18n import L, t
+from trainer.queue.types import JobStatus
+
+if TYPE_CHECKING:
+    from bot.app import LoracordBot
+
+
+class Admin(commands.GroupCog, group_name=L("cmd.admin.name"), group_description=L("cmd.admin.desc")):
+    def __init__(self, bot: LoracordBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        access.require_admin(interaction.user, self.bot.settings)
+        return True
+
+    @app_commands.command(name=L("cmd.admin.models.name"), description=L("cmd.admin.models.desc"))
+    async def models(self, interaction: discord.Interaction) -> None:
+        locale = interaction.locale
+        allow = self.bot.settings.models.allowlist
+        embed = discord.Embed(title=t(locale, "admin.models_title"))
+        for name, entry in list(allow.items())[: limits.EMBED_FIELDS_MAX]:
+            default = " ⭐" if name == self.bot.settings.models.default else ""
+            value = t(
+                locale, "admin.model_line", arch=entry.arch, resolution=entry.effective_resolution,
+                path=entry.path, description=entry.description or "-",
+            )  # fmt: skip
+            embed.add_field(
+                name=f"{name}{default}", value=limits.clip(value, limits.EMBED_FIELD_VALUE_MAX), inline=False
+            )
+        if not allow:
+            embed.description = t(locale, "admin.no_models")
+        embed.set_footer(text=t(locale, "admin.models_footer"))
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @app_commands.command(name=L("cmd.admin.limits.name"), description=L("cmd.admin.limits.desc"))
+    async def limits_(self, interaction: discord.Interaction) -> None:
+        lim = self.bot.settings.limits
+        lines = [
+            f"`{key}` = **{getattr(lim, key)}**"
+            for key in (
+                "max_queued_jobs_per_user", "max_running_jobs_per_user", "max_queued_jobs_per_guild",
+                "daily_gpu_minutes_per_user", "max_upload_bytes", "max_images_per_dataset",
+                "commands_per_minute_per_user", "retention_days",
+            )
+        ]  # fmt: skip
+        embed = discord.Embed(title=t(interaction.locale, "admin.limits_title"), description="\n".join(lines))
+        embed.set_footer(text=t(interaction.locale, "admin.limits_footer"))
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @app_commands.command(name=L("cmd.admin.quota.name"), description=L("cmd.admin.quota.desc"))
+    @app_commands.rename(user=L("opt.user.name"))
+    @app_commands.describe(user=L("opt.user.desc"))
+    async def quota(self, interaction: discord.Interaction, user: discord.User) -> None:
+        await defer(interaction, ephemeral=True)
+        used = await self.bot.store.gpu_seconds_today(user.id) / 60
+        queued = await self.bot.store.list_jobs(owner_id=user.id, statuses=[JobStatus.QUEUED], limit=100)
+        running = await self.bot.store.list_jobs(owner_id=user.id, statuses=[JobStatus.RUNNING], limit=100)
+        quota = self.bot.settings.limits.daily_gpu_minutes_per_user
+        text = t(
+            interaction.locale, "admin.quota", user=user.mention, used=f"{used:.1f}",
+            limit=quota or "∞", queued=len(queued), running=len(running),
+        )  # fmt: skip
+        await interaction.followup.send(text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none())
+
+    @app_commands.command(name=L("cmd.admin.pause.name"), description=L("cmd.admin.pause.desc"))
+    async def pause(self, interaction: discord.Interaction) -> None:
+        await defer(interaction)
+        await self.bot.store.set_paused(True)
+        await interaction.followup.send(t(interaction.locale, "admin.paused", admin=interaction.user.mention))
+
+    @app_commands.command(name=L("cmd.admin.resume.name"), description=L("cmd.admin.resume.desc"))
+    async def resume(self, interaction: discord.Interaction) -> None:
+        await defer(interaction)
+        await self.bot.store.set_paused(False)
+        await interaction.followup.send(
+            t(interaction.locale, "admin.resumed", admin=interaction.user.mention)
+        )
