@@ -75,16 +75,18 @@ def test_disk_full_while_writing_leaves_no_partial_file(tmp_path):
     """A real write error: the child may write at most 64 KiB per file (RLIMIT_FSIZE), the LoRA is larger."""
     script = textwrap.dedent(
         f"""
-        import resource, signal, sys
+        import resource, signal
         from pathlib import Path
-        sys.path.insert(0, {str(Path(__file__).parent)!r})
-        from conftest import fake_lora_state
+        import torch
         from trainer.export.errors import ExportError
         from trainer.export.kohya import save_kohya_lora
+        path = "down_blocks.1.attentions.0.transformer_blocks.0.attn1.to_q"
+        state = {{"unet": {{f"{{path}}.lora_A.weight": torch.randn(64, 1024),
+                           f"{{path}}.lora_B.weight": torch.randn(1024, 64)}}}}  # 256 KiB in fp16
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # get EFBIG instead of being killed
         resource.setrlimit(resource.RLIMIT_FSIZE, (65536, 65536))
         try:
-            save_kohya_lora(Path({str(tmp_path)!r}) / "lora.safetensors", fake_lora_state("sdxl", rank=64, width=1024), "sdxl", 16.0, 8.0, {{}})
+            save_kohya_lora(Path({str(tmp_path)!r}) / "lora.safetensors", state, "sdxl", 16.0, 8.0, {{}})
         except ExportError as exc:
             print("EXPORT-ERROR", exc)
         """

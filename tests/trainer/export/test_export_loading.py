@@ -7,6 +7,7 @@ import pytest
 import torch
 from conftest import ALPHA, CONV_ALPHA, inject_lora, load_pipe, render, text_encoders
 from peft.tuners.lora import LoraLayer
+from safetensors.torch import save_file
 
 from trainer.export.kohya import read_kohya_lora, save_kohya_lora
 from trainer.export.peft_format import WEIGHT_NAME, save_diffusers_lora
@@ -68,3 +69,15 @@ def test_kohya_file_loads_in_diffusers_and_reproduces_the_lora(
     assert key_warnings("peft") == []
     pipe.set_adapters(["peft"], [1.0])
     np.testing.assert_allclose(render(pipe), kohya_image, atol=1e-6)
+
+
+def test_the_key_check_catches_a_misnamed_module(tiny_models, tmp_path, key_warnings):
+    """The load check above can fail: one module named as no loader knows it is reported."""
+    trained = inject_lora(load_pipe(tiny_models["sd15"]), "sd15", "attn")
+    good = save_kohya_lora(tmp_path / "good.safetensors", trained.lora_state, "sd15", ALPHA, None, {})
+    tensors, _ = read_kohya_lora(good)
+    wrong = "lora_unet_down_blocks_0_attentions_0_transformer_blocks_0_attn1_to_q"
+    bad = {k.replace(wrong, wrong.replace("to_q", "query")): v for k, v in tensors.items()}
+    save_file(bad, str(tmp_path / "bad.safetensors"))
+    load_pipe(tiny_models["sd15"]).load_lora_weights(str(tmp_path / "bad.safetensors"), adapter_name="bad")
+    assert any("query" in line for line in key_warnings("bad"))
