@@ -15,12 +15,13 @@ from dataclasses import dataclass, fields
 from advisor.i18n import hangul_count
 from config.training import TrainConfig
 
-_NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?(?:e-?\d+)?)", re.IGNORECASE)
-_FLAG = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*", re.IGNORECASE)
-_IDENT = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b", re.IGNORECASE)
-_MIXED_TERM = re.compile(r"\b(?=[a-z0-9-]*[a-z])(?=[a-z0-9-]*\d)[a-z][a-z0-9-]*\b", re.IGNORECASE)
+# re.ASCII: Korean particles glue onto names ('fp16를'); Hangul must count as a word boundary.
+_NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?(?:e-?\d+)?)", re.IGNORECASE | re.ASCII)
+_FLAG = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*", re.IGNORECASE | re.ASCII)
+_IDENT = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b", re.IGNORECASE | re.ASCII)
+_MIXED_TERM = re.compile(r"\b(?=[a-z0-9-]*[a-z])(?=[a-z0-9-]*\d)[a-z][a-z0-9-]*\b", re.IGNORECASE | re.ASCII)
 _COMMAND = re.compile(
-    r"\b(loracord|pip|python3?|accelerate|git|sudo|apt(?:-get)?)\s+([a-z][\w-]*)", re.IGNORECASE
+    r"\b(loracord|pip|python3?|accelerate|git|sudo|apt(?:-get)?)\s+([a-z][\w-]*)", re.IGNORECASE | re.ASCII
 )
 _FIELDS = frozenset(f.name for f in fields(TrainConfig))
 _LATIN = re.compile(r"[A-Za-z]")
@@ -69,8 +70,10 @@ class Verdict:
 
 
 def language_ok(reply: str, lang: str) -> bool:
-    hangul = hangul_count(reply)
-    latin = len(_LATIN.findall(reply))
+    # Setting names, flags and terms like fp16 are written in Latin letters in any language.
+    prose = _MIXED_TERM.sub(" ", _IDENT.sub(" ", _FLAG.sub(" ", re.sub(r"`[^`]*`", " ", reply))))
+    hangul = hangul_count(prose)
+    latin = len(_LATIN.findall(prose))
     if lang == "ko":
         # Option names and numbers stay in Latin letters; the prose must be Korean.
         return hangul >= 10 and hangul >= 0.4 * (hangul + latin)

@@ -214,10 +214,14 @@ class LocalLLM:
             if remaining <= 0:
                 return None
             try:
+                # The thread also stops itself at the same deadline (see `chat`), freeing its model.
                 reply = await asyncio.wait_for(
-                    asyncio.to_thread(self.chat, messages, max_tokens, remaining), timeout=remaining + 1.0
+                    asyncio.to_thread(self.chat, messages, max_tokens, remaining), timeout=remaining
                 )
-            except (TimeoutError, LLMUnavailable) as exc:
-                log.warning("advisor LLM gave no answer: %s", exc)
+            except TimeoutError:
+                log.warning("advisor LLM gave no answer within %.1f s", timeout)
+                return None
+            except LLMUnavailable as exc:
+                log.warning("advisor LLM unavailable: %s", exc)
                 return None
         return None if reply.timed_out else reply

