@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from config.training import ConfigError, from_dict
-from trainer.queue import eta, failures
+from trainer.queue import eta, failures, retention
 from trainer.queue.child import LOG_FILE, EventTail, TrainingChild
 from trainer.queue.jobdir import dataset_problem, finished_output
 from trainer.queue.options import WorkerOptions
@@ -35,6 +35,8 @@ NOTABLE_EVENTS = ("start", "sample", "checkpoint", "done", "stopped", "error")
 #: Progress is written at most this often (the child may log many steps per second).
 PROGRESS_EVERY_S = 1.0
 EXIT_STOPPED = 3
+#: How often a worker applies the retention policy (also whenever the disk is too full to start a job).
+RETENTION_EVERY_S = 600.0
 
 
 class _Run:
@@ -70,6 +72,7 @@ class Worker:
         self._shutdown = asyncio.Event()
         #: Set when the data disk is too full to start a job; the worker waits (burst mode: returns).
         self.disk_blocked: str | None = None
+        self._retention_at = float("-inf")
 
     # --- loops ----------------------------------------------------------------------------------------
     def request_shutdown(self) -> None:
@@ -111,6 +114,8 @@ class Worker:
     async def run_next(self) -> Job | None:
         """Claim one job and run it to its end; None when nothing was claimable."""
         o = self.options
+        if time.monotonic() - self._retention_at >= RETENTION_EVERY_S:
+            await self.apply_retention()
         job = await self.store.claim(self.worker_id, o.lease_seconds, o.queue.limits)
         if job is None:
             return None
@@ -135,6 +140,9 @@ class Worker:
             return await self._succeed(job, done)
         low = self._disk_problem(job_dir)
         if low:
+            await self.apply_retention()
+            low = self._disk_problem(job_dir)
+        if low:
             self.disk_blocked = low
             log.error("worker %s: %s", self.worker_id, low)
             return await self.store.release(job.id, self.worker_id, reason=low, crashed=False)
@@ -153,6 +161,18 @@ class Worker:
                 await child.wait(10)
             child.cleanup()
         return await self._conclude(job, run, rc)
+
+    async def apply_retention(self) -> retention.RetentionReport:
+        self._retention_at = time.monotonic()
+        report = await retention.apply_retention(self.store, self.options.queue)
+        if report.bytes_freed:
+            log.info(
+                "retention: %d expired job folder(s), checkpoints of %d job(s), %.2f GB freed",
+                len(report.expired),
+                len(report.checkpoints_removed),
+                report.bytes_freed / 1e9,
+            )
+        return report
 
     def _disk_problem(self, job_dir: Path) -> str | None:
         need = self.options.min_free_disk_gb

@@ -1,0 +1,112 @@
+"""What happens to job folders after a job ends.
+
+- A finished job keeps its folder (outputs, samples, log; a failed job's folder is there to inspect)
+  until its owner deletes it (`delete_job_files`) or `limits.retention_days` have passed.
+- Over `limits.artifacts_budget_gb`, the resumable checkpoints of finished jobs go first, oldest
+  job first: they are large (weights plus optimizer state) and useless once a job has ended.
+  Outputs are never deleted to meet the budget; the report says how far over it still is.
+- Folders are named by job id (unique), so a new job never lands in an old job's folder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from trainer.queue.options import QueueOptions
+from trainer.queue.store import JobStore
+from trainer.queue.types import Job, JobStateError, JobStatus
+
+log = logging.getLogger(__name__)
+
+FINISHED = (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
+CHECKPOINTS_DIR = "checkpoints"
+
+
+def folder_size(path: Path) -> int:
+    """Bytes in a folder tree (files hard-linked from the dataset count once per job; close enough)."""
+    total = 0
+    for p in Path(path).rglob("*"):
+        try:
+            if p.is_file() and not p.is_symlink():
+                total += p.stat().st_size
+        except OSError:
+            continue  # deleted while we walked: it no longer takes space
+    return total
+
+
+@dataclass
+class RetentionReport:
+    expired: list[str] = field(default_factory=list)
+    checkpoints_removed: list[str] = field(default_factory=list)
+    bytes_freed: int = 0
+    total_bytes: int = 0
+    #: Still over the budget after every finished job's checkpoints went (outputs are kept).
+    over_budget_bytes: int = 0
+
+
+async def apply_retention(
+    store: JobStore, options: QueueOptions, *, now: float | None = None
+) -> RetentionReport:
+    now = time.time() if now is None else now
+    report = RetentionReport()
+    finished = [
+        j
+        for j in await store.list_jobs(statuses=FINISHED, limit=10_000_000, oldest_first=True)
+        if j.files_deleted_at is None
+    ]
+    finished.sort(key=lambda j: j.finished_at or 0.0)
+    if options.retention_days > 0:
+        cutoff = now - options.retention_days * 86400
+        keep = []
+        for job in finished:
+            if job.finished_at is not None and job.finished_at < cutoff:
+                report.bytes_freed += await asyncio.to_thread(_remove, Path(job.job_dir))
+                await store.mark_files_deleted(job.id, now=now)
+                report.expired.append(job.id)
+            else:
+                keep.append(job)
+        finished = keep
+    budget = int(options.artifacts_budget_gb * 1e9)
+    if budget > 0:
+        total = await asyncio.to_thread(folder_size, options.jobs_dir)
+        for job in finished:
+            if total <= budget:
+                break
+            freed = await asyncio.to_thread(_remove, Path(job.job_dir) / CHECKPOINTS_DIR)
+            if freed:
+                total -= freed
+                report.bytes_freed += freed
+                report.checkpoints_removed.append(job.id)
+        report.total_bytes = total
+        report.over_budget_bytes = max(0, total - budget)
+        if report.over_budget_bytes:
+            log.warning(
+                "job folders use %.1f GB, %.1f GB over limits.artifacts_budget_gb; only outputs are left "
+                "to delete, which their owners (or retention_days) decide",
+                total / 1e9,
+                report.over_budget_bytes / 1e9,
+            )
+    return report
+
+
+async def delete_job_files(store: JobStore, job_id: str, *, now: float | None = None) -> int:
+    """The owner deletes a finished job's folder; returns the bytes freed. Running jobs are refused."""
+    job: Job = await store.get_job(job_id)
+    if not job.finished:
+        raise JobStateError(job_id, job.status, "cancel it first; its files are in use")
+    freed = await asyncio.to_thread(_remove, Path(job.job_dir))
+    await store.mark_files_deleted(job_id, now=now)
+    return freed
+
+
+def _remove(path: Path) -> int:
+    if not path.exists():
+        return 0
+    size = folder_size(path)
+    shutil.rmtree(path, ignore_errors=True)
+    return size
