@@ -4,7 +4,8 @@ test_queue_acceptance.py; this one only needs no torch and runs in milliseconds.
 
 Invoked as `fake_trainer.py -m trainer.run JOB_DIR`. JOB_DIR/fake.json says what to do:
 steps, step_s, crash_at (os._exit(70) at that step, first attempt only), error (write an error event
-of that kind and exit 1), ignore_stop (keep going after STOP), checkpoint_every.
+of that kind and exit 1), ignore_stop (keep going after STOP), checkpoint_every. It writes the GPU it
+was given (CUDA_VISIBLE_DEVICES) to JOB_DIR/gpu.txt.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from pathlib import Path
 
 def main() -> int:
     job_dir = Path(sys.argv[-1])
-    plan = json.loads((job_dir / "fake.json").read_text())
+    plan_file = job_dir / "fake.json"
+    plan = json.loads(plan_file.read_text()) if plan_file.exists() else {"steps": 5, "step_s": 0.6}
+    (job_dir / "gpu.txt").write_text(os.environ.get("CUDA_VISIBLE_DEVICES", "unset"))
     events = job_dir / "events.jsonl"
 
     def emit(event_type, **fields):

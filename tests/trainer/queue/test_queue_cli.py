@@ -1,0 +1,154 @@
+"""`loracord queue ...` and `loracord worker` through the real console-script entry (config.cli.main)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from config.cli import main
+
+
+@pytest.fixture
+def settings_file(tmp_path, fake_python):
+    path = tmp_path / "loracord.toml"
+    path.write_text(
+        textwrap.dedent(
+            f"""
+            [storage]
+            data_dir = "{tmp_path / "data"}"
+            [worker]
+            python_executable = "{fake_python}"
+            min_free_disk_gb = 0.0
+            [limits]
+            max_queued_jobs_per_user = 2
+            daily_gpu_minutes_per_user = 1
+            """
+        )
+    )
+    return path
+
+
+@pytest.fixture
+def train_toml(tmp_path, dataset_dir):
+    path = tmp_path / "job.toml"
+    path.write_text(
+        f'pretrained_model = "/models/tiny"\ndata_dir = "{dataset_dir}"\nmax_train_steps = 5\nname = "cat"\n'
+    )
+    return path
+
+
+def cli(settings_file, *args):
+    return main(["--config", str(settings_file), *args])
+
+
+def test_submit_list_show_cancel_pause_resume(settings_file, train_toml, capsys):
+    assert (
+        cli(settings_file, "queue", "submit", str(train_toml), "--user", "11", "--json", "--set", "name=dog")
+        == 0
+    )
+    job = json.loads(capsys.readouterr().out)
+    assert (job["status"], job["name"], job["owner_id"], job["position"]) == ("queued", "dog", 11, 1)
+    assert Path(job["job_dir"], "dataset", "0.png").exists()
+    assert 'name = "dog"' in Path(job["job_dir"], "config.toml").read_text()
+    assert cli(settings_file, "queue", "submit", str(train_toml), "--user", "12") == 0
+    assert "position 2" in capsys.readouterr().out
+
+    assert cli(settings_file, "queue", "pause") == 0
+    assert cli(settings_file, "queue", "list") == 0
+    out = capsys.readouterr().out
+    assert "PAUSED" in out and out.count("queued") == 2 and "dog" in out
+    assert cli(settings_file, "queue", "resume") == 0
+    assert cli(settings_file, "queue", "list", "--json") == 0
+    listed = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert listed["paused"] is False and [j["position"] for j in listed["jobs"]] == [1, 2]
+
+    assert cli(settings_file, "queue", "cancel", job["id"]) == 0
+    assert "cancelled job" in capsys.readouterr().out
+    assert cli(settings_file, "queue", "show", job["id"], "--json") == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["status"] == "cancelled" and shown["config"]["name"] == "dog"
+    assert [e["type"] for e in shown["events"]] == ["queued", "cancelled"]
+    assert cli(settings_file, "queue", "cancel", job["id"]) == 2
+    assert "already finished" in capsys.readouterr().err
+
+
+def test_refusals_are_one_clear_line(settings_file, train_toml, tmp_path, capsys):
+    for _ in range(2):
+        assert cli(settings_file, "queue", "submit", str(train_toml), "--user", "5") == 0
+    assert cli(settings_file, "queue", "submit", str(train_toml), "--user", "5") == 2
+    err = capsys.readouterr().err
+    assert "queue full: you already have 2 queued job(s), the limit is 2" in err
+    assert len(list((tmp_path / "data" / "jobs").iterdir())) == 2  # the refused job left no folder
+    assert cli(settings_file, "queue", "submit", str(train_toml), "--user", "5", "--priority") == 0
+    assert cli(settings_file, "queue", "submit", str(tmp_path / "missing.toml"), "--user", "5") == 2
+    assert "file not found" in capsys.readouterr().err
+    assert cli(settings_file, "queue", "submit", str(train_toml), "--user", "5", "--set", "rank=4") == 2
+    assert "rank: unknown setting" in capsys.readouterr().err
+    assert cli(settings_file, "queue", "show", "nope") == 2
+
+
+def test_quota_refusal_says_when_it_resets(settings_file, train_toml, tmp_path, capsys):
+    import asyncio
+    import time
+
+    from trainer.queue.options import QueueLimits, QueueOptions
+    from trainer.queue.store import open_store
+    from trainer.queue.types import JobSpec
+
+    now = time.time()
+
+    async def use_two_gpu_minutes():
+        async with open_store(QueueOptions(data_dir=tmp_path / "data")) as store:
+            free = QueueLimits(0, 0, 0, 0)
+            job = await store.enqueue(JobSpec(owner_id=9, config={}, job_dir="/x"), free, now=now)
+            await store.claim("w", 600, free, now=now - 120)
+            await store.heartbeat(job.id, "w", 600, now=now)
+
+    asyncio.run(use_two_gpu_minutes())
+    assert cli(settings_file, "queue", "submit", str(train_toml), "--user", "9") == 2
+    err = capsys.readouterr().err
+    assert "daily GPU quota used: 2 of 1 minutes today; it resets at 00:00 UTC" in err
+
+
+def test_worker_runs_one_process_per_gpu(settings_file, train_toml, tmp_path):
+    for user in (1, 2):
+        assert cli(settings_file, "queue", "submit", str(train_toml), "--user", str(user)) == 0
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "config.cli",
+            "--config",
+            str(settings_file),
+            "worker",
+            "--gpus",
+            "0,1",
+            "--burst",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    jobs = sorted((tmp_path / "data" / "jobs").iterdir())
+    assert sorted(Path(j, "gpu.txt").read_text() for j in jobs) == ["0", "1"]
+    assert all(Path(j, "output", "fake.safetensors").exists() for j in jobs)
+
+
+def test_worker_refuses_a_bad_gpu_list(settings_file, capsys):
+    assert cli(settings_file, "worker", "--gpus", "0,0") == 2
+    assert "names a GPU twice" in capsys.readouterr().err
+
+
+def test_queue_package_never_imports_torch():
+    code = (
+        "import sys, trainer.queue.cli, trainer.queue.worker, trainer.queue.launcher, trainer.queue.retention, "
+        "trainer.queue.jobdir, trainer.queue.eta; print('torch' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
