@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from conftest import fake_lora_state
+from export_helpers import fake_lora_state
 
 from trainer.export.errors import ExportError
 from trainer.export.kohya import read_kohya_lora, save_kohya_lora

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from conftest import fake_lora_state
+from export_helpers import fake_lora_state
 from safetensors.torch import save_file
 
 from trainer.export.errors import ExportError

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from conftest import ALPHA, CONV_ALPHA, inject_lora, load_pipe, render, text_encoders
+from export_helpers import ALPHA, CONV_ALPHA, inject_lora, load_pipe, render, text_encoders
 from peft.tuners.lora import LoraLayer
 from safetensors.torch import save_file
 

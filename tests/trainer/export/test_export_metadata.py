@@ -7,7 +7,7 @@ import json
 import struct
 
 import pytest
-from conftest import fake_lora_state
+from export_helpers import fake_lora_state
 from safetensors.torch import save_file
 
 from config.training import TrainConfig

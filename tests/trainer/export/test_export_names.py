@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 import torch
-from conftest import ALPHA, CONV_ALPHA, CONV_RANK, RANK, inject_lora, load_pipe, text_encoders
 from diffusers import UNet2DConditionModel
+from export_helpers import ALPHA, CONV_ALPHA, CONV_RANK, RANK, inject_lora, load_pipe, text_encoders
 from peft.tuners.lora import LoraLayer
 
 from trainer.export.kohya import kohya_module_name, read_kohya_lora, save_kohya_lora
@@ -136,7 +136,7 @@ def test_keys_tensors_and_alphas_follow_kohya(tiny_models, tmp_path, arch, targe
 
 
 def test_default_dtype_is_fp16_with_alpha_in_it(tmp_path):
-    from conftest import fake_lora_state
+    from export_helpers import fake_lora_state
 
     path = save_kohya_lora(tmp_path / "a.safetensors", fake_lora_state("sd15"), "sd15", 16.0, 8.0, {})
     tensors, _ = read_kohya_lora(path)
