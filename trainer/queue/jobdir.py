@@ -167,8 +167,15 @@ async def submit_job(
 ) -> Job:
     """Make the job folder, then queue the job. A refused job (`QueueFull`, `QuotaExceeded`) leaves
     no folder behind. Copying runs in a thread: the bot's event loop never waits on the disk."""
-    job_id = new_job_id()
-    job_dir = await asyncio.to_thread(create_job_dir, options.jobs_dir, job_id, config)
+    for attempt in range(3):
+        job_id = new_job_id()
+        try:
+            job_dir = await asyncio.to_thread(create_job_dir, options.jobs_dir, job_id, config)
+            break
+        except JobDirError:
+            # Only a name collision (or a folder left by a recreated database) gets another id.
+            if attempt == 2 or not (options.jobs_dir / job_id).exists():
+                raise
     frozen = await asyncio.to_thread(read_job_config, job_dir)
     spec = JobSpec(
         owner_id=owner_id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -24,8 +25,10 @@ from trainer.queue.types import (
     JobStateError,
     JobStatus,
     Progress,
+    new_job_id,
 )
 
+ID_TRIES = 5
 _Q = JobStatus.QUEUED.value
 _R = JobStatus.RUNNING.value
 
@@ -129,10 +132,21 @@ class SqliteJobStore(SqliteExtras, SqliteBase, JobStore):
     async def enqueue(
         self, spec: JobSpec, limits: QueueLimits, *, max_attempts: int = 3, now: float | None = None
     ) -> Job:
-        from trainer.queue.types import new_job_id
-
         now = _now(now)
-        job_id = spec.job_id or new_job_id(now)
+        for _ in range(ID_TRIES):
+            job_id = spec.job_id or new_job_id(now)
+            try:
+                return await self._insert(spec, job_id, limits, max_attempts, now)
+            except sqlite3.IntegrityError:
+                if spec.job_id:
+                    raise JobStateError(
+                        job_id, JobStatus.QUEUED, "a job with this id already exists"
+                    ) from None
+        raise RuntimeError(f"could not draw a free job id in {ID_TRIES} tries")
+
+    async def _insert(
+        self, spec: JobSpec, job_id: str, limits: QueueLimits, max_attempts: int, now: float
+    ) -> Job:
         async with self.write() as db:
             user_queued = (
                 await _one(

@@ -29,13 +29,14 @@ class JobStatus(StrEnum):
 
 
 def new_job_id(now: float | None = None) -> str:
-    """A job id that sorts by creation time and never collides: `YYMMDD-HHMMSS-xxxxxx`.
+    """A job id that sorts by creation time: `YYMMDD-HHMMSS-xxxxxxxx` (32 random bits per second).
 
-    It names the job's folder, so it must stay unique even across a recreated database; 48 random
-    bits per second make a collision practically impossible, and the store's unique key catches it.
+    It names the job's folder, so it must stay unique even across a recreated database: folder
+    creation refuses an existing name and the store's unique key refuses a known id; both callers
+    then draw a new id.
     """
     stamp = time.strftime("%y%m%d-%H%M%S", time.gmtime(time.time() if now is None else now))
-    return f"{stamp}-{secrets.token_hex(3)}"
+    return f"{stamp}-{secrets.token_hex(4)}"
 
 
 def new_dataset_id() -> str:
