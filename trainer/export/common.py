@@ -163,6 +163,8 @@ def atomic_save(tensors: dict[str, torch.Tensor], path: Path, metadata: dict[str
     renamed = False
     try:
         save_file(tensors, str(tmp), metadata=metadata)
+        # mkstemp's file is 0600; a LoRA is meant to be shared (file server, WebUI folders).
+        os.chmod(tmp, 0o644)
         with tmp.open("rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, path)

@@ -141,6 +141,7 @@ def test_default_dtype_is_fp16_with_alpha_in_it(tmp_path):
     path = save_kohya_lora(tmp_path / "a.safetensors", fake_lora_state("sd15"), "sd15", 16.0, 8.0, {})
     tensors, _ = read_kohya_lora(path)
     assert {t.dtype for t in tensors.values()} == {torch.float16}
+    assert path.stat().st_mode & 0o777 == 0o644  # readable by the file server / WebUI, like any saved file
     assert tensors["lora_unet_mid_block_resnets_0_conv1.alpha"].item() == 8.0
     assert (
         tensors["lora_unet_down_blocks_1_attentions_0_transformer_blocks_0_attn1_to_q.alpha"].item() == 16.0
