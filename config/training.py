@@ -188,6 +188,11 @@ class TrainConfig:
                 raise ConfigError(
                     name, f"must be a positive number (the guide uses 1e-4 to 1e-5), got {value}"
                 )
+        for name in ("network_alpha", "conv_alpha"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(
+                    name, "must be more than 0 (alpha 0 would scale the LoRA to nothing; rank/2 is common)"
+                )
         if self.resolution % 8:
             raise ConfigError(
                 "resolution", f"must be a multiple of 8 (e.g. 512, 768, 1024), got {self.resolution}"
