@@ -120,7 +120,7 @@ def _run_folder(args: argparse.Namespace, cfg: TrainConfig | None) -> Path:
 
 def run_train(args: argparse.Namespace, settings: Any) -> int:
     from config.cli import CommandError
-    from trainer.run import CONFIG_FILE, run_dir_main
+    from trainer.run import CONFIG_FILE, STOP_FLAG, run_dir_main
 
     if args.help_config:
         print(config_help())
@@ -132,6 +132,8 @@ def run_train(args: argparse.Namespace, settings: Any) -> int:
             raise CommandError("--resume continues RUN/config.toml exactly as frozen; drop the other options")
         if not (run / CONFIG_FILE).is_file():
             raise CommandError(f"{run} holds no run to resume (no {CONFIG_FILE}); start one without --resume")
+        # Asking to resume withdraws an earlier stop request.
+        (run / STOP_FLAG).unlink(missing_ok=True)
         return run_dir_main(run)
     try:
         cfg = load_train_config(args.config_file, args.preset, _overrides(args))

@@ -18,6 +18,8 @@ from pathlib import Path
 from config.training import ConfigError, load_train_config
 
 CONFIG_FILE = "config.toml"
+#: Flag files the loop polls after every step (docs/contracts.md); the same names as trainer.engine.session.
+STOP_FLAG, SAMPLE_FLAG = "STOP", "SAMPLE_NOW"
 EXIT_DONE, EXIT_FAILED, EXIT_STOPPED = 0, 1, 3
 
 log = logging.getLogger("trainer.run")

@@ -28,8 +28,8 @@ class EventWriter:
         self._want_bar = sys.stderr.isatty() if progress is None else progress
         self._bar: Any = None
 
-    def emit(self, kind: str, **fields: Any) -> dict[str, Any]:
-        event = {"type": kind, "time": time.time(), **fields}
+    def emit(self, event_type: str, /, **fields: Any) -> dict[str, Any]:
+        event = {"type": event_type, "time": time.time(), **fields}
         line = json.dumps(event, default=_jsonable, allow_nan=False)
         with self.path.open("a", encoding="utf-8") as handle:
             handle.write(line + "\n")

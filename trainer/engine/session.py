@@ -221,6 +221,10 @@ def run_loop(session: Session) -> str:
     run_dir = session.run_dir
     per_step = None
     while session.step < session.total_steps:
+        # Checked before every step too: a STOP written while the run was starting is honoured,
+        # and it stays in force until whoever wrote it removes it (the worker when it resumes a job).
+        if (run_dir / STOP_FLAG).exists():
+            return "stopped"
         began = time.perf_counter()
         loss = session.optimizer_step()
         elapsed = time.perf_counter() - began
@@ -244,8 +248,6 @@ def run_loop(session: Session) -> str:
         if sample_flag.exists() or (due and step < session.total_steps):
             sample_now(session, step)
             sample_flag.unlink(missing_ok=True)
-        if (run_dir / STOP_FLAG).exists():
-            return "stopped"
         if cfg.save_every_n_steps and step % cfg.save_every_n_steps == 0 and step < session.total_steps:
             session.save_checkpoint()
     # A final checkpoint lets a re-run of a finished run re-export without training again.

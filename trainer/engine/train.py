@@ -25,7 +25,7 @@ from trainer.engine.loop import LossSettings
 from trainer.engine.network import add_lora, lora_parameters, text_encoder_targets, unet_targets
 from trainer.engine.optim import build_optimizer, build_scheduler
 from trainer.engine.sampling import class_prompts, default_prompts, generate_class_images
-from trainer.engine.session import STOP_FLAG, Session, run_loop, sample_now
+from trainer.engine.session import Session, run_loop, sample_now
 from trainer.engine.setup import RunSetup, load_model, size_factor, validate
 
 log = logging.getLogger(__name__)
@@ -218,8 +218,6 @@ def train(cfg: TrainConfig, run_dir: Path, *, events: EventWriter | None = None)
     run_dir = Path(run_dir)
     setup = validate(cfg, run_dir)  # before any work: bad configs fail here, naming the field
     events = events or EventWriter(run_dir)
-    # A STOP flag left from the previous process was meant for that process, not for this resume.
-    (run_dir / STOP_FLAG).unlink(missing_ok=True)
     accelerator = _accelerator(cfg, run_dir)
     if cfg.tensorboard:
         accelerator.init_trackers("loracord")
@@ -241,7 +239,8 @@ def train(cfg: TrainConfig, run_dir: Path, *, events: EventWriter | None = None)
         sample_now(session, 0)  # the base model's baseline, before any training
     status = run_loop(session)
     if status == "stopped":
-        session.save_checkpoint()
+        if session.step:
+            session.save_checkpoint()
         events.emit("stopped", step=session.step)
         accelerator.end_training()
         return RunResult("stopped", session.step)
