@@ -129,7 +129,7 @@ class TrainingChild:
         environ: Mapping[str, str] | None = None,
     ) -> TrainingChild:
         job_dir = Path(job_dir)
-        kill_orphan(job_dir)
+        await asyncio.to_thread(kill_orphan, job_dir)
         with contextlib.suppress(FileNotFoundError):
             # A flag left from a stop before a restart must not stop the resumed run at once.
             (job_dir / STOP_FILE).unlink()

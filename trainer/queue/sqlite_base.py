@@ -33,6 +33,11 @@ def migration_files() -> list[tuple[int, str, str]]:
         if match:
             found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
     found.sort()
+    if not found:
+        raise RuntimeError(
+            "the job store's migrations (trainer/queue/migrations/*.sql) are missing from this "
+            "installation; reinstall loracord (the package data must include *.sql)"
+        )
     numbers = [n for n, _, _ in found]
     if numbers != list(range(1, len(numbers) + 1)):
         raise RuntimeError(f"job store migrations must be numbered 0001, 0002, ... without gaps: {numbers}")

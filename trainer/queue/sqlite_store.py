@@ -14,12 +14,12 @@ from trainer.queue import fairness
 from trainer.queue.options import QueueLimits
 from trainer.queue.sqlite_base import SqliteBase
 from trainer.queue.sqlite_extra import SqliteExtras
+from trainer.queue.sqlite_rows import all_rows, charge, get_job_row, insert_event, one, row_to_job
 from trainer.queue.store import JobStore
 from trainer.queue.types import (
     HeartbeatReply,
     Job,
     JobEvent,
-    JobNotFound,
     JobResult,
     JobSpec,
     JobStateError,
@@ -35,94 +35,6 @@ _R = JobStatus.RUNNING.value
 
 def _now(now: float | None) -> float:
     return time.time() if now is None else now
-
-
-def row_to_job(row: Mapping[str, Any]) -> Job:
-    result = None
-    if row["output_path"] or row["error_kind"] or row["error_message"]:
-        result = JobResult(
-            output=row["output_path"],
-            files=tuple(json.loads(row["files_json"] or "[]")),
-            error_kind=row["error_kind"],
-            error_message=row["error_message"],
-            cause=row["error_cause"],
-            fix=row["error_fix"],
-            rule_ids=tuple(json.loads(row["error_rules_json"] or "[]")),
-            log_tail=row["log_tail"],
-        )
-    return Job(
-        id=row["id"],
-        owner_id=row["owner_id"],
-        guild_id=row["guild_id"],
-        channel_id=row["channel_id"],
-        dataset_id=row["dataset_id"],
-        name=row["name"],
-        config=json.loads(row["config_json"]),
-        config_version=row["config_version"],
-        priority=bool(row["priority"]),
-        status=JobStatus(row["status"]),
-        attempts=row["attempts"],
-        max_attempts=row["max_attempts"],
-        job_dir=row["job_dir"],
-        created_at=row["created_at"],
-        started_at=row["started_at"],
-        finished_at=row["finished_at"],
-        worker_id=row["worker_id"],
-        lease_until=row["lease_until"],
-        cancel_requested=bool(row["cancel_requested"]),
-        gpu_seconds=row["gpu_seconds"],
-        progress=Progress(
-            step=row["step"],
-            total=row["total"],
-            loss=row["loss"],
-            eta_s=row["eta_s"],
-            s_per_step=row["s_per_step"],
-            updated_at=row["progress_at"],
-        ),
-        result=result,
-        files_deleted_at=row["files_deleted_at"],
-    )
-
-
-async def _one(db: aiosqlite.Connection, sql: str, params: Sequence[Any] = ()) -> Any:
-    async with db.execute(sql, params) as cur:
-        return await cur.fetchone()
-
-
-async def _all(db: aiosqlite.Connection, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-    async with db.execute(sql, params) as cur:
-        return list(await cur.fetchall())
-
-
-async def _job(db: aiosqlite.Connection, job_id: str) -> Job:
-    row = await _one(db, "SELECT * FROM jobs WHERE id = ?", (job_id,))
-    if row is None:
-        raise JobNotFound(job_id)
-    return row_to_job(row)
-
-
-async def _insert_event(
-    db: aiosqlite.Connection, job_id: str, type_: str, data: Mapping[str, Any], t: float
-) -> None:
-    await db.execute(
-        "INSERT INTO job_events (job_id, time, type, data_json) VALUES (?, ?, ?, ?)",
-        (job_id, t, type_, json.dumps(dict(data))),
-    )
-
-
-async def _charge(
-    db: aiosqlite.Connection, job_id: str, owner_id: int, since: float | None, now: float
-) -> None:
-    """Count the GPU time since the last heartbeat against the job and its owner's day."""
-    elapsed = max(0.0, now - since) if since is not None else 0.0
-    if not elapsed:
-        return
-    await db.execute("UPDATE jobs SET gpu_seconds = gpu_seconds + ? WHERE id = ?", (elapsed, job_id))
-    await db.execute(
-        "INSERT INTO gpu_usage (owner_id, day, gpu_seconds) VALUES (?, ?, ?) "
-        "ON CONFLICT (owner_id, day) DO UPDATE SET gpu_seconds = gpu_usage.gpu_seconds + excluded.gpu_seconds",
-        (owner_id, fairness.day_key(now), elapsed),
-    )
 
 
 class SqliteJobStore(SqliteExtras, SqliteBase, JobStore):
@@ -149,14 +61,14 @@ class SqliteJobStore(SqliteExtras, SqliteBase, JobStore):
     ) -> Job:
         async with self.write() as db:
             user_queued = (
-                await _one(
+                await one(
                     db, "SELECT COUNT(*) FROM jobs WHERE owner_id = ? AND status = ?", (spec.owner_id, _Q)
                 )
             )[0]
             guild_queued = None
             if spec.guild_id is not None:
                 guild_queued = (
-                    await _one(
+                    await one(
                         db, "SELECT COUNT(*) FROM jobs WHERE guild_id = ? AND status = ?", (spec.guild_id, _Q)
                     )
                 )[0]
@@ -190,12 +102,12 @@ class SqliteJobStore(SqliteExtras, SqliteBase, JobStore):
                     now,
                 ),
             )
-            await _insert_event(db, job_id, "queued", {"owner_id": spec.owner_id}, now)
-            return await _job(db, job_id)
+            await insert_event(db, job_id, "queued", {"owner_id": spec.owner_id}, now)
+            return await get_job_row(db, job_id)
 
     async def get_job(self, job_id: str) -> Job:
         async with self.read() as db:
-            return await _job(db, job_id)
+            return await get_job_row(db, job_id)
 
     async def list_jobs(
         self,
@@ -220,20 +132,20 @@ class SqliteJobStore(SqliteExtras, SqliteBase, JobStore):
         sql += f" ORDER BY seq {'ASC' if oldest_first else 'DESC'} LIMIT ?"
         params.append(max(0, limit))
         async with self.read() as db:
-            return [row_to_job(r) for r in await _all(db, sql, params)]
+            return [row_to_job(r) for r in await all_rows(db, sql, params)]
 
     async def count_jobs(self, status: JobStatus | None = None) -> int:
         async with self.read() as db:
             if status is None:
-                return (await _one(db, "SELECT COUNT(*) FROM jobs"))[0]
-            return (await _one(db, "SELECT COUNT(*) FROM jobs WHERE status = ?", (JobStatus(status).value,)))[
+                return (await one(db, "SELECT COUNT(*) FROM jobs"))[0]
+            return (await one(db, "SELECT COUNT(*) FROM jobs WHERE status = ?", (JobStatus(status).value,)))[
                 0
             ]
 
     async def queue_order(self) -> list[str]:
         async with self.read() as db:
-            rows = await _all(db, "SELECT seq, id, owner_id, priority FROM jobs WHERE status = ?", (_Q,))
-            served = dict(await _all(db, "SELECT owner_id, last_served FROM users"))
+            rows = await all_rows(db, "SELECT seq, id, owner_id, priority FROM jobs WHERE status = ?", (_Q,))
+            served = dict(await all_rows(db, "SELECT owner_id, last_served FROM users"))
         refs = [fairness.QueuedRef(r[0], r[1], r[2], bool(r[3])) for r in rows]
         return fairness.simulate_order(refs, served)
 
@@ -254,25 +166,25 @@ class SqliteJobStore(SqliteExtras, SqliteBase, JobStore):
                 "started_at = COALESCE(started_at, ?), attempts = attempts + 1, updated_at = ? WHERE seq = ?",
                 (_R, worker_id, now + lease_seconds, now, now, now, seq),
             )
-            row = await _one(db, "SELECT * FROM jobs WHERE seq = ?", (seq,))
+            row = await one(db, "SELECT * FROM jobs WHERE seq = ?", (seq,))
             await db.execute(
                 "INSERT INTO users (owner_id, last_served) "
                 "VALUES (?, (SELECT COALESCE(MAX(last_served), 0) + 1 FROM users)) "
                 "ON CONFLICT (owner_id) DO UPDATE SET last_served = excluded.last_served",
                 (row["owner_id"],),
             )
-            await _insert_event(
+            await insert_event(
                 db, row["id"], "claimed", {"worker": worker_id, "attempt": row["attempts"]}, now
             )
             return row_to_job(row)
 
     async def _pick(self, db: aiosqlite.Connection, limits: QueueLimits, now: float) -> int | None:
-        urgent = await _one(
+        urgent = await one(
             db, "SELECT seq FROM jobs WHERE status = ? AND priority = 1 ORDER BY seq LIMIT 1", (_Q,)
         )
         if urgent is not None:
             return urgent[0]
-        firsts = await _all(
+        firsts = await all_rows(
             db,
             "SELECT owner_id, MIN(seq) FROM jobs WHERE status = ? AND priority = 0 GROUP BY owner_id",
             (_Q,),
@@ -280,11 +192,13 @@ class SqliteJobStore(SqliteExtras, SqliteBase, JobStore):
         if not firsts:
             return None
         running = dict(
-            await _all(db, "SELECT owner_id, COUNT(*) FROM jobs WHERE status = ? GROUP BY owner_id", (_R,))
+            await all_rows(
+                db, "SELECT owner_id, COUNT(*) FROM jobs WHERE status = ? GROUP BY owner_id", (_R,)
+            )
         )
-        served = dict(await _all(db, "SELECT owner_id, last_served FROM users"))
+        served = dict(await all_rows(db, "SELECT owner_id, last_served FROM users"))
         usage = dict(
-            await _all(
+            await all_rows(
                 db, "SELECT owner_id, gpu_seconds FROM gpu_usage WHERE day = ?", (fairness.day_key(now),)
             )
         )
@@ -309,14 +223,14 @@ class SqliteJobStore(SqliteExtras, SqliteBase, JobStore):
     ) -> HeartbeatReply:
         now = _now(now)
         async with self.write() as db:
-            row = await _one(
+            row = await one(
                 db,
                 "SELECT status, worker_id, owner_id, heartbeat_at, cancel_requested FROM jobs WHERE id = ?",
                 (job_id,),
             )
             if row is None or row["status"] != _R or row["worker_id"] != worker_id:
                 return HeartbeatReply(lease_held=False, cancel_requested=False)
-            await _charge(db, job_id, row["owner_id"], row["heartbeat_at"], now)
+            await charge(db, job_id, row["owner_id"], row["heartbeat_at"], now)
             await db.execute(
                 "UPDATE jobs SET lease_until = ?, heartbeat_at = ?, updated_at = ? WHERE id = ?",
                 (now + lease_seconds, now, now, job_id),
@@ -356,13 +270,13 @@ class SqliteJobStore(SqliteExtras, SqliteBase, JobStore):
         if not status.finished:
             raise ValueError(f"finish() needs succeeded, failed or cancelled, not {status.value}")
         async with self.write() as db:
-            job = await _job(db, job_id)
+            job = await get_job_row(db, job_id)
             if job.status != JobStatus.RUNNING or job.worker_id != worker_id:
                 raise JobStateError(job_id, job.status, f"worker {worker_id} no longer holds it")
-            row = await _one(db, "SELECT heartbeat_at FROM jobs WHERE id = ?", (job_id,))
-            await _charge(db, job_id, job.owner_id, row[0], now)
+            row = await one(db, "SELECT heartbeat_at FROM jobs WHERE id = ?", (job_id,))
+            await charge(db, job_id, job.owner_id, row[0], now)
             await self._set_finished(db, job_id, status, result, now)
-            return await _job(db, job_id)
+            return await get_job_row(db, job_id)
 
     async def _set_finished(
         self, db: aiosqlite.Connection, job_id: str, status: JobStatus, result: JobResult, now: float
@@ -387,20 +301,20 @@ class SqliteJobStore(SqliteExtras, SqliteBase, JobStore):
             ),
         )
         data = {"status": status.value, "output": result.output, "error": result.error_message}
-        await _insert_event(db, job_id, status.value, data, now)
+        await insert_event(db, job_id, status.value, data, now)
 
     async def release(
         self, job_id: str, worker_id: str, *, reason: str, crashed: bool, now: float | None = None
     ) -> Job:
         now = _now(now)
         async with self.write() as db:
-            job = await _job(db, job_id)
+            job = await get_job_row(db, job_id)
             if job.status != JobStatus.RUNNING or job.worker_id != worker_id:
                 raise JobStateError(job_id, job.status, f"worker {worker_id} no longer holds it")
-            row = await _one(db, "SELECT heartbeat_at FROM jobs WHERE id = ?", (job_id,))
-            await _charge(db, job_id, job.owner_id, row[0], now)
+            row = await one(db, "SELECT heartbeat_at FROM jobs WHERE id = ?", (job_id,))
+            await charge(db, job_id, job.owner_id, row[0], now)
             await self._requeue_one(db, job, reason, crashed=crashed, now=now)
-            return await _job(db, job_id)
+            return await get_job_row(db, job_id)
 
     async def _requeue_one(
         self, db: aiosqlite.Connection, job: Job, reason: str, *, crashed: bool, now: float
@@ -419,30 +333,30 @@ class SqliteJobStore(SqliteExtras, SqliteBase, JobStore):
             "attempts = attempts - ?, updated_at = ? WHERE id = ?",
             (_Q, 0 if crashed else 1, now, job.id),
         )
-        await _insert_event(db, job.id, "requeued", {"reason": reason, "attempts": job.attempts}, now)
+        await insert_event(db, job.id, "requeued", {"reason": reason, "attempts": job.attempts}, now)
 
     async def requeue_expired(self, *, now: float | None = None) -> list[Job]:
         async with self.write() as db:
             return await self._requeue_expired(db, _now(now))
 
     async def _requeue_expired(self, db: aiosqlite.Connection, now: float) -> list[Job]:
-        rows = await _all(db, "SELECT * FROM jobs WHERE status = ? AND lease_until < ?", (_R, now))
+        rows = await all_rows(db, "SELECT * FROM jobs WHERE status = ? AND lease_until < ?", (_R, now))
         out = []
         for row in rows:
             job = row_to_job(row)
             # The dead worker's last heartbeat is the last GPU time we know of; nothing more is charged.
             reason = f"worker {job.worker_id} stopped renewing its lease (it died or lost the database)"
             await self._requeue_one(db, job, reason, crashed=True, now=now)
-            out.append(await _job(db, job.id))
+            out.append(await get_job_row(db, job.id))
         return out
 
     async def add_event(self, job_id: str, type_: str, data: Mapping[str, Any], *, time: float) -> None:
         async with self.write() as db:
-            await _insert_event(db, job_id, type_, data, time)
+            await insert_event(db, job_id, type_, data, time)
 
     async def events_since(self, job_id: str, after_seq: int = 0) -> list[JobEvent]:
         async with self.read() as db:
-            rows = await _all(
+            rows = await all_rows(
                 db,
                 "SELECT seq, job_id, time, type, data_json FROM job_events WHERE job_id = ? AND seq > ? ORDER BY seq",
                 (job_id, after_seq),
@@ -453,7 +367,7 @@ class SqliteJobStore(SqliteExtras, SqliteBase, JobStore):
     async def request_cancel(self, job_id: str, *, now: float | None = None) -> Job:
         now = _now(now)
         async with self.write() as db:
-            job = await _job(db, job_id)
+            job = await get_job_row(db, job_id)
             if job.status == JobStatus.QUEUED:
                 result = JobResult(error_kind="cancelled", error_message="cancelled before it started")
                 await self._set_finished(db, job_id, JobStatus.CANCELLED, result, now)
@@ -461,10 +375,10 @@ class SqliteJobStore(SqliteExtras, SqliteBase, JobStore):
                 await db.execute(
                     "UPDATE jobs SET cancel_requested = 1, updated_at = ? WHERE id = ?", (now, job_id)
                 )
-                await _insert_event(db, job_id, "cancel_requested", {}, now)
+                await insert_event(db, job_id, "cancel_requested", {}, now)
             else:
                 raise JobStateError(job_id, job.status, "it has already finished; nothing to cancel")
-            return await _job(db, job_id)
+            return await get_job_row(db, job_id)
 
     async def set_paused(self, paused: bool) -> None:
         async with self.write() as db:
@@ -479,7 +393,7 @@ class SqliteJobStore(SqliteExtras, SqliteBase, JobStore):
             return await self._paused(db)
 
     async def _paused(self, db: aiosqlite.Connection) -> bool:
-        row = await _one(db, "SELECT value FROM queue_state WHERE key = 'paused'")
+        row = await one(db, "SELECT value FROM queue_state WHERE key = 'paused'")
         return bool(row and row[0] == "1")
 
     async def mark_files_deleted(self, job_id: str, *, now: float | None = None) -> None:
@@ -491,7 +405,7 @@ class SqliteJobStore(SqliteExtras, SqliteBase, JobStore):
             return await self._gpu_seconds(db, owner_id, _now(now))
 
     async def _gpu_seconds(self, db: aiosqlite.Connection, owner_id: int, now: float) -> float:
-        row = await _one(
+        row = await one(
             db,
             "SELECT gpu_seconds FROM gpu_usage WHERE owner_id = ? AND day = ?",
             (owner_id, fairness.day_key(now)),

@@ -154,6 +154,8 @@ class Worker:
         )
         run = _Run()
         try:
+            data = {"pid": child.pid, "gpu": self.options.gpu, "attempt": job.attempts}
+            await self.store.add_event(job.id, "spawned", data, time=time.time())
             rc = await self._monitor(job, child, run)
         finally:
             if child.returncode is None:  # cancelled from outside (the worker's own task): never orphan it

@@ -29,7 +29,7 @@ async def test_job_succeeds_with_progress_events_and_measured_speed(store, worke
     assert (done.progress.step, done.progress.total) == (6, 6)
     assert done.attempts == 1 and done.gpu_seconds > 0
     kinds = [e.type for e in await store.events_since(job.id)]
-    assert kinds[:3] == ["queued", "claimed", "start"] and kinds[-2:] == ["done", "succeeded"]
+    assert kinds[:4] == ["queued", "claimed", "spawned", "start"] and kinds[-2:] == ["done", "succeeded"]
     assert kinds.count("checkpoint") == 6
     assert "sd15@512" in await store.step_times()
     assert "attempt 1 of 3" in (Path(job.job_dir) / "train.log").read_text()
