@@ -7,6 +7,7 @@ weights' configs can tell (the U-Net's downsampling factor against the resolutio
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,8 @@ from config.training import TrainConfig
 from trainer.engine.data import Dataset, scan_dataset
 from trainer.engine.errors import TrainingError
 from trainer.engine.optim import check_optimizer_available
+
+log = logging.getLogger(__name__)
 
 REG_IMAGES = "reg_images"  # where generated class images go inside the run folder
 
@@ -99,6 +102,19 @@ def _check_hardware(cfg: TrainConfig, device: str) -> None:
     if cfg.mixed_precision == "bf16" and device == "cuda" and not torch.cuda.is_bf16_supported():
         raise TrainingError("config", "this GPU has no bf16 support; use 'fp16'", "mixed_precision")
     check_optimizer_available(cfg.optimizer, device)
+    if cfg.optimizer == "prodigy":
+        if cfg.train_text_encoder and cfg.effective_text_encoder_lr != cfg.effective_unet_lr:
+            raise TrainingError(
+                "config",
+                "Prodigy needs one learning rate for the U-Net and the text encoder; leave unet_lr and "
+                "text_encoder_lr unset (or equal)",
+                "text_encoder_lr",
+            )
+        if cfg.effective_unet_lr < 0.1:
+            log.warning(
+                "Prodigy adapts the step size itself and expects learning_rate = 1.0; %g makes it crawl",
+                cfg.effective_unet_lr,
+            )
 
 
 def _check_run_dir(run_dir: Path) -> None:

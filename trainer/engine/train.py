@@ -42,7 +42,13 @@ class RunResult:
 
 def _accelerator(cfg: TrainConfig, run_dir: Path):
     from accelerate import Accelerator
+    from accelerate.state import AcceleratorState, GradientState
     from accelerate.utils import ProjectConfiguration
+
+    # accelerate keeps process-wide singletons that refuse a second run with other precision or
+    # accumulation settings in the same process (tests, notebooks): every run starts from scratch.
+    AcceleratorState._reset_state(reset_partial_state=True)
+    GradientState._reset_state()
 
     project = ProjectConfiguration(project_dir=str(run_dir), logging_dir=str(run_dir / "logs"))
     return Accelerator(

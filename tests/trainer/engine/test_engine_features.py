@@ -1,0 +1,129 @@
+"""Regularization / prior preservation, optimizers, schedules, buckets in a run, TensorBoard."""
+
+import pytest
+import torch
+from engine_helpers import draw_dataset, fast_config
+from safetensors import safe_open
+
+from trainer.engine.events import read_events
+from trainer.engine.loop import LossSettings, diffusion_loss
+from trainer.engine.optim import build_optimizer, build_scheduler
+from trainer.engine.train import train
+
+
+def test_class_images_are_generated_and_used_as_prior(tiny_model, dataset, tmp_path):
+    run = tmp_path / "run"
+    cfg = fast_config(
+        tiny_model("sd15"),
+        dataset,
+        run,
+        regularization=True,
+        num_class_images=3,
+        class_prompt="a shape",
+        prior_loss_weight=0.5,
+        max_train_steps=2,
+    )
+    result = train(cfg, run)
+    generated = sorted(p.name for p in (run / "reg_images").iterdir())
+    assert generated == [f"class_{i:05d}.{ext}" for i in range(3) for ext in ("png", "txt")]
+    assert (run / "reg_images" / "class_00000.txt").read_text() == "a shape"
+    assert read_events(run)[0]["num_reg_images"] == 3
+    with safe_open(str(result.files[0]), "pt") as fh:
+        assert fh.metadata()["ss_num_reg_images"] == "3"
+
+
+def test_prior_loss_weight_scales_regularization_samples():
+    class Echo(torch.nn.Module):
+        """A stand-in denoiser that predicts zeros: the loss is then the target's mean square."""
+
+        def forward(self, sample, timestep, hidden, added_cond_kwargs=None):
+            return type("Out", (), {"sample": torch.zeros_like(sample)})()
+
+    from diffusers import DDPMScheduler
+
+    scheduler = DDPMScheduler(beta_schedule="scaled_linear", beta_start=0.00085, beta_end=0.012)
+    settings = LossSettings("epsilon", 0.0, 0.0, "sd15")
+    args = (torch.zeros(2, 4, 8, 8), torch.zeros(2, 6), torch.zeros(2, 77, 8), None)
+    full = diffusion_loss(
+        Echo(), scheduler, *args, torch.tensor([1.0, 1.0]), torch.Generator().manual_seed(0), settings
+    )
+    half = diffusion_loss(
+        Echo(), scheduler, *args, torch.tensor([0.5, 0.5]), torch.Generator().manual_seed(0), settings
+    )
+    assert half == pytest.approx(full / 2)
+
+
+@pytest.mark.parametrize("name", ["adamw", "adafactor"])
+def test_optimizers_step_with_separate_learning_rates(name):
+    unet_w, te_w = torch.nn.Parameter(torch.ones(4)), torch.nn.Parameter(torch.ones(4))
+    groups = [{"params": [unet_w], "lr": 1e-2}, {"params": [te_w], "lr": 1e-3}]
+    opt = build_optimizer(name, groups, weight_decay=0.0)
+    sched = build_scheduler("cosine", opt, warmup_steps=2, total_steps=10)
+    for _ in range(3):
+        (unet_w.sum() + te_w.sum()).backward()
+        opt.step()
+        sched.step()
+        opt.zero_grad()
+    assert (unet_w < 1).all() and (te_w < 1).all()
+    unet_lr, te_lr = (g["lr"] for g in opt.param_groups)
+    assert unet_lr > te_lr
+
+
+def test_prodigy_trains_and_refuses_split_learning_rates(tiny_model, dataset, tmp_path):
+    from trainer.engine.errors import TrainingError
+    from trainer.engine.setup import validate
+
+    cfg = fast_config(
+        tiny_model("sd15"),
+        dataset,
+        tmp_path / "run",
+        optimizer="prodigy",
+        learning_rate=1.0,
+        max_train_steps=2,
+    )
+    assert train(cfg, tmp_path / "run").status == "done"
+    split = cfg.replace(train_text_encoder=True, text_encoder_lr=0.5)
+    with pytest.raises(TrainingError) as err:
+        validate(split, tmp_path / "other")
+    assert err.value.field == "text_encoder_lr"
+
+
+def test_mixed_aspect_images_train_in_their_own_buckets(tiny_model, tmp_path):
+    data = draw_dataset(tmp_path / "data", 4, size=64, wide_every=2)  # two 128x64, two 64x64
+    # At 96 px (area 9216) a 128x64 bucket fits; the wide images must keep their shape.
+    cfg = fast_config(
+        tiny_model("sd15"),
+        data,
+        tmp_path / "run",
+        resolution=96,
+        bucket_reso_step=16,
+        min_bucket_reso=64,
+        max_train_steps=2,
+        tensorboard=True,
+        cache_latents_to="disk",
+    )
+    result = train(cfg, tmp_path / "run")
+    assert result.status == "done"
+    shapes = set()
+    for file in (tmp_path / "run" / "cache" / "latents").glob("*.safetensors"):
+        with safe_open(str(file), "pt") as fh:
+            shapes.add(tuple(fh.get_tensor("latents").shape))
+    # 64x64 images are never enlarged to 96x96: they keep their own size (latent 8x8).
+    assert shapes == {(4, 8, 16), (4, 8, 8)}
+    assert any((tmp_path / "run" / "logs").rglob("events.out.tfevents*"))
+
+
+def test_bf16_mixed_precision_runs_on_cpu(tiny_model, dataset, tmp_path):
+    cfg = fast_config(
+        tiny_model("sd15"),
+        dataset,
+        tmp_path / "run",
+        mixed_precision="bf16",
+        max_train_steps=2,
+        save_precision="bf16",
+    )
+    result = train(cfg, tmp_path / "run")
+    with safe_open(str(result.files[0]), "pt") as fh:
+        names = list(fh.keys())
+        key = next(k for k in names if k.endswith("lora_up.weight"))
+        assert fh.get_tensor(key).dtype == torch.bfloat16
