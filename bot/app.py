@@ -100,7 +100,7 @@ class LoracordBot(commands.Bot):
         self.store: JobStore = open_store(self.queue_options)
         self.progress = ProgressTracker(self, tick_s=progress_tick_s, min_edit_s=progress_edit_s)
         embedded = settings.worker.embedded if run_worker is None else run_worker
-        self.worker = EmbeddedWorker(settings, self.data_dir) if embedded else None
+        self.worker = EmbeddedWorker(settings) if embedded else None
         self.started_at = time.time()
 
     @property

@@ -25,8 +25,11 @@ from trainer.queue.types import JobNotFound, JobStateError
 log = logging.getLogger(__name__)
 
 
-class BotError(Exception):
-    """An error with a message for the user: `key` in the catalogues, `values` to fill it."""
+class BotError(app_commands.AppCommandError):
+    """An error with a message for the user: `key` in the catalogues, `values` to fill it.
+
+    An `AppCommandError` so that discord.py hands it to the tree's error handler even when a check
+    (rate limit, admin) raises it before the command runs."""
 
     key = "errors.generic"
 

@@ -1,63 +1,54 @@
-"""The embedded worker: `loracord bot` runs a trainer worker as a child process (worker.embedded).
+"""The embedded workers: with worker.embedded on, `loracord bot` runs the trainer workers as child
+processes (one per GPU in worker.gpus, else one), started by the queue's own launcher.
 
-The child gets the bot's settings as a TOML file (secrets are left out: a worker needs none) and runs
-`python -m bot.worker_main FILE`. A child process, not a task in the bot's loop, so that the worker's
-database writes, event parsing and child supervision never compete with the 3-second interaction
-deadline, and a worker crash never takes the bot down.
+Child processes, not tasks in the bot's loop, so that the workers' database writes, event parsing and
+supervision of training children never compete with the 3-second interaction deadline, and a worker
+crash never takes the bot down.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import signal
-import sys
-from pathlib import Path
 
 from config.settings import Settings
+from trainer.queue.launcher import start_worker_processes
+from trainer.queue.options import WorkerOptions, parse_gpus
 
 log = logging.getLogger(__name__)
 
-SETTINGS_FILE = "worker-settings.toml"
+
+def worker_options(settings: Settings) -> list[WorkerOptions]:
+    gpus = parse_gpus(settings.worker.gpus)
+    return [WorkerOptions.from_settings(settings, gpu=g) for g in gpus] or [
+        WorkerOptions.from_settings(settings)
+    ]
 
 
 class EmbeddedWorker:
-    def __init__(self, settings: Settings, data_dir: Path) -> None:
+    def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.state_dir = Path(data_dir) / "bot"
-        self.process: asyncio.subprocess.Process | None = None
+        self.processes: list[asyncio.subprocess.Process] = []
 
     async def start(self) -> None:
-        self.state_dir.mkdir(parents=True, exist_ok=True)
-        config = self.state_dir / SETTINGS_FILE
-        config.write_text(self.settings.to_toml(), encoding="utf-8")
-        python = self.settings.worker.python_executable or sys.executable
-        log_file = (self.state_dir / "worker.log").open("ab")
-        try:
-            self.process = await asyncio.create_subprocess_exec(
-                python, "-m", "bot.worker_main", str(config),
-                stdout=log_file, stderr=asyncio.subprocess.STDOUT,
-                env=os.environ.copy(),
-            )  # fmt: skip
-        finally:
-            log_file.close()
-        log.info("embedded worker started (pid %s)", self.process.pid)
+        self.processes = await start_worker_processes(worker_options(self.settings))
+        log.info("embedded worker(s) started: pids %s", [p.pid for p in self.processes])
 
     @property
     def running(self) -> bool:
-        return self.process is not None and self.process.returncode is None
+        return any(p.returncode is None for p in self.processes)
 
     async def stop(self) -> None:
-        """SIGTERM: the worker stops its job at the next step, checkpoints it and re-queues it."""
-        proc = self.process
-        if proc is None or proc.returncode is not None:
-            return
-        proc.send_signal(signal.SIGTERM)
+        """SIGTERM: each worker stops its job at the next step, checkpoints it and re-queues it."""
+        live = [p for p in self.processes if p.returncode is None]
+        for proc in live:
+            proc.send_signal(signal.SIGTERM)
         grace = self.settings.worker.cancel_grace_seconds + 10
-        try:
-            await asyncio.wait_for(proc.wait(), grace)
-        except TimeoutError:
-            log.warning("embedded worker did not stop within %ss; killing it", grace)
-            proc.kill()
-            await proc.wait()
+        for proc in live:
+            try:
+                await asyncio.wait_for(proc.wait(), grace)
+            except TimeoutError:
+                log.warning("worker %s did not stop within %ss; killing it", proc.pid, grace)
+                proc.kill()
+                await proc.wait()

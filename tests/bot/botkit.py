@@ -11,7 +11,7 @@ from tests.bot.conftest import png_bytes
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 DATASET_ID = re.compile(r"\((ds-[0-9a-f]+)\)")
-JOB_ID = re.compile(r"`(\d{6}-\d{6}-[0-9a-f]{6})`")
+JOB_ID = re.compile(r"`(\d{6}-\d{6}-[0-9a-f]+)`")
 
 
 def korean(text: str) -> bool:
