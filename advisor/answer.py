@@ -21,6 +21,7 @@ from advisor.patterns import FAILURES
 from advisor.retrieval import AdvisorIndex
 
 MAX_RULES = 3
+MAX_LLM_SENTENCES = 2
 # Below this BM25 score a match is a coincidence of common words: no rule applies.
 MIN_SCORE = 3.0
 _SMALLTALK = re.compile(
@@ -176,11 +177,13 @@ class Advisor:
                 llm_tokens=reply.completion_tokens,
             )
         main = plan.rules[0].text(plan.lang)
-        verdict = check_reply(reply.text, self._facts_text(plan), main.recommendation, plan.lang)
+        lead = first_sentences(reply.text, MAX_LLM_SENTENCES)
+        verdict = check_reply(lead, self._facts_text(plan), main.recommendation, plan.lang)
         if not verdict.ok:
             return _with_timing(self._without_llm(plan, verdict.reason), reply)
-        rest = self._rule_text(plan, skip_first=True)
-        body = reply.text + (f"\n{rest}" if rest else "")
+        # The checked wording leads; the rules follow verbatim. A small model can pass every check
+        # and still mislead (measured: docs/advisor.md), so it never replaces the facts.
+        body = f"{lead}\n{self._rule_text(plan)}"
         return self._finish(plan, body, "llm", None, reply)
 
     def _llm_for(self, plan: _Plan, use_llm: bool | None) -> LocalLLM | None:
@@ -232,6 +235,12 @@ class Advisor:
             return self._without_llm(plan, self._no_llm_reason(plan, use_llm))
         reply = await llm.achat(self._messages(plan), max_tokens=max_tokens)
         return self._with_reply(plan, reply)
+
+
+def first_sentences(text: str, count: int) -> str:
+    """The first `count` sentences: a tiny model's later sentences drift furthest from the facts."""
+    parts = re.split(r"(?<=[.!?。])\s+", " ".join(text.split()))
+    return " ".join(parts[:count]).strip()
 
 
 def _with_timing(answer: Answer, reply: LLMReply) -> Answer:

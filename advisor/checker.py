@@ -59,6 +59,87 @@ def extract_claims(text: str) -> Claims:
     return Claims(frozenset(numbers), frozenset(words))
 
 
+_HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
+_CONTEXT_STOP = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "to",
+        "of",
+        "and",
+        "or",
+        "in",
+        "on",
+        "for",
+        "with",
+        "is",
+        "are",
+        "be",
+        "it",
+        "you",
+        "your",
+        "use",
+        "using",
+        "set",
+        "should",
+        "can",
+        "will",
+        "at",
+        "by",
+        "from",
+        "as",
+        "so",
+        "up",
+        "about",
+        "than",
+        "then",
+        "this",
+        "that",
+        "each",
+        "every",
+        "more",
+        "less",
+    }
+)
+
+
+def _norm_word(word: str) -> str:
+    word = word.lower()
+    if _HANGUL_WORD.fullmatch(word):
+        return word[:2]  # Korean: the stem without its particle
+    return word[:-1] if len(word) > 3 and word.endswith("s") else word
+
+
+def _content_words(tokens: list[str], limit: int = 2) -> set[str]:
+    words = [w for w in tokens if not w[0].isdigit() and w.lower() not in _CONTEXT_STOP]
+    return {_norm_word(w) for w in words[:limit]}
+
+
+def number_contexts(text: str, reach: int = 6) -> dict[float, set[str]]:
+    """For each number, the two nearest content words on each side (all its occurrences together)."""
+    tokens = re.findall(r"\d+(?:\.\d+)?(?:e-?\d+)?|[A-Za-z][A-Za-z0-9_]*|[\uac00-\ud7a3]+", text)
+    out: dict[float, set[str]] = {}
+    for i, token in enumerate(tokens):
+        value = _to_float(token) if token[0].isdigit() else None
+        if value is None:
+            continue
+        before = _content_words(tokens[max(0, i - reach) : i][::-1])
+        after = _content_words(tokens[i + 1 : i + 1 + reach])
+        out.setdefault(value, set()).update(before | after)
+    return out
+
+
+def _context_ok(reply: str, allowed_text: str) -> str | None:
+    """A number must be used about the same thing as in the rules: '100 steps' is not '100 images'."""
+    allowed = number_contexts(allowed_text)
+    for value, words in number_contexts(reply).items():
+        known = [ctx for v, ctx in allowed.items() if math.isclose(v, value, rel_tol=1e-6, abs_tol=1e-12)]
+        if words and any(known) and not any(words & ctx for ctx in known):
+            return f"{value:g} is used about something else than in the rules"
+    return None
+
+
 def _number_known(value: float, known: frozenset[float]) -> bool:
     return any(math.isclose(value, k, rel_tol=1e-6, abs_tol=1e-12) for k in known)
 
@@ -93,6 +174,9 @@ def check_reply(reply: str, allowed_text: str, main_fact_text: str, lang: str) -
     unknown_words = sorted(said.words - allowed.words)
     if unknown_words:
         return Verdict(False, f"names not in the rules: {', '.join(unknown_words[:5])}")
+    misused = _context_ok(reply, allowed_text)
+    if misused:
+        return Verdict(False, misused)
     main = extract_claims(main_fact_text)
     if not main.is_empty():
         carried = bool(main.words & said.words) or any(_number_known(n, said.numbers) for n in main.numbers)

