@@ -30,7 +30,13 @@ QUESTION_MAX = 1000
 
 
 def suggestion_embed(suggestion: Suggestion, config: TrainConfig, title: str, locale: Any) -> discord.Embed:
-    embed = params_embed(title, config, locale, dict(suggestion.reasons))
+    """The suggested values with the advisor's reasons; a value the user changed says so instead."""
+    reasons = dict(suggestion.reasons)
+    original, current = suggestion.config.to_dict(), config.to_dict()
+    for key, value in current.items():
+        if original.get(key) != value:
+            reasons[key] = t(locale, "advisor.changed", old=original.get(key))
+    embed = params_embed(title, config, locale, reasons)
     for finding in suggestion.findings[:5]:
         text = f"{finding.text.problem} {finding.text.recommendation}"
         embed.add_field(
@@ -68,9 +74,10 @@ class ChangeModal(discord.ui.Modal):
 
 class SuggestView(discord.ui.View):
     def __init__(
-        self, suggestion: Suggestion, dataset_id: str, owner_id: int, title: str, locale: Any
+        self, suggestion: Suggestion, dataset_id: str, label: str, owner_id: int, title: str, locale: Any
     ) -> None:
         super().__init__(timeout=VIEW_TIMEOUT_S)
+        self.label = label
         self.suggestion = suggestion
         self.config = suggestion.config
         self.dataset_id = dataset_id
@@ -94,7 +101,7 @@ class SuggestView(discord.ui.View):
 
     @discord.ui.button(label="Train", style=discord.ButtonStyle.success, custom_id="lc:suggest:accept")
     async def accept(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:
-        title = t(interaction.locale, "training.confirm_title", dataset=self.dataset_id)
+        title = t(interaction.locale, "training.confirm_title", dataset=self.label)
         embed, view = await confirmation(interaction, self.config, self.dataset_id, title)
         self.stop()
         await interaction.response.edit_message(embed=embed, view=view)
@@ -147,7 +154,9 @@ class AdvisorCog(
         except ValueError as exc:
             raise BadValue("dataset", str(exc)) from None
         title = t(interaction.locale, "advisor.suggest_title", dataset=info.label)
-        view = SuggestView(suggestion, info.record.id, interaction.user.id, title, interaction.locale)
+        view = SuggestView(
+            suggestion, info.record.id, info.label, interaction.user.id, title, interaction.locale
+        )
         embed = suggestion_embed(suggestion, suggestion.config, title, interaction.locale)
         await interaction.followup.send(embed=embed, view=view, ephemeral=True)
 
@@ -161,7 +170,7 @@ class AdvisorCog(
         # The LLM (and the rule search) run in a thread; the advisor bounds concurrency and time.
         answer = await asyncio.to_thread(self.advisor.ask, question)
         text = answer.text
-        if answer.rule_ids:
+        if answer.rule_ids and not all(r in text for r in answer.rule_ids):
             text += "\n-# " + t(interaction.locale, "advisor.sources", rules=", ".join(answer.rule_ids))
         quoted = limits.clip(question, 200)
         await interaction.followup.send(limits.clip(f"> {quoted}\n{text}", limits.CONTENT_MAX))

@@ -1,0 +1,59 @@
+"""`loracord bot` and `loracord demo` (registered by config/cli.py)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    bot = subparsers.add_parser(
+        "bot",
+        help="run the Discord bot (token from DISCORD_TOKEN), with an embedded worker by default",
+        description="Run the Discord bot. The token comes from DISCORD_TOKEN or discord.token_file; "
+        "worker.embedded (default on) also runs a trainer worker as a child process.",
+    )
+    bot.set_defaults(func=run_bot)
+    demo = subparsers.add_parser(
+        "demo",
+        help="offline end-to-end demo: local Discord stand-in + real bot + worker + tiny model",
+        description="Play a scripted conversation against a local Discord stand-in with the real bot, "
+        "queue and worker, training a tiny model on the CPU. Prints the transcript; writes the "
+        "outputs (LoRA, samples, loss curve, transcript) to --out.",
+    )
+    demo.add_argument("--out", type=Path, default=Path("demo-out"), help="output folder (default ./demo-out)")
+    demo.add_argument("--steps", type=int, default=60, help="training steps of the tiny model (default 60)")
+    demo.add_argument("--no-llm", action="store_true", help="answer questions with the rule text only")
+    demo.set_defaults(func=run_demo)
+
+
+def run_bot(args: argparse.Namespace, settings: Any) -> int:
+    from bot.app import main_loop
+    from config.cli import CommandError
+
+    if not settings.discord.token:
+        raise CommandError(
+            "no Discord token: export DISCORD_TOKEN=... (Developer Portal > Bot > Reset Token) or set "
+            "discord.token_file; to try loracord without Discord run `loracord demo`"
+        )
+    try:
+        main_loop(settings)
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+def run_demo(args: argparse.Namespace, settings: Any) -> int:
+    import asyncio
+    import logging
+
+    from bot.demo import run
+    from config.cli import CommandError
+
+    if not 10 <= args.steps <= 2000:
+        raise CommandError(f"--steps must be between 10 and 2000, got {args.steps}")
+    if args.log_level == "INFO":
+        # The transcript is the demo's output; routine log lines would bury it.
+        logging.getLogger().setLevel(logging.WARNING)
+    return asyncio.run(run(settings, args.out, steps=args.steps, use_llm=not args.no_llm))
