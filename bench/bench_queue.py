@@ -221,15 +221,18 @@ def bench_overhead(root: Path, runs: int) -> dict[str, Any]:
     config = _tiny_setup(root)
     config_file = root / "tiny.toml"
     config_file.write_text(tomli_w.dumps(config))
-    bare, worker = [], []
+    bare, worker, spawn = [], [], []
     for i in range(runs):  # interleaved, so a neighbour's load hits both sides alike
         bare.append(bare_train(config_file, root / f"bare-{i}"))
-        worker.append(asyncio.run(worker_train(root, config, i)))
+        to_step, to_spawn = asyncio.run(worker_train(root, config, i))
+        worker.append(to_step)
+        spawn.append(to_spawn)
     b, w = statistics.median(bare), statistics.median(worker)
     return {
         "runs": runs,
         "bare_s": bare,
         "worker_s": worker,
+        "claim_to_spawn_s": spawn,
         "bare_median_s": b,
         "worker_median_s": w,
         "ratio": w / b,

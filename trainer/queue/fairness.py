@@ -133,14 +133,18 @@ def simulate_order(queued: Sequence[QueuedRef], last_served: Mapping[int, int]) 
     Running-job limits and quotas are left out: they delay a job, they do not reorder the others.
     """
     urgent = sorted((q for q in queued if q.priority), key=lambda q: q.seq)
+    served = dict(last_served)
+    counter = max(served.values(), default=0)
+    for q in urgent:  # a priority start stamps its owner like any other start
+        counter += 1
+        served[q.owner_id] = counter
     per_user: dict[int, list[QueuedRef]] = {}
     for q in sorted((q for q in queued if not q.priority), key=lambda q: q.seq):
         per_user.setdefault(q.owner_id, []).append(q)
     order = [q.job_id for q in urgent]
     # Heap of (last served, seq of the user's next job, owner); serving a user moves it to the back.
-    heap = [(last_served.get(owner, 0), jobs[0].seq, owner) for owner, jobs in per_user.items()]
+    heap = [(served.get(owner, 0), jobs[0].seq, owner) for owner, jobs in per_user.items()]
     heapq.heapify(heap)
-    counter = max(last_served.values(), default=0)
     index = dict.fromkeys(per_user, 0)
     while heap:
         _, _, owner = heapq.heappop(heap)

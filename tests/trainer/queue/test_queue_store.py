@@ -252,3 +252,16 @@ async def test_step_time_history_is_a_running_average(store):
     await store.record_step_time("sd15@512", 2.0)
     await store.record_step_time("sd15@512", -1.0)  # nonsense measurements are ignored
     assert (await store.step_times())["sd15@512"] == pytest.approx(1.3)
+
+
+async def test_predicted_order_matches_claims_for_random_mixes(store):
+    import random
+
+    rng = random.Random(7)
+    for _ in range(4):  # submissions and claims interleaved, admins mixed in
+        for _ in range(rng.randint(3, 12)):
+            await store.enqueue(spec(owner=rng.randint(1, 5), priority=rng.random() < 0.15), NO_LIMITS)
+        predicted = await store.queue_order()
+        for _ in range(rng.randint(1, len(predicted))):
+            assert (await store.claim("w", 60, NO_LIMITS)).id == predicted.pop(0)
+        assert await store.queue_order() == predicted

@@ -164,3 +164,16 @@ async def test_shutdown_stops_the_child_and_requeues_without_using_an_attempt(
     assert back.status is JobStatus.QUEUED and back.attempts == 0
     kinds = [e.type for e in await store.events_since(job.id)]
     assert "stopped" in kinds and kinds[-1] == "requeued"
+
+
+async def test_worker_runs_three_users_jobs_round_robin_with_admin_first(store, worker_options, dataset_dir):
+    names = {}
+    for owner, count in ((1, 3), (2, 2), (3, 1)):
+        for i in range(count):
+            job = await submit_fake(store, worker_options.queue, dataset_dir, {"steps": 1}, owner=owner)
+            names[job.id] = f"u{owner}.{i}"
+    admin = await submit_fake(store, worker_options.queue, dataset_dir, {"steps": 1}, owner=4, priority=True)
+    names[admin.id] = "admin"
+    handled = await Worker(store, worker_options).run_until_empty()
+    assert [names[j.id] for j in handled] == ["admin", "u1.0", "u2.0", "u3.0", "u1.1", "u2.1", "u1.2"]
+    assert all(j.status is JobStatus.SUCCEEDED for j in handled)
