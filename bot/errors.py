@@ -222,12 +222,19 @@ def _job_in(interaction: discord.Interaction) -> str:
 
 
 async def reply(interaction: discord.Interaction, text: str, **kwargs: Any) -> None:
-    """An ephemeral answer, whether or not the interaction was already acknowledged."""
+    """An ephemeral answer, whether or not the interaction was already acknowledged.
+
+    After a public "thinking…" deferral the first followup would replace that public message, so it
+    is deleted first: an error stays between the bot and the user who caused it."""
     try:
-        if interaction.response.is_done():
-            await interaction.followup.send(text, ephemeral=True, **kwargs)
-        else:
+        if not interaction.response.is_done():
             await interaction.response.send_message(text, ephemeral=True, **kwargs)
+            return
+        if interaction.response.type is discord.InteractionResponseType.deferred_channel_message:
+            original = await interaction.original_response()
+            if not original.flags.ephemeral and not original.content and not original.embeds:
+                await interaction.delete_original_response()
+        await interaction.followup.send(text, ephemeral=True, **kwargs)
     except discord.HTTPException as exc:
         # The interaction may have expired (15 min) or been answered elsewhere; nothing more to do.
         log.warning("could not send an error reply: %s", exc)

@@ -22,8 +22,11 @@ def datasets_of(interaction: discord.Interaction) -> DatasetService:
     return bot_of(interaction).datasets  # type: ignore[attr-defined]
 
 
-async def defer(interaction: discord.Interaction, *, ephemeral: bool = False) -> None:
-    """Acknowledge now (Discord's 3-s deadline); the answer follows as a followup."""
+async def defer(interaction: discord.Interaction, *, ephemeral: bool = True) -> None:
+    """Acknowledge now (Discord's 3-s deadline); the answer follows as a followup.
+
+    Ephemeral by default: an answer (or an error) about someone's own upload or job is for them alone.
+    Public only where the answer is meant for the channel (a question's answer, a paused queue)."""
     if not interaction.response.is_done():
         await interaction.response.defer(ephemeral=ephemeral, thinking=True)
 

@@ -77,13 +77,13 @@ class Admin(commands.GroupCog, group_name=L("cmd.admin.name"), group_description
 
     @app_commands.command(name=L("cmd.admin.pause.name"), description=L("cmd.admin.pause.desc"))
     async def pause(self, interaction: discord.Interaction) -> None:
-        await defer(interaction)
+        await defer(interaction, ephemeral=False)
         await self.bot.store.set_paused(True)
         await interaction.followup.send(t(interaction.locale, "admin.paused", admin=interaction.user.mention))
 
     @app_commands.command(name=L("cmd.admin.resume.name"), description=L("cmd.admin.resume.desc"))
     async def resume(self, interaction: discord.Interaction) -> None:
-        await defer(interaction)
+        await defer(interaction, ephemeral=False)
         await self.bot.store.set_paused(False)
         await interaction.followup.send(
             t(interaction.locale, "admin.resumed", admin=interaction.user.mention)

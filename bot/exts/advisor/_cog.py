@@ -166,7 +166,7 @@ class AdvisorCog(
     async def ask(
         self, interaction: discord.Interaction, question: app_commands.Range[str, 2, QUESTION_MAX]
     ) -> None:
-        await defer(interaction)
+        await defer(interaction, ephemeral=False)
         # The LLM (and the rule search) run in a thread; the advisor bounds concurrency and time.
         answer = await asyncio.to_thread(self.advisor.ask, question)
         text = answer.text
