@@ -81,6 +81,7 @@ async def test_every_command_in_the_users_language(
         await run("train", "status")
         await run("train", "queue")
         await run("train", "download", {"job": job.id})
+        await run("train", "sample", {"job": job.id})  # refused: the job is not running
         await run("train", "cancel", {"job": job.id})
         assert (await bot.store.get_job(job.id)).status is JobStatus.CANCELLED
         await run("train", "retry", {"job": job.id})

@@ -80,3 +80,18 @@ async def test_images_posted_in_the_dataset_thread(standin: StandIn, make_bot, s
         reply = await standin.wait_for_message(channel=thread, timeout=20)
         assert "belongs to someone else" in reply.content
         assert len(await bot.store.list_dataset_images(dataset)) == 2
+
+
+async def test_images_beyond_the_dataset_limit_are_not_downloaded(
+    standin: StandIn, make_bot, settings_factory
+) -> None:
+    from config.settings import LimitsSettings
+
+    settings = settings_factory(limits=LimitsSettings(max_images_per_dataset=2, max_upload_bytes=2**20))
+    alice = standin.add_user("alice")
+    async with make_bot(settings):
+        dataset = await make_dataset(standin, alice, "small", images=0)
+        files = [(f"p{i}.png", png_bytes(20 + i)) for i in range(3)]
+        _, msg = await command(standin, alice, "dataset", "add", {"dataset": dataset}, attachments=files)
+        assert "Added 2 image(s)" in msg.content and "p2.png: the dataset is full" in msg.content
+        assert not any(r.path.endswith("p2.png") for r in standin.requests if "/cdn/" in r.path)

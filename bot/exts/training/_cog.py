@@ -162,3 +162,14 @@ class Training(commands.GroupCog, group_name=L("cmd.train.name"), group_descript
     async def download(self, interaction: discord.Interaction, job: str) -> None:
         await defer(interaction, ephemeral=True)
         await service.download(self.bot, interaction, job)
+
+    @app_commands.command(name=L("cmd.train.sample.name"), description=L("cmd.train.sample.desc"))
+    @app_commands.rename(job=L("opt.job.name"))
+    @app_commands.describe(job=L("opt.job.desc"))
+    @app_commands.autocomplete(job=job_autocomplete)
+    async def sample(self, interaction: discord.Interaction, job: str) -> None:
+        await defer(interaction, ephemeral=True)
+        found = await service.request_samples(self.bot, interaction, job)
+        await interaction.followup.send(
+            t(interaction.locale, "training.sample_requested", job=found.id), ephemeral=True
+        )

@@ -150,6 +150,20 @@ async def cancel(bot: LoracordBot, user: discord.abc.User, job_id: str) -> Job:
     return await bot.store.request_cancel(job.id)
 
 
+#: The flag file the training loop checks after every step (docs/contracts.md): it samples, then deletes it.
+SAMPLE_FLAG = "SAMPLE_NOW"
+
+
+async def request_samples(bot: LoracordBot, interaction: discord.Interaction, job_id: str) -> Job:
+    """Ask a running job for a sample round now; the grid arrives under its progress message."""
+    job = await owned_job(bot, interaction.user, job_id)
+    if job.status is not JobStatus.RUNNING:
+        status = t(interaction.locale, f"status.{job.status.value}")
+        raise BadValue("job", t(interaction.locale, "training.sample_only_running", status=status))
+    await asyncio.to_thread((Path(job.job_dir) / SAMPLE_FLAG).write_text, "")
+    return job
+
+
 async def retry(
     bot: LoracordBot, interaction: discord.Interaction, job_id: str
 ) -> tuple[Job, dict[str, Any]]:
