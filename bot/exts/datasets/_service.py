@@ -184,6 +184,14 @@ class DatasetService:
         self, info: DatasetInfo, attachments: Sequence[discord.Attachment], locale: Any
     ) -> AddOutcome:
         ok, refused = self.precheck(attachments, locale)
+        # Count, also before downloading: images beyond the dataset's room are refused by name.
+        room = self.limits.max_images_per_dataset - len(
+            await self.bot.store.list_dataset_images(info.record.id)
+        )
+        images = [a for a in ok if not a.filename.lower().endswith(".zip")]
+        for att in images[max(0, room) :]:
+            ok.remove(att)
+            refused.append(t(locale, "reject.too_many_images", name=att.filename))
         uploads: list[tuple[str, bytes]] = []
         for att in ok:
             try:
