@@ -152,3 +152,40 @@ def test_queue_package_never_imports_torch():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_options_follow_the_settings(settings_file):
+    from config.settings import load_settings
+    from trainer.queue.options import WorkerOptions
+
+    settings = load_settings(settings_file, environ={})
+    options = WorkerOptions.from_settings(settings, gpu="1")
+    assert options.gpu == "1" and options.python == settings.worker.python_executable
+    assert options.queue.data_dir == settings.storage.data_dir
+    assert options.queue.limits.max_queued_jobs_per_user == 2
+    assert options.queue.limits.daily_gpu_minutes_per_user == 1
+    assert options.lease_seconds == settings.worker.lease_seconds
+    assert options.job_timeout_seconds == 60 * settings.worker.job_timeout_minutes
+    assert options.queue.retention_days == settings.limits.retention_days
+
+
+async def test_sigterm_to_a_worker_process_requeues_its_job(store, worker_options, dataset_dir, tmp_path):
+    import asyncio
+    import signal
+
+    from conftest import submit_fake
+
+    from trainer.queue.launcher import worker_argv
+    from trainer.queue.types import JobStatus
+
+    job = await submit_fake(store, worker_options.queue, dataset_dir, {"steps": 10_000, "step_s": 0.05})
+    proc = await asyncio.create_subprocess_exec(*worker_argv(worker_options), stderr=asyncio.subprocess.PIPE)
+    for _ in range(200):
+        if (await store.get_job(job.id)).progress.step > 0:
+            break
+        await asyncio.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    _, err = await asyncio.wait_for(proc.communicate(), 30)
+    assert proc.returncode == 0, err.decode()
+    back = await store.get_job(job.id)
+    assert back.status is JobStatus.QUEUED and back.attempts == 0 and back.progress.step > 0
