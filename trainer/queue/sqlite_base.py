@@ -18,9 +18,12 @@ from pathlib import Path
 
 import aiosqlite
 
+from trainer.queue.store import StoreUnavailable
+
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_S = 30.0
+_TRANSIENT = ("locked", "busy", "disk i/o", "unable to open", "database or disk is full")
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
@@ -100,12 +103,13 @@ class SqliteBase:
     async def write(self) -> AsyncIterator[aiosqlite.Connection]:
         """A write transaction holding SQLite's write lock from the start."""
         db = self.db
-        async with self._lock:
+        async with self._lock, self._unavailable_as_store_error():
             await db.execute("BEGIN IMMEDIATE")
             try:
                 yield db
             except BaseException:
-                await db.execute("ROLLBACK")
+                if db.in_transaction:
+                    await db.execute("ROLLBACK")
                 raise
             await db.execute("COMMIT")
 
@@ -113,12 +117,25 @@ class SqliteBase:
     async def read(self) -> AsyncIterator[aiosqlite.Connection]:
         """A read transaction: several SELECTs see one consistent snapshot."""
         db = self.db
-        async with self._lock:
+        async with self._lock, self._unavailable_as_store_error():
             await db.execute("BEGIN")
             try:
                 yield db
             finally:
-                await db.execute("COMMIT")
+                if db.in_transaction:
+                    await db.execute("COMMIT")
+
+    @asynccontextmanager
+    async def _unavailable_as_store_error(self) -> AsyncIterator[None]:
+        """A database that is locked too long or unreadable is a passing condition callers may wait out
+        (`StoreUnavailable`); any other SQLite error is a bug and stays as it is."""
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            text = str(exc).lower()
+            if any(word in text for word in _TRANSIENT):
+                raise StoreUnavailable(f"job store {self.path}: {exc}") from exc
+            raise
 
     async def schema_version(self) -> int:
         async with self.read() as db:

@@ -35,6 +35,10 @@ class StoreConfigError(ValueError):
     """`storage.database_url` names something this installation cannot open."""
 
 
+class StoreUnavailable(RuntimeError):
+    """The database cannot be reached or stayed locked too long; trying again later may work."""
+
+
 class JobStore(abc.ABC):
     """Durable jobs, their progress and results, fair claims, datasets and caption versions."""
 

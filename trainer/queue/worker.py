@@ -25,7 +25,7 @@ from trainer.queue import eta, failures, retention
 from trainer.queue.child import LOG_FILE, EventTail, TrainingChild
 from trainer.queue.jobdir import dataset_problem, finished_output
 from trainer.queue.options import WorkerOptions
-from trainer.queue.store import JobStore
+from trainer.queue.store import JobStore, StoreUnavailable
 from trainer.queue.types import Job, JobResult, JobStateError, JobStatus, Progress
 
 log = logging.getLogger(__name__)
@@ -82,7 +82,13 @@ class Worker:
     async def run_forever(self) -> None:
         log.info("worker %s started (gpu %s)", self.worker_id, self.options.gpu or "default")
         while not self._shutdown.is_set():
-            job = await self.run_next()
+            try:
+                job = await self.run_next()
+            except StoreUnavailable as exc:
+                # The job (if one was claimed) keeps its lease until it expires and is re-queued.
+                log.error("worker %s: %s; trying again", self.worker_id, exc)
+                await self._idle(self.options.idle_seconds * 10)
+                continue
             if job is None or self.disk_blocked:
                 # A full disk does not fill up again in a second: look less often.
                 await self._idle(self.options.idle_seconds * (30 if self.disk_blocked else 1))
@@ -195,13 +201,24 @@ class Worker:
         last_progress = 0.0
         while True:
             rc = await child.wait(o.poll_seconds)
-            last_progress = await self._absorb(job, run, tail.read_new(), last_progress, final=rc is not None)
+            try:
+                last_progress = await self._absorb(
+                    job, run, tail.read_new(), last_progress, final=rc is not None
+                )
+            except StoreUnavailable as exc:
+                # Progress catches up at the next write; the events stay in JOB_DIR/events.jsonl.
+                log.error("could not record progress of job %s: %s", job.id, exc)
             if rc is not None:
                 return rc
             now = time.monotonic()
             if now >= next_beat:
                 next_beat = now + o.heartbeat_seconds
-                reply = await self.store.heartbeat(job.id, self.worker_id, o.lease_seconds)
+                try:
+                    reply = await self.store.heartbeat(job.id, self.worker_id, o.lease_seconds)
+                except StoreUnavailable as exc:
+                    # Training goes on; if the lease runs out meanwhile, the next heartbeat says so.
+                    log.error("heartbeat of job %s failed: %s", job.id, exc)
+                    continue
                 if not reply.lease_held:
                     log.error(
                         "worker %s lost the lease of job %s; stopping its child", self.worker_id, job.id

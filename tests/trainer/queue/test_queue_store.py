@@ -265,3 +265,21 @@ async def test_predicted_order_matches_claims_for_random_mixes(store):
         for _ in range(rng.randint(1, len(predicted))):
             assert (await store.claim("w", 60, NO_LIMITS)).id == predicted.pop(0)
         assert await store.queue_order() == predicted
+
+
+async def test_locked_database_is_reported_as_unavailable_not_corrupted(queue_options):
+    from trainer.queue.store import StoreUnavailable
+
+    path = queue_options.data_dir / "loracord.db"
+    async with SqliteJobStore(path, busy_timeout_s=0.2) as store:
+        await store.enqueue(spec(name="before"), NO_LIMITS)
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN EXCLUSIVE")  # another process holding the write lock for too long
+        try:
+            with pytest.raises(StoreUnavailable, match="locked"):
+                await store.enqueue(spec(name="while-locked"), NO_LIMITS)
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        await store.enqueue(spec(name="after"), NO_LIMITS)  # the store recovers by itself
+        assert sorted(j.name for j in await store.list_jobs()) == ["after", "before"]
