@@ -39,7 +39,7 @@ EVIDENCE = {
     "nan": ("nan",),
     "model": ("model_missing", "model_arch", "lora_wrong_base", "lora_not_loading"),
     "data": ("data", "captions"),
-    "config": ("config", "bitsandbytes"),
+    "config": ("no_bf16", "bitsandbytes", "config"),
     "timeout": ("timeout", "vram_spill"),
 }
 

@@ -104,6 +104,11 @@ FAILURES: dict[str, FailurePattern] = {
         r"unknown setting",
         r"must be one of",
     ),
+    "no_bf16": _p(
+        (),
+        r"no bf16 support",
+        r"bf16[^\n]{0,60}(not supported|unsupported|requires)",
+    ),
     "bitsandbytes": _p(
         (),
         r"No module named '?bitsandbytes",

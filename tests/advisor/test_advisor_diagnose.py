@@ -145,3 +145,17 @@ def test_parse_events_keeps_plain_lines_and_a_torn_last_line():
     events, other = parse_events('{"type": "step", "step": 1}\nplain line\n{"type": "step", "st')
     assert events == [{"type": "step", "step": 1}]
     assert other == ["plain line", '{"type": "step", "st']
+
+
+def test_engine_refusing_bf16_retries_with_fp16():
+    events = [
+        {
+            "type": "error",
+            "kind": "config",
+            "message": "mixed_precision: this GPU has no bf16 support; use 'fp16'",
+            "field": "mixed_precision",
+        }
+    ]
+    d = diagnose("", events, TrainConfig(mixed_precision="bf16"))
+    assert d.kind == "config" and d.rule_ids[0] == "precision.no_bf16"
+    assert d.changes == {"mixed_precision": ("bf16", "fp16")}

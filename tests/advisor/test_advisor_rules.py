@@ -192,6 +192,14 @@ CASES: dict[str, tuple[Facts, Facts]] = {
         Facts(config=cfg(optimizer="adamw8bit"), hardware=CPU),
         Facts(config=cfg(optimizer="adamw8bit"), hardware=GPU8),
     ),
+    "precision.no_bf16": (
+        Facts(
+            events=(
+                {"type": "error", "kind": "config", "message": "this GPU has no bf16 support; use 'fp16'"},
+            )
+        ),
+        Facts(events=({"type": "error", "kind": "config", "message": "rank: must be at least 1"},)),
+    ),
     "lora.not_loading": (
         log("WARNING: lora key not loaded: lora_unet_down_blocks_0"),
         log("loaded 264 lora keys"),
