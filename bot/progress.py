@@ -147,7 +147,8 @@ class ProgressTracker:
             estimate = (await estimate_queue(self.bot.store)).get(job.id)
             position = estimate.position if estimate else None
         text = progress_text(job, tr.locale, position)
-        now = time.monotonic()
+        # Wall-clock time: the value is saved and compared again by a restarted bot.
+        now = time.time()
         if text == tr.last_text or (not job.finished and now - tr.last_edit < self.min_edit_s):
             return
         await self._channel(tr).get_partial_message(tr.message_id).edit(content=text)

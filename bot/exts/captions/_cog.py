@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import limits
+from bot.errors import BotError
 from bot.exts._common import bot_of, dataset_autocomplete, datasets_of, defer
 from bot.exts.captions import _service as service
 from bot.i18n import L, t
@@ -27,7 +28,10 @@ async def image_autocomplete(
     dataset = getattr(interaction.namespace, "dataset", None)
     if not dataset:
         return []
-    info = await datasets_of(interaction).get(interaction.user, str(dataset), modify=True)
+    try:
+        info = await datasets_of(interaction).get(interaction.user, str(dataset), modify=True)
+    except BotError:
+        return []  # not theirs, or no such dataset: nothing to suggest (the command itself will say why)
     names = await asyncio.to_thread(service.stems, info)
     return [app_commands.Choice(name=n, value=n) for n in names if current.lower() in n.lower()][
         : limits.AUTOCOMPLETE_CHOICES_MAX
