@@ -85,7 +85,16 @@ class FileServer:
         self._runner = web.AppRunner(self.app(), access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
+        try:
+            await site.start()
+        except OSError as exc:
+            await self._runner.cleanup()
+            self._runner = None
+            raise OSError(
+                exc.errno,
+                f"the file server cannot listen on {self.host}:{self.port} ({exc.strerror}); "
+                "set files.bind_host / files.bind_port to a free address",
+            ) from None
         sockets = getattr(site._server, "sockets", None) or []  # port 0: learn the one the OS chose
         self.bound_port = sockets[0].getsockname()[1] if sockets else self.port
         log.info("file server listening on %s:%s", self.host, self.bound_port)

@@ -46,3 +46,14 @@ async def test_server_serves_only_signed_output_files(tmp_path) -> None:
                 assert resp.status == 404
     finally:
         await server.stop()
+
+
+async def test_port_in_use_is_named(tmp_path) -> None:
+    first = FileServer(LinkSigner(KEY, "http://x", 60), tmp_path, "127.0.0.1", 0)
+    await first.start()
+    try:
+        second = FileServer(LinkSigner(KEY, "http://x", 60), tmp_path, "127.0.0.1", first.bound_port)
+        with pytest.raises(OSError, match=r"files\.bind_port"):
+            await second.start()
+    finally:
+        await first.stop()
