@@ -131,23 +131,44 @@ class Session:
         return self.step
 
     def save_outputs(self) -> list[Path]:
+        return save_outputs(
+            self.cfg,
+            self.arch,
+            self.lora_state(),
+            self.export_info(),
+            self.run_dir,
+            dict(self.accelerator.unwrap_model(self.trained[0]).config),
+        )
+
+    def export_info(self) -> dict[str, Any]:
+        """What the run knows for the file's metadata (trainer.export.metadata documents the keys)."""
+        train_items = [it for it in self.items if not it.is_reg]
+        reg_items = [it for it in self.items if it.is_reg]
+        buckets: dict[tuple[int, int], int] = {}
+        for _, bucket in self.entries:
+            buckets[bucket] = buckets.get(bucket, 0) + 1
         epochs_done = self.epoch + (1 if self.batch_pos >= self.batches_per_epoch else 0)
-        info = {
-            "num_train_images": self.num_train_images,
-            "num_reg_images": self.num_reg_images,
+        per_epoch = -(-self.batches_per_epoch // self.cfg.gradient_accumulation_steps)
+        return {
+            # sd-scripts counts images with their repeats; img_count is the files on disk.
+            "num_train_images": sum(it.repeats for it in train_items),
+            "img_count": len(train_items),
+            "num_reg_images": sum(it.repeats for it in reg_items),
+            "reg_img_count": len(reg_items),
             "num_batches_per_epoch": self.batches_per_epoch,
+            "num_epochs": -(-self.total_steps // per_epoch),
             "steps": self.step,
             "epoch": epochs_done,
             "started_at": self.started_at,
             "finished_at": time.time(),
             "tag_frequency": self.tag_frequency,
-            "resolution": self.cfg.resolution,
-            "seed": self.cfg.seed,
-            "optimizer": type(getattr(self.optimizer, "optimizer", self.optimizer)).__name__,
             "prediction_type": self.loss_settings.prediction_type,
+            "bucket_info": {
+                "buckets": {
+                    i: {"resolution": list(b), "count": n} for i, (b, n) in enumerate(sorted(buckets.items()))
+                }
+            },
         }
-        unet_config = dict(self.accelerator.unwrap_model(self.trained[0]).config)
-        return save_outputs(self.cfg, self.arch, self.lora_state(), info, self.run_dir, unet_config)
 
     # --- one optimizer step ------------------------------------------------------------------------
     def micro_step(self) -> float:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import torch
+from accelerate.utils import set_seed
 
 from config.training import TrainConfig
 from trainer.engine import checkpoint as ckpt
@@ -227,6 +228,9 @@ def train(cfg: TrainConfig, run_dir: Path, *, events: EventWriter | None = None)
     accelerator = _accelerator(cfg, run_dir)
     if cfg.tensorboard:
         accelerator.init_trackers("loracord")
+    # Seeds Python, NumPy and torch: PEFT draws the initial LoRA A matrices from torch's global RNG,
+    # so without this two runs of one config would start from different weights.
+    set_seed(cfg.seed)
     model = load_model(setup)
     _freeze_and_place(model, cfg, accelerator.device)
     _class_images(setup, model, accelerator.device, events)

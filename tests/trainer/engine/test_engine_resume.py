@@ -8,6 +8,7 @@ import sys
 import time
 
 import pytest
+import torch
 from engine_helpers import draw_dataset, fast_config
 from safetensors.torch import load_file
 
@@ -35,6 +36,11 @@ def test_cached_and_uncached_runs_give_the_same_loss(tiny_model, dataset, tmp_pa
     a, b, c = (_step_losses(cfg.output_dir) for cfg in (cached, disk, uncached))
     assert a[0] == pytest.approx(c[0], rel=1e-6) and a[0] == pytest.approx(b[0], rel=1e-6)
     assert a[1] == pytest.approx(c[1], rel=1e-5)
+    # Same seed, same start (PEFT's initial A matrices come from the seeded global RNG), same end.
+    wa, wc = (
+        load_file(str(tmp_path / run / "checkpoints" / "step_000002" / "lora.safetensors")) for run in "ac"
+    )
+    assert all(torch.allclose(wa[k], wc[k], rtol=1e-4, atol=1e-7) for k in wa)
     assert any((tmp_path / "b" / "cache" / "latents").glob("*.safetensors"))
 
 

@@ -108,3 +108,33 @@ def test_engine_is_not_imported_by_the_command_line_registration():
 
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_cli_resume_and_refusal_to_overwrite_a_run(tiny_model, dataset, tmp_path, capsys):
+    out = tmp_path / "run"
+    args = [
+        "train",
+        "--model",
+        str(tiny_model("sd15")),
+        "--data",
+        str(dataset),
+        "--out",
+        str(out),
+        "--steps",
+        "2",
+        "--resolution",
+        "64",
+        "--rank",
+        "4",
+        "--set",
+        "sample_steps=1",
+    ]
+    assert loracord(args) == 0
+    assert loracord(args) == 2
+    assert "--resume" in capsys.readouterr().err
+    assert loracord(["train", "--out", str(out), "--resume", "--steps", "9"]) == 2
+    (out / "STOP").touch()  # asking to resume withdraws an old stop request
+    assert loracord(["train", "--out", str(out), "--resume"]) == 0
+    starts = [json.loads(line) for line in (out / "events.jsonl").read_text().splitlines()]
+    assert [e["resumed_from"] for e in starts if e["type"] == "start"] == [0, 2]
+    assert starts[-1]["type"] == "done" and not (out / "STOP").exists()
