@@ -95,7 +95,7 @@ class Advisor:
 
     def _rule_text(self, plan: _Plan, skip_first: bool = False) -> str:
         rules = plan.rules[1:] if skip_first else plan.rules
-        parts = [f"- {r.render(plan.lang)}" for r in rules]
+        parts = [f"- {r.render(plan.lang, with_problem=False)}" for r in rules]
         if not skip_first and not plan.rules and plan.passage_ids:
             parts.append(self.index.passages[plan.passage_ids[0]].text(plan.lang))
         return "\n".join(parts)
@@ -143,7 +143,11 @@ class Advisor:
         if plan.diagnosis is not None:
             # The diagnosis already words its own rules; add only the rules retrieval found besides.
             lines = plan.diagnosis.render().splitlines()
-            extra = [f"- {r.render(plan.lang)}" for r in plan.rules if r.id not in plan.diagnosis.rule_ids]
+            extra = [
+                f"- {r.render(plan.lang, with_problem=False)}"
+                for r in plan.rules
+                if r.id not in plan.diagnosis.rule_ids
+            ]
             body = "\n".join([ln for ln in lines if not ln.startswith(t("sources", plan.lang) + ":")] + extra)
         return self._finish(plan, body, "rules", reason, None)
 

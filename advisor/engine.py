@@ -52,11 +52,13 @@ class Rule:
     def text(self, lang: str) -> RuleText:
         return self.texts.get(lang) or self.texts["en"]
 
-    def render(self, lang: str) -> str:
-        """The rule as a short paragraph: the facts an answer must carry."""
+    def render(self, lang: str, with_problem: bool = True) -> str:
+        """The rule as a short paragraph: the facts an answer must carry. A general question has no
+        detected problem, so its answer starts with the recommendation."""
         t = self.text(lang)
         why = "이유" if lang == "ko" else "Why"
-        return f"{t.problem} {t.recommendation}\n({why}: {t.reason})"
+        lead = f"{t.problem} {t.recommendation}" if with_problem else t.recommendation
+        return f"{lead}\n({why}: {t.reason})"
 
 
 @dataclass(frozen=True)
