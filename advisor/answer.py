@@ -18,6 +18,7 @@ from advisor.engine import Rule, Rulebook, load_rulebook
 from advisor.i18n import normalize_lang, t
 from advisor.llm import AdvisorOptions, LLMReply, LLMUnavailable, LocalLLM
 from advisor.patterns import FAILURES
+from advisor.question_facts import asks_about_batch, read_question
 from advisor.retrieval import AdvisorIndex
 
 MAX_RULES = 3
@@ -56,6 +57,7 @@ class _Plan:
     passage_ids: list[str] = field(default_factory=list)
     diagnosis: Diagnosis | None = None
     smalltalk: bool = False
+    notes: list[str] = field(default_factory=list)  # computed for the user's stated situation
 
 
 class Advisor:
@@ -82,6 +84,14 @@ class Advisor:
             if diag.kind != "unknown":
                 plan.diagnosis = diag
                 ids += list(diag.rule_ids[:MAX_RULES])
+        situation = read_question(plan.question)
+        if situation:
+            # Rules that hold for what the user told us (SDXL on 6 GB, 8 images) come before retrieval.
+            stated = situation.facts()
+            ids += [f.id for f in self.rulebook.evaluate(stated) if not f.rule.diagnosis and f.id not in ids]
+            line = situation.batch_line(plan.lang) if asks_about_batch(plan.question) else None
+            if line:
+                plan.notes.append(line)
         hits = [h for h in self.index.rules(plan.question, k=MAX_RULES) if h.score >= MIN_SCORE]
         ids += [h.ref for h in hits if h.ref not in ids]
         plan.rules = [self.rulebook.get(i) for i in ids[: MAX_RULES + 1]]
@@ -90,19 +100,20 @@ class Advisor:
             not hits or hits[0].score < 2 * MIN_SCORE
         )
         if plan.smalltalk:
-            plan.rules, plan.passage_ids, plan.diagnosis = [], [], None
+            plan.rules, plan.passage_ids, plan.diagnosis, plan.notes = [], [], None, []
         return plan
 
     def _rule_text(self, plan: _Plan, skip_first: bool = False) -> str:
         rules = plan.rules[1:] if skip_first else plan.rules
-        parts = [f"- {r.render(plan.lang, with_problem=False)}" for r in rules]
+        parts = [] if skip_first else list(plan.notes)
+        parts += [f"- {r.render(plan.lang, with_problem=False)}" for r in rules]
         if not skip_first and not plan.rules and plan.passage_ids:
             parts.append(self.index.passages[plan.passage_ids[0]].text(plan.lang))
         return "\n".join(parts)
 
     def _facts_text(self, plan: _Plan) -> str:
         """Everything the LLM may state: the rules (both languages) and the passage."""
-        parts = [plan.question]
+        parts = [plan.question, *plan.notes]
         for rule in plan.rules:
             parts += [rule.render("en"), rule.render("ko")]
         parts += [self.index.passages[p].text(lang) for p in plan.passage_ids for lang in ("en", "ko")]

@@ -187,3 +187,17 @@ def test_real_model_overlong_prompt_is_refused_cleanly_and_ask_still_answers():
     log = "Traceback (most recent call last):\n" + "  File x.py, line 1\n" * 3000 + "CUDA out of memory"
     answer = advisor.ask(log, max_tokens=8)
     assert answer.rule_ids[0] == "oom.detected"
+
+
+def test_stated_situation_gives_a_concrete_batch_and_situation_rules():
+    from advisor.question_facts import read_question
+
+    facts = read_question("SDXL로 학습하는데 VRAM 8GB, 이미지 12장이에요")
+    assert (facts.arch, facts.vram_gb, facts.num_images) == ("sdxl", 8.0, 12)
+    assert not read_question("How do captions work?")
+    answer = plain().ask("Which batch size fits SDXL on a 16 GB GPU?")
+    assert answer.text.startswith("Batch size for 16 GB of VRAM — SDXL: 2")
+    korean = plain().ask("VRAM 12GB인데 배치 크기를 얼마로 해야 할까요?")
+    assert "SD1.5: 2, SDXL: 1" in korean.text.splitlines()[0]
+    few = plain().ask("I only have 8 images of my character, is that enough?")
+    assert few.rule_ids[0] == "dataset.too_few"
