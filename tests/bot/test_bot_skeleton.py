@@ -14,6 +14,17 @@ async def test_commands_registered_with_korean_names(standin: StandIn, make_bot,
         assert dataset["name_localizations"]["ko"] == "데이터셋"
         subs = {o["name"]: o for o in dataset["options"]}
         assert subs["create"]["name_localizations"]["ko"] == "만들기"
+        assert {"dataset", "caption", "advisor", "train", "admin"} == set(commands)
+
+        def walk(node: dict, path: str) -> None:
+            # Every command, sub-command and option carries a Korean name and description.
+            assert node.get("name_localizations", {}).get("ko"), f"{path}: no Korean name"
+            assert node.get("description_localizations", {}).get("ko"), f"{path}: no Korean description"
+            for child in node.get("options") or []:
+                walk(child, f"{path} {child['name']}")
+
+        for name, cmd in commands.items():
+            walk(cmd, name)
 
 
 async def test_create_and_add_images(standin: StandIn, make_bot, settings) -> None:
