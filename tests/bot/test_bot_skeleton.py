@@ -47,3 +47,12 @@ async def test_create_and_add_images(standin: StandIn, make_bot, settings) -> No
         print(reply.content)
         assert "Added 1 image" in reply.content
         assert "notes.txt" in reply.content
+
+
+async def test_commands_synced_to_the_configured_guild(standin: StandIn, make_bot, settings_factory) -> None:
+    from config.settings import DiscordSettings
+
+    settings = settings_factory(discord=DiscordSettings(sync_guild_ids=[standin.guild.id]))
+    async with make_bot(settings):
+        assert "dataset" in standin.commands(guild=True)
+        assert standin.commands() == {}
