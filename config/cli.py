@@ -12,6 +12,7 @@ import argparse
 import importlib
 import importlib.util
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -76,6 +77,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # `loracord ask ... | head`: the reader went away; say nothing more and exit quietly.
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - stays open until exit
+        return 141
 
 
 if __name__ == "__main__":
