@@ -97,6 +97,12 @@ class Conversation:
         await self.command(alex, "dataset", "add", {"dataset": dataset}, attachments=photos[5:])
         shown = await self.command(alex, "dataset", "show", {"dataset": dataset})
         self.save("dataset", shown)
+        self.say(
+            "\n  (the demo's BLIP and SD1.5 are tiny with random weights: their words and pictures are noise;"
+        )
+        self.say(
+            "   what matters is that every step really runs — with real models the same flow gives real ones)"
+        )
         await self.command(alex, "caption", "run", {"dataset": dataset, "method": "blip", "trigger": TRIGGER})
         await self.edit_caption(dataset)
         await self.command(alex, "caption", "tags", {"dataset": dataset})
