@@ -1,7 +1,7 @@
 """`loracord train`: train a LoRA without Discord.
 
     loracord train --model PATH --data DIR --out RUN --steps 500
-    loracord train my.toml --set network_dim=16 --preset sd15_character
+    loracord train my.toml --set network_dim=16 --preset sd15-character
     loracord train --out RUN --resume
 
 Layering: defaults < --preset < CONFIG.toml < --set < the plain flags. The merged config is checked
