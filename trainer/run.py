@@ -29,8 +29,11 @@ def _fail(events, kind: str, message: str, field: str | None = None) -> int:  # 
     fields = {"kind": kind, "message": message}
     if field:
         fields["field"] = field
-    events.emit("error", **fields)
     print(f"training failed ({kind}): {message}", file=sys.stderr)
+    try:
+        events.emit("error", **fields)
+    except OSError as exc:  # a full disk can refuse the error event too; stderr (train.log) has it
+        print(f"could not write the error event: {exc}", file=sys.stderr)
     return EXIT_FAILED
 
 
@@ -43,7 +46,12 @@ def run_dir_main(run_dir: Path, *, progress: bool | None = None) -> int:
     from trainer.engine.train import train
 
     run_dir = Path(run_dir).resolve()
-    events = EventWriter(run_dir, progress=progress)
+    try:
+        events = EventWriter(run_dir, progress=progress)
+    except OSError as exc:
+        # Without a writable run folder there is nowhere to put the error event: say it on stderr.
+        print(f"training failed (disk): cannot use the run folder {run_dir}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     try:
         cfg = load_train_config(run_dir / CONFIG_FILE)
         # The run folder is where it is now, whatever the frozen config said when it was written.

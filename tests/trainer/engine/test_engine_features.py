@@ -127,3 +127,21 @@ def test_bf16_mixed_precision_runs_on_cpu(tiny_model, dataset, tmp_path):
         names = list(fh.keys())
         key = next(k for k in names if k.endswith("lora_up.weight"))
         assert fh.get_tensor(key).dtype == torch.bfloat16
+
+
+def test_epochs_instead_of_steps(tiny_model, dataset, tmp_path):
+    # 4 images, batch 2 -> 2 batches per epoch; 2 epochs -> 4 steps.
+    cfg = fast_config(tiny_model("sd15"), dataset, tmp_path / "run", max_train_steps=0, max_train_epochs=2)
+    result = train(cfg, tmp_path / "run")
+    assert result.step == 4
+    with safe_open(str(result.files[0]), "pt") as fh:
+        assert fh.metadata()["ss_epoch"] == "2"
+
+
+def test_single_file_checkpoint_trains(tmp_path, dataset):
+    from trainer.models.tiny import build_tiny_pipeline
+
+    model = build_tiny_pipeline(tmp_path / "m", "sd15", "single-file", seed=0)
+    assert model.suffix == ".safetensors"
+    cfg = fast_config(model, dataset, tmp_path / "run", max_train_steps=1)
+    assert train(cfg, tmp_path / "run").status == "done"
