@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import discord
-from PIL import Image
+from PIL import Image, ImageOps
 
 from bot import limits
 from bot.i18n import t
@@ -29,8 +29,8 @@ def thumbnails_png(folder: Path) -> bytes | None:
     sheet = Image.new("RGB", (cols * THUMB_PX, rows * THUMB_PX), "white")
     for i, path in enumerate(paths):
         with Image.open(path) as img:
-            tile = img.convert("RGB")
-            tile.thumbnail((THUMB_PX, THUMB_PX))
+            # Scaled to the tile either way: images prepared for a small model are shown at a readable size.
+            tile = ImageOps.contain(img.convert("RGB"), (THUMB_PX, THUMB_PX))
         x = (i % GRID_COLUMNS) * THUMB_PX + (THUMB_PX - tile.width) // 2
         y = (i // GRID_COLUMNS) * THUMB_PX + (THUMB_PX - tile.height) // 2
         sheet.paste(tile, (x, y))
