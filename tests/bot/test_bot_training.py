@@ -89,7 +89,9 @@ async def test_train_deliver_and_stay_responsive(
         assert final.startswith("✅") and "60/60" in final
         names = sorted(a.filename for a in done.attachments)
         assert names == ["loss_curve.png", "step_000060_grid.png"]
-        samples = [m.content.split()[3] for m in standin.messages() if m.content.startswith("Samples at step")]
+        samples = [
+            m.content.split()[3] for m in standin.messages() if m.content.startswith("Samples at step")
+        ]
         assert {"0", "20", "40", "60"} < set(samples), "the scheduled rounds and the one asked for"
 
         output = Path(job.result.output)
