@@ -62,11 +62,16 @@ class Datasets(commands.GroupCog, group_name=L("cmd.dataset.name"), group_descri
         thread_note = ""
         channel = interaction.channel
         if self.bot.settings.discord.message_content_intent and isinstance(channel, discord.TextChannel):
-            thread = await channel.create_thread(
-                name=limits.clip(f"dataset {name}", 100), type=discord.ChannelType.public_thread
-            )
-            await self.service.set_thread(info, thread.id)
-            thread_note = "\n" + t(interaction.locale, "datasets.thread", thread=thread.mention)
+            try:
+                thread = await channel.create_thread(
+                    name=limits.clip(f"dataset {name}", 100), type=discord.ChannelType.public_thread
+                )
+            except discord.HTTPException as exc:
+                # No permission to make threads here: the attachment options still work.
+                log.warning("no thread for dataset %s in channel %s: %s", info.record.id, channel.id, exc)
+            else:
+                await self.service.set_thread(info, thread.id)
+                thread_note = "\n" + t(interaction.locale, "datasets.thread", thread=thread.mention)
         key = "datasets.created_private" if private else "datasets.created_public"
         await interaction.followup.send(t(interaction.locale, key, dataset=info.label) + thread_note)
 
