@@ -138,3 +138,23 @@ def test_cli_resume_and_refusal_to_overwrite_a_run(tiny_model, dataset, tmp_path
     starts = [json.loads(line) for line in (out / "events.jsonl").read_text().splitlines()]
     assert [e["resumed_from"] for e in starts if e["type"] == "start"] == [0, 2]
     assert starts[-1]["type"] == "done" and not (out / "STOP").exists()
+
+
+def test_flags_override_the_file_which_overrides_the_preset(tmp_path, monkeypatch):
+    from config.cli import build_parser
+    from config.training import load_train_config
+    from trainer.cli import _overrides
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "imgs").mkdir()
+    config = tmp_path / "my.toml"
+    config.write_text('preset = "sd15-character"\nlearning_rate = 0.001\nnetwork_dim = 8\n')
+    args = build_parser().parse_args(
+        ["train", str(config), "--rank", "4", "--set", "seed=5", "--data", "imgs"]
+    )
+    cfg = load_train_config(args.config_file, args.preset, _overrides(args))
+    assert cfg.network_dim == 4  # flag beats file
+    assert cfg.learning_rate == 0.001  # file beats preset (1e-4)
+    assert cfg.seed == 5
+    assert cfg.regularization is True and cfg.model_arch == "sd15"  # from the preset
+    assert cfg.data_dir == str(tmp_path / "imgs")  # flag paths are made absolute for the frozen copy
