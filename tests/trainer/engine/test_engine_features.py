@@ -145,3 +145,38 @@ def test_single_file_checkpoint_trains(tmp_path, dataset):
     assert model.suffix == ".safetensors"
     cfg = fast_config(model, dataset, tmp_path / "run", max_train_steps=1)
     assert train(cfg, tmp_path / "run").status == "done"
+
+
+def test_progress_bar_and_events_file(tmp_path, capsys):
+    from trainer.engine.events import EventWriter
+
+    events = EventWriter(tmp_path, progress=True)
+    events.emit("start", total=3, resumed_from=1)
+    events.emit("step", step=3, total=3, loss=0.5, lr=1e-4, eta_s=0.0, s_per_step=0.1)
+    events.emit("done", step=3)
+    err = capsys.readouterr().err
+    assert "3/3" in err and "loss=0.5000" in err
+    assert [e["type"] for e in read_events(tmp_path)] == ["start", "step", "done"]
+    with (tmp_path / "events.jsonl").open("a") as fh:
+        fh.write('{"type": "step", "ste')  # a line cut short by a crash
+    assert len(read_events(tmp_path)) == 3
+
+
+def test_gradient_checkpointing_gives_the_same_weights(tiny_model, dataset, tmp_path):
+    from safetensors.torch import load_file
+
+    runs = {}
+    for checkpointing in (False, True):
+        run = tmp_path / str(checkpointing)
+        cfg = fast_config(
+            tiny_model("sd15"),
+            dataset,
+            run,
+            max_train_steps=2,
+            train_text_encoder=True,
+            gradient_checkpointing=checkpointing,
+        )
+        train(cfg, run)
+        runs[checkpointing] = load_file(str(run / "checkpoints" / "step_000002" / "lora.safetensors"))
+    assert all(torch.allclose(runs[False][k], runs[True][k], atol=1e-6) for k in runs[False])
+    assert any(runs[True][k].abs().sum() > 0 for k in runs[True] if k.startswith("te1.") and "lora_B" in k)
