@@ -249,7 +249,8 @@ def train(cfg: TrainConfig, run_dir: Path, *, events: EventWriter | None = None)
         sample_now(session, 0)  # the base model's baseline, before any training
     status = run_loop(session)
     if status == "stopped":
-        if session.step:
+        saved = ckpt.list_checkpoints(run_dir)
+        if session.step and (not saved or saved[-1][0] != session.step):
             session.save_checkpoint()
         events.emit("stopped", step=session.step)
         accelerator.end_training()
