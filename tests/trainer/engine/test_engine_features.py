@@ -180,3 +180,19 @@ def test_gradient_checkpointing_gives_the_same_weights(tiny_model, dataset, tmp_
         runs[checkpointing] = load_file(str(run / "checkpoints" / "step_000002" / "lora.safetensors"))
     assert all(torch.allclose(runs[False][k], runs[True][k], atol=1e-6) for k in runs[False])
     assert any(runs[True][k].abs().sum() > 0 for k in runs[True] if k.startswith("te1.") and "lora_B" in k)
+
+
+def test_clip_skip_takes_an_earlier_layer_with_the_final_norm(tiny_model):
+    from trainer.engine.text import encode_captions, tokenize
+    from trainer.models.load import load_base
+
+    base = load_base(tiny_model("sd15"))
+    encoder, tokenizer = base.text_encoders[0], base.tokenizers[0]
+    with torch.no_grad():
+        last, pooled = encode_captions(["sks, a red circle"], [encoder], [tokenizer], "sd15", clip_skip=1)
+        skip2, _ = encode_captions(["sks, a red circle"], [encoder], [tokenizer], "sd15", clip_skip=2)
+        states = encoder(tokenize(tokenizer, ["sks, a red circle"]), output_hidden_states=True).hidden_states
+    assert pooled is None and last.shape == skip2.shape == (1, 77, encoder.config.hidden_size)
+    assert torch.allclose(last, encoder.final_layer_norm(states[-1]))
+    assert torch.allclose(skip2, encoder.final_layer_norm(states[-2]))
+    assert not torch.allclose(last, skip2)
