@@ -221,18 +221,43 @@ class Session:
         return sum(values) / len(values)
 
 
+def idle_modules(session: Session) -> list[torch.nn.Module]:
+    """Frozen modules the steps never use once their outputs are cached: the VAE, frozen encoders."""
+    idle = []
+    if session.latents.mode is not None:
+        idle.append(session.model.vae)
+    if session.text.cached and not session.cfg.train_text_encoder:
+        idle.extend(session.model.text_encoders)
+    return idle
+
+
+def offload_idle(session: Session) -> None:
+    """On a GPU, park the idle modules in CPU memory between samples (SDXL: ~2 GB of VRAM)."""
+    if session.accelerator.device.type != "cuda":
+        return
+    for module in idle_modules(session):
+        module.to("cpu")
+    torch.cuda.empty_cache()
+
+
 def sample_now(session: Session, step: int) -> None:
     cfg = session.cfg
-    images = generate(
-        session.model,
-        session.prompts,
-        seed=cfg.sample_seed,
-        steps=cfg.sample_steps,
-        guidance=cfg.sample_guidance_scale,
-        width=cfg.resolution,
-        height=cfg.resolution,
-        device=session.accelerator.device,
-    )
+    device = session.accelerator.device
+    for module in idle_modules(session):
+        module.to(device)
+    try:
+        images = generate(
+            session.model,
+            session.prompts,
+            seed=cfg.sample_seed,
+            steps=cfg.sample_steps,
+            guidance=cfg.sample_guidance_scale,
+            width=cfg.resolution,
+            height=cfg.resolution,
+            device=device,
+        )
+    finally:
+        offload_idle(session)
     session.events.emit("sample", **save_samples(session.run_dir, step, session.prompts, images))
 
 

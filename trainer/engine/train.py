@@ -26,7 +26,7 @@ from trainer.engine.loop import LossSettings
 from trainer.engine.network import add_lora, lora_parameters, text_encoder_targets, unet_targets
 from trainer.engine.optim import build_optimizer, build_scheduler
 from trainer.engine.sampling import class_prompts, default_prompts, generate_class_images
-from trainer.engine.session import Session, run_loop, sample_now
+from trainer.engine.session import Session, offload_idle, run_loop, sample_now
 from trainer.engine.setup import RunSetup, load_model, size_factor, validate
 
 log = logging.getLogger(__name__)
@@ -235,6 +235,7 @@ def train(cfg: TrainConfig, run_dir: Path, *, events: EventWriter | None = None)
     _freeze_and_place(model, cfg, accelerator.device)
     _class_images(setup, model, accelerator.device, events)
     session = _build_session(setup, accelerator, model, events)
+    offload_idle(session)
 
     resumed_from = session.resume(ckpt.latest_checkpoint(run_dir))
     events.emit(
