@@ -8,7 +8,7 @@ tiny: a ~17M-parameter U-Net (block_out_channels 64/128/256) at 256 px, batch 2,
 full: full-size SD 1.5 and SDXL U-Net shapes (the real diffusers configs below, random weights), LoRA
       rank 32 / alpha 16 on the attention layers, one training step at 256 px on the CPU through the
       engine's loss (`trainer.engine.loop.diffusion_loss`) with AdamW. Slow: minutes, several GiB.
-Prints one JSON object per measurement; docs/bench-train.md records the results.
+Prints one JSON object per measurement; docs/benchmarks.md records the results.
 """
 
 from __future__ import annotations
