@@ -68,6 +68,7 @@ class Gateway:
         self._accepting = asyncio.Event()
         self._accepting.set()
         self._sockets: set[web.WebSocketResponse] = set()
+        self._acks: set[asyncio.Task[None]] = set()  # pending heartbeat ACKs (kept from the GC)
 
     # --- connection ------------------------------------------------------------------------------
     async def handle(self, request: web.Request) -> web.StreamResponse:
@@ -107,7 +108,7 @@ class Gateway:
                 break
             if op == HEARTBEAT:
                 self.stats.heartbeats += 1
-                await self._send(ws, {"op": HEARTBEAT_ACK, "d": None, "s": None, "t": None})
+                self._ack_later(ws)
             elif op in (IDENTIFY, RESUME) and session is not None:
                 await ws.close(code=4005, message=b"Already authenticated.")
             elif op == IDENTIFY:
@@ -122,6 +123,22 @@ class Gateway:
             session.ws = None
             session.request = None
         return ws
+
+    def _ack_later(self, ws: web.WebSocketResponse) -> None:
+        # Discord's ACK arrives a network round trip after the heartbeat. discord.py stamps the send
+        # time in its keep-alive thread only once the send has completed, so an instant ACK can beat
+        # that stamp and be measured against the previous beat (latency = the whole interval, and
+        # "Can't keep up" past 10 s). The ACK goes out in its own task so other frames are not held.
+        task = asyncio.get_running_loop().create_task(self._ack(ws))
+        self._acks.add(task)
+        task.add_done_callback(self._acks.discard)
+
+    async def _ack(self, ws: web.WebSocketResponse) -> None:
+        await asyncio.sleep(limits.HEARTBEAT_ACK_DELAY_S)
+        try:
+            await self._send(ws, {"op": HEARTBEAT_ACK, "d": None, "s": None, "t": None})
+        except ConnectionError:
+            return  # the socket went away meanwhile; the client reconnects and beats again
 
     async def _send(self, ws: web.WebSocketResponse, frame: dict[str, Any]) -> None:
         if not ws.closed:
@@ -288,6 +305,8 @@ class Gateway:
     async def shutdown(self) -> None:
         """Close every socket (held ones too) so the server can stop without waiting on them."""
         self._accepting.set()
+        for task in list(self._acks):
+            task.cancel()
         for ws in list(self._sockets):
             await ws.close(code=1001, message=b"stand-in stopping")
 

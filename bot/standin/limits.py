@@ -84,6 +84,9 @@ DEFAULT_ROUTE_WINDOW_S = 1.0
 # --- Gateway (docs: Gateway) --------------------------------------------------------------------
 #: Discord's HELLO usually carries 41250 ms.
 HEARTBEAT_INTERVAL_MS = 41250
+#: The stand-in's heartbeat ACK delay: a realistic round trip to Discord (tens of ms). It must also
+#: outlast the GIL switch interval (5 ms) so discord.py's keep-alive thread stamps the send first.
+HEARTBEAT_ACK_DELAY_S = 0.05
 API_VERSION = 10
 #: Privileged intents (docs: Gateway > Privileged Intents): GUILD_MEMBERS, GUILD_PRESENCES, MESSAGE_CONTENT.
 INTENT_GUILDS = 1 << 0

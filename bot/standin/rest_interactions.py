@@ -189,10 +189,13 @@ class InteractionRoutes:
         original = self.store.messages.get(inter.original_message_id or 0)
         if (
             original is not None
+            and not original.deleted
             and original.flags & limits.FLAG_LOADING
             and original.interaction_id == inter.id
         ):
-            # After a deferral, the first followup fills in the "thinking…" message (keeping its ephemerality).
+            # After a deferral, the first followup fills in the "thinking…" message (keeping its
+            # ephemerality). Once the bot has deleted that message, a followup is a new message with
+            # its own flags, as on Discord.
             payload = {**payload, "flags": (int(payload.get("flags") or 0) & ~limits.FLAG_EPHEMERAL)}
             msg = await self.world.edit_message(original, payload, uploads)
         else:

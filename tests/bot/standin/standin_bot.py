@@ -67,6 +67,7 @@ def build_bot(*, intents: discord.Intents | None = None) -> commands.Bot:
 
     @bot.tree.command(name="slow", description="Defer, then follow up")
     async def slow(inter: discord.Interaction, ephemeral: bool = False) -> None:
+        bot.seen["slow"] = inter
         await inter.response.defer(thinking=True, ephemeral=ephemeral)
         await bot.gate.wait()
         await inter.followup.send("done", file=discord.File(io.BytesIO(b"x" * 100), "result.txt"))

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 
 import discord
 
 from bot.standin import limits
+from bot.standin.client import pointed_at, running
+from bot.standin.driver import StandIn
 
 
 def _setter(event: asyncio.Event):
@@ -142,3 +145,23 @@ async def test_resumable_invalid_session_resumes(standin, start_bot, bot):
         await standin.invalidate_session(resumable=True)
         await asyncio.wait_for(resumed.wait(), 5)
         assert standin.gateway_stats.identifies == 1 and standin.gateway_stats.resumes == [0]
+
+
+async def test_heartbeat_latency_is_measured_from_the_send(caplog):
+    # discord.py stamps a heartbeat's send time in its keep-alive thread after the send completes; an
+    # ACK that beats that stamp is measured against the previous beat (41.25 s on the default interval,
+    # with a "Can't keep up" warning). Discord's ACK comes a network round trip later.
+    interval_ms = 1500
+    stand = StandIn(heartbeat_ms=interval_ms).start()
+    client = discord.Client(intents=discord.Intents.default())
+    try:
+        with pointed_at(stand), caplog.at_level(logging.WARNING, logger="discord.gateway"):
+            async with running(client, stand):
+                # The first beat goes out with HELLO; the next two come from the keep-alive thread.
+                await _until(lambda: stand.gateway_stats.heartbeats >= 3, timeout=3 * interval_ms / 1000)
+                await asyncio.sleep(0.3)  # the last ACK is on its way
+                latency = client.latency
+    finally:
+        stand.stop()
+    assert latency < 1.0 and latency < interval_ms / 1000 / 4, latency
+    assert not [r.getMessage() for r in caplog.records if r.name == "discord.gateway"]

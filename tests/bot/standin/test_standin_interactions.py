@@ -111,6 +111,32 @@ async def test_ephemeral_defer_stays_ephemeral(standin, start_bot, bot):
         assert "(only alice sees this)" in standin.transcript()
 
 
+@pytest.mark.parametrize("ephemeral", [False, True])
+async def test_followup_after_the_original_is_deleted_is_a_new_message(standin, start_bot, bot, ephemeral):
+    # Discord: once @original is gone, a followup cannot fill it; it is a message of its own, and it
+    # is ephemeral only when the followup itself asks to be.
+    async with start_bot(bot):
+        await bot.tree.sync()
+        alice = standin.add_user("alice")
+        inter = await standin.send_slash_command(alice, "slow", options={"ephemeral": ephemeral})
+        await standin.wait_for_response(inter)
+        got: discord.Interaction = bot.seen["slow"]
+        await got.delete_original_response()
+        assert standin.message(inter.original_message_id).deleted
+        bot.gate.set()
+        done = await standin.wait_for_message(predicate=lambda m: m.content == "done")
+        assert done.id != inter.original_message_id and done.id in inter.followup_ids
+        assert not done.ephemeral and not done.flags & limits.FLAG_LOADING
+        secret = await got.followup.send("just for you", ephemeral=True, wait=True)
+        assert secret.flags.ephemeral and standin.message(secret.id).ephemeral
+        deleted = standin.message(inter.original_message_id)
+        assert deleted.deleted and deleted.content == "" and deleted.flags & limits.FLAG_LOADING
+        assert deleted.ephemeral == ephemeral
+        with pytest.raises(discord.NotFound):
+            await got.original_response()
+        assert "done" in standin.transcript()
+
+
 async def test_button_click_updates_the_message_and_select_answers(standin, start_bot, bot):
     async with start_bot(bot):
         await bot.tree.sync()
