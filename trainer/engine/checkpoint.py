@@ -122,13 +122,24 @@ def latest_checkpoint(run_dir: Path) -> Path | None:
     return found[-1][1] if found else None
 
 
-def load_checkpoint(path: Path) -> Checkpoint:
-    path = Path(path)
-    state = json.loads((path / COMPLETE_MARK).read_text(encoding="utf-8"))
+def load_lora_weights(path: Path) -> dict[str, dict[str, torch.Tensor]]:
+    """Only the LoRA weights of a checkpoint folder ({"unet": ..., "te1": ...}), for sampling and export."""
     lora: dict[str, dict[str, torch.Tensor]] = {}
-    for key, tensor in load_file(str(path / "lora.safetensors")).items():
+    for key, tensor in load_file(str(Path(path) / "lora.safetensors")).items():
         part, _, rest = key.partition(".")
         lora.setdefault(part, {})[rest] = tensor
+    return lora
+
+
+def checkpoint_state(path: Path) -> dict[str, Any]:
+    """The step, epoch, data position and losses a checkpoint was written with."""
+    return json.loads((Path(path) / COMPLETE_MARK).read_text(encoding="utf-8"))
+
+
+def load_checkpoint(path: Path) -> Checkpoint:
+    path = Path(path)
+    state = checkpoint_state(path)
+    lora = load_lora_weights(path)
     optimizer = torch.load(path / "optimizer.pt", weights_only=True)
     scheduler = torch.load(path / "scheduler.pt", weights_only=True)
     # NumPy's RNG state is not a plain tensor, so weights_only cannot read it; the run wrote this file.

@@ -17,6 +17,39 @@ from trainer.engine.errors import TrainingError
 OUTPUT = "output"
 
 
+def save_kohya_file(
+    cfg: TrainConfig,
+    arch: str,
+    lora_state: dict[str, dict[str, torch.Tensor]],
+    info: dict[str, Any],
+    path: Path,
+    unet_config: dict[str, Any] | None = None,
+) -> Path:
+    """One kohya .safetensors with the run's metadata (the writer every LoRA file of a run goes through)."""
+    from trainer.export.common import ExportError, save_dtype
+    from trainer.export.kohya import save_kohya_lora
+    from trainer.export.metadata import build_metadata
+
+    conv_alpha = cfg.conv_alpha if cfg.target_modules == "locon" else None
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return save_kohya_lora(
+            path,
+            lora_state,
+            arch,
+            cfg.network_alpha,
+            conv_alpha,
+            build_metadata(cfg, arch, info),
+            save_dtype(cfg.save_precision),
+            unet_config=unet_config,
+        )
+    except ExportError as exc:
+        raise TrainingError("disk", f"could not write the LoRA: {exc}", "output_dir") from exc
+    except OSError as exc:
+        raise TrainingError("disk", f"could not write the LoRA {path}: {exc}", "output_dir") from exc
+
+
 def save_outputs(
     cfg: TrainConfig,
     arch: str,
@@ -27,27 +60,15 @@ def save_outputs(
 ) -> list[Path]:
     """Write the output files; returns their paths. A failed save leaves no partial file."""
     from trainer.export.common import ExportError, save_dtype
-    from trainer.export.kohya import save_kohya_lora
     from trainer.export.metadata import build_metadata
 
     out_dir = Path(run_dir) / OUTPUT
     out_dir.mkdir(parents=True, exist_ok=True)
     conv_alpha = cfg.conv_alpha if cfg.target_modules == "locon" else None
     dtype = save_dtype(cfg.save_precision)
+    files = [save_kohya_file(cfg, arch, lora_state, info, out_dir / f"{cfg.name}.safetensors", unet_config)]
     try:
         metadata = build_metadata(cfg, arch, info)
-        files = [
-            save_kohya_lora(
-                out_dir / f"{cfg.name}.safetensors",
-                lora_state,
-                arch,
-                cfg.network_alpha,
-                conv_alpha,
-                metadata,
-                dtype,
-                unet_config=unet_config,
-            )
-        ]
         if cfg.save_format == "both":
             from trainer.export.peft_format import save_diffusers_lora
 

@@ -42,6 +42,34 @@ def make_grid(images: Sequence[Image.Image], columns: int = 4) -> Image.Image:
     return grid
 
 
+#: Room for the labels of a checkpoint × strength grid: a header row and a left column (pixels).
+LABEL_HEIGHT = 16
+LABEL_WIDTH = 64
+
+
+def labelled_grid(
+    rows: Sequence[Sequence[Image.Image]], row_labels: Sequence[str], column_labels: Sequence[str]
+) -> Image.Image:
+    """Images in rows (one per checkpoint) and columns (one per strength), with a label for each.
+
+    The grid is LABEL_WIDTH + columns × width wide and LABEL_HEIGHT + rows × height tall.
+    """
+    from PIL import ImageDraw
+
+    width, height = rows[0][0].size
+    columns = len(column_labels)
+    grid = Image.new("RGB", (LABEL_WIDTH + columns * width, LABEL_HEIGHT + len(rows) * height), "white")
+    draw = ImageDraw.Draw(grid)
+    for c, label in enumerate(column_labels):
+        draw.text((LABEL_WIDTH + c * width + 2, 2), label, fill="black")
+    for r, (images, label) in enumerate(zip(rows, row_labels, strict=True)):
+        top = LABEL_HEIGHT + r * height
+        draw.text((2, top + 2), label, fill="black")
+        for c, image in enumerate(images):
+            grid.paste(image, (LABEL_WIDTH + c * width, top))
+    return grid
+
+
 class _KeepRandomState:
     """Save every global random state on entry and put it back on exit."""
 

@@ -1,0 +1,347 @@
+"""`python -m trainer.sample JOB_DIR`: the guide's test-and-improve step for a finished run.
+
+Reads JOB_DIR/sample_request.json (trainer.queue.samplereq), loads the source run's base model once,
+and for every chosen checkpoint × LoRA strength draws the prompts with fixed seeds. Writes one grid
+per prompt into JOB_DIR/samples/ (rows = checkpoints, labelled with their step; columns = strengths)
+and, for every checkpoint, the kohya .safetensors into JOB_DIR/output/ through the run's own writer,
+so the user keeps exactly the file they liked. Events and exit status as `trainer.run`
+(docs/contracts.md): 0 done, 1 failed with an `error` event.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import logging
+import shutil
+import sys
+import time
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from config.training import ConfigError, TrainConfig, load_train_config
+from trainer.queue.jobdir import count_images, read_events
+from trainer.queue.samplereq import SampleRequest, SampleRequestError, load_request
+
+EXIT_DONE, EXIT_FAILED = 0, 1
+COMPONENTS = ("unet", "te1", "te2")
+
+log = logging.getLogger("trainer.sample")
+
+
+@dataclass(frozen=True)
+class LoraSource:
+    """One row of the grids: a step checkpoint, or the run's final LoRA file when no checkpoint has it."""
+
+    step: int
+    checkpoint: Path | None = None
+    final_file: Path | None = None
+
+    @property
+    def final(self) -> bool:
+        return self.final_file is not None
+
+
+def _final_output(run: Path) -> tuple[int, Path] | None:
+    """(step, file) of the run's finished LoRA, from its last `done` event."""
+    for event in reversed(read_events(run)):
+        if event.get("type") == "done" and isinstance(event.get("output"), str):
+            path = run / event["output"]
+            return (int(event.get("step") or 0), path) if path.is_file() else None
+    return None
+
+
+def find_sources(run: Path, wanted: Sequence[int]) -> list[LoraSource]:
+    """Every saved step checkpoint plus the final LoRA (or only the `wanted` steps), oldest first."""
+    from trainer.engine.checkpoint import list_checkpoints
+
+    found = {step: LoraSource(step, checkpoint=path) for step, path in list_checkpoints(run)}
+    final = _final_output(run)
+    if final is not None:
+        step, path = final
+        # The finished run's last checkpoint holds the same weights in fp32: sample from it, but
+        # label the row as the final LoRA.
+        found[step] = LoraSource(
+            step, checkpoint=found[step].checkpoint if step in found else None, final_file=path
+        )
+    if not found:
+        raise _Failure(
+            "data",
+            f"{run} has no saved checkpoints and no finished LoRA (they were deleted, or the run never "
+            "finished); train again, or pick another run",
+            "source_run",
+        )
+    if wanted:
+        missing = [s for s in wanted if s not in found]
+        if missing:
+            raise _Failure(
+                "config",
+                f"no checkpoint at step(s) {', '.join(map(str, missing))}; this run has "
+                f"{', '.join(map(str, sorted(found)))}",
+                "checkpoints",
+            )
+        return [found[s] for s in wanted]
+    return [found[s] for s in sorted(found)]
+
+
+class _Failure(Exception):
+    def __init__(self, kind: str, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.kind, self.field = kind, field
+
+
+def _prompts(request: SampleRequest, cfg: TrainConfig) -> list[str]:
+    from trainer.engine.sampling import default_prompts
+
+    if request.prompts:
+        return list(request.prompts)
+    if cfg.sample_prompts:
+        return list(cfg.sample_prompts)[:4]
+    captions = []
+    data = Path(cfg.data_dir)
+    if data.is_dir():
+        for path in sorted(data.rglob(f"*{cfg.caption_extension}"))[:200]:
+            captions.append(path.read_text(encoding="utf-8", errors="replace").strip())
+    return default_prompts(cfg.trigger_word, captions)[:4]
+
+
+def _add_adapters(cfg: TrainConfig, model) -> list[tuple[str, Any]]:  # noqa: ANN001 - BaseModel
+    """The same adapters as the training run (trainer.engine.train), as (component, module) pairs."""
+    from trainer.engine.network import add_lora, text_encoder_targets, unet_targets
+
+    kw = {
+        "rank": cfg.network_dim,
+        "alpha": cfg.network_alpha,
+        "conv_rank": cfg.conv_dim,
+        "conv_alpha": cfg.conv_alpha,
+    }
+    add_lora(model.unet, unet_targets(model.unet, cfg.target_modules), **kw)
+    parts = [("unet", model.unet)]
+    if cfg.train_text_encoder:
+        for name, encoder in zip(COMPONENTS[1:], model.text_encoders, strict=False):
+            add_lora(encoder, text_encoder_targets(encoder, cfg.target_modules), **kw)
+            parts.append((name, encoder))
+    return parts
+
+
+def _weights_from_file(path: Path, cfg: TrainConfig, arch: str, parts, unet_config) -> dict:  # noqa: ANN001
+    """Read a kohya file back into PEFT state dicts that fit the adapters in `parts`."""
+    import torch
+
+    from trainer.engine.network import lora_state_dict
+    from trainer.export.common import ExportError, collect_pairs
+    from trainer.export.kohya import kohya_module_name, read_kohya_lora
+    from trainer.export.sai_names import UNetLayout
+
+    try:
+        tensors, _ = read_kohya_lora(path)
+    except ExportError as exc:
+        raise _Failure("data", str(exc), "source_run") from exc
+    layout = UNetLayout.from_config(unet_config) if arch == "sdxl" else None
+    out: dict[str, dict[str, torch.Tensor]] = {}
+    for component, module in parts:
+        state = lora_state_dict(module)
+        conv = cfg.conv_alpha if cfg.target_modules == "locon" else None
+        for pair in collect_pairs({component: state}, arch):
+            name = kohya_module_name(component, pair.path, arch, layout)
+            down, up = tensors.get(f"{name}.lora_down.weight"), tensors.get(f"{name}.lora_up.weight")
+            if down is None or up is None:
+                raise _Failure(
+                    "data",
+                    f"{path.name} does not fit this run's settings (no weights for {name}); was it edited?",
+                    "source_run",
+                )
+            configured = conv if pair.is_conv3x3 and conv is not None else cfg.network_alpha
+            alpha = float(tensors.get(f"{name}.alpha", torch.tensor(configured)))
+            # The adapters scale by the configured alpha; a file saved with another alpha keeps its effect.
+            scale = alpha / configured if configured else 1.0
+            out.setdefault(component, {})[f"{pair.path}.lora_A.weight"] = down.float()
+            out[component][f"{pair.path}.lora_B.weight"] = up.float() * scale
+    return out
+
+
+def _set_strength(parts, weights: dict, strength: float) -> None:  # noqa: ANN001
+    """Load `weights` scaled to `strength`: B × s scales the update B·A by s, exactly."""
+    from trainer.engine.network import load_lora_state_dict
+
+    for component, module in parts:
+        state = weights.get(component)
+        if state is None:
+            raise _Failure(
+                "data", f"the checkpoint has no {component} weights; was the run's config changed?"
+            )
+        scaled = {k: (v * strength if ".lora_B." in k else v) for k, v in state.items()}
+        load_lora_state_dict(module, scaled)
+
+
+def _export_info(cfg: TrainConfig, source: LoraSource, started_at: float) -> dict[str, Any]:
+    from trainer.engine.checkpoint import checkpoint_state
+
+    state = checkpoint_state(source.checkpoint) if source.checkpoint else {}
+    return {
+        "steps": source.step,
+        "epoch": int(state.get("epoch", 0)),
+        "started_at": float(state.get("started_at", started_at)),
+        "finished_at": time.time(),
+        "num_train_images": count_images(Path(cfg.data_dir)),
+    }
+
+
+def sample_run(job_dir: Path, events) -> list[str]:  # noqa: ANN001 - EventWriter
+    """Do the whole job; returns the written files (relative to JOB_DIR). Raises _Failure and friends."""
+    import torch
+
+    from trainer.engine.checkpoint import load_lora_weights
+    from trainer.engine.output import OUTPUT, save_kohya_file
+    from trainer.engine.sampling import SAMPLES, generate, labelled_grid
+    from trainer.models.load import ModelLoadError, load_base
+
+    began = time.time()
+    request = load_request(job_dir)
+    run = Path(request.source_run)
+    if not (run / "config.toml").is_file():
+        raise _Failure(
+            "data", f"the run folder {run} is gone (deleted, or expired); train again", "source_run"
+        )
+    cfg = load_train_config(run / "config.toml").replace(output_dir=str(run))
+    sources = find_sources(run, request.checkpoints)
+    prompts = _prompts(request, cfg)
+    strengths = list(request.strengths)
+    seed = cfg.sample_seed if request.seed is None else request.seed
+    steps = cfg.sample_steps if request.steps is None else request.steps
+    guidance = cfg.sample_guidance_scale if request.guidance is None else request.guidance
+    try:
+        model = load_base(cfg.pretrained_model, arch=cfg.model_arch, prediction_type=cfg.prediction_type)
+    except ModelLoadError as exc:
+        raise _Failure("model", str(exc), "pretrained_model") from exc
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    for module in (model.unet, model.vae, *model.text_encoders):
+        module.requires_grad_(False)
+        module.to(device)
+    parts = _add_adapters(cfg, model)
+    unet_config = dict(model.unet.config)
+    total = len(sources) * len(strengths)
+    events.emit(
+        "start",
+        total=total,
+        arch=model.arch,
+        source_job_id=request.source_job_id,
+        checkpoints=[s.step for s in sources],
+        strengths=strengths,
+        prompts=prompts,
+    )
+    out_dir, sample_dir = job_dir / OUTPUT, job_dir / SAMPLES
+    sample_dir.mkdir(parents=True, exist_ok=True)
+    cells: list[list[list[Any]]] = [[] for _ in prompts]  # prompt → row → image per strength
+    files: list[str] = []
+    done, t0 = 0, time.perf_counter()
+    for source in sources:
+        if source.checkpoint is not None:
+            weights = load_lora_weights(source.checkpoint)
+        else:
+            weights = _weights_from_file(source.final_file, cfg, model.arch, parts, unet_config)
+        target = out_dir / f"{cfg.name}-step{source.step:06d}.safetensors"
+        if source.checkpoint is None:
+            # Only the run's own file exists: hand over exactly that file.
+            out_dir.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source.final_file, target)
+        else:
+            save_kohya_file(cfg, model.arch, weights, _export_info(cfg, source, began), target, unet_config)
+        files.append(str(target.relative_to(job_dir)))
+        for row in cells:
+            row.append([])
+        for strength in strengths:
+            _set_strength(parts, weights, strength)
+            images = generate(
+                model, prompts, seed=seed, steps=steps, guidance=guidance,
+                width=cfg.resolution, height=cfg.resolution, device=device,
+            )  # fmt: skip
+            for p, image in enumerate(images):
+                cells[p][-1].append(image)
+            done += 1
+            per_cell = (time.perf_counter() - t0) / done
+            events.emit("step", step=done, total=total, eta_s=round(per_cell * (total - done), 1))
+    row_labels = [f"step {s.step}" + (" (final)" if s.final else "") for s in sources]
+    column_labels = [f"x{s:g}" for s in strengths]
+    grids = []
+    for p, prompt in enumerate(prompts):
+        name = f"{SAMPLES}/grid_p{p}.png"
+        labelled_grid(cells[p], row_labels, column_labels).save(job_dir / name)
+        grids.append(name)
+        events.emit(
+            "sample",
+            step=sources[-1].step,
+            grid=name,
+            images=[name],
+            prompts=[prompt],
+            prompt_index=p,
+            rows=[s.step for s in sources],
+            columns=strengths,
+        )
+    events.emit("done", step=sources[-1].step, output=files[-1], files=[*grids, *files], grids=grids)
+    return [*grids, *files]
+
+
+def _fail(events, kind: str, message: str, field: str | None = None) -> int:  # noqa: ANN001 - EventWriter
+    fields = {"kind": kind, "message": message}
+    if field:
+        fields["field"] = field
+    print(f"sampling failed ({kind}): {message}", file=sys.stderr)
+    try:
+        events.emit("error", **fields)
+    except OSError as exc:  # a full disk can refuse the error event too; stderr (train.log) has it
+        print(f"could not write the error event: {exc}", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def sample_dir_main(job_dir: Path, *, progress: bool | None = None) -> int:
+    """Run the sample job in JOB_DIR; returns the exit status."""
+    import torch
+
+    from trainer.engine.errors import TrainingError
+    from trainer.engine.events import EventWriter
+
+    job_dir = Path(job_dir).resolve()
+    try:
+        events = EventWriter(job_dir, progress=False if progress is None else progress)
+    except OSError as exc:
+        print(f"sampling failed (disk): cannot use the job folder {job_dir}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        sample_run(job_dir, events)
+    except SampleRequestError as exc:
+        return _fail(events, "config", str(exc), exc.field)
+    except ConfigError as exc:
+        return _fail(events, "config", f"the source run's config: {exc}", exc.field)
+    except (_Failure, TrainingError) as exc:
+        return _fail(events, exc.kind, str(exc), exc.field)
+    except torch.OutOfMemoryError as exc:
+        return _fail(
+            events, "oom", f"out of memory while sampling ({exc}); sample fewer prompts or strengths"
+        )
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            return _fail(events, "disk", f"the disk is full: {exc}; free space and submit again")
+        log.error("sampling failed:\n%s", traceback.format_exc())
+        return _fail(events, "internal", f"{type(exc).__name__}: {exc}")
+    except Exception as exc:  # noqa: BLE001 - the child's last word: every failure must reach the worker as an event
+        log.error("sampling failed:\n%s", traceback.format_exc())
+        return _fail(events, "internal", f"{type(exc).__name__}: {exc}")
+    finally:
+        events.close()
+    return EXIT_DONE
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m trainer.sample", description=__doc__.split("\n")[0])
+    parser.add_argument("job_dir", type=Path, help="job folder holding sample_request.json")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return sample_dir_main(args.job_dir)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
