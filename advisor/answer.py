@@ -9,6 +9,7 @@ answer is the rule text.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass, field, replace
 
@@ -230,11 +231,11 @@ class Advisor:
         use_llm: bool | None = None,
         max_tokens: int | None = None,
     ) -> Answer:
-        """Blocking answer (command line, tests). The bot uses `ask_async`."""
-        plan = self._plan(question, lang)
-        llm = self._llm_for(plan, use_llm)
-        if llm is None:
-            return self._without_llm(plan, self._no_llm_reason(plan, use_llm))
+        """Blocking answer (command line, tests, a worker thread)."""
+        prepared = self._prepare(question, lang, use_llm)
+        if isinstance(prepared, Answer):
+            return prepared
+        plan, llm = prepared
         try:
             reply = llm.chat(self._messages(plan), max_tokens=max_tokens)
         except (LLMUnavailable, TimeoutError) as exc:
@@ -248,13 +249,25 @@ class Advisor:
         use_llm: bool | None = None,
         max_tokens: int | None = None,
     ) -> Answer:
-        """Like `ask`, with inference in a thread under the concurrency limit and time limit."""
+        """Like `ask`, without blocking the caller's event loop: the rule search, the diagnosis and
+        the reply check run in a worker thread (searching a long pasted log takes a good part of a
+        second), and inference runs in a thread under the concurrency limit and time limit."""
+        prepared = await asyncio.to_thread(self._prepare, question, lang, use_llm)
+        if isinstance(prepared, Answer):
+            return prepared
+        plan, llm = prepared
+        reply = await llm.achat(self._messages(plan), max_tokens=max_tokens)
+        return await asyncio.to_thread(self._with_reply, plan, reply)
+
+    def _prepare(
+        self, question: str, lang: str | None, use_llm: bool | None
+    ) -> Answer | tuple[_Plan, LocalLLM]:
+        """The plan and the LLM that words it, or the finished answer when no LLM is used."""
         plan = self._plan(question, lang)
         llm = self._llm_for(plan, use_llm)
         if llm is None:
             return self._without_llm(plan, self._no_llm_reason(plan, use_llm))
-        reply = await llm.achat(self._messages(plan), max_tokens=max_tokens)
-        return self._with_reply(plan, reply)
+        return plan, llm
 
 
 def first_sentences(text: str, count: int) -> str:

@@ -143,6 +143,44 @@ async def test_ask_async_limits_concurrency_and_keeps_the_loop_free():
     assert ticks >= 20  # ~0.9 s of inference never blocked the event loop
 
 
+PASTED_LOG = (
+    "step 120/2000 loss=0.0831 lr=1e-4 it/s=1.9 grad_norm=0.44 vram 7.9 GB used of 8 GB\n" * 8000
+    + "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB\n"
+)
+
+
+@pytest.mark.parametrize("with_llm", [False, True])
+async def test_ask_async_searches_a_long_pasted_log_off_the_event_loop(with_llm):
+    # Searching and diagnosing ~650 KB of log takes most of a second; a bot calling ask_async from
+    # its loop must keep answering Discord meanwhile.
+    reply = (
+        "The GPU ran out of memory: use batch 1 with gradient_accumulation_steps and gradient_checkpointing."
+    )
+    advisor = scripted(reply) if with_llm else plain()
+    gaps: list[float] = []
+
+    async def ticker():
+        last = time.perf_counter()
+        while True:
+            await asyncio.sleep(0.01)
+            now = time.perf_counter()
+            gaps.append(now - last)
+            last = now
+
+    tick_task = asyncio.create_task(ticker())
+    await asyncio.sleep(0.05)
+    started = time.perf_counter()
+    answer = await advisor.ask_async(PASTED_LOG)
+    took = time.perf_counter() - started
+    await asyncio.sleep(0.03)  # let the ticker record the gap a blocked loop would have left
+    tick_task.cancel()
+    assert answer.diagnosis is not None and answer.diagnosis.kind == "oom"
+    assert answer.rule_ids[0] == "oom.detected"
+    assert answer.source == ("llm" if with_llm else "rules")
+    assert took > 0.2  # the work was real; otherwise the ticker proves nothing
+    assert max(gaps) < 0.15, f"the event loop stalled for {max(gaps):.2f} s of {took:.2f} s"
+
+
 async def test_ask_async_times_out_to_the_rule_text():
     advisor = scripted("Halve train_batch_size.", delay=2.0, llm_timeout_seconds=1.0)
     started = time.perf_counter()
