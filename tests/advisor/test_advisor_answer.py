@@ -14,7 +14,16 @@ import time
 import pytest
 
 from advisor.answer import Advisor
-from advisor.llm import AdvisorOptions, LLMReply, LocalLLM, default_model_path, llama_cpp_installed
+from advisor.engine import LANGS
+from advisor.llm import (
+    DEFAULT_MODEL_FILE,
+    AdvisorOptions,
+    LLMReply,
+    LocalLLM,
+    default_model_path,
+    llama_cpp_installed,
+)
+from config.settings import ADVISOR_LANGUAGES, AdvisorSettings, Settings
 
 HAVE_LLM = llama_cpp_installed() and default_model_path() is not None
 
@@ -119,6 +128,35 @@ def test_bundled_model_is_not_asked_to_write_korean():
     assert options.writes("en")
     assert options.writes("ko") is (options.model_path() is None)
     assert AdvisorOptions(llm_languages=("en", "ko")).writes("ko")
+
+
+@pytest.mark.parametrize(
+    ("model_file", "languages", "writes_korean"),
+    [
+        (DEFAULT_MODEL_FILE, [], False),  # automatic: the bundled SmolLM2 cannot write Korean
+        (DEFAULT_MODEL_FILE, ["en", "ko"], True),  # the operator overrides it
+        ("qwen2.5-1.5b-instruct-q4.gguf", [], True),  # automatic: a model of your own writes any
+        ("qwen2.5-1.5b-instruct-q4.gguf", ["en"], False),
+    ],
+)
+def test_llm_languages_setting_decides_who_words_a_korean_answer(
+    tmp_path, model_file, languages, writes_korean
+):
+    model = tmp_path / model_file
+    model.write_bytes(b"GGUF")  # only its name and existence matter: the scripted LLM answers
+    settings = Settings(advisor=AdvisorSettings(llm_model_path=str(model), llm_languages=languages))
+    options = AdvisorOptions.from_settings(settings)
+    assert options.llm_enabled and options.writes("ko") is writes_korean
+    advisor = Advisor(options)
+    advisor.llm = ScriptedLLM(options, "학습률은 learning_rate = 1e-4 로 시작하세요.")
+    answer = advisor.ask("학습률은 얼마가 좋아요?")
+    assert answer.lang == "ko" and (advisor.llm.calls == 1) is writes_korean
+    if not writes_korean:
+        assert answer.source == "rules" and answer.fallback_reason == "the LLM does not write ko"
+
+
+def test_the_settings_accept_exactly_the_advisors_languages():
+    assert ADVISOR_LANGUAGES == LANGS
 
 
 async def test_ask_async_limits_concurrency_and_keeps_the_loop_free():

@@ -90,6 +90,7 @@ description = "anime"
 [advisor]
 llm_enabled = false
 llm_timeout_seconds = 5.5
+llm_languages = ["en", "ko"]
 
 [files]
 public_base_url = "https://lora.example.org/dl"
