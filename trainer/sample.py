@@ -5,7 +5,7 @@ and for every chosen checkpoint × LoRA strength draws the prompts with fixed se
 per prompt into JOB_DIR/samples/ (rows = checkpoints, labelled with their step; columns = strengths)
 and, for every checkpoint, the kohya .safetensors into JOB_DIR/output/ through the run's own writer,
 so the user keeps exactly the file they liked. Events and exit status as `trainer.run`
-(docs/contracts.md): 0 done, 1 failed with an `error` event.
+(docs/contracts.md): 0 done, 1 failed with an `error` event, 3 stopped by JOB_DIR/STOP (between cells).
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from config.training import ConfigError, TrainConfig, load_train_config
 from trainer.queue.jobdir import count_images, read_events
 from trainer.queue.samplereq import SampleRequest, SampleRequestError, load_request
 
-EXIT_DONE, EXIT_FAILED = 0, 1
+EXIT_DONE, EXIT_FAILED, EXIT_STOPPED = 0, 1, 3
+STOP_FLAG = "STOP"
 COMPONENTS = ("unet", "te1", "te2")
 
 log = logging.getLogger("trainer.sample")
@@ -56,9 +57,9 @@ def _final_output(run: Path) -> tuple[int, Path] | None:
 
 def find_sources(run: Path, wanted: Sequence[int]) -> list[LoraSource]:
     """Every saved step checkpoint plus the final LoRA (or only the `wanted` steps), oldest first."""
-    from trainer.engine.checkpoint import list_checkpoints
+    from trainer.engine.checkpoint import list_weights
 
-    found = {step: LoraSource(step, checkpoint=path) for step, path in list_checkpoints(run)}
+    found = {step: LoraSource(step, checkpoint=path) for step, path in list_weights(run)}
     final = _final_output(run)
     if final is not None:
         step, path = final
@@ -85,6 +86,10 @@ def find_sources(run: Path, wanted: Sequence[int]) -> list[LoraSource]:
             )
         return [found[s] for s in wanted]
     return [found[s] for s in sorted(found)]
+
+
+class _Stopped(Exception):
+    """JOB_DIR/STOP appeared (cancel, or the worker shutting down): stop between two cells."""
 
 
 class _Failure(Exception):
@@ -254,6 +259,9 @@ def sample_run(job_dir: Path, events) -> list[str]:  # noqa: ANN001 - EventWrite
         for row in cells:
             row.append([])
         for strength in strengths:
+            if (job_dir / STOP_FLAG).exists():
+                events.emit("stopped", step=done)
+                raise _Stopped
             _set_strength(parts, weights, strength)
             images = generate(
                 model, prompts, seed=seed, steps=steps, guidance=guidance,
@@ -312,6 +320,8 @@ def sample_dir_main(job_dir: Path, *, progress: bool | None = None) -> int:
         return EXIT_FAILED
     try:
         sample_run(job_dir, events)
+    except _Stopped:
+        return EXIT_STOPPED
     except SampleRequestError as exc:
         return _fail(events, "config", str(exc), exc.field)
     except ConfigError as exc:

@@ -22,6 +22,10 @@ from safetensors.torch import load_file, save_file
 
 CHECKPOINTS = "checkpoints"
 COMPLETE_MARK = "state.json"  # written last: its presence means the folder is complete
+#: A finished job's checkpoint trimmed by retention to its LoRA weights (trainer.queue.retention):
+#: no longer resumable, still good for sampling and export.
+WEIGHTS_ONLY_MARK = "weights_only.json"
+WEIGHTS_FILE = "lora.safetensors"
 _PREFIX = "step_"
 
 
@@ -112,6 +116,20 @@ def list_checkpoints(run_dir: Path) -> list[tuple[int, Path]]:
     return sorted(found)
 
 
+def list_weights(run_dir: Path) -> list[tuple[int, Path]]:
+    """Checkpoints whose LoRA weights can be read (complete or trimmed to weights), oldest first."""
+    root = Path(run_dir) / CHECKPOINTS
+    if not root.is_dir():
+        return []
+    found = []
+    for path in root.iterdir():
+        digits = path.name[len(_PREFIX) :]
+        marked = (path / COMPLETE_MARK).is_file() or (path / WEIGHTS_ONLY_MARK).is_file()
+        if path.name.startswith(_PREFIX) and digits.isdigit() and marked and (path / WEIGHTS_FILE).is_file():
+            found.append((int(digits), path))
+    return sorted(found)
+
+
 def prune_checkpoints(run_dir: Path, keep: int) -> None:
     for _, path in list_checkpoints(run_dir)[:-keep]:
         shutil.rmtree(path, ignore_errors=True)
@@ -125,7 +143,7 @@ def latest_checkpoint(run_dir: Path) -> Path | None:
 def load_lora_weights(path: Path) -> dict[str, dict[str, torch.Tensor]]:
     """Only the LoRA weights of a checkpoint folder ({"unet": ..., "te1": ...}), for sampling and export."""
     lora: dict[str, dict[str, torch.Tensor]] = {}
-    for key, tensor in load_file(str(Path(path) / "lora.safetensors")).items():
+    for key, tensor in load_file(str(Path(path) / WEIGHTS_FILE)).items():
         part, _, rest = key.partition(".")
         lora.setdefault(part, {})[rest] = tensor
     return lora
@@ -133,7 +151,9 @@ def load_lora_weights(path: Path) -> dict[str, dict[str, torch.Tensor]]:
 
 def checkpoint_state(path: Path) -> dict[str, Any]:
     """The step, epoch, data position and losses a checkpoint was written with."""
-    return json.loads((Path(path) / COMPLETE_MARK).read_text(encoding="utf-8"))
+    path = Path(path)
+    mark = path / COMPLETE_MARK if (path / COMPLETE_MARK).is_file() else path / WEIGHTS_ONLY_MARK
+    return json.loads(mark.read_text(encoding="utf-8"))
 
 
 def load_checkpoint(path: Path) -> Checkpoint:

@@ -29,6 +29,8 @@ STOP_FILE = "STOP"
 LOG_FILE = "train.log"
 EVENTS_FILE = "events.jsonl"
 _PR_SET_PDEATHSIG = 1
+#: The modules a job's child runs (training, or sampling a finished run); see types.JobKind.
+CHILD_MODULES = ("trainer.run", "trainer.sample")
 
 
 def _death_signal_hook() -> Callable[[], None] | None:
@@ -56,7 +58,7 @@ def _is_training_of(pid: int, job_dir: Path) -> bool:
     except OSError:
         return False
     args = [a.decode(errors="replace") for a in cmdline]
-    return "trainer.run" in args and str(job_dir) in args
+    return any(m in args for m in CHILD_MODULES) and str(job_dir) in args
 
 
 def kill_orphan(job_dir: Path, wait_s: float = 10.0) -> bool:
@@ -111,7 +113,7 @@ class EventTail:
 
 
 class TrainingChild:
-    """One running `python -m trainer.run JOB_DIR`."""
+    """One running `python -m trainer.run JOB_DIR` (or `trainer.sample` for a sample job)."""
 
     def __init__(self, process: asyncio.subprocess.Process, job_dir: Path) -> None:
         self.process = process
@@ -127,6 +129,7 @@ class TrainingChild:
         gpu: str | None,
         header: str,
         environ: Mapping[str, str] | None = None,
+        module: str = "trainer.run",
     ) -> TrainingChild:
         job_dir = Path(job_dir)
         await asyncio.to_thread(kill_orphan, job_dir)
@@ -144,7 +147,7 @@ class TrainingChild:
             process = await asyncio.create_subprocess_exec(
                 python or sys.executable,
                 "-m",
-                "trainer.run",
+                module,
                 str(job_dir),
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=logf,

@@ -1,4 +1,4 @@
-"""`loracord worker` and `loracord queue submit/list/show/cancel/pause/resume` for operators and scripts.
+"""`loracord worker` and `loracord queue submit/submit-sample/list/show/cancel/pause/resume`.
 
 Every `queue` action takes `--json` for scripts; the plain output is for people.
 """
@@ -40,6 +40,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     s.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a config value")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_submit)
+    ss = qs.add_parser(
+        "submit-sample",
+        help="queue a sample job: the prompts across a finished job's checkpoints x LoRA strengths",
+    )
+    ss.add_argument("source_job_id", metavar="RUN_JOB_ID", help="the finished training job to sample")
+    ss.add_argument("--user", type=int, required=True, help="owner: must own the training job")
+    ss.add_argument("--guild", type=int, default=None, help="Discord server id (for per-server limits)")
+    ss.add_argument(
+        "--prompt", action="append", default=[], help="a prompt (up to 4; default: the run's sample prompts)"
+    )
+    ss.add_argument("--strengths", default="0.6,0.8,1.0", help="LoRA strengths, e.g. 0.6,0.8,1.0")
+    ss.add_argument(
+        "--checkpoints", default="", help="steps to sample, e.g. 500,1000 (default: every saved one)"
+    )
+    ss.add_argument("--seed", type=int, default=None, help="first seed (default: the run's sample_seed)")
+    ss.add_argument("--steps", type=int, default=None, help="denoising steps (default: the run's)")
+    ss.add_argument("--guidance", type=float, default=None, help="guidance scale (default: the run's)")
+    ss.add_argument("--json", action="store_true")
+    ss.set_defaults(func=cmd_submit_sample)
     ls = qs.add_parser("list", help="queued and running jobs (--all: finished ones too)")
     ls.add_argument("--all", action="store_true")
     ls.add_argument("--user", type=int, default=None)
@@ -115,6 +134,46 @@ def cmd_submit(args: argparse.Namespace, settings: Any) -> int:
         else:
             where = f"position {estimate.position}, starts in ~{eta.format_duration(estimate.starts_in_s)}"
             print(f"queued job {job.id} ({where}); folder {job.job_dir}")
+        return 0
+
+    return _with_store(settings, action)
+
+
+def cmd_submit_sample(args: argparse.Namespace, settings: Any) -> int:
+    from trainer.queue.samplejob import SampleRefused, submit_sample_job
+    from trainer.queue.samplereq import SampleRequestError, parse_strengths
+
+    try:
+        strengths = parse_strengths(args.strengths)
+        steps = [int(p) for p in args.checkpoints.replace(" ", ",").split(",") if p]
+    except SampleRequestError as exc:
+        raise _command_error(str(exc)) from None
+    except ValueError:
+        raise _command_error(f"--checkpoints: {args.checkpoints!r} is not a list of step numbers") from None
+
+    async def action(store: Any, options: QueueOptions) -> int:
+        try:
+            job = await submit_sample_job(
+                store,
+                options,
+                args.source_job_id,
+                owner_id=args.user,
+                guild_id=args.guild,
+                prompts=args.prompt,
+                strengths=strengths,
+                checkpoints=steps,
+                seed=args.seed,
+                steps=args.steps,
+                guidance=args.guidance,
+            )
+        except (SampleRefused, SampleRequestError) as exc:
+            raise _command_error(str(exc)) from None
+        estimate = (await eta.estimate_queue(store, _workers(settings))).get(job.id)
+        if args.json:
+            print(json.dumps(_job_dict(job, estimate)))
+        else:
+            where = f"position {estimate.position}, starts in ~{eta.format_duration(estimate.starts_in_s)}"
+            print(f"queued sample job {job.id} of job {args.source_job_id} ({where}); folder {job.job_dir}")
         return 0
 
     return _with_store(settings, action)
@@ -204,6 +263,8 @@ def _job_dict(job: Job, estimate: eta.Estimate | None) -> dict[str, Any]:
     return {
         "id": job.id,
         "status": job.status.value,
+        "kind": job.kind.value,
+        "source_job_id": job.source_job_id,
         "name": job.name,
         "owner_id": job.owner_id,
         "guild_id": job.guild_id,

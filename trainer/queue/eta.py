@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from trainer.queue.store import JobStore
-from trainer.queue.types import Job, JobStatus
+from trainer.queue.types import Job, JobKind, JobStatus
 
 #: First guesses before anything was measured on this host (seconds per step on one mid-range GPU at
 #: the family's native resolution, batch 2); replaced by measurements after the first run.
@@ -39,8 +39,11 @@ def s_per_step_for(config: Mapping[str, Any], history: Mapping[str, float]) -> f
 
 
 def planned_steps(job: Job) -> int | None:
-    if job.progress.total:
+    if job.progress.total and job.kind is JobKind.TRAIN:
         return job.progress.total
+    if job.planned_steps:
+        # A sample job counts grid cells once it runs (with its own eta_s); before, its planned length.
+        return job.planned_steps
     steps = int(job.config.get("max_train_steps", 0) or 0)
     return steps or None  # epoch-based runs only know their length once they start
 
@@ -52,6 +55,8 @@ def remaining_seconds(job: Job, history: Mapping[str, float]) -> float | None:
     steps = planned_steps(job)
     if steps is None:
         return None
+    if job.kind is JobKind.SAMPLE:
+        return steps * s_per_step_for(job.config, history)
     per_step = job.progress.s_per_step or s_per_step_for(job.config, history)
     return max(0, steps - job.progress.step) * per_step
 

@@ -2,9 +2,11 @@
 
 - A finished job keeps its folder (outputs, samples, log; a failed job's folder is there to inspect)
   until its owner deletes it (`delete_job_files`) or `limits.retention_days` have passed.
-- Over `limits.artifacts_budget_gb`, the resumable checkpoints of finished jobs go first, oldest
-  job first: they are large (weights plus optimizer state) and useless once a job has ended.
-  Outputs are never deleted to meet the budget; the report says how far over it still is.
+- Over `limits.artifacts_budget_gb`, the checkpoints of finished jobs are trimmed to their LoRA
+  weights, oldest job first: the optimizer state is most of a checkpoint and useless once a job has
+  ended, while the weights are what a sample job (the guide's test-and-improve step) draws from and
+  exports. Outputs and checkpoint weights are never deleted to meet the budget, only by retention or
+  their owner; the report says how far over it still is.
 - Folders are named by job id (unique), so a new job never lands in an old job's folder.
 """
 
@@ -25,6 +27,10 @@ log = logging.getLogger(__name__)
 
 FINISHED = (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
 CHECKPOINTS_DIR = "checkpoints"
+#: The same names as trainer.engine.checkpoint (not imported: it needs torch).
+WEIGHTS_FILE = "lora.safetensors"
+COMPLETE_MARK = "state.json"
+WEIGHTS_ONLY_MARK = "weights_only.json"
 
 
 def folder_size(path: Path) -> int:
@@ -77,7 +83,7 @@ async def apply_retention(
         for job in finished:
             if total <= budget:
                 break
-            freed = await asyncio.to_thread(_remove, Path(job.job_dir) / CHECKPOINTS_DIR)
+            freed = await asyncio.to_thread(_trim_checkpoints, Path(job.job_dir) / CHECKPOINTS_DIR)
             if freed:
                 total -= freed
                 report.bytes_freed += freed
@@ -101,6 +107,34 @@ async def delete_job_files(store: JobStore, job_id: str, *, now: float | None = 
         raise JobStateError(job_id, job.status, "cancel it first; its files are in use")
     freed = await asyncio.to_thread(_remove, Path(job.job_dir))
     await store.mark_files_deleted(job_id, now=now)
+    return freed
+
+
+def _trim_checkpoints(root: Path) -> int:
+    """Keep only the LoRA weights (and the step's facts) of every checkpoint; returns the bytes freed."""
+    if not root.is_dir():
+        return 0
+    freed = 0
+    for step_dir in sorted(root.iterdir()):
+        if not step_dir.is_dir() or not (step_dir / WEIGHTS_FILE).is_file():
+            # A half-written or unknown folder holds nothing a sample job could use.
+            freed += _remove(step_dir) if step_dir.is_dir() else 0
+            continue
+        complete = step_dir / COMPLETE_MARK
+        if complete.is_file():
+            # Renamed first: a folder without its optimizer state must never look resumable.
+            complete.replace(step_dir / WEIGHTS_ONLY_MARK)
+        for entry in step_dir.iterdir():
+            if entry.name in (WEIGHTS_FILE, WEIGHTS_ONLY_MARK):
+                continue
+            size = folder_size(entry) if entry.is_dir() else entry.stat().st_size
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+            freed += size
+    if not any(root.iterdir()):
+        root.rmdir()
     return freed
 
 

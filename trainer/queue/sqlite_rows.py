@@ -9,7 +9,7 @@ from typing import Any
 import aiosqlite
 
 from trainer.queue import fairness
-from trainer.queue.types import Job, JobNotFound, JobResult, JobStatus, Progress
+from trainer.queue.types import Job, JobKind, JobNotFound, JobResult, JobStatus, Progress
 
 
 def row_to_job(row: Mapping[str, Any]) -> Job:
@@ -56,6 +56,9 @@ def row_to_job(row: Mapping[str, Any]) -> Job:
         ),
         result=result,
         files_deleted_at=row["files_deleted_at"],
+        kind=JobKind(row["kind"]),
+        source_job_id=row["source_job_id"],
+        planned_steps=row["planned_steps"],
     )
 
 

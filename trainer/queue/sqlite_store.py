@@ -20,6 +20,7 @@ from trainer.queue.types import (
     HeartbeatReply,
     Job,
     JobEvent,
+    JobKind,
     JobResult,
     JobSpec,
     JobStateError,
@@ -83,8 +84,9 @@ class SqliteJobStore(SqliteExtras, SqliteBase, JobStore):
             )
             await db.execute(
                 "INSERT INTO jobs (id, owner_id, guild_id, channel_id, dataset_id, name, config_json, "
-                "config_version, priority, status, max_attempts, job_dir, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "config_version, priority, status, max_attempts, job_dir, created_at, updated_at, "
+                "kind, source_job_id, planned_steps) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     job_id,
                     spec.owner_id,
@@ -100,9 +102,15 @@ class SqliteJobStore(SqliteExtras, SqliteBase, JobStore):
                     spec.job_dir,
                     now,
                     now,
+                    JobKind(spec.kind).value,
+                    spec.source_job_id,
+                    spec.planned_steps,
                 ),
             )
-            await insert_event(db, job_id, "queued", {"owner_id": spec.owner_id}, now)
+            queued = {"owner_id": spec.owner_id, "kind": JobKind(spec.kind).value}
+            if spec.source_job_id:
+                queued["source_job_id"] = spec.source_job_id
+            await insert_event(db, job_id, "queued", queued, now)
             return await get_job_row(db, job_id)
 
     async def get_job(self, job_id: str) -> Job:

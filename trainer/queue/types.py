@@ -28,6 +28,18 @@ class JobStatus(StrEnum):
         return self in (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
 
 
+class JobKind(StrEnum):
+    """What a job does: train a LoRA (`python -m trainer.run`) or sample a finished one (`trainer.sample`)."""
+
+    TRAIN = "train"
+    SAMPLE = "sample"
+
+    @property
+    def module(self) -> str:
+        """The module the worker runs as `python -m MODULE JOB_DIR`."""
+        return "trainer.sample" if self is JobKind.SAMPLE else "trainer.run"
+
+
 def new_job_id(now: float | None = None) -> str:
     """A job id that sorts by creation time: `YYMMDD-HHMMSS-xxxxxxxx` (32 random bits per second).
 
@@ -58,6 +70,11 @@ class JobSpec:
     priority: bool = False
     #: Filled by `submit_job`; a caller that builds a spec by hand may leave it empty.
     job_id: str = ""
+    kind: JobKind = JobKind.TRAIN
+    #: A sample job: the training job whose checkpoints it samples.
+    source_job_id: str | None = None
+    #: A sample job: its length in training-step equivalents (for ETAs before it starts).
+    planned_steps: int | None = None
 
     @property
     def config_version(self) -> int:
@@ -122,6 +139,9 @@ class Job:
     result: JobResult | None = None
     #: Set when the owner deleted the job's files (or retention did).
     files_deleted_at: float | None = None
+    kind: JobKind = JobKind.TRAIN
+    source_job_id: str | None = None
+    planned_steps: int | None = None
 
     @property
     def finished(self) -> bool:

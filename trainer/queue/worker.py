@@ -25,8 +25,9 @@ from trainer.queue import eta, failures, retention
 from trainer.queue.child import LOG_FILE, EventTail, TrainingChild
 from trainer.queue.jobdir import dataset_problem, finished_output
 from trainer.queue.options import WorkerOptions
+from trainer.queue.samplejob import sample_problem
 from trainer.queue.store import JobStore, StoreUnavailable
-from trainer.queue.types import Job, JobResult, JobStateError, JobStatus, Progress
+from trainer.queue.types import Job, JobKind, JobResult, JobStateError, JobStatus, Progress
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +138,8 @@ class Worker:
     # --- one job ----------------------------------------------------------------------------------------
     async def run_job(self, job: Job) -> Job:
         job_dir = Path(job.job_dir)
-        problem = await asyncio.to_thread(dataset_problem, job_dir)
+        check = sample_problem if job.kind is JobKind.SAMPLE else dataset_problem
+        problem = await asyncio.to_thread(check, job_dir)
         if problem:
             return await self._fail(job, "data", problem, log_text="", events=[])
         done = await asyncio.to_thread(finished_output, job_dir)
@@ -156,7 +158,7 @@ class Worker:
 
         header = f"attempt {job.attempts} of {job.max_attempts} on worker {self.worker_id} at {time.ctime()}"
         child = await TrainingChild.start(
-            job_dir, python=self.options.python, gpu=self.options.gpu, header=header
+            job_dir, python=self.options.python, gpu=self.options.gpu, header=header, module=job.kind.module
         )
         run = _Run()
         try:
@@ -292,7 +294,7 @@ class Worker:
         return await self.store.release(job.id, self.worker_id, reason=reason, crashed=True)
 
     async def _record_speed(self, job: Job, run: _Run) -> None:
-        if not run.step_times:
+        if not run.step_times or job.kind is not JobKind.TRAIN:
             return
         arch = run.arch or str(job.config.get("model_arch", "auto"))
         key = eta.step_key(arch, int(job.config.get("resolution", 512)))
