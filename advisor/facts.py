@@ -46,6 +46,11 @@ class Hardware:
         return not (self.gpu_name and _NO_BF16.search(self.gpu_name))
 
 
+# The engine's `missing_captions` warning (trainer/engine/data.py), as an event message or a log line:
+# "3 of 40 images have no caption file (caption_extension '.txt'); they train with ...".
+MISSING_CAPTIONS_LINE = re.compile(r"\b(\d+) of (\d+) images have no caption file")
+
+
 @dataclass(frozen=True)
 class Facts:
     stats: Mapping[str, Any] | None = None
@@ -81,6 +86,24 @@ class Facts:
                     return event["num_images"]
             return None
         return int(value)
+
+    def missing_captions(self) -> tuple[int, int] | None:
+        """(images without a caption file, images; 0 when unknown) from the dataset statistics, else
+        the engine's `missing_captions` warning event, else its line in the log; None when unknown."""
+        missing = self.num_stat("captions.missing")
+        if missing is not None:
+            return int(missing), self.num_images or 0
+        for event in reversed(self.events_of("warning")):
+            if event.get("kind") != "missing_captions":
+                continue
+            counts = event.get("missing"), event.get("images")
+            if all(isinstance(c, int) and not isinstance(c, bool) for c in counts):
+                return counts  # type: ignore[return-value]
+            found = MISSING_CAPTIONS_LINE.search(str(event.get("message", "")))
+            if found:
+                return int(found.group(1)), int(found.group(2))
+        lines = MISSING_CAPTIONS_LINE.findall(self.log_text)
+        return (int(lines[-1][0]), int(lines[-1][1])) if lines else None
 
     # --- the model family -------------------------------------------------------------------------
     @property

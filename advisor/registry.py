@@ -157,8 +157,16 @@ def duplicate_fraction_above(facts: Facts, value: float) -> bool:
 
 @condition("all_captions_missing")
 def all_captions_missing(facts: Facts) -> bool:
-    missing, n = facts.num_stat("captions.missing"), facts.num_images
-    return bool(n) and missing is not None and missing >= n
+    """No image has a caption file: the caption extension is almost certainly wrong."""
+    counts = facts.missing_captions()
+    return counts is not None and counts[1] > 0 and counts[0] >= counts[1]
+
+
+@condition("captions_missing")
+def captions_missing(facts: Facts) -> bool:
+    """At least one image has no caption file (statistics, the engine's warning, or its log line)."""
+    counts = facts.missing_captions()
+    return counts is not None and counts[0] > 0
 
 
 @condition("stat_missing")

@@ -7,7 +7,8 @@ import dataclasses
 import pytest
 
 from advisor.diagnose import Diagnosis, diagnose
-from advisor.facts import Hardware, parse_events
+from advisor.engine import load_rulebook
+from advisor.facts import Facts, Hardware, parse_events
 from config.training import TrainConfig, from_dict
 
 OOM_LOG = """\
@@ -159,3 +160,38 @@ def test_engine_refusing_bf16_retries_with_fp16():
     d = diagnose("", events, TrainConfig(mixed_precision="bf16"))
     assert d.kind == "config" and d.rule_ids[0] == "precision.no_bf16"
     assert d.changes == {"mixed_precision": ("bf16", "fp16")}
+
+
+def _caption_warning(folder, images: int, captioned: int) -> dict:
+    """The engine's own `missing_captions` warning event for a folder of `images`, `captioned` with
+    a .txt file (built by trainer.engine.data, which needs no torch, so the wording cannot drift)."""
+    from PIL import Image
+
+    from trainer.engine.data import scan_dataset
+
+    folder.mkdir()
+    for i in range(images):
+        Image.new("RGB", (8, 8), "white").save(folder / f"img_{i}.png")
+        if i < captioned:
+            (folder / f"img_{i}.txt").write_text("sks, a square", encoding="utf-8")
+    return {"type": "warning", "time": 0.0, **scan_dataset(folder).missing_captions_warning()}
+
+
+def test_missing_captions_warning_event_names_the_wrong_extension_only_when_none_was_read(tmp_path):
+    every = _caption_warning(tmp_path / "none", 3, 0)
+    d = diagnose(events=[every], config=TrainConfig())
+    assert d.kind == "data" and d.rule_ids[0] == "captions.extension_mismatch"
+    assert "caption_extension" in d.fix
+    # The same line pasted from train.log (the engine logs it too) leads to the same rule.
+    logged = f"WARNING trainer.engine.train: {every['message']}\n"
+    assert diagnose(logged).rule_ids[0] == "captions.extension_mismatch"
+    # Some captions were read: the extension is right, those images simply have none.
+    some = _caption_warning(tmp_path / "some", 3, 2)
+    assert some["message"].startswith("1 of 3 images have no caption file")
+    assert "captions.extension_mismatch" not in diagnose(events=[some]).rule_ids
+    assert "captions.extension_mismatch" not in diagnose(f"WARNING {some['message']}").rule_ids
+    fired = [f.id for f in load_rulebook().evaluate(Facts(events=(some,)))]
+    assert fired == ["captions.missing"]
+    # Only the message, as another tool or an older engine writes it, is read as well.
+    bare = {"type": "warning", "kind": "missing_captions", "message": every["message"]}
+    assert diagnose(events=[bare]).rule_ids[0] == "captions.extension_mismatch"

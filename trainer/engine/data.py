@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
@@ -43,6 +44,40 @@ class Dataset:
     items: list[ImageItem] = field(default_factory=list)
     skipped: list[tuple[Path, str]] = field(default_factory=list)
     missing_captions: int = 0
+    empty_captions: int = 0  # of the missing ones, those with no class tokens or trigger word either
+    caption_extension: str = ".txt"
+
+    def missing_captions_warning(self) -> dict[str, Any] | None:
+        """The fields of the `warning` event (kind `missing_captions`) for images without a caption
+        file, or None when every image has one.
+
+        The message's start ("N of M images have no caption file (caption_extension '.txt')") is what
+        the advisor reads from a log or an event (advisor.facts.MISSING_CAPTIONS_LINE); keep the two
+        in step.
+        """
+        missing, empty = self.missing_captions, self.empty_captions
+        if not missing:
+            return None
+        if empty == missing:
+            fallback = "they train with an empty caption"
+        elif empty == 0:
+            fallback = "they train with only their folder's class tokens or the trigger word"
+        else:
+            fallback = (
+                f"{empty} of them train with an empty caption, the rest with only their folder's class "
+                "tokens or the trigger word"
+            )
+        message = (
+            f"{missing} of {len(self.items)} images have no caption file "
+            f"(caption_extension {self.caption_extension!r}); {fallback}"
+        )
+        return {
+            "kind": "missing_captions",
+            "message": message,
+            "missing": missing,
+            "images": len(self.items),
+            "caption_extension": self.caption_extension,
+        }
 
     def tag_frequency(self) -> dict[str, dict[str, int]]:
         """Folder -> {tag: count} over the distinct images, as kohya's `ss_tag_frequency`."""
@@ -67,7 +102,7 @@ def scan_dataset(
 ) -> Dataset:
     """Find every image under `root` (top level and one level of sub-folders), sorted by path."""
     root = Path(root)
-    found = Dataset()
+    found = Dataset(caption_extension=caption_extension)
     folders: list[tuple[Path, int, str]] = [(root, repeats, "")]
     for sub in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         match = _REPEAT_FOLDER.match(sub.name)
@@ -89,6 +124,7 @@ def scan_dataset(
             else:
                 found.missing_captions += 1
                 caption = class_tokens or trigger_word
+                found.empty_captions += not caption.strip()
             found.items.append(
                 ImageItem(
                     path=path,

@@ -106,6 +106,15 @@ def _class_images(setup: RunSetup, model, device: torch.device, events: EventWri
     )
 
 
+def _warn_about_data(setup: RunSetup, events: EventWriter) -> None:
+    """Report training images without a caption file: the run goes on, but the LoRA ties everything
+    in those images to the trigger word (or to nothing), which the user should hear about."""
+    warning = setup.train_data.missing_captions_warning()
+    if warning is not None:
+        log.warning(warning["message"])
+        events.emit("warning", **warning)
+
+
 def _add_adapters(cfg: TrainConfig, model) -> list[torch.nn.Module]:  # noqa: ANN001 - BaseModel
     """LoRA into the U-Net, and into the text encoder(s) when they train; returns the trained modules."""
     kw = {
@@ -225,6 +234,7 @@ def train(cfg: TrainConfig, run_dir: Path, *, events: EventWriter | None = None)
     run_dir = Path(run_dir)
     setup = validate(cfg, run_dir)  # before any work: bad configs fail here, naming the field
     events = events or EventWriter(run_dir)
+    _warn_about_data(setup, events)
     accelerator = _accelerator(cfg, run_dir)
     if cfg.tensorboard:
         accelerator.init_trackers("loracord")

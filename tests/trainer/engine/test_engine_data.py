@@ -99,3 +99,35 @@ def test_regularization_entries_match_training_count():
     reg = [(2, (64, 64), 1)]
     entries = expand_repeats(train, reg)
     assert [e[0] for e in entries].count(0) == 3 and [e[0] for e in entries].count(2) == 4
+
+
+def test_missing_captions_warning_says_how_many_and_what_they_train_with(tmp_path):
+    draw_dataset(tmp_path / "plain", 3)
+    assert scan_dataset(tmp_path / "plain").missing_captions_warning() is None
+    for caption in sorted((tmp_path / "plain").glob("*.txt"))[:2]:
+        caption.unlink()
+    bare = scan_dataset(tmp_path / "plain").missing_captions_warning()
+    assert bare == {
+        "kind": "missing_captions",
+        "message": "2 of 3 images have no caption file (caption_extension '.txt'); "
+        "they train with an empty caption",
+        "missing": 2,
+        "images": 3,
+        "caption_extension": ".txt",
+    }
+    with_trigger = scan_dataset(tmp_path / "plain", trigger_word="sks").missing_captions_warning()
+    assert with_trigger["message"].endswith(
+        "they train with only their folder's class tokens or the trigger word"
+    )
+    # Captions saved as .caption while the config looks for .txt: none is found.
+    draw_dataset(tmp_path / "mixed" / "5_sks dog", 2)
+    draw_dataset(tmp_path / "mixed", 2)
+    for caption in (tmp_path / "mixed").rglob("*.txt"):
+        caption.rename(caption.with_suffix(".caption"))
+    found = scan_dataset(tmp_path / "mixed")
+    assert found.missing_captions_warning()["message"] == (
+        "4 of 4 images have no caption file (caption_extension '.txt'); 2 of them train with an empty "
+        "caption, the rest with only their folder's class tokens or the trigger word"
+    )
+    fixed = scan_dataset(tmp_path / "mixed", caption_extension=".caption")
+    assert fixed.missing_captions_warning() is None

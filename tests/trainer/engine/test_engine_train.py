@@ -189,3 +189,22 @@ def test_sdxl_text_encoders_get_te1_and_te2(tiny_model, dataset, tmp_path):
     prefixes = {k.split("_text_model")[0] for k in names if k.startswith("lora_te")}
     assert any(k.startswith("lora_unet_input_blocks_") for k in names)
     assert prefixes == {"lora_te1", "lora_te2"}
+
+
+def test_images_without_captions_are_reported_as_a_warning_event(tiny_model, tmp_path):
+    from advisor.diagnose import diagnose
+
+    data = draw_dataset(tmp_path / "data", 4)
+    for caption in data.glob("*.txt"):
+        caption.rename(caption.with_suffix(".caption"))  # the wrong extension for the config's '.txt'
+    cfg = fast_config(tiny_model("sd15"), data, tmp_path / "run", max_train_steps=1, trigger_word="")
+    assert train(cfg, tmp_path / "run").status == "done"
+    events = read_events(tmp_path / "run")
+    warnings = [e for e in events if e["type"] == "warning"]
+    assert [e["kind"] for e in warnings] == ["missing_captions"]
+    assert warnings[0]["message"] == (
+        "4 of 4 images have no caption file (caption_extension '.txt'); they train with an empty caption"
+    )
+    assert events.index(warnings[0]) < [e["type"] for e in events].index("start")  # before the slow part
+    # The advisor reads the run's own events and names the wrong extension.
+    assert diagnose(events=events).rule_ids[0] == "captions.extension_mismatch"
