@@ -11,7 +11,7 @@ from bot.i18n import language_of, t
 from config.training import ConfigError, TrainConfig, from_dict
 from trainer.queue.eta import format_duration
 from trainer.queue.jobdir import read_events
-from trainer.queue.types import Job, JobStatus
+from trainer.queue.types import Job, JobKind, JobStatus
 
 if TYPE_CHECKING:
     from bot.app import LoracordBot
@@ -42,7 +42,11 @@ def progress_text(job: Job, locale: Any, position: int | None = None) -> str:
         loss = "-" if p.loss is None else f"{p.loss:.4f}"
         eta = format_duration(p.eta_s) if job.status is JobStatus.RUNNING else "-"
         lines.append(f"`{bar(p.fraction)}` {p.fraction:.0%}")
-        lines.append(t(locale, "progress.numbers", step=p.step, total=p.total, loss=loss, eta=eta))
+        if job.kind is JobKind.SAMPLE:
+            # A sample job counts checkpoint × strength image sets, and has no loss.
+            lines.append(t(locale, "progress.sample_numbers", step=p.step, total=p.total, eta=eta))
+        else:
+            lines.append(t(locale, "progress.numbers", step=p.step, total=p.total, loss=loss, eta=eta))
     if job.status is JobStatus.CANCELLED:
         lines.append(t(locale, "progress.cancelled"))
     return "\n".join(lines)
@@ -59,6 +63,15 @@ def result_files(job: Job) -> list[Path]:
     if curve.is_file():
         out.append(curve)
     return out
+
+
+def sample_results(job: Job) -> tuple[list[Path], list[Path]]:
+    """A finished sample job's grids (one per prompt) and per-checkpoint LoRA files, as they exist."""
+    job_dir = Path(job.job_dir)
+    files = [job_dir / f for f in (job.result.files if job.result else ())]
+    grids = [f for f in files if f.suffix == ".png" and f.is_file()]
+    loras = [f for f in files if f.suffix == ".safetensors" and f.is_file()]
+    return grids, loras
 
 
 def output_file(job: Job) -> Path | None:

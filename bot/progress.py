@@ -26,9 +26,9 @@ import discord
 
 from bot import limits
 from bot.i18n import t
-from bot.jobtext import diagnosis_for, progress_text, result_files
+from bot.jobtext import diagnosis_for, progress_text, result_files, sample_results
 from trainer.queue.eta import estimate_queue
-from trainer.queue.types import Job, JobNotFound, JobStatus
+from trainer.queue.types import Job, JobKind, JobNotFound, JobStatus
 
 if TYPE_CHECKING:
     from bot.app import LoracordBot
@@ -131,8 +131,10 @@ class ProgressTracker:
 
     async def update(self, tr: Tracked) -> None:
         job = await self.bot.store.get_job(tr.job_id)
+        # A sample job's grids all come at its end: they go out with its result message.
+        sampling = job.kind is JobKind.SAMPLE
         for event in await self.bot.store.events_since(tr.job_id, tr.last_seq):
-            if event.type == "sample" and event.seq not in tr.samples_posted:
+            if event.type == "sample" and not sampling and event.seq not in tr.samples_posted:
                 await self._post_sample(tr, job, event.data)
                 tr.samples_posted.append(event.seq)
             tr.last_seq = event.seq
@@ -170,7 +172,9 @@ class ProgressTracker:
         channel = self._channel(tr)
         reference = channel.get_partial_message(tr.message_id)
         view = discord.ui.View(timeout=None)
-        if job.status is JobStatus.SUCCEEDED:
+        if job.status is JobStatus.SUCCEEDED and job.kind is JobKind.SAMPLE:
+            await self._deliver_samples(tr, job, channel, reference)
+        elif job.status is JobStatus.SUCCEEDED:
             files = [discord.File(p) for p in result_files(job)]
             view.add_item(DownloadButton(job.id, t(tr.locale, "buttons.download")))
             text = t(tr.locale, "progress.done_message", job=job.id, owner=f"<@{tr.owner_id}>")
@@ -187,8 +191,41 @@ class ProgressTracker:
         tr.delivered = True
         await self.save(tr)
         self.jobs.pop(tr.job_id, None)
-        if job.status is JobStatus.SUCCEEDED:
+        if job.status is JobStatus.SUCCEEDED and job.kind is JobKind.TRAIN:
             await self._dm(tr, job)
+
+    async def _deliver_samples(
+        self, tr: Tracked, job: Job, channel: discord.PartialMessageable, reference: discord.PartialMessage
+    ) -> None:
+        """The grids as attachments, and every checkpoint's file: attached when it fits the limit the
+        user's interaction reported (and the 10 files of a message), else a signed download link."""
+        from bot.delivery import human_size, link_text
+
+        grids, loras = await asyncio.to_thread(sample_results, job)
+        attach = list(grids[: limits.FILES_PER_MESSAGE_MAX])
+        lines = [
+            t(
+                tr.locale,
+                "progress.samples_done",
+                owner=f"<@{tr.owner_id}>",
+                source=job.source_job_id,
+                job=job.id,
+            )
+        ]
+        for path in loras:
+            size = path.stat().st_size
+            if size <= tr.attachment_limit and len(attach) < limits.FILES_PER_MESSAGE_MAX:
+                attach.append(path)
+                lines.append(
+                    f"• {t(tr.locale, 'progress.sample_file', name=path.name, size=human_size(size))}"
+                )
+            else:
+                lines.append(f"• {link_text(self.bot.signer, job.id, path, tr.locale)}")
+        if not loras:
+            lines.append(t(tr.locale, "progress.sample_files_none"))
+        text = limits.clip("\n".join(lines), limits.CONTENT_MAX)
+        files = [discord.File(p) for p in attach]
+        await channel.send(text, files=files, reference=reference, mention_author=False)
 
     async def _dm(self, tr: Tracked, job: Job) -> None:
         """The LoRA by direct message too, when the settings allow it; a closed DM is not an error."""

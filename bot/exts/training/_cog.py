@@ -164,12 +164,28 @@ class Training(commands.GroupCog, group_name=L("cmd.train.name"), group_descript
         await service.download(self.bot, interaction, job)
 
     @app_commands.command(name=L("cmd.train.sample.name"), description=L("cmd.train.sample.desc"))
-    @app_commands.rename(job=L("opt.job.name"))
-    @app_commands.describe(job=L("opt.job.desc"))
+    @app_commands.rename(
+        job=L("opt.job.name"), prompts=L("opt.prompts.name"), strengths=L("opt.strengths.name")
+    )
+    @app_commands.describe(
+        job=L("opt.job.desc"), prompts=L("opt.prompts.desc"), strengths=L("opt.strengths.desc")
+    )
     @app_commands.autocomplete(job=job_autocomplete)
-    async def sample(self, interaction: discord.Interaction, job: str) -> None:
+    async def sample(
+        self, interaction: discord.Interaction, job: str, prompts: str = "", strengths: str = ""
+    ) -> None:
         await defer(interaction, ephemeral=True)
-        found = await service.request_samples(self.bot, interaction, job)
-        await interaction.followup.send(
-            t(interaction.locale, "training.sample_requested", job=found.id), ephemeral=True
-        )
+        found, sample_job = await service.sample(self.bot, interaction, job, prompts, strengths)
+        if sample_job is None:
+            text = t(interaction.locale, "training.sample_requested", job=found.id)
+        else:
+            estimate = (await estimate_queue(self.bot.store)).get(sample_job.id)
+            position = estimate.position if estimate and estimate.position else "-"
+            text = t(
+                interaction.locale,
+                "training.sample_queued",
+                job=sample_job.id,
+                source=found.id,
+                position=position,
+            )
+        await interaction.followup.send(text, ephemeral=True)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot import access, delivery
-from bot.errors import BadValue, DatasetEmpty, Unavailable
+from bot.errors import BadValue, DatasetEmpty, NotOwner, Unavailable
 from bot.exts.datasets._service import DatasetInfo
 from bot.i18n import language_of, t
 from bot.jobtext import diagnosis_for, job_config, output_file, progress_text
@@ -21,6 +21,8 @@ from config.training import ConfigError, TrainConfig, available_presets, load_tr
 from trainer.dataset.captions import CaptionStore
 from trainer.queue.eta import estimate_queue
 from trainer.queue.jobdir import JobDirError, count_images, submit_job
+from trainer.queue.samplejob import SampleRefused, submit_sample_job
+from trainer.queue.samplereq import DEFAULT_STRENGTHS, SampleRequestError, parse_strengths
 from trainer.queue.types import Job, JobStatus
 
 if TYPE_CHECKING:
@@ -127,12 +129,17 @@ async def submit_and_announce(
         )
     except JobDirError as exc:
         raise BadValue("dataset", str(exc)) from None
+    await announce(bot, interaction, job)
+    return job
+
+
+async def announce(bot: LoracordBot, interaction: discord.Interaction, job: Job) -> None:
+    """Post the job's progress message in the channel; the tracker keeps it current and delivers."""
     locale = interaction.locale.value
     channel = bot.get_partial_messageable(interaction.channel_id or 0)
     message = await channel.send(progress_text(job, locale))
     limit = interaction.filesize_limit
     await bot.progress.track(Tracked(job.id, channel.id, message.id, interaction.user.id, locale, limit))
-    return job
 
 
 def _no_images(folder: str) -> bool:
@@ -162,6 +169,49 @@ async def request_samples(bot: LoracordBot, interaction: discord.Interaction, jo
         raise BadValue("job", t(interaction.locale, "training.sample_only_running", status=status))
     await asyncio.to_thread((Path(job.job_dir) / SAMPLE_FLAG).write_text, "")
     return job
+
+
+async def sample(
+    bot: LoracordBot, interaction: discord.Interaction, job_id: str, prompts: str = "", strengths: str = ""
+) -> tuple[Job, Job | None]:
+    """`/train sample`: a running job samples now (returns it, None); a finished one gets a sample job in
+    the queue (returns the source and the new job). Only the owner can sample a finished job: the
+    grids and files go to them."""
+    job = await owned_job(bot, interaction.user, job_id)
+    if job.status is JobStatus.RUNNING:
+        return await request_samples(bot, interaction, job.id), None
+    if job.owner_id != interaction.user.id:
+        raise NotOwner("job", job.id)
+    try:
+        chosen = parse_strengths(strengths) if strengths.strip() else DEFAULT_STRENGTHS
+        new_job = await submit_sample_job(
+            bot.store,
+            bot.queue_options,
+            job.id,
+            owner_id=interaction.user.id,
+            prompts=[p for p in prompts.split("|") if p.strip()],
+            strengths=chosen,
+            guild_id=interaction.guild_id,
+            channel_id=interaction.channel_id,
+        )
+    except SampleRequestError as exc:
+        raise BadValue(exc.field, str(exc).partition(": ")[2] or str(exc)) from None
+    except SampleRefused as exc:
+        raise _sample_refusal(exc, job, interaction.locale) from None
+    await announce(bot, interaction, new_job)
+    return job, new_job
+
+
+def _sample_refusal(exc: SampleRefused, job: Job, locale: Any) -> Exception:
+    if exc.reason == "not_owner":
+        return NotOwner("job", job.id)
+    if exc.reason == "no_weights":
+        return BadValue("job", t(locale, "training.sample_no_weights"))
+    if exc.reason == "not_training":
+        return BadValue("job", t(locale, "training.sample_not_training"))
+    return BadValue(
+        "job", t(locale, "training.sample_not_finished", status=t(locale, f"status.{job.status.value}"))
+    )
 
 
 async def retry(

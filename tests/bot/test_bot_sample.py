@@ -1,0 +1,85 @@
+"""`/train sample` on a finished job, through the stand-in with the real worker and the tiny model:
+the owner's sample job is queued, its result message carries the grids and every checkpoint's file;
+another user is refused, in their language."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.standin.driver import StandIn
+from config.settings import AdvisorSettings
+from tests.bot.botkit import JOB_ID, command, korean, make_dataset
+from trainer.queue.types import JobKind, JobStatus
+
+pytestmark = pytest.mark.slow
+
+#: Four steps with a checkpoint every two: the finished job has weights at steps 2 and 4.
+OVERRIDES = (
+    "train_batch_size=1, sample_every_n_steps=0, save_every_n_steps=2, sample_steps=1, learning_rate=1e-2"
+)
+
+
+async def wait_finished(bot, job_id: str, timeout: float):
+    for _ in range(int(timeout / 0.2)):
+        job = await bot.store.get_job(job_id)
+        if job.finished:
+            return job
+        await asyncio.sleep(0.2)
+    raise TimeoutError(f"job {job_id} did not finish in {timeout} s")
+
+
+async def test_owner_gets_grids_and_files_another_user_is_refused(
+    standin: StandIn, make_bot, settings_factory, tiny_model
+) -> None:
+    settings = settings_factory(model_path=tiny_model, advisor=AdvisorSettings(llm_enabled=False))
+    alice, bob = standin.add_user("alice"), standin.add_user("bob")
+    async with make_bot(settings, run_worker=True) as bot:
+        dataset_id = await make_dataset(standin, alice, "shapes")
+        _, confirm = await command(
+            standin, alice, "train", "start", {"dataset": dataset_id, "steps": 4, "overrides": OVERRIDES}
+        )
+        await standin.click(alice, confirm, "lc:confirm:start")
+        progress = await standin.wait_for_message(predicate=lambda m: m.content.startswith("⏳"), timeout=10)
+        source_id = JOB_ID.search(progress.content).group(1)
+        source = await wait_finished(bot, source_id, 120)
+        assert source.status is JobStatus.SUCCEEDED, source.result
+
+        _, refused = await command(standin, bob, "train", "sample", {"job": source_id}, locale="ko")
+        assert refused.ephemeral and korean(refused.content) and source_id in refused.content
+        _, bad = await command(standin, alice, "train", "sample", {"job": source_id, "strengths": "0.5,9"})
+        assert "strengths" in bad.content and await bot.store.count_jobs(JobStatus.QUEUED) == 0
+
+        options = {"job": source_id, "prompts": "sks | a photo of sks", "strengths": "0.5,1"}
+        _, queued = await command(standin, alice, "train", "sample", options)
+        assert queued.ephemeral and "Queued sample job" in queued.content
+        sample_id = JOB_ID.search(queued.content).group(1)
+        sample_job = await bot.store.get_job(sample_id)
+        assert (sample_job.kind, sample_job.source_job_id, sample_job.owner_id) == (
+            JobKind.SAMPLE,
+            source_id,
+            alice.id,
+        )
+
+        done = await standin.wait_for_message(
+            predicate=lambda m: "sample grids of" in m.content and sample_id in m.content,
+            timeout=120,
+            since=0,
+        )
+        ended = await bot.store.get_job(sample_id)
+        assert ended.status is JobStatus.SUCCEEDED
+        names = [a.filename for a in done.attachments]
+        assert names == [
+            "grid_p0.png",
+            "grid_p1.png",
+            "shapes-step000002.safetensors",
+            "shapes-step000004.safetensors",
+        ]
+        kept = ended.job_dir + "/output/shapes-step000002.safetensors"
+        with open(kept, "rb") as fh:
+            assert standin.attachment_bytes(done.attachments[2].url) == fh.read()
+        # The sample job's own progress message counted image sets, not training steps.
+        own = [m for m in standin.messages() if m.content.startswith("✅") and sample_id in m.content]
+        assert own and "4/4" in own[0].content
+        assert not bot.errors.unexpected
