@@ -98,7 +98,8 @@ def test_run_with_only_the_final_lora(finished_run, tmp_path):
     run = tmp_path / "final-only"
     shutil.copytree(finished_run, run, ignore=shutil.ignore_patterns("checkpoints", "cache"))
     job = tmp_path / "job"
-    assert _sample(job, run, strengths=(0.5, 1.0), steps=1) == 0, (job / "events.jsonl").read_text()
+    request = {"prompts": ("a photo of sks",), "strengths": (0.5, 1.0), "steps": 1}
+    assert _sample(job, run, **request) == 0, (job / "events.jsonl").read_text()
     events = read_events(job)
     assert events[0]["checkpoints"] == [4]
     done = events[-1]
@@ -108,6 +109,13 @@ def test_run_with_only_the_final_lora(finished_run, tmp_path):
     assert grid.size == (LABEL_WIDTH + 2 * 64, LABEL_HEIGHT + 64)
     row = _cells(grid, 1, 2, 64)[0]
     assert np.abs(row[0] - row[1]).mean() > 0.05
+    # Read back from the kohya file, the weights draw what the fp32 checkpoint draws (up to the
+    # file's save precision), at both strengths.
+    reference = tmp_path / "from-checkpoint"
+    assert _sample(reference, finished_run, checkpoints=(4,), **request) == 0
+    ref_row = _cells(Image.open(reference / read_events(reference)[-1]["grids"][0]), 1, 2, 64)[0]
+    for c in range(2):
+        assert np.abs(row[c] - ref_row[c]).mean() < 0.2 * np.abs(row[0] - row[1]).mean()
 
 
 def test_bad_requests_fail_with_an_error_event(finished_run, tmp_path):
