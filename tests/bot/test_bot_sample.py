@@ -5,15 +5,17 @@ another user is refused, in their language."""
 from __future__ import annotations
 
 import asyncio
+import json
+from pathlib import Path
 
 import pytest
 
 from bot.standin.driver import StandIn
 from config.settings import AdvisorSettings
 from tests.bot.botkit import JOB_ID, command, korean, make_dataset
-from trainer.queue.types import JobKind, JobStatus
-
-pytestmark = pytest.mark.slow
+from trainer.queue.samplejob import submit_sample_job
+from trainer.queue.samplereq import REQUEST_FILE
+from trainer.queue.types import JobKind, JobResult, JobSpec, JobStatus
 
 #: Four steps with a checkpoint every two: the finished job has weights at steps 2 and 4.
 OVERRIDES = (
@@ -30,6 +32,7 @@ async def wait_finished(bot, job_id: str, timeout: float):
     raise TimeoutError(f"job {job_id} did not finish in {timeout} s")
 
 
+@pytest.mark.slow
 async def test_owner_gets_grids_and_files_another_user_is_refused(
     standin: StandIn, make_bot, settings_factory, tiny_model
 ) -> None:
@@ -82,4 +85,50 @@ async def test_owner_gets_grids_and_files_another_user_is_refused(
         # The sample job's own progress message counted image sets, not training steps.
         own = [m for m in standin.messages() if m.content.startswith("✅") and sample_id in m.content]
         assert own and "4/4" in own[0].content
+        assert not bot.errors.unexpected
+
+
+async def _fabricated_finished_job(bot, owner_id: int) -> str:
+    """A succeeded training job whose folder holds what a sample job checks for (no training here)."""
+    job_id = "240101-000000-0000beef"
+    job_dir = bot.queue_options.jobs_dir / job_id
+    (job_dir / "output").mkdir(parents=True)
+    (job_dir / "output" / "x.safetensors").write_bytes(b"weights")
+    (job_dir / "config.toml").write_text('name = "x"\n')
+    done = {"type": "done", "time": 1.0, "step": 8, "output": "output/x.safetensors", "files": []}
+    (job_dir / "events.jsonl").write_text(json.dumps(done) + "\n")
+    spec = JobSpec(owner_id=owner_id, config={}, job_dir=str(job_dir), name="x", job_id=job_id)
+    await bot.store.enqueue(spec, bot.queue_options.limits)
+    await bot.store.claim("w", 60, bot.queue_options.limits)
+    await bot.store.finish(job_id, "w", JobStatus.SUCCEEDED, JobResult(output=str(job_dir / done["output"])))
+    return job_id
+
+
+async def test_retry_of_a_failed_sample_job_samples_again(standin: StandIn, make_bot, settings) -> None:
+    alice, bob = standin.add_user("alice"), standin.add_user("bob")
+    async with make_bot(settings) as bot:
+        source_id = await _fabricated_finished_job(bot, alice.id)
+        failed = await submit_sample_job(
+            bot.store, bot.queue_options, source_id, owner_id=alice.id, prompts=["sks"], strengths=(0.7,)
+        )
+        await bot.store.claim("w", 60, bot.queue_options.limits)
+        await bot.store.finish(
+            failed.id, "w", JobStatus.FAILED, JobResult(error_kind="oom", error_message="oom")
+        )
+
+        _, refused = await command(standin, bob, "train", "retry", {"job": failed.id})
+        assert "belongs to someone else" in refused.content
+        _, queued = await command(standin, alice, "train", "retry", {"job": failed.id})
+        new_id = JOB_ID.search(queued.content).group(1)
+        again = await bot.store.get_job(new_id)
+        assert (again.kind, again.source_job_id, again.status) == (
+            JobKind.SAMPLE,
+            source_id,
+            JobStatus.QUEUED,
+        )
+        request = json.loads(Path(again.job_dir, REQUEST_FILE).read_text())
+        assert (request["prompts"], request["strengths"]) == (["sks"], [0.7])
+        # Asking a sample job for samples points the user at its training job.
+        _, msg = await command(standin, alice, "train", "sample", {"job": failed.id})
+        assert "sample the training job" in msg.content
         assert not bot.errors.unexpected

@@ -22,8 +22,8 @@ from trainer.dataset.captions import CaptionStore
 from trainer.queue.eta import estimate_queue
 from trainer.queue.jobdir import JobDirError, count_images, submit_job
 from trainer.queue.samplejob import SampleRefused, submit_sample_job
-from trainer.queue.samplereq import DEFAULT_STRENGTHS, SampleRequestError, parse_strengths
-from trainer.queue.types import Job, JobStatus
+from trainer.queue.samplereq import DEFAULT_STRENGTHS, SampleRequestError, load_request, parse_strengths
+from trainer.queue.types import Job, JobKind, JobStatus
 
 if TYPE_CHECKING:
     from bot.app import LoracordBot
@@ -221,6 +221,8 @@ async def retry(
     job = await owned_job(bot, interaction.user, job_id)
     if job.status not in (JobStatus.FAILED, JobStatus.CANCELLED):
         raise BadValue("job", t(interaction.locale, "training.retry_only_failed", status=job.status.value))
+    if job.kind is JobKind.SAMPLE:
+        return await _retry_sample(bot, interaction, job), {}
     config = job_config(job)
     if config is None:
         raise BadValue("job", "its stored configuration can no longer be read; start a new job")
@@ -236,6 +238,35 @@ async def retry(
         config = config.replace(data_dir=str(info.prepared))
     new_job = await submit_and_announce(bot, interaction, config.replace(output_dir=""), job.dataset_id)
     return new_job, changes
+
+
+async def _retry_sample(bot: LoracordBot, interaction: discord.Interaction, job: Job) -> Job:
+    """A failed or cancelled sample job runs again with the same request, for its owner."""
+    try:
+        request = await asyncio.to_thread(load_request, Path(job.job_dir))
+    except SampleRequestError:
+        raise BadValue("job", t(interaction.locale, "training.sample_no_weights")) from None
+    try:
+        new_job = await submit_sample_job(
+            bot.store,
+            bot.queue_options,
+            request.source_job_id or job.source_job_id or "",
+            owner_id=job.owner_id,
+            prompts=request.prompts,
+            strengths=request.strengths,
+            checkpoints=request.checkpoints,
+            seed=request.seed,
+            steps=request.steps,
+            guidance=request.guidance,
+            guild_id=interaction.guild_id,
+            channel_id=interaction.channel_id,
+        )
+    except SampleRequestError as exc:
+        raise BadValue(exc.field, str(exc).partition(": ")[2] or str(exc)) from None
+    except SampleRefused as exc:
+        raise _sample_refusal(exc, job, interaction.locale) from None
+    await announce(bot, interaction, new_job)
+    return new_job
 
 
 async def download(bot: LoracordBot, interaction: discord.Interaction, job_id: str) -> str:
