@@ -34,8 +34,11 @@ async def wait_finished(bot, job_id: str, timeout: float):
 
 @pytest.mark.slow
 async def test_owner_gets_grids_and_files_another_user_is_refused(
-    standin: StandIn, make_bot, settings_factory, tiny_model
+    standin: StandIn, make_bot, settings_factory, tiny_model, monkeypatch
 ) -> None:
+    # The worker's children inherit this: one torch thread is much faster for tiny models on a
+    # shared CPU (docs/training.md, speed notes).
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
     settings = settings_factory(model_path=tiny_model, advisor=AdvisorSettings(llm_enabled=False))
     alice, bob = standin.add_user("alice"), standin.add_user("bob")
     async with make_bot(settings, run_worker=True) as bot:

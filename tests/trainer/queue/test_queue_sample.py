@@ -94,7 +94,10 @@ async def test_refusals_name_the_problem_and_leave_no_folder(store, queue_option
     assert set(queue_options.jobs_dir.iterdir()) == before
 
 
-async def test_sample_job_runs_under_the_worker(store, queue_options, trained_run):
+async def test_sample_job_runs_under_the_worker(store, queue_options, trained_run, monkeypatch):
+    # The child inherits the worker's environment: one torch thread is faster for tiny models on a
+    # shared CPU (docs/training.md, speed notes).
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
     source = await _finished_job(store, queue_options, trained_run)
     job = await submit_sample_job(
         store, queue_options, source.id, owner_id=OWNER, prompts=["sks, a blue square"], steps=1
@@ -178,3 +181,11 @@ async def test_cli_submit_sample(tmp_path, store, queue_options, trained_run, ca
     )
     request = json.loads(Path(job["job_dir"], REQUEST_FILE).read_text())
     assert (request["prompts"], request["strengths"]) == (["sks"], [0.7, 1.0])
+
+
+def test_sample_modules_never_import_torch():
+    import subprocess
+
+    code = "import sys, trainer.queue.samplejob, trainer.queue.samplereq; print('torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
