@@ -135,3 +135,43 @@ async def test_retry_of_a_failed_sample_job_samples_again(standin: StandIn, make
         _, msg = await command(standin, alice, "train", "sample", {"job": failed.id})
         assert "sample the training job" in msg.content
         assert not bot.errors.unexpected
+
+
+async def test_result_attaches_what_fits_and_links_the_rest(standin: StandIn, make_bot, settings) -> None:
+    """The result message of a sample job (its child stood in for by writing the files it writes)."""
+    import os
+    import re
+
+    import aiohttp
+
+    from tests.bot.conftest import png_bytes
+
+    alice = standin.add_user("alice")
+    async with make_bot(settings) as bot:
+        source_id = await _fabricated_finished_job(bot, alice.id)
+        _, queued = await command(standin, alice, "train", "sample", {"job": source_id, "prompts": "sks"})
+        assert "place in the queue: 1" in queued.content
+        sample_id = JOB_ID.search(queued.content).group(1)
+        job = await bot.store.claim("w", 60, bot.queue_options.limits)
+        assert job.id == sample_id and job.kind is JobKind.SAMPLE
+        job_dir = Path(job.job_dir)
+        (job_dir / "samples").mkdir()
+        (job_dir / "samples" / "grid_p0.png").write_bytes(png_bytes(1))
+        (job_dir / "output").mkdir()
+        small, big = os.urandom(2048), os.urandom(11 * 2**20)  # the stand-in's limit is 10 MiB
+        (job_dir / "output" / "x-step000004.safetensors").write_bytes(small)
+        (job_dir / "output" / "x-step000008.safetensors").write_bytes(big)
+        files = ("samples/grid_p0.png", "output/x-step000004.safetensors", "output/x-step000008.safetensors")
+        result = JobResult(output=str(job_dir / files[-1]), files=files)
+        await bot.store.finish(sample_id, "w", JobStatus.SUCCEEDED, result)
+
+        done = await standin.wait_for_message(
+            predicate=lambda m: "sample grids of" in m.content and sample_id in m.content, timeout=10, since=0
+        )
+        assert [a.filename for a in done.attachments] == ["grid_p0.png", "x-step000004.safetensors"]
+        assert standin.attachment_bytes(done.attachments[1].url) == small
+        url = re.search(r"(http://\S+)", done.content).group(1)
+        assert "x-step000008.safetensors" in url
+        async with aiohttp.ClientSession() as session, session.get(url) as resp:
+            assert resp.status == 200 and await resp.read() == big
+        assert not bot.errors.unexpected

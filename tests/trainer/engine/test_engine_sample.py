@@ -136,3 +136,13 @@ def test_bad_requests_fail_with_an_error_event(finished_run, tmp_path):
     assert sample_dir_main(job) == 1
     error = read_events(job)[-1]
     assert error["kind"] == "config" and error["field"] == "strengths"
+
+
+def test_stop_flag_ends_the_job_between_image_sets(finished_run, tmp_path):
+    """The worker's polite stop (cancel, timeout, shutdown) reaches a sample job too: exit 3."""
+    job = tmp_path / "stopped"
+    job.mkdir()
+    (job / "STOP").write_text("stop requested by the worker\n")
+    assert _sample(job, finished_run, steps=1) == 3
+    kinds = [e["type"] for e in read_events(job)]
+    assert kinds == ["start", "stopped"]
