@@ -1,8 +1,11 @@
 """Pre-train the tiny shapes base: a VAE, then a CLIP text encoder and a UNet together.
 
 The architecture is Stable Diffusion 1.x's (AutoencoderKL, CLIPTextModel with the real CLIP tokenizer,
-UNet2DConditionModel, DDPM noise schedule), only small. The data set holds every shape in SHAPES except
-the held-out ones (stars by default), so a LoRA can later teach the base something it has never seen.
+UNet2DConditionModel, DDPM noise schedule), only small. The UNet and text encoder never see the held-out
+shapes (stars by default), so a LoRA can later teach the base something it has never seen. The VAE is
+trained on every shape: like SD's VAE it is a general image codec, and a VAE that cannot encode stars
+would cap what any LoRA could show (measured: a VAE without stars kept the star shape in 40% of
+reconstructions, the other shapes in 100%).
 Measured on 2 CPU cores: ~7 min for the VAE and ~16 min for the UNet at the default settings.
 
 Run: `loracord make-tiny-model OUT --pretrain shapes` or `python -m trainer.tinybase.pretrain OUT`.
@@ -114,12 +117,10 @@ def build_scheduler() -> DDPMScheduler:
     )
 
 
-def make_data(cfg: PretrainConfig) -> tuple[torch.Tensor, list[str]]:
-    """The training images in [-1, 1] (N, 3, H, W) and their captions."""
+def make_data(cfg: PretrainConfig, kinds: tuple[str, ...], seed: int) -> tuple[torch.Tensor, list[str]]:
+    """Images of the given shapes in [-1, 1] (N, 3, H, W) and their captions."""
     images, captions = [], []
-    for img, spec in shapes.generate(
-        cfg.num_images, cfg.seed, shapes=cfg.trained_shapes, size=cfg.image_size
-    ):
+    for img, spec in shapes.generate(cfg.num_images, seed, shapes=kinds, size=cfg.image_size):
         images.append(np.asarray(img, dtype=np.float32) / 127.5 - 1.0)
         captions.append(spec.caption())
     pixels = torch.from_numpy(np.stack(images)).permute(0, 3, 1, 2).contiguous()
@@ -232,9 +233,11 @@ def pretrain(out: Path, cfg: PretrainConfig) -> dict:
 
     timings: dict[str, float] = {}
     t0 = time.monotonic()
-    pixels, captions = make_data(cfg)
+    vae_pixels, _ = make_data(cfg, shapes.SHAPES, cfg.seed + 1)
     vae = build_vae()
-    vae_mae = train_vae(vae, pixels, cfg, gen)
+    vae_mae = train_vae(vae, vae_pixels, cfg, gen)
+    del vae_pixels
+    pixels, captions = make_data(cfg, cfg.trained_shapes, cfg.seed)
     timings["vae_s"] = time.monotonic() - t0
 
     raw = encode_latents(vae, pixels)
