@@ -223,9 +223,14 @@ def sample_run(job_dir: Path, events) -> list[str]:  # noqa: ANN001 - EventWrite
     except ModelLoadError as exc:
         raise _Failure("model", str(exc), "pretrained_model") from exc
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    # As in training: on a GPU the U-Net and text encoders in the run's mixed precision, the VAE in
+    # fp32 (SD's VAEs overflow in fp16). On a CPU everything stays fp32 (half is slow or missing there).
+    half = {"fp16": torch.float16, "bf16": torch.bfloat16}.get(cfg.mixed_precision)
     for module in (model.unet, model.vae, *model.text_encoders):
         module.requires_grad_(False)
         module.to(device)
+        if device.type == "cuda" and half is not None and module is not model.vae:
+            module.to(dtype=half)
     parts = _add_adapters(cfg, model)
     unet_config = dict(model.unet.config)
     total = len(sources) * len(strengths)
