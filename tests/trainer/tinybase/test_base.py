@@ -33,7 +33,8 @@ def test_vae_reconstructs_shapes_recognisably(pipe):
     mae = float((recon - pixels).abs().mean() * 127.5)
     images = [pipe.image_processor.postprocess(r[None], output_type="pil")[0] for r in recon]
     kept = sum(
-        scorer.score_image(im).matches(spec.shape, spec.colour) for im, (_, spec) in zip(images, pairs, strict=True)
+        scorer.score_image(im).matches(spec.shape, spec.colour)
+        for im, (_, spec) in zip(images, pairs, strict=True)
     )
     assert mae <= MAX_RECON_MAE
     assert kept / len(pairs) >= MIN_RECON_KEPT

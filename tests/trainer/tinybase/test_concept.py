@@ -1,0 +1,57 @@
+"""A LoRA learns what it is shown and little else: the concept test on the tiny shapes base.
+
+"sks" = star, a shape held out of pre-training, taught from 20 captioned images with 40
+regularization images of the known shapes, through the real `loracord train` in a child process
+(rank 8, lr 1e-3, batch 10, 2,000 steps, text encoder trained: with the tiny 2-layer text encoder
+frozen, "sks" is not separable from the other words — measured 0-2% stars with regularization at
+1,000-2,000 steps and lr 1e-3/3e-3, see docs/benchmarks.md).
+Then 16 fixed seeds per prompt are generated and scored. The thresholds are set from the measured
+rates written beside them, with margin for platform noise; a trainer that ignores captions or
+predicts the wrong target falls far below them (shown in issue 5's note).
+"""
+
+import pytest
+
+from trainer.tinybase import base, concept
+
+SEEDS = list(range(16))
+# Measured with this configuration (16 seeds; 4 concept prompts, 12 prior prompts), one run:
+# stars 75% (in the prompted colour 69%), at LoRA weight 0 1.6%, prior 95.8% -> 89.6% (drop 6.2 points).
+# The margins are ~4 standard errors of a 64-image rate (concept) and 192-image rate (prior).
+MIN_CONCEPT = 0.55
+MAX_AT_WEIGHT_ZERO = 0.10
+MAX_PRIOR_DROP = 0.15
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory):
+    root = tmp_path_factory.mktemp("concept")
+    base_dir = base.materialize(root / "base")
+    data = concept.write_concept_data(root / "data")
+    reg = concept.write_reg_data(root / "reg")
+    lora = concept.train_lora(
+        base_dir,
+        data,
+        root / "run",
+        steps=2000,
+        lr=1e-3,
+        reg_dir=reg,
+        extra=["--set", "train_text_encoder=true"],
+    )
+    assert lora.is_file()
+    return concept.measure(base_dir, lora, SEEDS)
+
+
+@pytest.mark.slow
+def test_the_trigger_calls_up_the_concept(result):
+    assert result.concept_rate >= MIN_CONCEPT, result
+
+
+@pytest.mark.slow
+def test_without_the_lora_the_concept_is_absent(result):
+    assert result.baseline_rate <= MAX_AT_WEIGHT_ZERO, result
+
+
+@pytest.mark.slow
+def test_prompts_without_the_trigger_drift_little_with_regularization(result):
+    assert result.prior_drift <= MAX_PRIOR_DROP, result
