@@ -20,17 +20,17 @@ from pathlib import Path
 
 from trainer.tinybase import base, concept
 
-BASELINE = {"steps": 600, "rank": 8, "lr": 1e-3, "te": False, "reg": False}
+# The concept test's configuration; every other row changes one knob from it.
+BASELINE = {"steps": 2000, "rank": 8, "lr": 1e-3, "te": True, "reg": True}
 VARIANTS: list[tuple[str, dict]] = [
-    ("baseline", {}),
-    ("steps 200", {"steps": 200}),
-    ("steps 1200", {"steps": 1200}),
+    ("baseline (TE on, reg on)", {}),
+    ("steps 1000", {"steps": 1000}),
+    ("lr 3e-3", {"lr": 3e-3}),
     ("rank 4", {"rank": 4}),
     ("rank 32", {"rank": 32}),
-    ("lr 3e-4", {"lr": 3e-4}),
-    ("lr 3e-3", {"lr": 3e-3}),
-    ("text encoder on", {"te": True}),
-    ("regularization on", {"reg": True}),
+    ("text encoder off", {"te": False}),
+    ("regularization off", {"reg": False}),
+    ("text encoder off, regularization off", {"te": False, "reg": False}),
 ]
 
 
@@ -43,7 +43,7 @@ def run_variant(
     lora = concept.train_lora(
         base_dir,
         data,
-        root / name.replace(" ", "_"),
+        root / "".join(c if c.isalnum() else "_" for c in name),
         steps=k["steps"],
         rank=k["rank"],
         lr=k["lr"],
@@ -57,10 +57,10 @@ def run_variant(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="baseline and regularization only, 8 seeds")
+    parser.add_argument("--quick", action="store_true", help="baseline and regularization off only, 8 seeds")
     args = parser.parse_args(argv)
     seeds = list(range(8 if args.quick else 16))
-    variants = [v for v in VARIANTS if v[0] in ("baseline", "regularization on")] if args.quick else VARIANTS
+    variants = VARIANTS[:1] + VARIANTS[-2:-1] if args.quick else VARIANTS
     with tempfile.TemporaryDirectory(prefix="bench-concept-") as tmp:
         root = Path(tmp)
         base_dir = base.materialize(root / "base")
