@@ -169,6 +169,12 @@ class LimitsSettings(_Section):
     max_queued_jobs_per_user: int = setting(3, "Jobs one user may have waiting in the queue.", min=1)
     max_running_jobs_per_user: int = setting(1, "Jobs of one user that may run at the same time.", min=1)
     max_queued_jobs_per_guild: int = setting(20, "Jobs one server may have waiting in the queue.", min=1)
+    max_running_jobs_per_guild: int = setting(
+        2,
+        "Jobs of one server that may run at the same time; more wait in the queue (not refused) while "
+        "other servers' jobs start.",
+        min=1,
+    )
     daily_gpu_minutes_per_user: int = setting(
         240, "GPU minutes one user may use per UTC day; 0: no quota.", min=0
     )

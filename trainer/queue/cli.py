@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from trainer.queue import eta
-from trainer.queue.options import QueueOptions, WorkerOptions, parse_gpus
+from trainer.queue.options import QueueLimits, QueueOptions, WorkerOptions, parse_gpus
 from trainer.queue.types import Job, JobStatus
 
 
@@ -128,7 +128,7 @@ def cmd_submit(args: argparse.Namespace, settings: Any) -> int:
             )
         except JobDirError as exc:
             raise _command_error(str(exc)) from None
-        estimate = (await eta.estimate_queue(store, _workers(settings))).get(job.id)
+        estimate = (await _estimates(store, settings)).get(job.id)
         if args.json:
             print(json.dumps(_job_dict(job, estimate)))
         else:
@@ -168,7 +168,7 @@ def cmd_submit_sample(args: argparse.Namespace, settings: Any) -> int:
             )
         except (SampleRefused, SampleRequestError) as exc:
             raise _command_error(str(exc)) from None
-        estimate = (await eta.estimate_queue(store, _workers(settings))).get(job.id)
+        estimate = (await _estimates(store, settings)).get(job.id)
         if args.json:
             print(json.dumps(_job_dict(job, estimate)))
         else:
@@ -183,7 +183,7 @@ def cmd_list(args: argparse.Namespace, settings: Any) -> int:
     async def action(store: Any, options: QueueOptions) -> int:
         statuses = None if args.all else [JobStatus.QUEUED, JobStatus.RUNNING]
         jobs = await store.list_jobs(statuses=statuses, owner_id=args.user, limit=args.limit)
-        estimates = await eta.estimate_queue(store, _workers(settings))
+        estimates = await _estimates(store, settings)
         paused = await store.is_paused()
         rank = {JobStatus.RUNNING: 0, JobStatus.QUEUED: 1}
         jobs.sort(key=lambda j: (rank.get(j.status, 2), estimates[j.id].position if j.id in estimates else 0))
@@ -206,7 +206,7 @@ def cmd_list(args: argparse.Namespace, settings: Any) -> int:
 def cmd_show(args: argparse.Namespace, settings: Any) -> int:
     async def action(store: Any, options: QueueOptions) -> int:
         job = await store.get_job(args.job_id)
-        estimate = (await eta.estimate_queue(store, _workers(settings))).get(job.id)
+        estimate = (await _estimates(store, settings)).get(job.id)
         data = _job_dict(job, estimate)
         if args.json:
             data["config"] = dict(job.config)
@@ -249,6 +249,11 @@ def cmd_resume(args: argparse.Namespace, settings: Any) -> int:
         return 0
 
     return _with_store(settings, action)
+
+
+async def _estimates(store: Any, settings: Any) -> dict[str, eta.Estimate]:
+    # The configured limits, so positions match the order the workers will really claim in.
+    return await eta.estimate_queue(store, _workers(settings), QueueLimits.from_settings(settings))
 
 
 def _workers(settings: Any) -> int:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from trainer.queue.options import QueueLimits
 from trainer.queue.store import JobStore
 from trainer.queue.types import Job, JobKind, JobStatus
 
@@ -72,11 +73,15 @@ class Estimate:
     done_in_s: float | None
 
 
-async def estimate_queue(store: JobStore, workers: int = 1) -> dict[str, Estimate]:
-    """An estimate for every queued and running job. `workers`: how many jobs run at once."""
+async def estimate_queue(
+    store: JobStore, workers: int = 1, limits: QueueLimits | None = None
+) -> dict[str, Estimate]:
+    """An estimate for every queued and running job. `workers`: how many jobs run at once; `limits`:
+    the queue's limits, so a job held back by its guild's or owner's running limit is placed where
+    the worker will really take it (without them, as if every user could run now)."""
     history = await store.step_times()
     running = await store.list_jobs(statuses=[JobStatus.RUNNING], limit=10_000)
-    order = await store.queue_order()
+    order = await store.queue_order(limits)
     queued = {j.id: j for j in await store.list_jobs(statuses=[JobStatus.QUEUED], limit=len(order) + 1)}
     out: dict[str, Estimate] = {}
     slots: list[float] = []

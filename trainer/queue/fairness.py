@@ -6,7 +6,9 @@ The order:
    before counts as the least recent; ties go to the older job), and within one user the oldest job
    first. So one user's ten jobs never block the others.
 3. A user who already runs `max_running_jobs_per_user` jobs, or has used the daily GPU-minute quota,
-   is skipped until that changes.
+   is skipped until that changes. A job whose guild already runs `max_running_jobs_per_guild` jobs
+   stays queued (never refused) and is skipped; its owner's next job in another guild, or the next
+   user, is served instead. Priority jobs are exempt from this limit too (but count towards it).
 
 Refusals at submission are typed exceptions (`QueueFull`, `QuotaExceeded`) carrying the limit, the
 current value and, for the quota, when it resets, so the bot can word them in the user's language.
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import heapq
 import time
+from collections import Counter, deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -100,17 +103,31 @@ class Candidate:
     last_served: int  # 0: never served
     running: int
     gpu_seconds_today: float
+    guild_id: int | None = None
+    guild_running: int = 0  # running jobs of `guild_id`, whoever owns them
 
 
 def eligible(c: Candidate, limits: QueueLimits) -> bool:
     if limits.max_running_jobs_per_user and c.running >= limits.max_running_jobs_per_user:
         return False
+    if guild_full(c.guild_id, c.guild_running, limits):
+        return False
     quota = limits.daily_gpu_minutes_per_user
     return not (quota and c.gpu_seconds_today / 60.0 >= quota)
 
 
+def guild_full(guild_id: int | None, guild_running: int, limits: QueueLimits) -> bool:
+    """Whether a job of this guild must wait because the guild runs its limit; jobs without a guild
+    (command-line submissions) never do."""
+    cap = limits.max_running_jobs_per_guild
+    return bool(cap and guild_id is not None and guild_running >= cap)
+
+
 def pick(candidates: Iterable[Candidate], limits: QueueLimits) -> Candidate | None:
-    """The next non-priority job to run, or None when every user with queued jobs must wait."""
+    """The next non-priority job to run, or None when every user with queued jobs must wait.
+
+    Candidates may hold several jobs per user (say, one per guild): ties on `last_served` go to the
+    oldest, so a user's oldest job that may start is the one chosen."""
     ready = [c for c in candidates if eligible(c, limits)]
     if not ready:
         return None
@@ -125,13 +142,33 @@ class QueuedRef:
     job_id: str
     owner_id: int
     priority: bool
+    guild_id: int | None = None
 
 
-def simulate_order(queued: Sequence[QueuedRef], last_served: Mapping[int, int]) -> list[str]:
-    """The order the queued jobs would start in if every user could run now (for queue positions).
+@dataclass(frozen=True)
+class RunningRef:
+    """A running job as the order simulation sees it: whose, and which guild's."""
 
-    Running-job limits and quotas are left out: they delay a job, they do not reorder the others.
+    owner_id: int
+    guild_id: int | None = None
+
+
+def simulate_order(
+    queued: Sequence[QueuedRef],
+    last_served: Mapping[int, int],
+    limits: QueueLimits | None = None,
+    running: Sequence[RunningRef] = (),
+) -> list[str]:
+    """The order the queued jobs would start in (for queue positions and ETAs).
+
+    Without `limits`, every user is assumed able to run now. With them, the running-job limits per
+    user and per guild are applied as `pick` applies them: `running` are the jobs running now in the
+    order they are expected to finish; every simulated start joins them, and when no queued job may
+    start, the first of them finishes. A free worker is assumed for every start (as with several
+    workers claiming). The quota is left out: it delays a user's jobs, it does not reorder the others.
     """
+    if limits is not None:
+        return _simulate_with_limits(queued, last_served, limits, running)
     urgent = sorted((q for q in queued if q.priority), key=lambda q: q.seq)
     served = dict(last_served)
     counter = max(served.values(), default=0)
@@ -154,4 +191,52 @@ def simulate_order(queued: Sequence[QueuedRef], last_served: Mapping[int, int]) 
         counter += 1
         if index[owner] < len(jobs):
             heapq.heappush(heap, (counter, jobs[index[owner]].seq, owner))
+    return order
+
+
+def _simulate_with_limits(
+    queued: Sequence[QueuedRef],
+    last_served: Mapping[int, int],
+    limits: QueueLimits,
+    running: Sequence[RunningRef],
+) -> list[str]:
+    served = dict(last_served)
+    counter = max(served.values(), default=0)
+    active = deque(running)
+    waiting = {q.seq: q for q in sorted(queued, key=lambda q: q.seq)}
+    order: list[str] = []
+    while waiting:
+        chosen = next((q for q in waiting.values() if q.priority), None)  # exempt from every limit
+        if chosen is None:
+            per_user = Counter(r.owner_id for r in active)
+            per_guild = Counter(r.guild_id for r in active if r.guild_id is not None)
+            best = pick(
+                (
+                    Candidate(
+                        job_seq=q.seq,
+                        job_id=q.job_id,
+                        owner_id=q.owner_id,
+                        last_served=served.get(q.owner_id, 0),
+                        running=per_user[q.owner_id],
+                        gpu_seconds_today=0.0,
+                        guild_id=q.guild_id,
+                        guild_running=per_guild[q.guild_id] if q.guild_id is not None else 0,
+                    )
+                    for q in waiting.values()
+                ),
+                limits,
+            )
+            if best is None:
+                if not active:  # cannot happen with nothing running; stop rather than spin
+                    break
+                active.popleft()  # the next running job finishes and frees its user and guild
+                continue
+            chosen = waiting[best.job_seq]
+        del waiting[chosen.seq]
+        order.append(chosen.job_id)
+        counter += 1
+        served[chosen.owner_id] = counter
+        active.append(RunningRef(chosen.owner_id, chosen.guild_id))
+    # Only reached early if the loop above had to stop: keep every job listed, oldest first.
+    order += [q.job_id for q in waiting.values()]
     return order

@@ -27,6 +27,9 @@ class QueueLimits:
     max_running_jobs_per_user: int = 1
     max_queued_jobs_per_guild: int = 20
     daily_gpu_minutes_per_user: float = 0.0
+    #: Jobs of one guild running at once (jobs without a guild are not counted). Last, so positional
+    #: `QueueLimits(0, 0, 0, 0)` keeps meaning "no limits"; 0 here too, the settings default is 2.
+    max_running_jobs_per_guild: int = 0
 
     @classmethod
     def from_settings(cls, settings: Any) -> QueueLimits:
@@ -42,6 +45,9 @@ class QueueLimits:
             ),
             daily_gpu_minutes_per_user=float(
                 _get(lim, "daily_gpu_minutes_per_user", d.daily_gpu_minutes_per_user)
+            ),
+            max_running_jobs_per_guild=int(
+                _get(lim, "max_running_jobs_per_guild", d.max_running_jobs_per_guild)
             ),
         )
 

@@ -150,12 +150,19 @@ class SqliteJobStore(SqliteExtras, SqliteBase, JobStore):
                 0
             ]
 
-    async def queue_order(self) -> list[str]:
+    async def queue_order(self, limits: QueueLimits | None = None) -> list[str]:
         async with self.read() as db:
-            rows = await all_rows(db, "SELECT seq, id, owner_id, priority FROM jobs WHERE status = ?", (_Q,))
+            rows = await all_rows(
+                db, "SELECT seq, id, owner_id, priority, guild_id FROM jobs WHERE status = ?", (_Q,)
+            )
             served = dict(await all_rows(db, "SELECT owner_id, last_served FROM users"))
-        refs = [fairness.QueuedRef(r[0], r[1], r[2], bool(r[3])) for r in rows]
-        return fairness.simulate_order(refs, served)
+            # Running jobs are assumed to finish in the order they started.
+            running = await all_rows(
+                db, "SELECT owner_id, guild_id FROM jobs WHERE status = ? ORDER BY started_at, seq", (_R,)
+            )
+        refs = [fairness.QueuedRef(r[0], r[1], r[2], bool(r[3]), r[4]) for r in rows]
+        active = [fairness.RunningRef(r[0], r[1]) for r in running]
+        return fairness.simulate_order(refs, served, limits, active)
 
     # --- the worker's side ------------------------------------------------------------------------------
     async def claim(
@@ -192,16 +199,24 @@ class SqliteJobStore(SqliteExtras, SqliteBase, JobStore):
         )
         if urgent is not None:
             return urgent[0]
-        firsts = await all_rows(
-            db,
-            "SELECT owner_id, MIN(seq) FROM jobs WHERE status = ? AND priority = 0 GROUP BY owner_id",
-            (_Q,),
+        # Every queued job is a candidate, not only each user's oldest: a job whose guild is full
+        # must not hold back its owner's job in another guild.
+        queued = await all_rows(
+            db, "SELECT seq, owner_id, guild_id FROM jobs WHERE status = ? AND priority = 0", (_Q,)
         )
-        if not firsts:
+        if not queued:
             return None
         running = dict(
             await all_rows(
                 db, "SELECT owner_id, COUNT(*) FROM jobs WHERE status = ? GROUP BY owner_id", (_R,)
+            )
+        )
+        guild_running = dict(
+            await all_rows(
+                db,
+                "SELECT guild_id, COUNT(*) FROM jobs WHERE status = ? AND guild_id IS NOT NULL "
+                "GROUP BY guild_id",
+                (_R,),
             )
         )
         served = dict(await all_rows(db, "SELECT owner_id, last_served FROM users"))
@@ -219,8 +234,10 @@ class SqliteJobStore(SqliteExtras, SqliteBase, JobStore):
                     last_served=served.get(owner, 0),
                     running=running.get(owner, 0),
                     gpu_seconds_today=usage.get(owner, 0.0),
+                    guild_id=guild,
+                    guild_running=guild_running.get(guild, 0),
                 )
-                for owner, seq in firsts
+                for seq, owner, guild in queued
             ),
             limits,
         )

@@ -89,8 +89,9 @@ class JobStore(abc.ABC):
     async def count_jobs(self, status: JobStatus | None = None) -> int: ...
 
     @abc.abstractmethod
-    async def queue_order(self) -> list[str]:
-        """Ids of the queued jobs in the order they are expected to start."""
+    async def queue_order(self, limits: QueueLimits | None = None) -> list[str]:
+        """Ids of the queued jobs in the order they are expected to start; with `limits`, the
+        running-job limits per user and per guild are simulated (`fairness.simulate_order`)."""
 
     # --- the worker's side ------------------------------------------------------------------------------
     @abc.abstractmethod
