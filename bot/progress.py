@@ -146,7 +146,9 @@ class ProgressTracker:
     async def _edit(self, tr: Tracked, job: Job) -> None:
         position = None
         if job.status is JobStatus.QUEUED:
-            estimate = (await estimate_queue(self.bot.store)).get(job.id)
+            estimate = (await estimate_queue(self.bot.store, limits=self.bot.queue_options.limits)).get(
+                job.id
+            )
             position = estimate.position if estimate else None
         text = progress_text(job, tr.locale, position)
         # Wall-clock time: the value is saved and compared again by a restarted bot.

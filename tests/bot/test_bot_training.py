@@ -64,7 +64,7 @@ async def test_train_deliver_and_stay_responsive(
         await wait_status(bot, job_id, {JobStatus.RUNNING}, 30)
         await wait_step(bot, job_id, 1, 60)
         # While the training child keeps both cores busy, every command is acknowledged in time.
-        probes = []
+        probes, replies = [], []
         for name, sub, options in [
             ("dataset", "list", None),
             ("train", "status", None),
@@ -75,8 +75,9 @@ async def test_train_deliver_and_stay_responsive(
             ("train", "cancel", {"job": job_id}),
             ("train", "sample", {"job": job_id}),
         ]:
-            inter, _ = await command(standin, bob if sub == "cancel" else alice, name, sub, options)
+            inter, reply = await command(standin, bob if sub == "cancel" else alice, name, sub, options)
             probes.append(inter.response_time)
+            replies.append(reply.content)
         assert (await bot.store.get_job(job_id)).status is JobStatus.RUNNING, "bob's cancel was refused"
         done = await done_message(standin, job_id)
         job = await bot.store.get_job(job_id)
@@ -92,7 +93,10 @@ async def test_train_deliver_and_stay_responsive(
         samples = [
             m.content.split()[3] for m in standin.messages() if m.content.startswith("Samples at step")
         ]
-        assert {"0", "20", "40", "60"} < set(samples), "the scheduled rounds and the one asked for"
+        assert {"0", "20", "40", "60"} <= set(samples), "every scheduled round arrives"
+        # "Sample now" was accepted while the job ran; whether it adds a round of its own depends on
+        # where the 60 fast steps were when the flag landed (the engine's own tests pin that down).
+        assert replies[-1].startswith(f"Asked `{job_id}` for samples now"), replies[-1]
 
         output = Path(job.result.output)
         refused = await standin.click(bob, done, f"lc:job:download:{job_id}")

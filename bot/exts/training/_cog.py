@@ -110,7 +110,7 @@ class Training(commands.GroupCog, group_name=L("cmd.train.name"), group_descript
     @app_commands.command(name=L("cmd.train.queue.name"), description=L("cmd.train.queue.desc"))
     async def queue(self, interaction: discord.Interaction) -> None:
         await defer(interaction, ephemeral=True)
-        estimates = await estimate_queue(self.bot.store)
+        estimates = await estimate_queue(self.bot.store, limits=self.bot.queue_options.limits)
         jobs = await self.bot.store.list_jobs(statuses=UNFINISHED, limit=50, oldest_first=True)
         locale = interaction.locale
         lines = [t(locale, "training.queue_paused")] if await self.bot.store.is_paused() else []
@@ -179,7 +179,9 @@ class Training(commands.GroupCog, group_name=L("cmd.train.name"), group_descript
         if sample_job is None:
             text = t(interaction.locale, "training.sample_requested", job=found.id)
         else:
-            estimate = (await estimate_queue(self.bot.store)).get(sample_job.id)
+            estimate = (await estimate_queue(self.bot.store, limits=self.bot.queue_options.limits)).get(
+                sample_job.id
+            )
             position = estimate.position if estimate and estimate.position else "-"
             text = t(
                 interaction.locale,

@@ -100,7 +100,7 @@ def build_config(
 
 async def queue_estimate(bot: LoracordBot, config: TrainConfig) -> tuple[int, float | None]:
     """Where a new job would stand: (position, seconds until it starts) if queued now."""
-    estimates = await estimate_queue(bot.store)
+    estimates = await estimate_queue(bot.store, limits=bot.queue_options.limits)
     queued = [e for e in estimates.values() if e.status is JobStatus.QUEUED]
     running = [e for e in estimates.values() if e.status is JobStatus.RUNNING]
     waits = [e.done_in_s for e in (*queued, *running) if e.done_in_s is not None]
