@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 
 from bot import limits
+from bot.i18n import t
 
 if TYPE_CHECKING:
     from bot.app import LoracordBot
@@ -16,6 +17,25 @@ if TYPE_CHECKING:
 
 def bot_of(interaction: discord.Interaction) -> LoracordBot:
     return interaction.client  # type: ignore[return-value]
+
+
+class OwnerView(discord.ui.View):
+    """A view only its owner may press; errors in its callbacks go to the bot's one error handler."""
+
+    owner_id: int
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id != self.owner_id:
+            await interaction.response.send_message(
+                t(interaction.locale, "errors.not_your_view"), ephemeral=True
+            )
+            return False
+        return True
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
+    ) -> None:
+        await bot_of(interaction).errors.handle(interaction, error)
 
 
 def datasets_of(interaction: discord.Interaction) -> DatasetService:

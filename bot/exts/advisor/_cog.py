@@ -14,7 +14,7 @@ from advisor.llm import AdvisorOptions
 from advisor.suggest import Suggestion, suggest_config
 from bot import limits
 from bot.errors import BadValue
-from bot.exts._common import bot_of, dataset_autocomplete, datasets_of, defer
+from bot.exts._common import OwnerView, bot_of, dataset_autocomplete, datasets_of, defer
 from bot.exts.training import _service as training
 from bot.exts.training._cog import model_autocomplete
 from bot.exts.training._views import confirmation, params_embed
@@ -72,7 +72,7 @@ class ChangeModal(discord.ui.Modal):
         await bot_of(interaction).errors.handle(interaction, error)
 
 
-class SuggestView(discord.ui.View):
+class SuggestView(OwnerView):
     def __init__(
         self, suggestion: Suggestion, dataset_id: str, label: str, owner_id: int, title: str, locale: Any
     ) -> None:
@@ -85,19 +85,6 @@ class SuggestView(discord.ui.View):
         self.title = title
         self.accept.label = t(locale, "buttons.accept")
         self.change.label = t(locale, "buttons.change")
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if interaction.user.id != self.owner_id:
-            await interaction.response.send_message(
-                t(interaction.locale, "errors.not_your_view"), ephemeral=True
-            )
-            return False
-        return True
-
-    async def on_error(
-        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
-    ) -> None:
-        await bot_of(interaction).errors.handle(interaction, error)
 
     @discord.ui.button(label="Train", style=discord.ButtonStyle.success, custom_id="lc:suggest:accept")
     async def accept(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 import discord
 
 from bot import limits
-from bot.exts._common import bot_of
+from bot.exts._common import OwnerView, bot_of
 from bot.exts.training import _service as service
 from bot.i18n import t
 from config.training import TrainConfig
@@ -65,7 +65,7 @@ async def confirmation(
     return embed, ConfirmView(config, dataset_id, interaction.user.id, locale)
 
 
-class ConfirmView(discord.ui.View):
+class ConfirmView(OwnerView):
     def __init__(self, config: TrainConfig, dataset_id: str | None, owner_id: int, locale: Any) -> None:
         super().__init__(timeout=CONFIRM_TIMEOUT_S)
         self.config = config
@@ -73,19 +73,6 @@ class ConfirmView(discord.ui.View):
         self.owner_id = owner_id
         self.start.label = t(locale, "buttons.start")
         self.abort.label = t(locale, "buttons.cancel")
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if interaction.user.id != self.owner_id:
-            await interaction.response.send_message(
-                t(interaction.locale, "errors.not_your_view"), ephemeral=True
-            )
-            return False
-        return True
-
-    async def on_error(
-        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
-    ) -> None:
-        await bot_of(interaction).errors.handle(interaction, error)
 
     @discord.ui.button(label="Start", style=discord.ButtonStyle.success, custom_id="lc:confirm:start")
     async def start(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:
