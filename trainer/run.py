@@ -25,11 +25,19 @@ EXIT_DONE, EXIT_FAILED, EXIT_STOPPED = 0, 1, 3
 log = logging.getLogger("trainer.run")
 
 
-def _fail(events, kind: str, message: str, field: str | None = None) -> int:  # noqa: ANN001 - EventWriter
+def report_failure(
+    events,  # noqa: ANN001 - EventWriter
+    kind: str,
+    message: str,
+    field: str | None = None,
+    *,
+    what: str = "training",
+) -> int:
+    """Write the `error` event (and the same line to stderr, i.e. train.log); returns EXIT_FAILED."""
     fields = {"kind": kind, "message": message}
     if field:
         fields["field"] = field
-    print(f"training failed ({kind}): {message}", file=sys.stderr)
+    print(f"{what} failed ({kind}): {message}", file=sys.stderr)
     try:
         events.emit("error", **fields)
     except OSError as exc:  # a full disk can refuse the error event too; stderr (train.log) has it
@@ -58,11 +66,11 @@ def run_dir_main(run_dir: Path, *, progress: bool | None = None) -> int:
         cfg = cfg.replace(output_dir=str(run_dir))
         result = train(cfg, run_dir, events=events)
     except ConfigError as exc:
-        return _fail(events, "config", str(exc), exc.field)
+        return report_failure(events, "config", str(exc), exc.field)
     except TrainingError as exc:
-        return _fail(events, exc.kind, str(exc), exc.field)
+        return report_failure(events, exc.kind, str(exc), exc.field)
     except torch.OutOfMemoryError as exc:
-        return _fail(
+        return report_failure(
             events,
             "oom",
             f"out of memory ({exc}); lower train_batch_size or resolution, or turn on gradient_checkpointing",
@@ -70,12 +78,14 @@ def run_dir_main(run_dir: Path, *, progress: bool | None = None) -> int:
         )
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
-            return _fail(events, "disk", f"the disk is full: {exc}; free space or lower keep_checkpoints")
+            return report_failure(
+                events, "disk", f"the disk is full: {exc}; free space or lower keep_checkpoints"
+            )
         log.error("training failed:\n%s", traceback.format_exc())
-        return _fail(events, "internal", f"{type(exc).__name__}: {exc}")
+        return report_failure(events, "internal", f"{type(exc).__name__}: {exc}")
     except Exception as exc:  # noqa: BLE001 - the child's last word: every failure must reach the worker as an event
         log.error("training failed:\n%s", traceback.format_exc())
-        return _fail(events, "internal", f"{type(exc).__name__}: {exc}")
+        return report_failure(events, "internal", f"{type(exc).__name__}: {exc}")
     finally:
         events.close()
     return EXIT_DONE if result.status == "done" else EXIT_STOPPED

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import functools
 import logging
 import shutil
 import sys
@@ -25,8 +26,8 @@ from typing import Any
 from config.training import ConfigError, TrainConfig, load_train_config
 from trainer.queue.jobdir import count_images, read_events
 from trainer.queue.samplereq import SampleRequest, SampleRequestError, load_request
+from trainer.run import EXIT_DONE, EXIT_FAILED, EXIT_STOPPED, report_failure
 
-EXIT_DONE, EXIT_FAILED, EXIT_STOPPED = 0, 1, 3
 STOP_FLAG = "STOP"
 COMPONENTS = ("unet", "te1", "te2")
 
@@ -298,16 +299,8 @@ def sample_run(job_dir: Path, events) -> list[str]:  # noqa: ANN001 - EventWrite
     return [*grids, *files]
 
 
-def _fail(events, kind: str, message: str, field: str | None = None) -> int:  # noqa: ANN001 - EventWriter
-    fields = {"kind": kind, "message": message}
-    if field:
-        fields["field"] = field
-    print(f"sampling failed ({kind}): {message}", file=sys.stderr)
-    try:
-        events.emit("error", **fields)
-    except OSError as exc:  # a full disk can refuse the error event too; stderr (train.log) has it
-        print(f"could not write the error event: {exc}", file=sys.stderr)
-    return EXIT_FAILED
+# Same error event and exit status as trainer.run, worded for sampling.
+_fail = functools.partial(report_failure, what="sampling")
 
 
 def sample_dir_main(job_dir: Path, *, progress: bool | None = None) -> int:

@@ -128,15 +128,20 @@ def cmd_submit(args: argparse.Namespace, settings: Any) -> int:
             )
         except JobDirError as exc:
             raise _command_error(str(exc)) from None
-        estimate = (await _estimates(store, settings)).get(job.id)
-        if args.json:
-            print(json.dumps(_job_dict(job, estimate)))
-        else:
-            where = f"position {estimate.position}, starts in ~{eta.format_duration(estimate.starts_in_s)}"
-            print(f"queued job {job.id} ({where}); folder {job.job_dir}")
+        await _print_queued(store, settings, args, job, f"job {job.id}")
         return 0
 
     return _with_store(settings, action)
+
+
+async def _print_queued(store: Any, settings: Any, args: argparse.Namespace, job: Any, what: str) -> None:
+    """Report a new job with its queue position (JSON with --json)."""
+    estimate = (await _estimates(store, settings)).get(job.id)
+    if args.json:
+        print(json.dumps(_job_dict(job, estimate)))
+    else:
+        where = f"position {estimate.position}, starts in ~{eta.format_duration(estimate.starts_in_s)}"
+        print(f"queued {what} ({where}); folder {job.job_dir}")
 
 
 def cmd_submit_sample(args: argparse.Namespace, settings: Any) -> int:
@@ -168,12 +173,7 @@ def cmd_submit_sample(args: argparse.Namespace, settings: Any) -> int:
             )
         except (SampleRefused, SampleRequestError) as exc:
             raise _command_error(str(exc)) from None
-        estimate = (await _estimates(store, settings)).get(job.id)
-        if args.json:
-            print(json.dumps(_job_dict(job, estimate)))
-        else:
-            where = f"position {estimate.position}, starts in ~{eta.format_duration(estimate.starts_in_s)}"
-            print(f"queued sample job {job.id} of job {args.source_job_id} ({where}); folder {job.job_dir}")
+        await _print_queued(store, settings, args, job, f"sample job {job.id} of job {args.source_job_id}")
         return 0
 
     return _with_store(settings, action)
