@@ -119,8 +119,8 @@ def demo_settings(base: Settings, out: Path, model: Path, blip: Path, use_llm: b
 async def run(base: Settings, out: Path, *, steps: int = 60, use_llm: bool = True) -> int:
     from bot.app import LoracordBot
     from bot.demo_script import Conversation
-    from bot.standin.client import pointed_at, running
-    from bot.standin.driver import StandIn
+    from standin.client import pointed_at, running
+    from standin.driver import StandIn
 
     out = out.resolve()
     started = time.monotonic()

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from bot.app import LoracordBot
-    from bot.standin.driver import StandIn
-    from bot.standin.state import Interaction, Message, User
+    from standin.driver import StandIn
+    from standin.state import Interaction, Message, User
 
 DATASET_ID = re.compile(r"\((ds-[0-9a-f]+)\)")
 JOB_ID = re.compile(r"`(\d{6}-\d{6}-[0-9a-f]+)`")

@@ -2,7 +2,7 @@
 
 Sources: Discord's developer documentation ("Interactions > Receiving and Responding", "Message
 Resource", "Embed Limits", "Component Reference", "Application Commands") and ../shared/ENVIRONMENT.md
-(measured against discord.py 2.7.1). The stand-in enforces the same numbers (bot/standin/limits.py).
+(measured against discord.py 2.7.1). The stand-in enforces the same numbers (standin/limits.py).
 """
 
 from __future__ import annotations

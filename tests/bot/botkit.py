@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.standin.driver import StandIn
-from bot.standin.state import Interaction, Message, User
+from standin.driver import StandIn
+from standin.state import Interaction, Message, User
 from tests.bot.conftest import png_bytes
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")

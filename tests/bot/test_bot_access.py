@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.standin.driver import StandIn
+from standin.driver import StandIn
 from config.training import TrainConfig
 from tests.bot.botkit import command, make_dataset
 from trainer.queue.jobdir import submit_job

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from bot.standin.driver import StandIn
+from standin.driver import StandIn
 from config.settings import CaptioningSettings
 from tests.bot.botkit import command, make_dataset
 from tests.bot.conftest import ROOT

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from bot.errors import AttachmentRejected, NotOwner, user_message
-from bot.standin.driver import StandIn
+from standin.driver import StandIn
 from tests.bot.botkit import command, korean
 from trainer.queue.fairness import QueueFull, QuotaExceeded
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.standin.driver import StandIn
+from standin.driver import StandIn
 from config.training import TrainConfig
 from tests.bot.botkit import command, make_dataset
 from trainer.queue.jobdir import submit_job

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.standin.driver import StandIn
+from standin.driver import StandIn
 from config.settings import AdvisorSettings
 from tests.bot.botkit import answer_to, command, korean, make_dataset, text_of
 from trainer.queue.types import JobStatus

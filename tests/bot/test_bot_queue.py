@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.standin.driver import StandIn
+from standin.driver import StandIn
 from config.settings import LimitsSettings
 from tests.bot.botkit import answer_to, command, korean, make_dataset
 

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from bot.standin.driver import StandIn
+from standin.driver import StandIn
 from config.settings import ModelEntry, ModelsSettings
 from tests.bot.botkit import answer_to, make_dataset
 from tests.bot.conftest import ROOT

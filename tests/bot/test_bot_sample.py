@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.standin.driver import StandIn
+from standin.driver import StandIn
 from config.settings import AdvisorSettings
 from tests.bot.botkit import JOB_ID, command, korean, make_dataset
 from trainer.queue.samplejob import submit_sample_job

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.standin.driver import StandIn
+from standin.driver import StandIn
 from tests.bot.conftest import png_bytes
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.standin.driver import StandIn
+from standin.driver import StandIn
 from config.settings import AdvisorSettings
 from tests.bot.botkit import JOB_ID, answer_to, command, make_dataset
 from trainer.queue.types import JobStatus

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from bot.standin.driver import StandIn
+from standin.driver import StandIn
 from config.settings import DiscordSettings
 from tests.bot.botkit import DATASET_ID, command, make_dataset
 from tests.bot.conftest import png_bytes

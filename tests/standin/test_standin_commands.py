@@ -7,7 +7,7 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 
-from bot.standin.schemas import check_command_list
+from standin.schemas import check_command_list
 
 
 async def test_login_and_global_sync_store_commands(standin, start_bot, bot):

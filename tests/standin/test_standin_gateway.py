@@ -8,9 +8,9 @@ import math
 
 import discord
 
-from bot.standin import limits
-from bot.standin.client import pointed_at, running
-from bot.standin.driver import StandIn
+from standin import limits
+from standin.client import pointed_at, running
+from standin.driver import StandIn
 
 
 def _setter(event: asyncio.Event):

@@ -10,9 +10,9 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from bot.standin import payloads
-from bot.standin.state import Attachment, Channel, Command, Interaction, Message, User, snowflake
-from bot.standin.world import World, guess_type
+from standin import payloads
+from standin.state import Attachment, Channel, Command, Interaction, Message, User, snowflake
+from standin.world import World, guess_type
 
 APP_COMMAND, COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
 SELECT_TYPES = {3, 5, 6, 7, 8}

@@ -11,7 +11,7 @@ import aiohttp
 import discord
 import pytest
 
-from bot.standin import limits
+from standin import limits
 
 
 async def test_slash_command_carries_every_field_discord_sends(standin, start_bot, bot):

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bot.standin import interactions as build
-from bot.standin import limits
-from bot.standin.driver_base import StandInBase
-from bot.standin.state import Channel, Interaction, Message, User
+from standin import interactions as build
+from standin import limits
+from standin.driver_base import StandInBase
+from standin.state import Channel, Interaction, Message, User
 
 DEFAULT_TIMEOUT_S = 10.0
 

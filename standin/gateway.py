@@ -17,8 +17,8 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from bot.standin import limits, payloads
-from bot.standin.state import Store
+from standin import limits, payloads
+from standin.state import Store
 
 HELLO, HEARTBEAT, IDENTIFY, RESUME, RECONNECT, REQUEST_MEMBERS, INVALID_SESSION, HEARTBEAT_ACK = (
     10,

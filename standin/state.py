@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.standin import limits
+from standin import limits
 
 DISCORD_EPOCH_MS = 1420070400000
 _counter = itertools.count()

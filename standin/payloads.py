@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from bot.standin import limits
-from bot.standin.state import Attachment, Channel, Guild, Interaction, Message, Store, User
+from standin import limits
+from standin.state import Attachment, Channel, Guild, Interaction, Message, Store, User
 
 ALL_PERMISSIONS = str((1 << 51) - 1)
 MEMBER_PERMISSIONS = str(

@@ -11,8 +11,8 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.standin import limits, payloads
-from bot.standin.errors import (
+from standin import limits, payloads
+from standin.errors import (
     ALREADY_ACKNOWLEDGED,
     INVALID_FORM_BODY,
     INVALID_WEBHOOK_TOKEN,
@@ -22,9 +22,9 @@ from bot.standin.errors import (
     DiscordAPIError,
     json_response,
 )
-from bot.standin.message_rules import check_choices, check_message, check_modal
-from bot.standin.state import Interaction, Message
-from bot.standin.world import World, read_body
+from standin.message_rules import check_choices, check_message, check_modal
+from standin.state import Interaction, Message
+from standin.world import World, read_body
 
 API = f"/api/v{limits.API_VERSION}"
 PONG, MESSAGE, DEFERRED_MESSAGE, DEFERRED_UPDATE, UPDATE, AUTOCOMPLETE, MODAL, LAUNCH_ACTIVITY = (

@@ -9,8 +9,8 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-from bot.standin import limits
-from bot.standin.errors import FormErrors
+from standin import limits
+from standin.errors import FormErrors
 
 CHAT_INPUT, USER_COMMAND, MESSAGE_COMMAND = 1, 2, 3
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2

@@ -16,7 +16,7 @@ import discord.gateway
 import discord.http
 import yarl
 
-from bot.standin.driver import StandIn
+from standin.driver import StandIn
 
 FAST_IDENTIFY_S = 0.05
 FAST_GUILD_READY_S = 0.2

@@ -12,7 +12,7 @@ import pytest
 from discord import app_commands
 from discord.interactions import InteractionCallbackResponse
 
-from bot.standin.schemas_out import check_outgoing
+from standin.schemas_out import check_outgoing
 
 
 def _channel_for(bot, data):

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.standin import limits
-from bot.standin.errors import EMPTY_MESSAGE, REQUEST_ENTITY_TOO_LARGE, DiscordAPIError, FormErrors
+from standin import limits
+from standin.errors import EMPTY_MESSAGE, REQUEST_ENTITY_TOO_LARGE, DiscordAPIError, FormErrors
 
 # Flags a bot may set on a message it sends: SUPPRESS_EMBEDS, EPHEMERAL, SUPPRESS_NOTIFICATIONS,
 # IS_COMPONENTS_V2 (docs: Message Flags).

@@ -16,9 +16,9 @@ from typing import Any
 import discord
 import pytest
 
-from bot.standin.client import pointed_at, running
-from bot.standin.driver import StandIn
-from bot.standin.schemas_out import check_outgoing
+from standin.client import pointed_at, running
+from standin.driver import StandIn
+from standin.schemas_out import check_outgoing
 
 
 @pytest.fixture

@@ -14,11 +14,11 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.standin import limits, payloads
-from bot.standin.clock import Clock
-from bot.standin.errors import INVALID_FORM_BODY, REQUEST_ENTITY_TOO_LARGE, DiscordAPIError
-from bot.standin.gateway import Gateway, Session
-from bot.standin.state import Attachment, Message, Store, snowflake
+from standin import limits, payloads
+from standin.clock import Clock
+from standin.errors import INVALID_FORM_BODY, REQUEST_ENTITY_TOO_LARGE, DiscordAPIError
+from standin.gateway import Gateway, Session
+from standin.state import Attachment, Message, Store, snowflake
 
 HISTORY = 50_000
 Upload = tuple[int, str, bytes, str | None]  # (index in files[n], filename, data, content type)

@@ -17,7 +17,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.standin.errors import json_response
+from standin.errors import json_response
 
 
 @dataclass

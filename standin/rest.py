@@ -10,8 +10,8 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.standin import limits, payloads
-from bot.standin.errors import (
+from standin import limits, payloads
+from standin.errors import (
     CANNOT_EDIT_OTHERS_MESSAGE,
     MISSING_ACCESS,
     UNKNOWN_APPLICATION_COMMAND,
@@ -22,10 +22,10 @@ from bot.standin.errors import (
     FormErrors,
     json_response,
 )
-from bot.standin.message_rules import check_message
-from bot.standin.schemas import check_command, check_command_list
-from bot.standin.state import Channel, Command, Message, snowflake
-from bot.standin.world import World, read_body
+from standin.message_rules import check_message
+from standin.schemas import check_command, check_command_list
+from standin.state import Channel, Command, Message, snowflake
+from standin.world import World, read_body
 
 API = f"/api/v{limits.API_VERSION}"
 

@@ -6,7 +6,7 @@ import time
 
 import aiohttp
 
-from bot.standin import limits
+from standin import limits
 
 
 async def test_injected_429_is_waited_out_and_the_send_succeeds(standin, start_bot, bot):

@@ -15,11 +15,11 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
-from bot.standin import limits, rest, rest_interactions
-from bot.standin.clock import Clock
-from bot.standin.errors import UNAUTHORIZED, DiscordAPIError, error_response, json_response
-from bot.standin.faults import Faults, RateLimiter
-from bot.standin.world import RequestLog, World
+from standin import limits, rest, rest_interactions
+from standin.clock import Clock
+from standin.errors import UNAUTHORIZED, DiscordAPIError, error_response, json_response
+from standin.faults import Faults, RateLimiter
+from standin.world import RequestLog, World
 
 T = TypeVar("T")
 _log = logging.getLogger(__name__)

@@ -8,10 +8,10 @@ import time
 import discord
 import pytest
 
-from bot.standin import limits
-from bot.standin.clock import Clock
-from bot.standin.driver import StandIn
-from bot.standin.state import Command
+from standin import limits
+from standin.clock import Clock
+from standin.driver import StandIn
+from standin.state import Command
 
 
 async def test_response_times_are_measured_per_interaction(standin, start_bot, bot):
@@ -112,8 +112,8 @@ async def _until(cond):
 
 
 async def test_a_bug_in_the_stand_in_fails_fast_and_is_recorded(monkeypatch, bot):
-    from bot.standin import rest
-    from bot.standin.client import pointed_at, running
+    from standin import rest
+    from standin.client import pointed_at, running
 
     async def broken(self, request):
         raise RuntimeError("typing handler is broken")

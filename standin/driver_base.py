@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.standin import limits
-from bot.standin.clock import Clock
-from bot.standin.faults import Faults
-from bot.standin.gateway import GatewayStats
-from bot.standin.server import StandInServer
-from bot.standin.state import Channel, Guild, Interaction, Message, User
-from bot.standin.world import RequestLog
+from standin import limits
+from standin.clock import Clock
+from standin.faults import Faults
+from standin.gateway import GatewayStats
+from standin.server import StandInServer
+from standin.state import Channel, Guild, Interaction, Message, User
+from standin.world import RequestLog
 
 
 class StandInBase:

@@ -1,4 +1,4 @@
 """A local Discord (REST, gateway, CDN) that the real discord.py client connects to unchanged.
 
-See docs/standin.md. Entry point: :class:`bot.standin.driver.StandIn`.
+See docs/standin.md. Entry point: :class:`standin.driver.StandIn`.
 """
