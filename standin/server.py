@@ -27,6 +27,14 @@ API = rest.API
 # Bodies up to this size are read at all; Discord's own limits are checked after (40005 / 413).
 MAX_BODY = 2 * limits.ATTACHMENT_SIZE_LIMIT_BY_TIER[-1]
 START_TIMEOUT_S = 10.0
+# The status nginx logs for a request whose client closed the connection; never sent (nobody listens).
+CLIENT_CLOSED_REQUEST = 499
+
+
+def _client_gone(request: web.Request) -> bool:
+    """True when the client's connection closed while its request was being handled."""
+    transport = request.transport
+    return transport is None or transport.is_closing()
 
 
 def _route_limits(method: str, template: str) -> tuple[int, float, bool] | None:
@@ -163,6 +171,13 @@ class StandInServer:
             else:
                 raise
         except Exception as exc:  # noqa: BLE001 -- logged, recorded and answered; see below
+            if _client_gone(request):
+                # The client hung up before its request was complete (e.g. a bot closed mid-upload).
+                # Discord never sees such a request: nothing was created, nobody is answered (aiohttp
+                # drops the response, the socket being gone), and it is no bug of the stand-in.
+                self.world.say(f"a client dropped {request.method} {path} before sending all of it")
+                self.world.dropped_requests.append(f"{request.method} {path}")
+                return web.Response(status=CLIENT_CLOSED_REQUEST)
             # A bug in the stand-in itself. A 500 would make discord.py retry for ~25 s; a 400 that names
             # the bug fails the bot's request at once, and the pytest fixture fails the test at teardown.
             _log.exception("stand-in internal error on %s %s", request.method, request.path)

@@ -87,6 +87,7 @@ class World:
         self.base_url = ""
         self.requests: deque[RequestLog] = deque(maxlen=HISTORY)
         self.internal_errors: list[str] = []  # bugs in the stand-in's handlers (see server.py)
+        self.dropped_requests: list[str] = []  # "METHOD /path" of requests their client abandoned
         self.attachments: dict[int, tuple[int, Attachment]] = {}
         self.log: deque[tuple[float, str]] = deque(maxlen=HISTORY)  # (wall time, line) for the transcript
         self._changed: asyncio.Condition | None = None

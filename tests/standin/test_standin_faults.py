@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import aiohttp
@@ -94,3 +95,28 @@ async def test_malformed_bodies_get_discords_errors_not_crashes(standin):
                 assert r.status == 400, body
                 assert (await r.json())["code"] == code, body
     assert standin.world.internal_errors == []
+
+
+async def test_a_client_that_hangs_up_mid_upload_is_no_error_and_creates_nothing(standin):
+    """Discord never sees a request its client abandoned: no message, no error (issue 14)."""
+    channel_id = standin.channels["general"].id
+    host, port = standin.api_base.split("//")[1].split("/")[0].split(":")
+    body = b'--b\r\nContent-Disposition: form-data; name="payload_json"\r\n\r\n{"content": "half"}\r\n'
+    head = (
+        f"POST /api/v10/channels/{channel_id}/messages HTTP/1.1\r\nHost: {host}\r\n"
+        f"Authorization: Bot {standin.token}\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+        f"Content-Length: {len(body) + 100_000}\r\n\r\n"
+    )
+    _reader, writer = await asyncio.open_connection(host, int(port))
+    writer.write(head.encode() + body)
+    await writer.drain()
+    writer.close()  # the rest of the upload never comes
+    await writer.wait_closed()
+    for _ in range(500):
+        if standin.world.dropped_requests:
+            break
+        await asyncio.sleep(0.01)
+    assert standin.world.dropped_requests == [f"POST /channels/{channel_id}/messages"]
+    assert standin.world.internal_errors == []
+    assert standin.messages() == []
+    assert not [r for r in standin.requests if r.method == "POST"]
