@@ -43,6 +43,11 @@ ROW_COMPONENTS_MAX = 5
 CUSTOM_ID_MAX = 100
 BUTTON_LABEL_MAX = 80
 
+#: A message nonce is an integer or a string of at most 25 characters (docs: Create Message).
+NONCE_MAX = 25
+#: `enforce_nonce`: "checked for uniqueness in the past few minutes" (undocumented number; 5 min here).
+NONCE_WINDOW_S = 5 * 60.0
+
 # --- Application commands (docs: Application Commands) ------------------------------------------
 COMMAND_NAME_MAX = 32
 COMMAND_DESCRIPTION_MAX = 100

@@ -204,6 +204,10 @@ class Routes:
         file_limit = self.store.guild.attachment_size_limit
         self.world.check_request_size(uploads, file_limit)
         check_message(payload, [(u[1], u[2]) for u in uploads], file_limit=file_limit)
+        again = self.world.message_by_nonce(self.store.app.bot_user_id, payload)
+        if again is not None:
+            self.world.say(f"{self.world.where(ch.id)} same nonce: message {again.id} returned, not resent")
+            return self.reply("message", self.message_out(again))
         ref = payload.get("message_reference") or {}
         ref_id = ref.get("message_id") if isinstance(ref, dict) else "not an object"
         if ref_id is not None and (not str(ref_id).isdigit() or int(ref_id) not in self.store.messages):

@@ -88,6 +88,7 @@ class World:
         self.requests: deque[RequestLog] = deque(maxlen=HISTORY)
         self.internal_errors: list[str] = []  # bugs in the stand-in's handlers (see server.py)
         self.dropped_requests: list[str] = []  # "METHOD /path" of requests their client abandoned
+        self.nonces: dict[tuple[int, str], tuple[float, int]] = {}  # (author, nonce) -> (time, message id)
         self.attachments: dict[int, tuple[int, Attachment]] = {}
         self.log: deque[tuple[float, str]] = deque(maxlen=HISTORY)  # (wall time, line) for the transcript
         self._changed: asyncio.Condition | None = None
@@ -183,6 +184,28 @@ class World:
                 413, REQUEST_ENTITY_TOO_LARGE, f"Request entity too large ({total} bytes > {most})"
             )
 
+    def message_by_nonce(self, author_id: int, payload: dict[str, Any]) -> Message | None:
+        """With `enforce_nonce`, the message this author already created with this nonce within the
+        last few minutes: Discord returns it instead of creating another (docs: Create Message)."""
+        nonce = payload.get("nonce")
+        if nonce is None:
+            return None
+        if len(str(nonce)) > limits.NONCE_MAX:
+            raise _form_error("nonce", f"Must be {limits.NONCE_MAX} or fewer in length.")
+        if not payload.get("enforce_nonce"):
+            return None
+        found = self.nonces.get((author_id, str(nonce)))
+        if found is None or self.clock.wall() - found[0] > limits.NONCE_WINDOW_S:
+            return None
+        msg = self.store.messages.get(found[1])
+        return msg if msg is not None and not msg.deleted else None
+
+    def _remember_nonce(self, key: tuple[int, str], msg: Message) -> None:
+        self.nonces[key] = (msg.created, msg.id)
+        if len(self.nonces) > HISTORY:  # forget the expired ones now and then (a long demo)
+            oldest = msg.created - limits.NONCE_WINDOW_S
+            self.nonces = {k: v for k, v in self.nonces.items() if v[0] >= oldest}
+
     async def create_message(
         self,
         channel_id: int,
@@ -213,6 +236,8 @@ class World:
             referenced_id=int(ref["message_id"]) if ref.get("message_id") else None,
         )
         self.store.add_message(msg)
+        if payload.get("nonce") is not None and payload.get("enforce_nonce"):
+            self._remember_nonce((author_id, str(payload["nonce"])), msg)
         self.say(self.describe(msg, "says"))
         await self.gateway.dispatch(
             "MESSAGE_CREATE", lambda s: self.message_for(s, msg, event="MESSAGE_CREATE")

@@ -116,3 +116,20 @@ async def test_history_pages_with_before_and_after(standin, start_bot, bot):
         assert newest_first == [f"m{i}" for i in reversed(range(120))]
         after = [m.content async for m in channel.history(limit=None, after=discord.Object(posted[9].id))]
         assert after == [f"m{i}" for i in range(10, 120)]  # discord.py puts `after` pages oldest first
+
+
+async def test_a_resent_message_with_the_same_enforced_nonce_is_not_created_twice(standin, start_bot, bot):
+    """discord.py sends `enforce_nonce` with a nonce: Discord returns the first message again."""
+    async with start_bot(bot):
+        channel = bot.get_channel(standin.channels["general"].id)
+        first = await channel.send("result of job 7", nonce="job7-result")
+        again = await channel.send("result of job 7", nonce="job7-result")
+        other = await channel.send("result of job 8", nonce="job8-result")
+        assert again.id == first.id and other.id != first.id
+        assert [m.content for m in standin.messages()] == ["result of job 7", "result of job 8"]
+        standin.clock.advance(6 * 60)  # Discord checks uniqueness for a few minutes only
+        later = await channel.send("result of job 7", nonce="job7-result")
+        assert later.id != first.id
+        with pytest.raises(discord.HTTPException) as err:
+            await channel.send("x", nonce="n" * 26)
+        assert err.value.code == 50035
