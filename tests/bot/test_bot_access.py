@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from standin.driver import StandIn
 from config.training import TrainConfig
+from standin.driver import StandIn
 from tests.bot.botkit import command, make_dataset
 from trainer.queue.jobdir import submit_job
 

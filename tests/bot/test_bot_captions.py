@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from standin.driver import StandIn
 from config.settings import CaptioningSettings
+from standin.driver import StandIn
 from tests.bot.botkit import command, make_dataset
 from tests.bot.conftest import ROOT
 from trainer.dataset.tiny_captioners import build_tiny_wd14

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import aiohttp
 
-from standin.driver import StandIn
 from config.training import TrainConfig
+from standin.driver import StandIn
 from tests.bot.botkit import command, make_dataset
 from trainer.queue.jobdir import submit_job
 from trainer.queue.types import JobResult, JobStatus

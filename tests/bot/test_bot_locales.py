@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from standin.driver import StandIn
 from config.settings import AdvisorSettings
+from standin.driver import StandIn
 from tests.bot.botkit import answer_to, command, korean, make_dataset, text_of
 from trainer.queue.types import JobStatus
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from standin.driver import StandIn
 from config.settings import LimitsSettings
+from standin.driver import StandIn
 from tests.bot.botkit import answer_to, command, korean, make_dataset
 
 

@@ -8,8 +8,8 @@ import subprocess
 
 import pytest
 
-from standin.driver import StandIn
 from config.settings import ModelEntry, ModelsSettings
+from standin.driver import StandIn
 from tests.bot.botkit import answer_to, make_dataset
 from tests.bot.conftest import ROOT
 from tests.bot.test_bot_training import done_message, start_training, wait_status, wait_step

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from standin.driver import StandIn
 from config.settings import AdvisorSettings
+from standin.driver import StandIn
 from tests.bot.botkit import JOB_ID, command, korean, make_dataset
 from trainer.queue.samplejob import submit_sample_job
 from trainer.queue.samplereq import REQUEST_FILE

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from standin.driver import StandIn
 from config.settings import AdvisorSettings
+from standin.driver import StandIn
 from tests.bot.botkit import JOB_ID, answer_to, command, make_dataset
 from trainer.queue.types import JobStatus
 

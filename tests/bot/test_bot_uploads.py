@@ -6,8 +6,8 @@ from __future__ import annotations
 import io
 import zipfile
 
-from standin.driver import StandIn
 from config.settings import DiscordSettings
+from standin.driver import StandIn
 from tests.bot.botkit import DATASET_ID, command, make_dataset
 from tests.bot.conftest import png_bytes
 
