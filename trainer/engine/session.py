@@ -135,19 +135,26 @@ class Session:
             self.cfg,
             self.arch,
             self.lora_state(),
-            self.export_info(),
+            self.export_info(final=True),
             self.run_dir,
             dict(self.accelerator.unwrap_model(self.trained[0]).config),
         )
 
-    def export_info(self) -> dict[str, Any]:
-        """What the run knows for the file's metadata (trainer.export.metadata documents the keys)."""
+    def export_info(self, final: bool = False) -> dict[str, Any]:
+        """What the run knows for the file's metadata (trainer.export.metadata documents the keys).
+
+        `ss_epoch` as sd-scripts counts it: the final file carries the number of the epoch the run
+        ended in (1-based: a 40-step run that ends inside its 4th epoch writes 4); a file saved
+        during the run carries the epochs completed so far.
+        """
         train_items = [it for it in self.items if not it.is_reg]
         reg_items = [it for it in self.items if it.is_reg]
         buckets: dict[tuple[int, int], int] = {}
         for _, bucket in self.entries:
             buckets[bucket] = buckets.get(bucket, 0) + 1
         epochs_done = self.epoch + (1 if self.batch_pos >= self.batches_per_epoch else 0)
+        if final and self.step > 0:
+            epochs_done = self.epoch + 1
         per_epoch = -(-self.batches_per_epoch // self.cfg.gradient_accumulation_steps)
         return {
             # sd-scripts counts images with their repeats; img_count is the files on disk.

@@ -18,14 +18,14 @@ This module does not import torch: the advisor and the bot may read it.
 | img_count, reg_img_count | int | images on disk without repeats (default: derived from the above) |
 | tag_frequency | dict | {tag: count} or {folder: {tag: count}} over the captions (default {}) |
 | sd_model_name | str | base model name (default: the file/folder name of `pretrained_model`) |
-| sd_model_hash, new_sd_model_hash | str | base model hashes, when the caller computed them |
+| sd_model_hash, new_sd_model_hash | str | base model hashes (default: computed by model_hash.py) |
 | prediction_type | str | "epsilon" or "v_prediction" once resolved (default from the config; "auto" → epsilon) |
 | optimizer | str | sd-scripts style, e.g. "torch.optim.adamw.AdamW(weight_decay=0.01)" (default derived) |
-| num_epochs, num_batches_per_epoch | int | planned epochs and batches per epoch (written when given) |
+| num_epochs, num_batches_per_epoch | int | planned epochs and batches per epoch (default: derived) |
 | num_processes | int | data-parallel processes, for ss_total_batch_size (default 1) |
-| bucket_info | dict | aspect-ratio buckets used (written when given) |
+| bucket_info | dict | aspect-ratio buckets used (default: JSON null, as sd-scripts without buckets) |
 | training_comment, description | str | free text for ss_training_comment / modelspec.description |
-| session_id | int | sd-scripts' random run id (written when given) |
+| session_id | int | sd-scripts' random run id (default: derived from name and start time) |
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ from typing import Any
 
 from config.training import TrainConfig
 from trainer.export.errors import ExportError
+from trainer.export.model_hash import base_model_hashes
+from trainer.export.sd_scripts_keys import sd_scripts_entries
 
 #: ss_base_model_version as sd-scripts writes it (model_util / sdxl_model_util).
 BASE_MODEL_VERSIONS = {"sd15": "sd_v1", "sd2": "sd_v2", "sdxl": "sdxl_base_v1-0"}
@@ -73,7 +75,10 @@ def build_metadata(config: TrainConfig, arch: str, info: Mapping[str, Any]) -> d
         **_network_entries(config),
         **_training_entries(config, arch, info, v_pred),
         **_dataset_entries(config, info),
+        **_base_hash_entries(config, info),
     }
+    # sd-scripts' remaining keys (its defaults for options loracord lacks); computed entries win.
+    meta = {**sd_scripts_entries(config, info, meta), **meta}
     out = {key: str(value) for key, value in meta.items()}
     out.update(_modelspec(config, arch, info, v_pred))
     return out
@@ -106,8 +111,8 @@ def _training_entries(
     config: TrainConfig, arch: str, info: Mapping[str, Any], v_pred: bool
 ) -> dict[str, Any]:
     model_version = BASE_MODEL_VERSIONS[arch]
-    if arch == "sd2" and v_pred:
-        model_version += "_v"
+    if arch != "sdxl" and v_pred:
+        model_version += "_v"  # sd-scripts: sd_v1_v / sd_v2_v (model_util.get_model_version_str_for_sd1_sd2)
     entries: dict[str, Any] = {
         "ss_output_name": config.name,
         "ss_base_model_version": model_version,
@@ -137,7 +142,7 @@ def _training_entries(
         "ss_cache_latents": config.cache_latents,
         "ss_training_comment": info.get("training_comment"),
     }
-    for key in ("num_epochs", "num_batches_per_epoch", "session_id", "sd_model_hash", "new_sd_model_hash"):
+    for key in ("num_epochs", "num_batches_per_epoch", "session_id"):
         if info.get(key) is not None:
             entries[f"ss_{key}"] = info[key]
     return entries
@@ -180,6 +185,16 @@ def _dataset_entries(config: TrainConfig, info: Mapping[str, Any]) -> dict[str, 
     if info.get("bucket_info") is not None:
         entries["ss_bucket_info"] = json.dumps(info["bucket_info"])
     return entries
+
+
+def _base_hash_entries(config: TrainConfig, info: Mapping[str, Any]) -> dict[str, str]:
+    """ss_sd_model_hash / ss_new_sd_model_hash: given by the caller, else computed (model_hash.py)."""
+    if info.get("sd_model_hash") and info.get("new_sd_model_hash"):
+        hashes = {"sd_model_hash": info["sd_model_hash"], "new_sd_model_hash": info["new_sd_model_hash"]}
+    else:
+        cache = Path(config.output_dir) / "cache" / "base_hash.json" if config.output_dir else None
+        hashes = base_model_hashes(config.pretrained_model, cache)
+    return {f"ss_{key}": value for key, value in hashes.items()}
 
 
 def _tag_frequency(freq: Mapping[str, Any], data_name: str) -> dict[str, dict[str, int]]:
