@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import json
 import logging
 import time
@@ -34,6 +35,15 @@ if TYPE_CHECKING:
     from bot.app import LoracordBot
 
 log = logging.getLogger(__name__)
+#: How long `stop()` lets the Discord call in flight finish before cancelling it.
+STOP_GRACE_S = 10.0
+
+
+def post_nonce(job_id: str, what: str) -> str:
+    """The nonce of one of a job's posts (Discord's `enforce_nonce`): the same post sent again within
+    minutes — e.g. by a restarted bot whose first try lost its answer — returns the first message
+    instead of making a second one. At most 25 characters, as Discord requires."""
+    return hashlib.blake2b(f"{job_id}:{what}".encode(), digest_size=12).hexdigest()
 
 
 @dataclass
@@ -60,6 +70,7 @@ class ProgressTracker:
         self.jobs: dict[str, Tracked] = {}
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
+        self._stopping = False
 
     @property
     def folder(self) -> Path:
@@ -70,14 +81,23 @@ class ProgressTracker:
         self.jobs = {tr.job_id: tr for tr in await asyncio.to_thread(self._load_all) if not tr.delivered}
         if self.jobs:
             log.info("resuming progress messages of %d job(s)", len(self.jobs))
+        self._stopping = False
         self._task = asyncio.create_task(self._run(), name="progress-tracker")
 
-    async def stop(self) -> None:
-        if self._task is not None:
+    async def stop(self, grace_s: float = STOP_GRACE_S) -> None:
+        """Stop after the job being updated now (its Discord call is not cut in half), or cancel
+        after `grace_s`; posts carry nonces, so a cut post is not doubled by the next bot."""
+        if self._task is None:
+            return
+        self._stopping = True
+        self._wake.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(self._task), grace_s)
+        except TimeoutError:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            self._task = None
+        self._task = None
 
     def _load_all(self) -> list[Tracked]:
         out = []
@@ -110,8 +130,10 @@ class ProgressTracker:
 
     # --- the loop --------------------------------------------------------------------------------------
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             for tr in list(self.jobs.values()):
+                if self._stopping:
+                    return
                 try:
                     await self.update(tr)
                 except discord.HTTPException as exc:
@@ -166,7 +188,13 @@ class ProgressTracker:
             return
         text = t(tr.locale, "progress.samples", step=data.get("step", "?"), job=job.id)
         reference = self._channel(tr).get_partial_message(tr.message_id)
-        await self._channel(tr).send(text, file=discord.File(path), reference=reference, mention_author=False)
+        await self._channel(tr).send(
+            text,
+            file=discord.File(path),
+            reference=reference,
+            mention_author=False,
+            nonce=post_nonce(job.id, f"sample-{data.get('step')}-{path.name}"),
+        )
 
     async def _deliver(self, tr: Tracked, job: Job) -> None:
         from bot.exts.training._buttons import DownloadButton, RetryButton
@@ -180,7 +208,14 @@ class ProgressTracker:
             files = [discord.File(p) for p in result_files(job)]
             view.add_item(DownloadButton(job.id, t(tr.locale, "buttons.download")))
             text = t(tr.locale, "progress.done_message", job=job.id, owner=f"<@{tr.owner_id}>")
-            await channel.send(text, files=files, view=view, reference=reference, mention_author=False)
+            await channel.send(
+                text,
+                files=files,
+                view=view,
+                reference=reference,
+                mention_author=False,
+                nonce=post_nonce(job.id, "done"),
+            )
         elif job.status is JobStatus.FAILED:
             diagnosis = await diagnosis_for(self.bot, job, tr.locale)
             view.add_item(RetryButton(job.id, t(tr.locale, "buttons.retry")))
@@ -189,7 +224,13 @@ class ProgressTracker:
                 description=limits.clip(diagnosis.render(), limits.EMBED_DESCRIPTION_MAX),
                 colour=discord.Colour.red(),
             )
-            await channel.send(f"<@{tr.owner_id}>", embed=embed, view=view, reference=reference)
+            await channel.send(
+                f"<@{tr.owner_id}>",
+                embed=embed,
+                view=view,
+                reference=reference,
+                nonce=post_nonce(job.id, "failed"),
+            )
         tr.delivered = True
         await self.save(tr)
         self.jobs.pop(tr.job_id, None)
@@ -227,7 +268,9 @@ class ProgressTracker:
             lines.append(t(tr.locale, "progress.sample_files_none"))
         text = limits.clip("\n".join(lines), limits.CONTENT_MAX)
         files = [discord.File(p) for p in attach]
-        await channel.send(text, files=files, reference=reference, mention_author=False)
+        await channel.send(
+            text, files=files, reference=reference, mention_author=False, nonce=post_nonce(job.id, "samples")
+        )
 
     async def _dm(self, tr: Tracked, job: Job) -> None:
         """The LoRA by direct message too, when the settings allow it; a closed DM is not an error."""
