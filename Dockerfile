@@ -38,6 +38,7 @@ COPY bot /src/bot
 COPY trainer /src/trainer
 COPY advisor /src/advisor
 COPY standin /src/standin
+COPY cli /src/cli
 
 # GGML_NATIVE=OFF: llama.cpp is built for generic x86-64, not the build machine's CPU, so the image
 # runs on any host. The `gpu` extra adds bitsandbytes (8-bit AdamW). The last two packages only carry

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from config.cli import main
+from cli.main import main
 from config.training import load_train_config
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -103,7 +103,7 @@ def test_console_script_runs_in_a_subprocess(tmp_path):
     log = tmp_path / "train.log"
     log.write_text("OSError: [Errno 28] No space left on device\n", encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, "-m", "config.cli", "diagnose", str(log)],
+        [sys.executable, "-m", "cli", "diagnose", str(log)],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 MODULES = [
     "advisor.answer",
-    "advisor.cli",
+    "cli.advisor",
     "advisor.diagnose",
     "advisor.suggest",
     "advisor.retrieval",

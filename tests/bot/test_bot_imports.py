@@ -8,7 +8,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 MODULES = [
-    "bot.app", "bot.cli", "bot.demo", "bot.demo_script", "bot.progress", "bot.files", "bot.delivery",
+    "bot.app", "cli.bot", "cli.demo", "cli.demo_script", "bot.progress", "bot.files", "bot.delivery",
     "bot.exts.datasets", "bot.exts.captions", "bot.exts.advisor", "bot.exts.training", "bot.exts.admin",
 ]  # fmt: skip
 

@@ -214,7 +214,7 @@ def test_errors_raised_while_secrets_are_loaded_hide_them():
 
 
 def test_loracord_help_never_shows_secrets(monkeypatch, capsys):
-    cli = pytest.importorskip("config.cli")
+    cli = pytest.importorskip("cli.main")
     monkeypatch.setenv("DISCORD_TOKEN", TOKEN)
     monkeypatch.setenv("LORACORD__DISCORD__TOKEN", TOKEN)
     monkeypatch.setenv("LORACORD__FILES__SIGNING_KEY", KEY)

@@ -49,7 +49,7 @@ def train_lora(
 ) -> Path:
     """Run `loracord train` in a child process, exactly as a user would; returns the LoRA file."""
     cmd = [
-        sys.executable, "-m", "config.cli", "train",
+        sys.executable, "-m", "cli", "train",
         "--model", str(base_dir), "--data", str(data_dir), "--out", str(run_dir),
         "--name", "sks_star", "--steps", str(steps), "--rank", str(rank), "--alpha", str(rank),
         "--lr", str(lr), "--batch-size", str(batch_size), "--resolution", "64",

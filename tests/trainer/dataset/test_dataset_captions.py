@@ -5,7 +5,7 @@ import pytest
 from dataset_corpus import photo
 from PIL import Image
 
-from config.cli import main as loracord
+from cli.main import main as loracord
 from trainer.dataset.caption_wd14 import TaggerError, WD14Tagger
 from trainer.dataset.captioning import CaptionOptions, caption_dataset
 from trainer.dataset.captions import (

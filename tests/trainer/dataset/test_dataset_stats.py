@@ -62,7 +62,7 @@ def test_torch_free_modules_do_not_import_torch():
         "trainer.dataset.captions",
         "trainer.dataset.batch",
         "trainer.dataset.caption_wd14",
-        "trainer.dataset.cli",
+        "cli.dataset",
         "trainer.dataset.captioning",
         "trainer.dataset.pipeline",
         "trainer.dataset.tiny_captioners",

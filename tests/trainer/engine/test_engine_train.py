@@ -8,7 +8,7 @@ import torch
 from engine_helpers import draw_dataset, fast_config
 from safetensors import safe_open
 
-from config.cli import main as loracord
+from cli.main import main as loracord
 from trainer.engine.events import read_events
 from trainer.engine.network import text_encoder_targets, unet_targets
 from trainer.engine.train import train

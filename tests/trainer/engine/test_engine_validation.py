@@ -6,7 +6,7 @@ import sys
 import pytest
 from engine_helpers import fast_config
 
-from config.cli import main as loracord
+from cli.main import main as loracord
 from config.training import ConfigError, from_dict
 from trainer.engine.errors import TrainingError
 from trainer.engine.setup import validate
@@ -101,7 +101,7 @@ def test_help_config_lists_every_field(capsys):
 def test_engine_is_not_imported_by_the_command_line_registration():
     # `loracord --help` must stay instant: registering `train` may not import torch.
     code = (
-        "import sys, argparse; import trainer.cli as c; c.register(argparse.ArgumentParser().add_subparsers()); "
+        "import sys, argparse; import cli.train as c; c.register(argparse.ArgumentParser().add_subparsers()); "
         "print('torch' in sys.modules)"
     )
     import subprocess
@@ -141,9 +141,9 @@ def test_cli_resume_and_refusal_to_overwrite_a_run(tiny_model, dataset, tmp_path
 
 
 def test_flags_override_the_file_which_overrides_the_preset(tmp_path, monkeypatch):
-    from config.cli import build_parser
+    from cli.main import build_parser
     from config.training import load_train_config
-    from trainer.cli import _overrides
+    from cli.train import _overrides
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "imgs").mkdir()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from config.cli import main
+from cli.main import main
 from trainer.models.load import detect_arch
 
 

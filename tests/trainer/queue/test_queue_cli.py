@@ -1,4 +1,4 @@
-"""`loracord queue ...` and `loracord worker` through the real console-script entry (config.cli.main)."""
+"""`loracord queue ...` and `loracord worker` through the real console-script entry (cli.main.main)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from config.cli import main
+from cli.main import main
 
 
 @pytest.fixture
@@ -122,7 +122,7 @@ def test_worker_runs_one_process_per_gpu(settings_file, train_toml, tmp_path):
         [
             sys.executable,
             "-m",
-            "config.cli",
+            "cli",
             "--config",
             str(settings_file),
             "worker",
@@ -147,7 +147,7 @@ def test_worker_refuses_a_bad_gpu_list(settings_file, capsys):
 
 def test_queue_package_never_imports_torch():
     code = (
-        "import sys, trainer.queue.cli, trainer.queue.worker, trainer.queue.launcher, trainer.queue.retention, "
+        "import sys, cli.queue, trainer.queue.worker, trainer.queue.launcher, trainer.queue.retention, "
         "trainer.queue.jobdir, trainer.queue.eta; print('torch' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from config.cli import main
+from cli.main import main
 from config.training import load_train_config
 from trainer.queue.jobdir import read_events
 from trainer.queue.options import WorkerOptions

@@ -6,7 +6,7 @@ import json
 import pytest
 from safetensors.torch import load_file
 
-from config.cli import main
+from cli.main import main
 from trainer.tinybase import base
 from trainer.tinybase.pretrain import PretrainConfig, pretrain
 

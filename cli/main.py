@@ -1,39 +1,36 @@
 """The `loracord` console script: parses the command line, loads settings once, dispatches.
 
-Each package owns its subcommands in a small module with `register(subparsers)`; that function adds
-parsers whose default `func(args, settings) -> int` does the work. Registration must stay cheap: heavy
-imports (torch, diffusers, discord) happen inside the handlers, so `loracord --help` is instant and the
-bot process never pulls in torch through the command line.
+Each subcommand module below has `register(subparsers)`; that function adds parsers whose default
+`func(args, settings) -> int` does the work. The modules are imported explicitly: a module that fails
+to import is an ImportError naming it, not a subcommand that silently disappears. Registration must
+stay cheap: heavy imports (torch, diffusers, discord) happen inside the handlers, so `loracord --help`
+is instant and the bot process never pulls in torch through the command line.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
-import importlib.util
 import logging
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from cli import advisor, bot, dataset, models, queue, train
+from cli.errors import CommandError
 from config.settings import Settings, SettingsError, load_settings
 
-# Modules that register subcommands, in the order they appear in `--help`.
+# The subcommand modules, in the order their subcommands appear in `--help`.
 COMMAND_MODULES = (
-    "trainer.models.cli",  # make-tiny-model
-    "bot.cli",  # demo, bot
-    "trainer.queue.cli",  # worker, queue ...
-    "trainer.cli",  # train
-    "trainer.dataset.cli",  # prep, caption
-    "advisor.cli",  # suggest, ask, diagnose
+    models,  # make-tiny-model
+    bot,  # demo, bot
+    queue,  # worker, queue ...
+    train,  # train
+    dataset,  # prep, caption
+    advisor,  # suggest, ask, diagnose
 )
 
 log = logging.getLogger("loracord")
-
-
-class CommandError(Exception):
-    """A user-facing failure of a subcommand: printed as one clear line, exit status 2."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,10 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for name in COMMAND_MODULES:
-        # While the packages are being built in parallel a module may not exist yet.
-        if importlib.util.find_spec(name.rsplit(".", 1)[0]) and importlib.util.find_spec(name):
-            importlib.import_module(name).register(sub)
+    for module in COMMAND_MODULES:
+        module.register(sub)
     return parser
 
 

@@ -1,10 +1,12 @@
-"""`loracord bot` and `loracord demo` (registered by config/cli.py)."""
+"""`loracord bot` and `loracord demo` (registered by cli/main.py)."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 from typing import Any
+
+from cli.errors import CommandError
 
 
 def register(subparsers: Any) -> None:
@@ -30,7 +32,6 @@ def register(subparsers: Any) -> None:
 
 def run_bot(args: argparse.Namespace, settings: Any) -> int:
     from bot.app import main_loop
-    from config.cli import CommandError
 
     if not settings.discord.token:
         raise CommandError(
@@ -48,8 +49,7 @@ def run_demo(args: argparse.Namespace, settings: Any) -> int:
     import asyncio
     import logging
 
-    from bot.demo import run
-    from config.cli import CommandError
+    from cli.demo import run
 
     if not 10 <= args.steps <= 2000:
         raise CommandError(f"--steps must be between 10 and 2000, got {args.steps}")

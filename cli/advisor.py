@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from cli.errors import CommandError
+
 ARCH_CHOICES = ("sd15", "sd2", "sdxl")
 
 
@@ -67,12 +69,6 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=run_diagnose)
 
 
-def _command_error(message: str) -> Exception:
-    from config.cli import CommandError
-
-    return CommandError(message)
-
-
 def _resolve_base(base: str | None, settings: Any) -> tuple[str, str, int | None]:
     """(arch, pretrained_model, resolution) from --base."""
     from advisor.suggest import guess_arch
@@ -99,13 +95,13 @@ def run_suggest(args: argparse.Namespace, settings: Any) -> int:
     from advisor.suggest import suggest_config
 
     if not args.dir.is_dir():
-        raise _command_error(f"{args.dir} is not a folder: give the dataset folder (images + .txt captions)")
+        raise CommandError(f"{args.dir} is not a folder: give the dataset folder (images + .txt captions)")
     if args.vram is not None and args.vram < 0:
-        raise _command_error(f"--vram must be 0 (no GPU) or more GB, got {args.vram:g}")
+        raise CommandError(f"--vram must be 0 (no GPU) or more GB, got {args.vram:g}")
     try:
         from trainer.dataset.stats import dataset_stats
     except ImportError as exc:
-        raise _command_error(f"dataset statistics are not available in this install: {exc}") from None
+        raise CommandError(f"dataset statistics are not available in this install: {exc}") from None
     stats = dataset_stats(args.dir)
     arch, model, resolution = _resolve_base(args.base, settings)
     try:
@@ -122,7 +118,7 @@ def run_suggest(args: argparse.Namespace, settings: Any) -> int:
             lang=args.lang,
         )
     except ValueError as exc:
-        raise _command_error(str(exc)) from None
+        raise CommandError(str(exc)) from None
     text = suggestion.to_toml()
     print(text, end="")
     if args.out:
@@ -165,12 +161,12 @@ def _read_run(path: Path) -> tuple[str, list[dict[str, Any]], Path | None]:
     if path.is_dir():
         texts = [path / "train.log", path / "events.jsonl"]
         if not any(p.is_file() for p in texts):
-            raise _command_error(f"{path} holds neither train.log nor events.jsonl")
+            raise CommandError(f"{path} holds neither train.log nor events.jsonl")
         config_path = path / "config.toml" if (path / "config.toml").is_file() else None
     elif path.is_file():
         texts = [path]
     else:
-        raise _command_error(f"{path} does not exist: give a train.log, an events.jsonl or a run folder")
+        raise CommandError(f"{path} does not exist: give a train.log, an events.jsonl or a run folder")
     events: list[dict[str, Any]] = []
     log_lines: list[str] = []
     for file in (p for p in texts if p.is_file()):

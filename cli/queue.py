@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from cli.errors import CommandError
 from trainer.queue import eta
 from trainer.queue.options import QueueLimits, QueueOptions, WorkerOptions, parse_gpus
 from trainer.queue.types import Job, JobStatus
@@ -76,12 +77,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     qs.add_parser("resume", help="start jobs again").set_defaults(func=cmd_resume)
 
 
-def _command_error(message: str) -> Exception:
-    from config.cli import CommandError
-
-    return CommandError(message)
-
-
 def _with_store(settings: Any, action: Callable[[Any, QueueOptions], Awaitable[int]]) -> int:
     from trainer.queue.fairness import QueueRefused
     from trainer.queue.store import StoreConfigError, open_store
@@ -96,7 +91,7 @@ def _with_store(settings: Any, action: Callable[[Any, QueueOptions], Awaitable[i
     try:
         return asyncio.run(run())
     except (QueueRefused, JobNotFound, JobStateError, StoreConfigError) as exc:
-        raise _command_error(str(exc)) from None
+        raise CommandError(str(exc)) from None
 
 
 def cmd_worker(args: argparse.Namespace, settings: Any) -> int:
@@ -105,7 +100,7 @@ def cmd_worker(args: argparse.Namespace, settings: Any) -> int:
     try:
         gpus = parse_gpus(args.gpus if args.gpus is not None else settings.worker.gpus)
     except ValueError as exc:
-        raise _command_error(str(exc)) from None
+        raise CommandError(str(exc)) from None
     if len(gpus) <= 1:
         options = WorkerOptions.from_settings(settings, gpu=gpus[0] if gpus else None)
         return asyncio.run(run_worker(options, burst=args.burst))
@@ -119,7 +114,7 @@ def cmd_submit(args: argparse.Namespace, settings: Any) -> int:
     try:
         config = load_train_config(args.config_file, overrides=parse_set_args(args.set))
     except ConfigError as exc:
-        raise _command_error(str(exc)) from None
+        raise CommandError(str(exc)) from None
 
     async def action(store: Any, options: QueueOptions) -> int:
         try:
@@ -127,7 +122,7 @@ def cmd_submit(args: argparse.Namespace, settings: Any) -> int:
                 store, options, config, owner_id=args.user, guild_id=args.guild, priority=args.priority
             )
         except JobDirError as exc:
-            raise _command_error(str(exc)) from None
+            raise CommandError(str(exc)) from None
         await _print_queued(store, settings, args, job, f"job {job.id}")
         return 0
 
@@ -152,9 +147,9 @@ def cmd_submit_sample(args: argparse.Namespace, settings: Any) -> int:
         strengths = parse_strengths(args.strengths)
         steps = [int(p) for p in args.checkpoints.replace(" ", ",").split(",") if p]
     except SampleRequestError as exc:
-        raise _command_error(str(exc)) from None
+        raise CommandError(str(exc)) from None
     except ValueError:
-        raise _command_error(f"--checkpoints: {args.checkpoints!r} is not a list of step numbers") from None
+        raise CommandError(f"--checkpoints: {args.checkpoints!r} is not a list of step numbers") from None
 
     async def action(store: Any, options: QueueOptions) -> int:
         try:
@@ -172,7 +167,7 @@ def cmd_submit_sample(args: argparse.Namespace, settings: Any) -> int:
                 guidance=args.guidance,
             )
         except (SampleRefused, SampleRequestError) as exc:
-            raise _command_error(str(exc)) from None
+            raise CommandError(str(exc)) from None
         await _print_queued(store, settings, args, job, f"sample job {job.id} of job {args.source_job_id}")
         return 0
 

@@ -1,4 +1,4 @@
-"""`loracord prep` and `loracord caption` (registered by config/cli.py).
+"""`loracord prep` and `loracord caption` (registered by cli/main.py).
 
 Registration imports nothing heavy; the handlers import the pipeline when they run.
 """
@@ -10,6 +10,8 @@ import json
 import sys
 from pathlib import Path
 from typing import Any
+
+from cli.errors import CommandError
 
 
 def register(subparsers: Any) -> None:
@@ -64,7 +66,6 @@ def register(subparsers: Any) -> None:
 
 
 def _colour(text: str, option: str) -> tuple[int, int, int] | str:
-    from config.cli import CommandError
     from trainer.dataset.prep import parse_colour
 
     try:
@@ -74,7 +75,6 @@ def _colour(text: str, option: str) -> tuple[int, int, int] | str:
 
 
 def run_prep(args: argparse.Namespace, settings: Any) -> int:
-    from config.cli import CommandError
     from trainer.dataset.intake import DatasetIntake, IntakeLimits
     from trainer.dataset.pipeline import prepare_dataset
     from trainer.dataset.prep import PrepOptions
@@ -116,7 +116,6 @@ def run_prep(args: argparse.Namespace, settings: Any) -> int:
 
 
 def run_caption(args: argparse.Namespace, settings: Any) -> int:
-    from config.cli import CommandError
     from trainer.dataset.caption_wd14 import TaggerError
     from trainer.dataset.captioning import CaptionOptions, caption_dataset
     from trainer.dataset.intake import IntakeLimits

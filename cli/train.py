@@ -16,6 +16,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from cli.errors import CommandError
 from config.training import ConfigError, TrainConfig, load_train_config, parse_set_args
 
 #: Plain flags and the TrainConfig fields they set.
@@ -110,7 +111,6 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _run_folder(args: argparse.Namespace, cfg: TrainConfig | None) -> Path:
-    from config.cli import CommandError
 
     out = args.out or (cfg.output_dir if cfg else "")
     if not out:
@@ -119,7 +119,6 @@ def _run_folder(args: argparse.Namespace, cfg: TrainConfig | None) -> Path:
 
 
 def run_train(args: argparse.Namespace, settings: Any) -> int:
-    from config.cli import CommandError
     from trainer.run import CONFIG_FILE, STOP_FLAG, run_dir_main
 
     if args.help_config:
@@ -154,7 +153,6 @@ def run_train(args: argparse.Namespace, settings: Any) -> int:
 
 
 def _check_fresh(run: Path) -> None:
-    from config.cli import CommandError
     from trainer.engine.checkpoint import list_checkpoints
 
     if list_checkpoints(run) or (run / "output").is_dir():

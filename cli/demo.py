@@ -3,7 +3,7 @@
 Starts the local Discord stand-in, the real bot, the real job store and an embedded worker, builds the
 project's tiny SD1.5 model and a tiny BLIP captioner (random weights: their captions and samples are
 noise; the point is that every part really runs), writes scikit-image's sample photographs as PNG, and
-plays the conversation in `bot.demo_script`. Outputs go to OUT (default ./demo-out): the LoRA, the
+plays the conversation in `cli.demo_script`. Outputs go to OUT (default ./demo-out): the LoRA, the
 sample grids, the loss curve, the dataset thumbnails and the full transcript.
 """
 
@@ -118,7 +118,7 @@ def demo_settings(base: Settings, out: Path, model: Path, blip: Path, use_llm: b
 
 async def run(base: Settings, out: Path, *, steps: int = 60, use_llm: bool = True) -> int:
     from bot.app import LoracordBot
-    from bot.demo_script import Conversation
+    from cli.demo_script import Conversation
     from standin.client import pointed_at, running
     from standin.driver import StandIn
 

@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from cli.errors import CommandError
+
 # tiny.py imports torch and diffusers only inside its functions, so this import stays cheap.
 from trainer.models.tiny import ARCHS, FORMATS
 
@@ -46,7 +48,6 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace, settings: Any) -> int:
     """Build the model; an existing model at OUT is replaced, anything else is refused."""
-    from config.cli import CommandError
 
     if args.seed < 0:
         raise CommandError(f"--seed must be 0 or more, got {args.seed}")
@@ -74,7 +75,6 @@ def run(args: argparse.Namespace, settings: Any) -> int:
 
 
 def _pretrain(args: argparse.Namespace) -> int:
-    from config.cli import CommandError
 
     if args.arch != "sd15" or args.fmt != "diffusers":
         raise CommandError("--pretrain shapes builds an SD1.x-shaped diffusers folder: drop --arch/--format")
