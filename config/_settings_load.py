@@ -7,6 +7,7 @@ import argparse
 import difflib
 import json
 import math
+import os
 import sqlite3
 import sys
 import tempfile
@@ -21,7 +22,7 @@ from typing import Any
 
 import tomli_w
 
-from config import settings as S
+from config import _settings_model as S
 from config._settings_fields import SettingsError, default_of, describe
 from config.secrets import Secret, read_secret_file
 
@@ -392,7 +393,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     try:
-        settings = S.load_settings(args.config)
+        settings = load(args.config, os.environ)
     except SettingsError as exc:
         print(f"invalid settings: {exc}", file=sys.stderr)
         return 1
