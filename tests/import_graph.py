@@ -66,8 +66,8 @@ def imported_names(module: str, path: Path) -> set[str]:
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
+            # `from pkg import sub` names pkg.sub; `from pkg import Name` resolves back to pkg.
             base = _absolute(node, module, is_package)
-            names.add(base)
             names.update(f"{base}.{alias.name}" for alias in node.names)
         elif (
             isinstance(node, ast.Call)
