@@ -119,18 +119,27 @@ def _to_rgb(img: Image.Image) -> Image.Image:
 
 
 def epoch_batches(
-    entries: Sequence[tuple[int, Bucket]], batch_size: int, seed: int, epoch: int
+    entries: Sequence[tuple[int, Bucket]],
+    batch_size: int,
+    seed: int,
+    epoch: int,
+    n_train: int | None = None,
 ) -> list[list[int]]:
     """The batches of one epoch as lists of entry indices; a pure function of (seed, epoch).
 
     `entries` holds (item index, bucket) once per repeat. Each bucket's entries are shuffled and
     cut into batches (the last one may be short), then the batches are shuffled together. Resuming
     only needs the epoch and the batch position, since the order is recomputed exactly.
+    `n_train`: the first `n_train` entries are training views and the rest the regularization pool
+    (see `expand_repeats`); each epoch takes its share of the pool (`reg_for_epoch`).
     """
     rng = random.Random(f"{seed}:{epoch}")
+    active: Sequence[int] = range(len(entries))
+    if n_train is not None and len(entries) > n_train:
+        active = [*range(n_train), *reg_for_epoch(n_train, len(entries) - n_train, seed, epoch)]
     by_bucket: dict[Bucket, list[int]] = {}
-    for index, (_, bucket) in enumerate(entries):
-        by_bucket.setdefault(bucket, []).append(index)
+    for index in active:
+        by_bucket.setdefault(entries[index][1], []).append(index)
     batches: list[list[int]] = []
     for bucket in sorted(by_bucket):
         members = by_bucket[bucket]
@@ -142,15 +151,30 @@ def epoch_batches(
 
 def expand_repeats(
     train: Sequence[tuple[int, Bucket, int]], reg: Sequence[tuple[int, Bucket, int]]
-) -> list[tuple[int, Bucket]]:
-    """One entry per view in an epoch: (item index, bucket, repeats) → repeated entries.
+) -> tuple[list[tuple[int, Bucket]], int]:
+    """Every view: (item index, bucket, repeats) → repeated entries, training views first.
 
-    Regularization entries are cycled or cut to as many as there are training entries, so the prior
-    weighs the same whatever the folder sizes (kohya pairs them the same way).
+    Returns the entries and how many of them are training views; the rest is the regularization
+    pool, from which each epoch takes as many views as there are training views (`reg_for_epoch`).
     """
     entries = [(index, bucket) for index, bucket, repeats in train for _ in range(repeats)]
-    reg_entries = [(index, bucket) for index, bucket, repeats in reg for _ in range(repeats)]
-    if reg_entries:
-        needed = len(entries)
-        entries += [reg_entries[i % len(reg_entries)] for i in range(needed)]
-    return entries
+    n_train = len(entries)
+    entries += [(index, bucket) for index, bucket, repeats in reg for _ in range(repeats)]
+    return entries, n_train
+
+
+def reg_for_epoch(n_train: int, n_reg: int, seed: int, epoch: int) -> list[int]:
+    """Indices (after the `n_train` training views) of the regularization views epoch `epoch` uses.
+
+    Each epoch pairs one regularization view with each training view, so the prior weighs the same
+    whatever the folder sizes. The pool is walked in one seeded order, continuing where the last
+    epoch stopped: with more regularization images than one epoch needs, later epochs use the ones
+    not seen yet, and all of them are used within ceil(n_reg / n_train) epochs (with fewer, they
+    are cycled within the epoch). Deterministic for (seed, epoch), so a resumed run sees the same.
+    """
+    if n_reg <= 0 or n_train <= 0:
+        return []
+    order = list(range(n_reg))
+    random.Random(f"{seed}:reg").shuffle(order)
+    start = epoch * n_train
+    return [n_train + order[(start + i) % n_reg] for i in range(n_train)]

@@ -54,6 +54,7 @@ class Session:
     num_train_images: int
     num_reg_images: int
     tag_frequency: dict[str, dict[str, int]]
+    n_train_entries: int | None = None  # entries after these are the regularization pool
     step: int = 0
     epoch: int = 0
     batch_pos: int = 0
@@ -66,7 +67,9 @@ class Session:
         if self._batches is None or self._batches[0] != self.epoch:
             self._batches = (
                 self.epoch,
-                epoch_batches(self.entries, self.cfg.train_batch_size, self.cfg.seed, self.epoch),
+                epoch_batches(
+                    self.entries, self.cfg.train_batch_size, self.cfg.seed, self.epoch, self.n_train_entries
+                ),
             )
         return self._batches[1]
 

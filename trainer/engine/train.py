@@ -122,6 +122,7 @@ def _add_adapters(cfg: TrainConfig, model) -> list[torch.nn.Module]:  # noqa: AN
         "alpha": cfg.network_alpha,
         "conv_rank": cfg.conv_dim,
         "conv_alpha": cfg.conv_alpha,
+        "network_type": cfg.network_type,
     }
     add_lora(model.unet, unet_targets(model.unet, cfg.target_modules), **kw)
     trained = [model.unet]
@@ -137,8 +138,9 @@ def _add_adapters(cfg: TrainConfig, model) -> list[torch.nn.Module]:  # noqa: AN
     return trained
 
 
-def _plan_data(setup: RunSetup, model) -> tuple[list[ImageItem], list[tuple[int, tuple[int, int]]]]:  # noqa: ANN001
-    """All items (training then regularization) and one (item, bucket) entry per view in an epoch."""
+def _plan_data(setup: RunSetup, model) -> tuple[list[ImageItem], list[tuple[int, tuple[int, int]]], int]:  # noqa: ANN001
+    """All items (training then regularization), one (item, bucket) entry per view (training views
+    first, then the regularization pool), and how many are training views."""
     spec = BucketSpec.from_config(setup.cfg, size_factor(model))
     buckets = make_buckets(spec)
     items = list(setup.train_data.items)
@@ -151,7 +153,8 @@ def _plan_data(setup: RunSetup, model) -> tuple[list[ImageItem], list[tuple[int,
             for i, it in enumerate(group)
         ]
 
-    return all_items, expand_repeats(placed(0, items), placed(len(items), reg_items))
+    entries, n_train = expand_repeats(placed(0, items), placed(len(items), reg_items))
+    return all_items, entries, n_train
 
 
 def _total_steps(cfg: TrainConfig, batches_per_epoch: int) -> int:
@@ -163,7 +166,7 @@ def _total_steps(cfg: TrainConfig, batches_per_epoch: int) -> int:
 
 def _build_session(setup: RunSetup, accelerator, model, events: EventWriter) -> Session:  # noqa: ANN001
     cfg = setup.cfg
-    items, entries = _plan_data(setup, model)
+    items, entries, n_train = _plan_data(setup, model)
     trained = _add_adapters(cfg, model)
 
     shift = model.shift_factor or 0.0
@@ -193,7 +196,7 @@ def _build_session(setup: RunSetup, accelerator, model, events: EventWriter) -> 
     for encoder in trained[1:]:
         groups.append({"params": lora_parameters(encoder), "lr": cfg.effective_text_encoder_lr})
     optimizer = build_optimizer(cfg.optimizer, groups, cfg.weight_decay)
-    batches_per_epoch = len(epoch_batches(entries, cfg.train_batch_size, cfg.seed, 0))
+    batches_per_epoch = len(epoch_batches(entries, cfg.train_batch_size, cfg.seed, 0, n_train))
     total = _total_steps(cfg, batches_per_epoch)
     scheduler = build_scheduler(
         cfg.lr_scheduler, optimizer, warmup_steps=cfg.lr_warmup_steps, total_steps=total
@@ -213,6 +216,7 @@ def _build_session(setup: RunSetup, accelerator, model, events: EventWriter) -> 
         events=events,
         items=items,
         entries=entries,
+        n_train_entries=n_train,
         latents=latents,
         text=text,
         trained=trained,

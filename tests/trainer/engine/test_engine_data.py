@@ -97,8 +97,30 @@ def test_epoch_order_is_deterministic_bucket_pure_and_covers_every_entry():
 def test_regularization_entries_match_training_count():
     train = [(0, (64, 64), 3), (1, (64, 64), 1)]
     reg = [(2, (64, 64), 1)]
-    entries = expand_repeats(train, reg)
-    assert [e[0] for e in entries].count(0) == 3 and [e[0] for e in entries].count(2) == 4
+    entries, n_train = expand_repeats(train, reg)
+    used = [entries[i][0] for b in epoch_batches(entries, 2, seed=1, epoch=0, n_train=n_train) for i in b]
+    assert n_train == 4 and used.count(0) == 3 and used.count(2) == 4
+
+
+def test_regularization_images_are_all_used_over_the_epochs_in_a_seeded_order():
+    # 4 training views, 10 regularization images: each epoch pairs 4 of them; sd-scripts-style
+    # "first N only" would never show images 4..9.
+    train = [(i, (64, 64), 1) for i in range(4)]
+    reg = [(4 + i, (64, 64), 1) for i in range(10)]
+    entries, n_train = expand_repeats(train, reg)
+
+    def reg_seen(seed: int, epoch: int) -> list[int]:
+        batches = epoch_batches(entries, 2, seed=seed, epoch=epoch, n_train=n_train)
+        seen = [entries[i][0] for b in batches for i in b]
+        assert sorted(i for i in seen if i < 4) == [0, 1, 2, 3]  # every training image once
+        return sorted(i for i in seen if i >= 4)
+
+    epochs = [reg_seen(7, e) for e in range(3)]
+    assert all(len(e) == 4 for e in epochs)  # one regularization view per training view
+    assert sorted({i for e in epochs for i in e}) == list(range(4, 14))  # all 10 within 3 epochs
+    assert len(set(epochs[0]) | set(epochs[1])) == 8  # epoch 2 continues where epoch 1 stopped
+    assert epochs == [reg_seen(7, e) for e in range(3)]  # the same for the same seed
+    assert [reg_seen(8, e) for e in range(3)] != epochs  # another seed, another order
 
 
 def test_missing_captions_warning_says_how_many_and_what_they_train_with(tmp_path):
