@@ -9,7 +9,10 @@ Order of checks, cheapest first, so that a hostile file costs almost nothing:
 4. the full decode, where truncated or corrupt data is refused with the decoder's reason;
 5. EXIF orientation applied, first frame of animations kept, then conversion to RGB: palette and
    transparency, CMYK, 16-bit and float greyscale are mapped to 8 bits, alpha is flattened onto a
-   configurable background colour.
+   configurable background colour;
+6. an embedded ICC profile other than sRGB (Display P3 from phones, Adobe RGB from cameras) is
+   converted to sRGB with LittleCMS (Pillow's ImageCms), so colours look as the photographer saw them
+   once the profile is gone; the note "colour profile ... converted to sRGB" reaches the quality report.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from enum import StrEnum
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from trainer.dataset.limits import IntakeLimits
 
@@ -260,6 +263,9 @@ def decode_bytes(
         )
     if orientation not in (None, 1):
         notes.append(f"EXIF orientation {orientation} applied")
+    icc = im.info.get("icc_profile")
+    if icc and oriented.mode in ("RGB", "RGBA"):
+        oriented = to_srgb(oriented, icc, notes)
     try:
         rgb, conv_notes = to_rgb(oriented, background)
     except (ValueError, OSError) as exc:
@@ -269,6 +275,33 @@ def decode_bytes(
             f"{name}: its colour mode {im.mode} cannot be converted to RGB ({exc}); save it as an RGB PNG or JPEG.",
         )
     return Decoded(rgb, fmt or im.format or "?", im.mode, (width, height), notes + conv_notes)
+
+
+SRGB_NOTE = "converted to sRGB"
+_SRGB = ImageCms.createProfile("sRGB")
+
+
+def to_srgb(im: Image.Image, icc: bytes, notes: list[str]) -> Image.Image:
+    """An RGB(A) image tagged with the ICC profile `icc`, in sRGB (perceptual intent).
+
+    An sRGB profile is left alone (already what every model was trained on); a profile LittleCMS
+    cannot read is noted and the pixels are kept as they are.
+    """
+    try:
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        name = (ImageCms.getProfileDescription(profile) or "").strip() or "unnamed"
+    except (OSError, ValueError, TypeError, ImageCms.PyCMSError):
+        notes.append("embedded colour profile unreadable: colours used as stored")
+        return im
+    if "srgb" in name.lower().replace(" ", ""):
+        return im
+    try:
+        out = ImageCms.profileToProfile(im, profile, _SRGB, outputMode=im.mode)
+    except (OSError, ValueError, ImageCms.PyCMSError) as exc:
+        notes.append(f"colour profile '{name}' could not be converted ({exc}): colours used as stored")
+        return im
+    notes.append(f"colour profile '{name}' {SRGB_NOTE}")
+    return out
 
 
 def _orientation(im: Image.Image) -> int | None:

@@ -73,7 +73,13 @@ def dataset_summary(images: list[dict[str, Any]], target: int) -> dict[str, Any]
         "blurry": [e["file"] for e in images if e["blurry"]],
         "brisque": quality.summarise([e["brisque"] for e in images]),
         "poor_quality": [e["file"] for e in images if e["poor_quality"]],
+        "converted_to_srgb": _converted_to_srgb(images),
     }
+
+
+def _converted_to_srgb(images: list[dict[str, Any]]) -> list[str]:
+    """Images whose wide-gamut colour profile (Display P3, Adobe RGB ...) was converted at intake."""
+    return [e["file"] for e in images if any("converted to sRGB" in n for n in e.get("notes") or [])]
 
 
 def write_report(report: dict[str, Any], dataset_dir: Path) -> Path:
@@ -101,6 +107,11 @@ def format_report(report: dict[str, Any]) -> str:
         lines.append(f"Probably blurry ({len(s['blurry'])}): {', '.join(s['blurry'])}")
     if s["poor_quality"]:
         lines.append(f"Low BRISQUE quality ({len(s['poor_quality'])}): {', '.join(s['poor_quality'])}")
+    if s.get("converted_to_srgb"):
+        lines.append(
+            f"Colour profile converted to sRGB ({len(s['converted_to_srgb'])}, e.g. Display P3 / Adobe RGB): "
+            + ", ".join(s["converted_to_srgb"])
+        )
     for cluster in s["near_duplicate_clusters"]:
         lines.append(f"Near-duplicates (keep one for diversity): {', '.join(cluster)}")
     intake = report.get("intake", {})
@@ -137,6 +148,8 @@ def format_summary(report: dict[str, Any], max_chars: int = 1900) -> str:
         (sum(len(c) for c in s["near_duplicate_clusters"]), "near-duplicates"),
     ]
     lines += [f"- {n} {what}" for n, what in flags if n]
+    if s.get("converted_to_srgb"):
+        lines.append(f"- {len(s['converted_to_srgb'])} wide-gamut colour profile(s) converted to sRGB")
     rejected = report.get("intake", {}).get("rejected", [])
     if rejected:
         lines.append(f"Refused {len(rejected)}:")
