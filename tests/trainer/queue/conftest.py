@@ -1,4 +1,5 @@
-"""Fixtures for the queue tests: a real SQLite store in a temporary folder."""
+"""Fixtures for the queue tests: a real store — SQLite in a temporary folder, and in the store
+contract modules also a real PostgreSQL database (`backend` is parametrized there)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,31 @@ NO_LIMITS = QueueLimits(
 )
 
 
+#: The store contract: these modules run every test on each backend (unless marked sqlite_only).
+CONTRACT_MODULES = {"test_queue_store", "test_queue_guild_limit"}
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def pytest_generate_tests(metafunc):
+    module = metafunc.module.__name__.rsplit(".", 1)[-1]
+    if (
+        module in CONTRACT_MODULES
+        and "backend" in metafunc.fixturenames
+        and metafunc.definition.get_closest_marker("sqlite_only") is None
+    ):
+        metafunc.parametrize("backend", BACKENDS)
+
+
 @pytest.fixture
-def queue_options(tmp_path):
-    return QueueOptions(data_dir=tmp_path / "data", limits=NO_LIMITS)
+def backend():
+    """The store backend; SQLite outside the contract modules."""
+    return "sqlite"
+
+
+@pytest.fixture
+def queue_options(tmp_path, backend, request):
+    url = request.getfixturevalue("pg_url") if backend == "postgresql" else ""
+    return QueueOptions(data_dir=tmp_path / "data", database_url=url, limits=NO_LIMITS)
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""The SQLite job store: schema, submissions, claims, leases, cancel, pause, datasets."""
+"""The job store contract, on SQLite and PostgreSQL: schema, submissions, claims, leases, cancel, pause,
+datasets (conftest parametrizes `backend`; tests about SQLite itself are marked sqlite_only)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ def spec(owner=1, guild=None, priority=False, name="lora", steps=10):
     )
 
 
+@pytest.mark.sqlite_only
 async def test_schema_is_migrated_once_and_newer_schema_refused(queue_options):
     db_path = queue_options.data_dir / "loracord.db"
     async with open_store(queue_options) as store:
@@ -53,11 +55,15 @@ async def test_schema_is_migrated_once_and_newer_schema_refused(queue_options):
             pass
 
 
+@pytest.mark.sqlite_only
 def test_other_database_urls_are_refused_with_advice(queue_options):
     from dataclasses import replace
 
+    from trainer.queue.pg_store import PgJobStore
+
     with pytest.raises(StoreConfigError, match="sqlite:///PATH"):
-        open_store(replace(queue_options, database_url="postgresql://db/loracord"))
+        open_store(replace(queue_options, database_url="mysql://db/loracord"))
+    assert isinstance(open_store(replace(queue_options, database_url="postgresql://db/x")), PgJobStore)
     sqlite_url = replace(queue_options, database_url=f"sqlite:///{queue_options.data_dir}/x.db")
     assert isinstance(open_store(sqlite_url), SqliteJobStore)
 
@@ -267,6 +273,7 @@ async def test_predicted_order_matches_claims_for_random_mixes(store):
         assert await store.queue_order() == predicted
 
 
+@pytest.mark.sqlite_only
 async def test_locked_database_is_reported_as_unavailable_not_corrupted(queue_options):
     from trainer.queue.store import StoreUnavailable
 
