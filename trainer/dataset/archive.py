@@ -7,7 +7,9 @@ anywhere; it is refused with a reason anyway so that the user learns why a file 
 
 Guards (limits from `IntakeLimits`):
 - the zip itself: byte size, readable central directory, number of entries, sum of the declared
-  uncompressed sizes (refusing the whole zip: a zip bomb is usually one of these);
+  uncompressed sizes of the members that would be read (refusing the whole zip: a zip bomb is
+  usually one of these; a member refused on its own does not count, so one oversized photo does
+  not cost the good ones);
 - each member: absolute or `..` paths, symlinks, encryption, nested zips, its own uncompressed size,
   and its compression ratio (a member that expands more than `max_zip_ratio` times is a bomb).
   A refused member is reported; the other members are kept.
@@ -24,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from trainer.dataset.decode import IMAGE_EXTENSIONS, Reason, Rejected
-from trainer.dataset.limits import IntakeLimits
+from trainer.dataset.limits import IntakeLimits, mib_pair
 
 CAPTION_EXTENSION = ".txt"
 MAX_CAPTION_BYTES = 64 * 1024
@@ -79,11 +81,11 @@ def _stem_key(path: str) -> str:
 def open_zip(name: str, data: bytes, limits: IntakeLimits) -> zipfile.ZipFile | Rejected:
     """The zip, or a refusal of the whole archive (size, bad central directory, entries, expanded size)."""
     if len(data) > limits.max_upload_bytes:
+        size, limit = mib_pair(len(data), limits.max_upload_bytes)
         return Rejected(
             name,
             Reason.TOO_LARGE,
-            f"{name}: {len(data) / 2**20:.1f} MiB is over the {limits.max_upload_bytes / 2**20:.0f} MiB "
-            "upload limit; split the images over several zips.",
+            f"{name}: {size} MiB is over the {limit} MiB upload limit; split the images over several zips.",
         )
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
@@ -100,14 +102,17 @@ def open_zip(name: str, data: bytes, limits: IntakeLimits) -> zipfile.ZipFile | 
             f"{name}: {len(infos)} entries, more than the {limits.max_zip_entries} allowed; "
             "send fewer files per zip.",
         )
-    expanded = sum(i.file_size for i in infos)
+    # Members that are refused on their own (too large, a bomb by ratio, unsafe ...) are skipped with
+    # their reason later, like loose files; only what would really be read counts against the total.
+    expanded = sum(i.file_size for i in infos if not i.is_dir() and _member_problem(name, i, limits) is None)
     if expanded > limits.max_zip_expanded_bytes:
         zf.close()
+        size, limit = mib_pair(expanded, limits.max_zip_expanded_bytes)
         return Rejected(
             name,
             Reason.ZIP_TOO_LARGE,
-            f"{name}: would expand to {expanded / 2**20:.0f} MiB, over the "
-            f"{limits.max_zip_expanded_bytes / 2**20:.0f} MiB limit (zip-bomb guard); send fewer or smaller images.",
+            f"{name}: its files would expand to {size} MiB, over the {limit} MiB limit (zip-bomb guard); "
+            "send fewer or smaller images per zip.",
         )
     return zf
 
@@ -126,11 +131,12 @@ def _member_problem(zip_name: str, info: zipfile.ZipInfo, limits: IntakeLimits) 
     if info.flag_bits & 0x1:
         return Rejected(label, Reason.ENCRYPTED, f"{label}: is encrypted; zip it without a password.")
     if info.file_size > limits.max_upload_bytes:
+        size, limit = mib_pair(info.file_size, limits.max_upload_bytes)
         return Rejected(
             label,
             Reason.TOO_LARGE,
-            f"{label}: {info.file_size / 2**20:.1f} MiB uncompressed is over the "
-            f"{limits.max_upload_bytes / 2**20:.0f} MiB limit per file.",
+            f"{label}: {size} MiB uncompressed is over the {limit} MiB limit per file; "
+            "it was skipped, the other files were kept. Resize it or save it as JPEG.",
         )
     ratio = info.file_size / max(info.compress_size, 1)
     if info.file_size > 1024 * 1024 and ratio > limits.max_zip_ratio:

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
-from trainer.dataset.limits import IntakeLimits
+from trainer.dataset.limits import IntakeLimits, mib_pair
 
 #: Extensions the intake looks at in a folder or zip; the decoder trusts the bytes, not these.
 IMAGE_EXTENSIONS = frozenset(
@@ -215,12 +215,7 @@ def decode_bytes(
     if not data:
         return Rejected(name, Reason.EMPTY, f"{name}: the file is empty (0 bytes); upload it again.")
     if len(data) > limits.max_upload_bytes:
-        return Rejected(
-            name,
-            Reason.TOO_LARGE,
-            f"{name}: {len(data) / 2**20:.1f} MiB is over the {limits.max_upload_bytes / 2**20:.0f} MiB "
-            "limit per file; resize it or save it as JPEG.",
-        )
+        return too_large(name, len(data), limits)
     fmt = sniff_format(data[:1024])
     refused = _refuse_format(name, data, fmt)
     if refused:
@@ -304,6 +299,16 @@ def to_srgb(im: Image.Image, icc: bytes, notes: list[str]) -> Image.Image:
     return out
 
 
+def too_large(name: str, size: int, limits: IntakeLimits) -> Rejected:
+    """A file over the per-file byte cap; both sizes shown so that they read as different."""
+    shown, cap = mib_pair(size, limits.max_upload_bytes)
+    return Rejected(
+        name,
+        Reason.TOO_LARGE,
+        f"{name}: {shown} MiB is over the {cap} MiB limit per file; resize it or save it as JPEG.",
+    )
+
+
 def _orientation(im: Image.Image) -> int | None:
     try:
         return im.getexif().get(0x0112)
@@ -339,12 +344,7 @@ def decode_path(
     try:
         size = path.stat().st_size
         if size > limits.max_upload_bytes:
-            return Rejected(
-                name,
-                Reason.TOO_LARGE,
-                f"{name}: {size / 2**20:.1f} MiB is over the {limits.max_upload_bytes / 2**20:.0f} MiB "
-                "limit per file; resize it or save it as JPEG.",
-            )
+            return too_large(name, size, limits)
         data = path.read_bytes()
     except OSError as exc:
         return Rejected(name, Reason.CORRUPT, f"{name}: cannot be read ({exc.strerror or exc}).")

@@ -32,6 +32,7 @@ from trainer.dataset.decode import (
     Rejected,
     decode_bytes,
     sniff_format,
+    too_large,
 )
 from trainer.dataset.limits import IntakeLimits
 
@@ -232,14 +233,7 @@ class DatasetIntake:
         try:
             size = path.stat().st_size
             if size > self.limits.max_upload_bytes:
-                result.rejected.append(
-                    Rejected(
-                        path.name,
-                        Reason.TOO_LARGE,
-                        f"{path.name}: {size / 2**20:.1f} MiB is over the "
-                        f"{self.limits.max_upload_bytes / 2**20:.0f} MiB limit per file.",
-                    )
-                )
+                result.rejected.append(too_large(path.name, size, self.limits))
                 return result
             data = path.read_bytes()
         except OSError as exc:

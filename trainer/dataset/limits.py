@@ -8,6 +8,17 @@ from typing import Any
 MIB = 1024 * 1024
 
 
+def mib_pair(value: int, limit: int) -> tuple[str, str]:
+    """Two byte counts in MiB with as many decimals as it takes for a value over the limit to read as
+    more than it ("2048.01 MiB, over the 2048.00 MiB limit", never "2048 MiB, over the 2048 MiB")."""
+    decimals = 0 if limit % MIB == 0 else 2  # a limit that is not whole MiB is not rounded to one
+    while (
+        decimals < 7 and value > limit and f"{value / 2**20:.{decimals}f}" == f"{limit / 2**20:.{decimals}f}"
+    ):
+        decimals += 1
+    return f"{value / 2**20:.{decimals}f}", f"{limit / 2**20:.{decimals}f}"
+
+
 @dataclass(frozen=True)
 class IntakeLimits:
     """Caps applied before and while decoding uploads. Every cap refuses the file, never the batch."""

@@ -113,7 +113,8 @@ def test_whole_zip_refusals(tmp_path, good_jpeg):
     limits = IntakeLimits(max_zip_entries=3, max_zip_expanded_bytes=2_000_000)
     intake = DatasetIntake(tmp_path, limits)
     many = zip_bytes([(f"{i}.jpg", good_jpeg) for i in range(4)])
-    big = zip_bytes([("a.png", b"\x00" * 3_000_000)])
+    # members fine one by one, too much together (one oversized member alone is skipped, not the zip)
+    big = zip_bytes([(f"{i}.png", b"\x00" * 900_000) for i in range(3)])
     assert [r.reason for r in intake.add_upload("many.zip", many).rejected] == [Reason.TOO_MANY_ENTRIES]
     assert [r.reason for r in intake.add_upload("big.zip", big).rejected] == [Reason.ZIP_TOO_LARGE]
     assert [r.reason for r in intake.add_upload("x.zip", b"PK\x03\x04garbage").rejected] == [Reason.BAD_ZIP]
