@@ -164,9 +164,12 @@ async def submit_job(
     channel_id: int | None = None,
     dataset_id: str | None = None,
     priority: bool = False,
+    vram_gb: float | None = None,
 ) -> Job:
     """Make the job folder, then queue the job. A refused job (`QueueFull`, `QuotaExceeded`) leaves
-    no folder behind. Copying runs in a thread: the bot's event loop never waits on the disk."""
+    no folder behind. Copying runs in a thread: the bot's event loop never waits on the disk.
+    `vram_gb`: the advisor's estimate (`advisor.vram.job_needs`), so that only workers with that much
+    free GPU memory claim it; the architecture comes from the config (none for 'auto')."""
     for attempt in range(3):
         job_id = new_job_id()
         try:
@@ -187,6 +190,8 @@ async def submit_job(
         dataset_id=dataset_id,
         priority=priority,
         job_id=job_id,
+        vram_gb=vram_gb,
+        arch=frozen.model_arch if frozen.model_arch != "auto" else None,
     )
     try:
         return await store.enqueue(spec, options.limits, max_attempts=options.max_attempts)

@@ -11,12 +11,14 @@ the ranking was read goes back in line with its new stamp, as `fairness.pick` wo
 from __future__ import annotations
 
 import heapq
+from typing import Any
 
 from trainer.queue import fairness
 from trainer.queue.options import QueueLimits
 from trainer.queue.pg_rows import Con, insert_event
 from trainer.queue.rows import row_to_job
 from trainer.queue.types import Job, JobStatus
+from trainer.queue.workers import WorkerCapacity, fit_clause
 
 _Q = JobStatus.QUEUED.value
 _R = JobStatus.RUNNING.value
@@ -26,17 +28,25 @@ class PgClaims:
     """Mixed into `PgJobStore`; relies on its `_requeue_expired` and `_paused`."""
 
     async def _claim(
-        self, con: Con, worker_id: str, lease_seconds: float, limits: QueueLimits, now: float
+        self,
+        con: Con,
+        worker_id: str,
+        lease_seconds: float,
+        limits: QueueLimits,
+        now: float,
+        capacity: WorkerCapacity | None,
     ) -> Job | None:
         await self._requeue_expired(con, now)
         if await self._paused(con):
             return None
+        fits, fit_params = fit_clause(capacity, lambda n: f"${n + 1}")
         urgent = await con.fetchrow(
-            "SELECT seq FROM jobs WHERE status = $1 AND priority = 1 ORDER BY seq LIMIT 1 "
+            f"SELECT seq FROM jobs WHERE status = $1 AND priority = 1{fits} ORDER BY seq LIMIT 1 "
             "FOR UPDATE SKIP LOCKED",
             _Q,
+            *fit_params,
         )
-        seq = urgent[0] if urgent is not None else await self._pick(con, limits, now)
+        seq = urgent[0] if urgent is not None else await self._pick(con, limits, now, (fits, fit_params))
         if seq is None:
             return None
         row = await con.fetchrow(
@@ -57,9 +67,12 @@ class PgClaims:
         await insert_event(con, row["id"], "claimed", {"worker": worker_id, "attempt": row["attempts"]}, now)
         return row_to_job(row)
 
-    async def _pick(self, con: Con, limits: QueueLimits, now: float) -> int | None:
+    async def _pick(
+        self, con: Con, limits: QueueLimits, now: float, fit: tuple[str, list[Any]]
+    ) -> int | None:
         """The seq of the job this claim takes, its row locked; None when no candidate may start."""
-        heap = [(*fairness.pick_key(c), i, c) for i, c in enumerate(await self._candidates(con, limits, now))]
+        candidates = await self._candidates(con, limits, now, fit)
+        heap = [(*fairness.pick_key(c), i, c) for i, c in enumerate(candidates)]
         heapq.heapify(heap)
         locked: set[int] = set()
         while heap:
@@ -89,13 +102,16 @@ class PgClaims:
                 return c.job_seq
         return None
 
-    async def _candidates(self, con: Con, limits: QueueLimits, now: float) -> list[fairness.Candidate]:
+    async def _candidates(
+        self, con: Con, limits: QueueLimits, now: float, fit: tuple[str, list[Any]]
+    ) -> list[fairness.Candidate]:
         """Each (owner, guild)'s oldest queued job: eligibility depends only on the owner and the
         guild, and within them the oldest goes first, so this is the same choice as every queued job."""
         queued = await con.fetch(
             "SELECT DISTINCT ON (owner_id, guild_id) seq, owner_id, guild_id FROM jobs "
-            "WHERE status = $1 AND priority = 0 ORDER BY owner_id, guild_id, seq",
+            f"WHERE status = $1 AND priority = 0{fit[0]} ORDER BY owner_id, guild_id, seq",
             _Q,
+            *fit[1],
         )
         if not queued:
             return []

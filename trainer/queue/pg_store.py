@@ -21,6 +21,7 @@ from trainer.queue.pg_base import PgBase
 from trainer.queue.pg_claim import PgClaims
 from trainer.queue.pg_extra import PgExtras
 from trainer.queue.pg_rows import Con, charge, get_job_row, insert_event
+from trainer.queue.pg_workers import PgWorkers
 from trainer.queue.rows import row_to_job
 from trainer.queue.store import JobStore
 from trainer.queue.types import (
@@ -35,13 +36,14 @@ from trainer.queue.types import (
     Progress,
     new_job_id,
 )
+from trainer.queue.workers import WorkerCapacity
 
 ID_TRIES = 5
 _Q = JobStatus.QUEUED.value
 _R = JobStatus.RUNNING.value
 
 
-class PgJobStore(PgClaims, PgExtras, PgBase, JobStore):
+class PgJobStore(PgWorkers, PgClaims, PgExtras, PgBase, JobStore):
     """Jobs in a PostgreSQL database shared by the bot and workers on any number of hosts."""
 
     # --- submitting and reading -----------------------------------------------------------------------
@@ -91,8 +93,8 @@ class PgJobStore(PgClaims, PgExtras, PgBase, JobStore):
         await con.execute(
             "INSERT INTO jobs (id, owner_id, guild_id, channel_id, dataset_id, name, config_json, "
             "config_version, priority, status, max_attempts, job_dir, created_at, updated_at, "
-            "kind, source_job_id, planned_steps) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15, $16)",
+            "kind, source_job_id, planned_steps, vram_gb, arch) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15, $16, $17, $18)",
             job_id,
             spec.owner_id,
             spec.guild_id,
@@ -109,6 +111,8 @@ class PgJobStore(PgClaims, PgExtras, PgBase, JobStore):
             JobKind(spec.kind).value,
             spec.source_job_id,
             spec.planned_steps,
+            spec.vram_gb,
+            spec.arch,
         )
         queued = {"owner_id": spec.owner_id, "kind": JobKind(spec.kind).value}
         if spec.source_job_id:
@@ -171,9 +175,15 @@ class PgJobStore(PgClaims, PgExtras, PgBase, JobStore):
 
     # --- the worker's side ------------------------------------------------------------------------------
     async def claim(
-        self, worker_id: str, lease_seconds: float, limits: QueueLimits, *, now: float | None = None
+        self,
+        worker_id: str,
+        lease_seconds: float,
+        limits: QueueLimits,
+        *,
+        now: float | None = None,
+        capacity: WorkerCapacity | None = None,
     ) -> Job | None:
-        return await self.retrying(self._claim, worker_id, lease_seconds, limits, self.now(now))
+        return await self.retrying(self._claim, worker_id, lease_seconds, limits, self.now(now), capacity)
 
     async def heartbeat(
         self, job_id: str, worker_id: str, lease_seconds: float, *, now: float | None = None

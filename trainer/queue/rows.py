@@ -56,4 +56,6 @@ def row_to_job(row: Mapping[str, Any]) -> Job:
         kind=JobKind(row["kind"]),
         source_job_id=row["source_job_id"],
         planned_steps=row["planned_steps"],
+        vram_gb=row["vram_gb"],
+        arch=row["arch"],
     )

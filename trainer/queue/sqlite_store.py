@@ -15,6 +15,7 @@ from trainer.queue.options import QueueLimits
 from trainer.queue.sqlite_base import SqliteBase
 from trainer.queue.sqlite_extra import SqliteExtras
 from trainer.queue.sqlite_rows import all_rows, charge, get_job_row, insert_event, one, row_to_job
+from trainer.queue.sqlite_workers import SqliteWorkers
 from trainer.queue.store import JobStore
 from trainer.queue.types import (
     HeartbeatReply,
@@ -28,6 +29,7 @@ from trainer.queue.types import (
     Progress,
     new_job_id,
 )
+from trainer.queue.workers import WorkerCapacity, fit_clause
 
 ID_TRIES = 5
 _Q = JobStatus.QUEUED.value
@@ -38,7 +40,7 @@ def _now(now: float | None) -> float:
     return time.time() if now is None else now
 
 
-class SqliteJobStore(SqliteExtras, SqliteBase, JobStore):
+class SqliteJobStore(SqliteWorkers, SqliteExtras, SqliteBase, JobStore):
     """Jobs in one SQLite file (WAL mode by default), safe for several processes at once."""
 
     # --- submitting and reading -----------------------------------------------------------------------
@@ -85,8 +87,8 @@ class SqliteJobStore(SqliteExtras, SqliteBase, JobStore):
             await db.execute(
                 "INSERT INTO jobs (id, owner_id, guild_id, channel_id, dataset_id, name, config_json, "
                 "config_version, priority, status, max_attempts, job_dir, created_at, updated_at, "
-                "kind, source_job_id, planned_steps) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "kind, source_job_id, planned_steps, vram_gb, arch) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     job_id,
                     spec.owner_id,
@@ -105,6 +107,8 @@ class SqliteJobStore(SqliteExtras, SqliteBase, JobStore):
                     JobKind(spec.kind).value,
                     spec.source_job_id,
                     spec.planned_steps,
+                    spec.vram_gb,
+                    spec.arch,
                 ),
             )
             queued = {"owner_id": spec.owner_id, "kind": JobKind(spec.kind).value}
@@ -166,14 +170,20 @@ class SqliteJobStore(SqliteExtras, SqliteBase, JobStore):
 
     # --- the worker's side ------------------------------------------------------------------------------
     async def claim(
-        self, worker_id: str, lease_seconds: float, limits: QueueLimits, *, now: float | None = None
+        self,
+        worker_id: str,
+        lease_seconds: float,
+        limits: QueueLimits,
+        *,
+        now: float | None = None,
+        capacity: WorkerCapacity | None = None,
     ) -> Job | None:
         now = _now(now)
         async with self.write() as db:
             await self._requeue_expired(db, now)
             if await self._paused(db):
                 return None
-            seq = await self._pick(db, limits, now)
+            seq = await self._pick(db, limits, now, capacity)
             if seq is None:
                 return None
             await db.execute(
@@ -193,16 +203,23 @@ class SqliteJobStore(SqliteExtras, SqliteBase, JobStore):
             )
             return row_to_job(row)
 
-    async def _pick(self, db: aiosqlite.Connection, limits: QueueLimits, now: float) -> int | None:
+    async def _pick(
+        self, db: aiosqlite.Connection, limits: QueueLimits, now: float, capacity: WorkerCapacity | None
+    ) -> int | None:
+        fits, fit_params = fit_clause(capacity, lambda n: "?")
         urgent = await one(
-            db, "SELECT seq FROM jobs WHERE status = ? AND priority = 1 ORDER BY seq LIMIT 1", (_Q,)
+            db,
+            f"SELECT seq FROM jobs WHERE status = ? AND priority = 1{fits} ORDER BY seq LIMIT 1",
+            (_Q, *fit_params),
         )
         if urgent is not None:
             return urgent[0]
         # Every queued job is a candidate, not only each user's oldest: a job whose guild is full
         # must not hold back its owner's job in another guild.
         queued = await all_rows(
-            db, "SELECT seq, owner_id, guild_id FROM jobs WHERE status = ? AND priority = 0", (_Q,)
+            db,
+            f"SELECT seq, owner_id, guild_id FROM jobs WHERE status = ? AND priority = 0{fits}",
+            (_Q, *fit_params),
         )
         if not queued:
             return None

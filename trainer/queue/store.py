@@ -29,6 +29,7 @@ from trainer.queue.types import (
     JobStatus,
     Progress,
 )
+from trainer.queue.workers import WorkerCapacity, WorkerInfo
 
 
 class StoreConfigError(ValueError):
@@ -96,10 +97,17 @@ class JobStore(abc.ABC):
     # --- the worker's side ------------------------------------------------------------------------------
     @abc.abstractmethod
     async def claim(
-        self, worker_id: str, lease_seconds: float, limits: QueueLimits, *, now: float | None = None
+        self,
+        worker_id: str,
+        lease_seconds: float,
+        limits: QueueLimits,
+        *,
+        now: float | None = None,
+        capacity: WorkerCapacity | None = None,
     ) -> Job | None:
         """Re-queue jobs whose lease expired, then take the next job by the fairness rules (None when
-        the queue is paused or nothing may run now). The job becomes `running` with a lease."""
+        the queue is paused or nothing may run now). The job becomes `running` with a lease.
+        With `capacity`, only jobs that fit the worker's free VRAM and architectures are candidates."""
 
     @abc.abstractmethod
     async def heartbeat(
@@ -157,6 +165,29 @@ class JobStore(abc.ABC):
 
     @abc.abstractmethod
     async def gpu_seconds_today(self, owner_id: int, *, now: float | None = None) -> float: ...
+
+    # --- workers on any host (trainer/queue/workers.py) ---------------------------------------------------
+    @abc.abstractmethod
+    async def register_worker(self, info: WorkerInfo) -> None:
+        """Add or refresh a worker (its host, GPU, VRAM, architectures); it is idle and alive."""
+
+    @abc.abstractmethod
+    async def worker_seen(
+        self,
+        worker_id: str,
+        *,
+        job_id: str | None,
+        vram_free_gb: float | None = None,
+        now: float | None = None,
+    ) -> None:
+        """The worker is alive and runs `job_id` (None: idle); optionally its free VRAM now."""
+
+    @abc.abstractmethod
+    async def worker_stopped(self, worker_id: str, *, now: float | None = None) -> None: ...
+
+    @abc.abstractmethod
+    async def list_workers(self) -> list[WorkerInfo]:
+        """Every worker that ever registered (stopped and lost ones too), by host."""
 
     # --- measured speed (ETAs) -----------------------------------------------------------------------------
     @abc.abstractmethod

@@ -75,6 +75,10 @@ class JobSpec:
     source_job_id: str | None = None
     #: A sample job: its length in training-step equivalents (for ETAs before it starts).
     planned_steps: int | None = None
+    #: GPU memory the job needs (the advisor's estimate, GB); None: any worker may take it.
+    vram_gb: float | None = None
+    #: The model architecture (sd15, sdxl ...); None: any worker may take it.
+    arch: str | None = None
 
     @property
     def config_version(self) -> int:
@@ -142,6 +146,8 @@ class Job:
     kind: JobKind = JobKind.TRAIN
     source_job_id: str | None = None
     planned_steps: int | None = None
+    vram_gb: float | None = None
+    arch: str | None = None
 
     @property
     def finished(self) -> bool:

@@ -18,7 +18,7 @@ NO_LIMITS = QueueLimits(
 
 
 #: The store contract: these modules run every test on each backend (unless marked sqlite_only).
-CONTRACT_MODULES = {"test_queue_store", "test_queue_guild_limit"}
+CONTRACT_MODULES = {"test_queue_store", "test_queue_guild_limit", "test_queue_workers"}
 BACKENDS = ["sqlite", "postgresql"]
 
 

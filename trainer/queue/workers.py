@@ -1,0 +1,130 @@
+"""Workers on any host: what a worker advertises, which jobs fit it, and how it is listed.
+
+A worker registers its host, its GPU (name, total and free VRAM) and the model architectures it
+has models for, and renews `heartbeat_at` while it lives (with each job heartbeat, and while idle).
+It claims only jobs that fit: a job's `vram_gb` (the advisor's estimate, set at submission) at most
+the worker's free VRAM, and a job's `arch` among the worker's architectures. Unknowns never block:
+a job without an estimate fits every worker, and a worker that does not know its VRAM (no
+`nvidia-smi`) or lists no architectures takes any job.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import subprocess
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class WorkerCapacity:
+    """What a claim may take: free GPU memory (GB; None unknown) and architectures (empty: any)."""
+
+    vram_free_gb: float | None = None
+    archs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class WorkerInfo:
+    """One registered worker, as stored (times are Unix timestamps)."""
+
+    id: str
+    host: str
+    gpu: str | None
+    gpu_name: str | None
+    vram_total_gb: float | None
+    vram_free_gb: float | None
+    archs: tuple[str, ...]
+    started_at: float
+    heartbeat_at: float
+    job_id: str | None = None
+    stopped_at: float | None = None
+
+    @property
+    def capacity(self) -> WorkerCapacity:
+        return WorkerCapacity(self.vram_free_gb, self.archs)
+
+    def state(self, now: float, lost_after_s: float = 120.0) -> str:
+        """`stopped`, `lost` (no heartbeat for `lost_after_s`), `busy` or `idle`."""
+        if self.stopped_at is not None:
+            return "stopped"
+        if now - self.heartbeat_at > lost_after_s:
+            return "lost"
+        return "busy" if self.job_id else "idle"
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["archs"] = list(self.archs)
+        return data
+
+
+def worker_from_row(row: Mapping[str, Any]) -> WorkerInfo:
+    return WorkerInfo(
+        id=row["id"],
+        host=row["host"],
+        gpu=row["gpu"],
+        gpu_name=row["gpu_name"],
+        vram_total_gb=row["vram_total_gb"],
+        vram_free_gb=row["vram_free_gb"],
+        archs=tuple(json.loads(row["archs_json"] or "[]")),
+        started_at=row["started_at"],
+        heartbeat_at=row["heartbeat_at"],
+        job_id=row["job_id"],
+        stopped_at=row["stopped_at"],
+    )
+
+
+def fit_clause(capacity: WorkerCapacity | None, placeholder: Any) -> tuple[str, list[Any]]:
+    """An SQL condition on `jobs` (starting with " AND", or empty) that keeps the jobs fitting
+    `capacity`. `placeholder(n)` spells the n-th extra parameter (`?` for SQLite, `$k` for PostgreSQL)."""
+    if capacity is None:
+        return "", []
+    sql, params = "", []
+    if capacity.vram_free_gb is not None:
+        params.append(float(capacity.vram_free_gb))
+        sql += f" AND (vram_gb IS NULL OR vram_gb <= {placeholder(len(params))})"
+    if capacity.archs:
+        marks = []
+        for arch in capacity.archs:
+            params.append(arch)
+            marks.append(placeholder(len(params)))
+        sql += f" AND (arch IS NULL OR arch IN ({', '.join(marks)}))"
+    return sql, params
+
+
+@dataclass(frozen=True)
+class GpuStatus:
+    name: str | None = None
+    vram_total_gb: float | None = None
+    vram_free_gb: float | None = None
+
+
+def query_gpu(gpu: str | None) -> GpuStatus:
+    """Name and memory of `gpu` (an index or UUID; None: the first) from `nvidia-smi`, without
+    importing torch. A host without it (or a CPU worker) reports nothing: every job then fits."""
+    exe = shutil.which("nvidia-smi")
+    if exe is None:
+        return GpuStatus()
+    cmd = [exe, "--query-gpu=name,memory.total,memory.free", "--format=csv,noheader,nounits"]
+    if gpu is not None:
+        cmd += ["-i", gpu]
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=10, check=True).stdout
+        name, total, free = (part.strip() for part in out.strip().splitlines()[0].split(","))
+        return GpuStatus(name, float(total) / 1024, float(free) / 1024)
+    except (OSError, subprocess.SubprocessError, ValueError, IndexError) as exc:
+        log.warning("could not read GPU %s from nvidia-smi (%s); advertising no VRAM limit", gpu, exc)
+        return GpuStatus()
+
+
+def parse_archs(value: str | Sequence[str] | None) -> tuple[str, ...]:
+    """`"sd15,sdxl"` or a list → ("sd15", "sdxl"); empty: any architecture."""
+    if not value:
+        return ()
+    items = value.split(",") if isinstance(value, str) else list(value)
+    return tuple(a.strip().lower() for a in items if a.strip())
