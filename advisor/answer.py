@@ -64,11 +64,23 @@ class _Plan:
 class Advisor:
     """Answers questions from the rulebook and the guide; holds the index and the optional LLM."""
 
-    def __init__(self, options: AdvisorOptions | None = None, rulebook: Rulebook | None = None) -> None:
+    def __init__(
+        self,
+        options: AdvisorOptions | None = None,
+        rulebook: Rulebook | None = None,
+        llm: LocalLLM | None = None,
+    ) -> None:
         self.options = options or AdvisorOptions()
         self.rulebook = rulebook or load_rulebook()
         self.index = AdvisorIndex(self.rulebook)
-        self.llm = LocalLLM(self.options) if self.options.llm_enabled else None
+        if llm is None and self.options.llm_enabled:
+            llm = LocalLLM(self.options)
+        self.llm = llm
+
+    def close(self) -> None:
+        """End the LLM's child processes (they also end when this process does)."""
+        if self.llm is not None:
+            self.llm.close()
 
     @property
     def llm_available(self) -> bool:
@@ -219,7 +231,8 @@ class Advisor:
         if use_llm is False:
             return None
         if not self.llm_available:
-            return "no LLM available"
+            reason = self.llm.unavailable_reason() if self.llm is not None else None
+            return reason or "no LLM available"
         if not self.options.writes(plan.lang):
             return f"the LLM does not write {plan.lang}"
         return None
@@ -251,13 +264,16 @@ class Advisor:
     ) -> Answer:
         """Like `ask`, without blocking the caller's event loop: the rule search, the diagnosis and
         the reply check run in a worker thread (searching a long pasted log takes a good part of a
-        second), and inference runs in a thread under the concurrency limit and time limit."""
+        second), and inference runs in a child process under the concurrency limit and time limit."""
         prepared = await asyncio.to_thread(self._prepare, question, lang, use_llm)
         if isinstance(prepared, Answer):
             return prepared
         plan, llm = prepared
-        reply = await llm.achat(self._messages(plan), max_tokens=max_tokens)
-        return await asyncio.to_thread(self._with_reply, plan, reply)
+        try:
+            reply = await llm.achat(self._messages(plan), max_tokens=max_tokens)
+        except (LLMUnavailable, TimeoutError) as exc:
+            return await asyncio.to_thread(self._without_llm, plan, str(exc))
+        return await asyncio.to_thread(self._with_reply, plan, None if reply.timed_out else reply)
 
     def _prepare(
         self, question: str, lang: str | None, use_llm: bool | None

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from advisor.llm import LLMStatus
 from bot import access, limits
 from bot.exts._common import defer
 from bot.i18n import L, t
@@ -88,3 +89,33 @@ class Admin(commands.GroupCog, group_name=L("cmd.admin.name"), group_description
         await interaction.followup.send(
             t(interaction.locale, "admin.resumed", admin=interaction.user.mention)
         )
+
+    @app_commands.command(name=L("cmd.admin.status.name"), description=L("cmd.admin.status.desc"))
+    async def status(self, interaction: discord.Interaction) -> None:
+        await defer(interaction, ephemeral=True)
+        locale = interaction.locale
+        queued = await self.bot.store.count_jobs(JobStatus.QUEUED)
+        running = await self.bot.store.count_jobs(JobStatus.RUNNING)
+        paused = await self.bot.store.is_paused()
+        embed = discord.Embed(title=t(locale, "admin.status_title"))
+        queue_state = t(locale, "admin.status_paused" if paused else "admin.status_open")
+        jobs = t(locale, "admin.status_jobs", queued=queued, running=running)
+        embed.add_field(name=t(locale, "admin.status_queue"), value=f"{queue_state}\n{jobs}", inline=False)
+        embed.add_field(
+            name=t(locale, "admin.status_llm"), value=llm_status_text(self.bot, locale), inline=False
+        )
+        await interaction.followup.send(embed=embed, ephemeral=True)
+
+
+def llm_status_text(bot: LoracordBot, locale: Any) -> str:
+    """The advisor LLM's state in the admin's language (advisor.llm.LLMStatus)."""
+    cog = bot.get_cog("AdvisorCog")
+    status = cog.llm_status() if cog is not None else LLMStatus("disabled")
+    text = t(
+        locale, f"admin.llm.{status.state}", pids=", ".join(map(str, status.pids)) or "-",
+        restarts=status.restarts, seconds=f"{status.restart_in_s:.0f}", failures=status.failures,
+        reason=status.reason or "-",
+    )  # fmt: skip
+    if status.reason and status.state in ("ready", "restarting"):
+        text += "\n" + t(locale, "admin.llm_last", reason=status.reason)
+    return limits.clip(text, limits.EMBED_FIELD_VALUE_MAX)

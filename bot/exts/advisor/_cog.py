@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from advisor.answer import Advisor
-from advisor.llm import AdvisorOptions
+from advisor.llm import AdvisorOptions, LLMStatus
 from advisor.suggest import Suggestion, suggest_config
 from bot import limits
 from bot.errors import BadValue
@@ -108,10 +108,21 @@ class AdvisorCog(
 
     @property
     def advisor(self) -> Advisor:
-        # Built on first use: finding the LLM file is cheap, loading it happens on the first question.
+        # Built on first use: finding the LLM file is cheap; its child process starts on the first
+        # question, so a crash of the model never takes the bot down (docs/advisor.md).
         if self._advisor is None:
             self._advisor = Advisor(AdvisorOptions.from_settings(self.bot.settings))
         return self._advisor
+
+    def llm_status(self) -> LLMStatus:
+        """The LLM's state for /admin status, without starting anything."""
+        if self._advisor is not None and self._advisor.llm is not None:
+            return self._advisor.llm.status()
+        return LLMStatus("not_started" if self.bot.settings.advisor.llm_enabled else "disabled")
+
+    async def cog_unload(self) -> None:
+        if self._advisor is not None:
+            await asyncio.to_thread(self._advisor.close)
 
     @app_commands.command(name=L("cmd.advisor.suggest.name"), description=L("cmd.advisor.suggest.desc"))
     @app_commands.rename(dataset=L("opt.dataset.name"), kind=L("opt.kind.name"), model=L("opt.model.name"))
@@ -154,7 +165,8 @@ class AdvisorCog(
         self, interaction: discord.Interaction, question: app_commands.Range[str, 2, QUESTION_MAX]
     ) -> None:
         await defer(interaction, ephemeral=False)
-        # The LLM (and the rule search) run in a thread; the advisor bounds concurrency and time.
+        # The rule search runs in a thread, the LLM in its child process, within the advisor's
+        # concurrency and time limits; a failed child only costs this answer its wording.
         answer = await asyncio.to_thread(self.advisor.ask, question)
         text = answer.text
         if answer.rule_ids and not all(r in text for r in answer.rule_ids):
