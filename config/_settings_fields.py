@@ -146,9 +146,21 @@ def check_url(value: str) -> str | None:
 
 
 def check_database_url(value: str) -> str | None:
-    if value and not value.startswith("sqlite:///"):
+    if not value or value.startswith("sqlite:///"):
+        return None
+    if re.match(r"^postgres(ql)?://\S*$", value):
+        return None
+    shown = value.split("://", 1)[0] + "://..." if "://" in value else repr(value)
+    return (
+        "accepted: empty (SQLite at storage.data_dir/loracord.db), sqlite:///PATH, or "
+        f"postgresql://USER:PASSWORD@HOST:5432/DBNAME for workers on several hosts; got {shown}"
+    )
+
+
+def check_artifacts_url(value: str) -> str | None:
+    if value and not re.match(r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/\S*)?$", value):
         return (
-            "accepted: empty (SQLite at storage.data_dir/loracord.db) or sqlite:///PATH; "
-            f"PostgreSQL is planned but not supported yet; got {value!r}"
+            "must be empty (job files stay in storage.data_dir on this host) or s3://BUCKET/PREFIX "
+            f"with a valid bucket name (3-63 lower-case letters, digits, dots, hyphens); got {value!r}"
         )
     return None

@@ -346,7 +346,9 @@ def health_problems(settings: S.Settings, http: bool) -> list[str]:
     except OSError as exc:
         problems.append(f"storage.data_dir: {data} is not writable ({exc.strerror or exc})")
     db = settings.storage.sqlite_path
-    if not db.is_file():
+    if settings.storage.is_postgresql:
+        pass  # a PostgreSQL store is checked by the processes that use it (they log why they cannot)
+    elif not db.is_file():
         problems.append(f"the job store {db} does not exist (it is created when the bot or worker starts)")
     else:
         try:

@@ -24,6 +24,7 @@ from typing import Any, ClassVar, get_type_hints
 
 from config._settings_fields import (
     SettingsError,
+    check_artifacts_url,
     check_database_url,
     check_gpus,
     check_locales,
@@ -99,9 +100,34 @@ class StorageSettings(_Section):
         "Folder for the job store, datasets, job folders and models (relative: to the working directory).",
     )
     database_url: str = setting(
-        "", "Job store; empty: SQLite at DATA_DIR/loracord.db; or sqlite:///PATH.", check=check_database_url
+        "",
+        "Job store; empty: SQLite at DATA_DIR/loracord.db; or sqlite:///PATH; or "
+        "postgresql://USER:PASSWORD@HOST:5432/DB for workers on several hosts (docs/deploy.md).",
+        check=check_database_url,
     )
     sqlite_wal: bool = setting(True, "Use SQLite's write-ahead log so the bot reads while the worker writes.")
+    artifacts_url: str = setting(
+        "",
+        "Where job files live; empty: DATA_DIR/jobs on this host; s3://BUCKET/PREFIX: an S3-compatible "
+        "service shared by the bot and workers on any host (docs/deploy.md).",
+        check=check_artifacts_url,
+    )
+    s3_endpoint_url: str = setting(
+        "", "S3 API address for MinIO, Cloudflare R2, Backblaze B2 ...; empty: AWS S3."
+    )
+    s3_region: str = setting("", "S3 region; empty: the service's default.")
+    s3_access_key_id: str = setting("", "S3 access key id; empty: boto3's usual sources (env, ~/.aws).")
+    s3_secret_access_key: Secret = setting(
+        Secret(), "S3 secret access key.", secret=True, file_key="s3_secret_access_key_file"
+    )
+    s3_secret_access_key_file: str = setting("", "File holding the S3 secret access key.")
+    cache_gb: float = setting(
+        20.0, "Per-host cache of job inputs fetched from S3 (least recently used go first), in GB.", min=0.0
+    )
+
+    @property
+    def is_postgresql(self) -> bool:
+        return self.database_url.startswith(("postgresql://", "postgres://"))
 
     @property
     def sqlite_path(self) -> Path:
@@ -143,6 +169,14 @@ class WorkerSettings(_Section):
     )
     python_executable: str = setting(
         "", "Python that runs `python -m trainer.run`; empty: the one running loracord."
+    )
+    archs: list[str] = setting(
+        [],
+        "Model families this host has base models for (sd15, sd2, sdxl); workers claim only those "
+        "jobs; empty: any.",
+    )
+    vram_gb: float = setting(
+        0.0, "GPU memory a worker advertises (GB); 0: read the free memory from nvidia-smi.", min=0.0
     )
 
     def _check(self) -> None:

@@ -152,7 +152,7 @@ BAD_VALUES = [
     ("[discord]\napplication_id = -5\n", "discord.application_id", "at least 0"),
     ("[discord]\nsync_guild_ids = ['123']\n", "discord.sync_guild_ids", "a list of whole numbers"),
     ("[discord]\ndefault_locale = 'fr'\n", "discord.default_locale", "one of i18n.supported (en, ko)"),
-    ("[storage]\ndatabase_url = 'postgresql://db/lora'\n", "storage.database_url", "sqlite:///PATH"),
+    ("[storage]\ndatabase_url = 'mysql://db/lora'\n", "storage.database_url", "sqlite:///PATH"),
     ("[storage]\nsqlite_wal = 'yes'\n", "storage.sqlite_wal", "must be true or false"),
     ("[worker]\nlease_seconds = 30\nheartbeat_seconds = 20\n", "worker.heartbeat_seconds", "less than half"),
     ("[worker]\ngpus = ['cuda:0']\n", "worker.gpus", "CUDA device index"),
