@@ -31,6 +31,7 @@ PRESET_DIR = Path(__file__).resolve().parent / "presets"
 ARCHITECTURES = ("auto", "sd15", "sd2", "sdxl")
 PREDICTION_TYPES = ("auto", "epsilon", "v_prediction")
 TARGETS = ("attn", "attn_mlp", "locon")
+NETWORK_TYPES = ("lora", "loha", "lokr", "dora")
 OPTIMIZERS = ("adamw", "adamw8bit", "adafactor", "prodigy")
 SCHEDULERS = (
     "constant",
@@ -122,6 +123,13 @@ class TrainConfig:
     target_modules: str = _f(
         "attn", "Layers that get LoRA: attention only, + MLP, or + 3x3 convs (LoCon).", choices=TARGETS
     )
+    network_type: str = _f(
+        "lora",
+        "Kind of network: lora; loha / lokr (LyCORIS LoHa, LoKr: LoKr files are a fraction of a LoRA's "
+        "size); dora (LoRA with a learned magnitude per output). sd-scripts: --network_module "
+        "lycoris.kohya --network_args algo=... (target_modules still picks the layers).",
+        choices=NETWORK_TYPES,
+    )
     conv_dim: int = _f(8, "Rank of the 3x3 conv LoRA (target_modules = 'locon' only).", min=1)
     conv_alpha: float = _f(4.0, "Alpha of the 3x3 conv LoRA (target_modules = 'locon' only).", min=0.0)
     train_text_encoder: bool = _f(
@@ -210,6 +218,12 @@ class TrainConfig:
         if not self.caption_extension.startswith("."):
             raise ConfigError(
                 "caption_extension", f"must start with a dot, e.g. '.txt', got {self.caption_extension!r}"
+            )
+        if self.network_type in ("loha", "lokr") and self.save_format == "both":
+            raise ConfigError(
+                "save_format",
+                f"diffusers has no file format for {self.network_type}; use save_format = 'kohya' "
+                "(the LyCORIS file A1111, Forge and ComfyUI load)",
             )
         if self.config_version > CONFIG_VERSION:
             raise ConfigError(

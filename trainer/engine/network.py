@@ -12,12 +12,13 @@ shape the kohya writer reads (`down_blocks.0...attn1.to_q.lora_A.weight`).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import torch
 from torch import nn
+
+from trainer.engine.adapters import is_adapter_param
 
 ADAPTER = "default"
 
@@ -70,51 +71,60 @@ def text_encoder_targets(encoder: nn.Module, target: str) -> Targets:
 
 
 def add_lora(
-    model: nn.Module, targets: Targets, *, rank: int, alpha: float, conv_rank: int, conv_alpha: float
+    model: nn.Module,
+    targets: Targets,
+    *,
+    rank: int,
+    alpha: float,
+    conv_rank: int,
+    conv_alpha: float,
+    network_type: str = "lora",
 ) -> None:
-    """Inject a LoRA adapter named "default" (B starts at zero, so the model is unchanged at step 0)."""
-    from peft import LoraConfig
+    """Inject an adapter named "default" of `network_type` (lora, loha, lokr, dora; see adapters.py).
+
+    Its update starts at zero, so the model is unchanged at step 0.
+    """
+    from trainer.engine.adapters import peft_config
 
     if not targets.modules:
         raise ValueError(f"no layers to adapt in {type(model).__name__}")
-    # Exact names (escaped) so that PEFT's suffix/regex matching cannot catch any other layer.
-    rank_pattern = {re.escape(n): conv_rank for n in targets.conv3x3}
-    alpha_pattern = {re.escape(n): conv_alpha for n in targets.conv3x3}
-    config = LoraConfig(
-        r=rank,
-        lora_alpha=alpha,
-        target_modules=list(targets.modules),
-        rank_pattern=rank_pattern,
-        alpha_pattern=alpha_pattern,
-        init_lora_weights=True,
-        lora_dropout=0.0,
+    config = peft_config(
+        network_type,
+        targets.modules,
+        targets.conv3x3,
+        rank=rank,
+        alpha=alpha,
+        conv_rank=conv_rank,
+        conv_alpha=conv_alpha,
     )
-    if hasattr(model, "add_adapter") and hasattr(model, "set_adapters"):
+    if network_type == "lora" and hasattr(model, "add_adapter") and hasattr(model, "set_adapters"):
         model.add_adapter(config, adapter_name=ADAPTER)
     else:
         from peft import inject_adapter_in_model
 
         inject_adapter_in_model(config, model, adapter_name=ADAPTER)
     for name, param in model.named_parameters():
-        param.requires_grad_(".lora_" in name)
+        param.requires_grad_(is_adapter_param(name))
 
 
 def lora_parameters(model: nn.Module) -> list[nn.Parameter]:
-    return [p for n, p in model.named_parameters() if ".lora_" in n]
+    return [p for n, p in model.named_parameters() if is_adapter_param(n)]
 
 
 def lora_state_dict(model: nn.Module) -> dict[str, torch.Tensor]:
-    """PEFT's state dict of the adapter (adapter name stripped), detached fp32 copies on the CPU."""
-    from peft.utils import get_peft_model_state_dict
-
-    state = get_peft_model_state_dict(model, adapter_name=ADAPTER)
-    return {k: v.detach().to("cpu", torch.float32).clone() for k, v in state.items()}
+    """The adapter's weights under PEFT's state-dict names (adapter name stripped:
+    `...to_q.lora_A.weight`, `...to_q.hada_w1_a`, `...to_q.lora_magnitude_vector.weight`),
+    detached fp32 copies on the CPU."""
+    return {
+        _strip_adapter(n): p.detach().to("cpu", torch.float32).clone()
+        for n, p in model.named_parameters()
+        if is_adapter_param(n)
+    }
 
 
 def load_lora_state_dict(model: nn.Module, state: Mapping[str, torch.Tensor]) -> None:
     """Put saved adapter weights back in place; every adapter weight must be present."""
-    own = {n: p for n, p in model.named_parameters() if ".lora_" in n}
-    by_key = {_strip_adapter(n): p for n, p in own.items()}
+    by_key = {_strip_adapter(n): p for n, p in model.named_parameters() if is_adapter_param(n)}
     missing = sorted(set(by_key) - set(state))
     unexpected = sorted(set(state) - set(by_key))
     if missing or unexpected:
@@ -128,4 +138,6 @@ def load_lora_state_dict(model: nn.Module, state: Mapping[str, torch.Tensor]) ->
 
 
 def _strip_adapter(name: str) -> str:
-    return name.replace(f".{ADAPTER}.", ".")
+    """`x.lora_A.default.weight` → `x.lora_A.weight`; `x.hada_w1_a.default` → `x.hada_w1_a`."""
+    name = name.replace(f".{ADAPTER}.", ".")
+    return name[: -len(ADAPTER) - 1] if name.endswith(f".{ADAPTER}") else name

@@ -24,8 +24,13 @@ def save_kohya_file(
     info: dict[str, Any],
     path: Path,
     unet_config: dict[str, Any] | None = None,
+    scales: dict[str, dict[str, tuple[float, int]]] | None = None,
 ) -> Path:
-    """One kohya .safetensors with the run's metadata (the writer every LoRA file of a run goes through)."""
+    """One kohya .safetensors with the run's metadata (the writer every LoRA file of a run goes through).
+
+    LoHa / LoKr / DoRA (`network_type`) are written in the LyCORIS layout; they need `scales`, each
+    module's (alpha, rank) from `adapters.adapter_scales`.
+    """
     from trainer.export.common import ExportError, save_dtype
     from trainer.export.kohya import save_kohya_lora
     from trainer.export.metadata import build_metadata
@@ -34,6 +39,19 @@ def save_kohya_file(
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        if cfg.network_type != "lora":
+            from trainer.export.lycoris import save_lycoris_lora
+
+            return save_lycoris_lora(
+                path,
+                lora_state,
+                arch,
+                cfg.network_type,
+                scales or {},
+                build_metadata(cfg, arch, info),
+                save_dtype(cfg.save_precision),
+                unet_config,
+            )
         return save_kohya_lora(
             path,
             lora_state,
@@ -57,6 +75,7 @@ def save_outputs(
     info: dict[str, Any],
     run_dir: Path,
     unet_config: dict[str, Any] | None = None,
+    scales: dict[str, dict[str, tuple[float, int]]] | None = None,
 ) -> list[Path]:
     """Write the output files; returns their paths. A failed save leaves no partial file."""
     from trainer.export.common import ExportError, save_dtype
@@ -66,7 +85,9 @@ def save_outputs(
     out_dir.mkdir(parents=True, exist_ok=True)
     conv_alpha = cfg.conv_alpha if cfg.target_modules == "locon" else None
     dtype = save_dtype(cfg.save_precision)
-    files = [save_kohya_file(cfg, arch, lora_state, info, out_dir / f"{cfg.name}.safetensors", unet_config)]
+    files = [
+        save_kohya_file(cfg, arch, lora_state, info, out_dir / f"{cfg.name}.safetensors", unet_config, scales)
+    ]
     try:
         metadata = build_metadata(cfg, arch, info)
         if cfg.save_format == "both":

@@ -141,7 +141,15 @@ class Session:
             self.export_info(final=True),
             self.run_dir,
             dict(self.accelerator.unwrap_model(self.trained[0]).config),
+            scales=self.adapter_scales(),
         )
+
+    def adapter_scales(self) -> dict[str, dict[str, tuple[float, int]]]:
+        """Per component, each adapted module's (alpha, rank): the LyCORIS writer needs them."""
+        from trainer.engine.adapters import adapter_scales
+
+        unwrap = self.accelerator.unwrap_model
+        return {name: adapter_scales(unwrap(m)) for name, m in zip(_COMPONENTS, self.trained, strict=False)}
 
     def export_info(self, final: bool = False) -> dict[str, Any]:
         """What the run knows for the file's metadata (trainer.export.metadata documents the keys).

@@ -38,6 +38,7 @@ from typing import Any
 
 from config.training import TrainConfig
 from trainer.export.errors import ExportError
+from trainer.export.options_meta import option_entries
 from trainer.export.model_hash import base_model_hashes
 from trainer.export.sd_scripts_keys import sd_scripts_entries
 
@@ -79,6 +80,7 @@ def build_metadata(config: TrainConfig, arch: str, info: Mapping[str, Any]) -> d
     }
     # sd-scripts' remaining keys (its defaults for options loracord lacks); computed entries win.
     meta = {**sd_scripts_entries(config, info, meta), **meta}
+    meta.update(option_entries(config, info))  # issue 19 options (options_meta.py)
     out = {key: str(value) for key, value in meta.items()}
     out.update(_modelspec(config, arch, info, v_pred))
     return out

@@ -82,8 +82,21 @@ def save_diffusers_lora(
     `metadata` (e.g. the same `ss_*` / `modelspec.*` strings as the kohya file) is stored beside
     diffusers' own entries.
     """
+    # DoRA: PEFT's magnitude vectors go in as they are, and the config says use_dora.
+    magnitudes = {
+        (c, k.removesuffix(".weight").removesuffix(".lora_magnitude_vector")): v
+        for c, s in lora_state.items()
+        for k, v in s.items()
+        if ".lora_magnitude_vector" in k
+    }
+    lora_state = {
+        c: {k: v for k, v in s.items() if ".lora_magnitude_vector" not in k} for c, s in lora_state.items()
+    }
     pairs = collect_pairs(lora_state, arch)
     tensors: dict[str, torch.Tensor] = {}
+    for (component, path), magnitude in magnitudes.items():
+        key = f"{PREFIXES[component]}.{_file_path(component, path)}.lora_magnitude_vector.weight"
+        tensors[key] = magnitude.detach().to(device="cpu", dtype=dtype).contiguous()
     by_component: dict[str, list[LoraPair]] = {}
     for pair in pairs:
         base = f"{PREFIXES[pair.component]}.{_file_path(pair.component, pair.path)}"
@@ -93,6 +106,7 @@ def save_diffusers_lora(
     packed: dict[str, Any] = {}
     for component, component_pairs in by_component.items():
         config = adapter_config(component_pairs, network_alpha, conv_alpha, dtype)
+        config["use_dora"] = any(c == component for c, _ in magnitudes)
         packed.update({f"{PREFIXES[component]}.{key}": value for key, value in config.items()})
     extra = dict(metadata or {})
     check_metadata(extra)
