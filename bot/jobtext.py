@@ -1,20 +1,23 @@
-"""Words and pictures about jobs: the progress line, the result files, the failure diagnosis."""
+"""Words and pictures about jobs: the progress line, the result files, the failure diagnosis.
+
+The diagnosis is the worker's (trainer.queue.failures, JOB_DIR/diagnosis.json, in every advisor
+language): the bot only shows it and applies its config changes on a retry.
+"""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from advisor.diagnose import Diagnosis, diagnose
+from advisor.i18n import t as advisor_t
 from bot.i18n import language_of, t
 from config.training import ConfigError, TrainConfig, from_dict
 from trainer.queue.eta import format_duration
-from trainer.queue.jobdir import read_events
+from trainer.queue.failures import load_diagnosis
 from trainer.queue.types import Job, JobKind, JobStatus
-
-if TYPE_CHECKING:
-    from bot.app import LoracordBot
 
 BAR_CELLS = 20
 STATUS_ICON = {
@@ -90,14 +93,41 @@ def job_config(job: Job) -> TrainConfig | None:
         return None
 
 
-def _diagnose(job: Job, lang: str) -> Diagnosis:
-    events = read_events(Path(job.job_dir))
-    log_text = (job.result.log_tail if job.result else None) or ""
-    if job.result and job.result.error_message:
-        log_text = f"{job.result.error_message}\n{log_text}"
-    return diagnose(log_text, events, job_config(job), lang=lang)
+@dataclass(frozen=True)
+class ShownDiagnosis:
+    """A failed job's explanation in one language, and the config changes a retry applies."""
+
+    text: str
+    changes: Mapping[str, tuple[Any, Any]] = field(default_factory=dict)
+
+    def render(self) -> str:
+        return self.text
+
+    def retry_config(self, config: TrainConfig) -> TrainConfig | None:
+        """`config` with the diagnosis's changes (None when it proposes none, or they no longer fit)."""
+        if not self.changes:
+            return None
+        try:
+            return config.replace(**{k: new for k, (_, new) in self.changes.items()})
+        except (ConfigError, TypeError):
+            return None
 
 
-async def diagnosis_for(bot: LoracordBot, job: Job, locale: Any) -> Diagnosis:
-    """The advisor's diagnosis of a failed job in the user's language (rule engine, in a thread)."""
-    return await asyncio.to_thread(_diagnose, job, language_of(locale))
+def _shown_diagnosis(job: Job, lang: str) -> ShownDiagnosis:
+    verdict = load_diagnosis(Path(job.job_dir))
+    if verdict is not None and (verdict.texts.get(lang) or verdict.texts.get("en")):
+        return ShownDiagnosis(verdict.texts.get(lang) or verdict.texts["en"], verdict.changes)
+    # No text kept with the job (a job that ended before the worker could explain it): the store's
+    # cause and fix, in English.
+    result = job.result
+    cause = (verdict.cause if verdict else None) or (result.cause if result else None) or ""
+    fix = (verdict.fix if verdict else None) or (result.fix if result else None) or ""
+    if not cause and result and result.error_message:
+        cause = result.error_message
+    text = f"{advisor_t('cause', lang)}: {cause}\n{advisor_t('fix', lang)}: {fix}"
+    return ShownDiagnosis(text, verdict.changes if verdict else {})
+
+
+async def diagnosis_for(job: Job, locale: Any) -> ShownDiagnosis:
+    """The worker's diagnosis of a failed job in the user's language (read in a thread)."""
+    return await asyncio.to_thread(_shown_diagnosis, job, language_of(locale))

@@ -217,7 +217,7 @@ class ProgressTracker:
                 nonce=post_nonce(job.id, "done"),
             )
         elif job.status is JobStatus.FAILED:
-            diagnosis = await diagnosis_for(self.bot, job, tr.locale)
+            diagnosis = await diagnosis_for(job, tr.locale)
             view.add_item(RetryButton(job.id, t(tr.locale, "buttons.retry")))
             embed = discord.Embed(
                 title=t(tr.locale, "progress.failed_title", job=job.id),

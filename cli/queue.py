@@ -95,6 +95,7 @@ def _with_store(settings: Any, action: Callable[[Any, QueueOptions], Awaitable[i
 
 
 def cmd_worker(args: argparse.Namespace, settings: Any) -> int:
+    from advisor.diagnose import diagnose
     from trainer.queue.launcher import run_worker, supervise
 
     try:
@@ -103,7 +104,7 @@ def cmd_worker(args: argparse.Namespace, settings: Any) -> int:
         raise CommandError(str(exc)) from None
     if len(gpus) <= 1:
         options = WorkerOptions.from_settings(settings, gpu=gpus[0] if gpus else None)
-        return asyncio.run(run_worker(options, burst=args.burst))
+        return asyncio.run(run_worker(options, burst=args.burst, diagnose=diagnose))
     return supervise([WorkerOptions.from_settings(settings, gpu=g) for g in gpus], burst=args.burst)
 
 

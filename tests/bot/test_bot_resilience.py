@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +14,7 @@ from standin.driver import StandIn
 from tests.bot.botkit import answer_to, make_dataset
 from tests.bot.conftest import ROOT
 from tests.bot.test_bot_training import done_message, start_training, wait_status, wait_step
+from trainer.queue.failures import load_diagnosis
 from trainer.queue.launcher import worker_argv
 from trainer.queue.options import WorkerOptions
 from trainer.queue.types import JobStatus
@@ -90,9 +92,13 @@ async def test_failure_gets_diagnosis_and_retry(
             timeout=120,
             since=0,
         )
-        assert (await bot.store.get_job(job_id)).status is JobStatus.FAILED
+        job = await bot.store.get_job(job_id)
+        assert job.status is JobStatus.FAILED
         diagnosis = failed.embeds[0]["description"]
         assert "Cause" in diagnosis and "Fix" in diagnosis
+        # The worker explained the failure once, in every language; the bot showed that text.
+        kept = load_diagnosis(Path(job.job_dir))
+        assert set(kept.texts) == {"en", "ko"} and diagnosis == kept.texts["en"]
         refused = await standin.click(bob, failed, f"lc:job:retry:{job_id}")
         assert "belongs to someone else" in (await answer_to(standin, refused)).content
         retried = await standin.click(alice, failed, f"lc:job:retry:{job_id}")

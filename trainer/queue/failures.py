@@ -1,24 +1,36 @@
 """Why a job failed, in words a user can act on.
 
-The advisor's diagnosis (`advisor.diagnose.diagnose`) reads the log, the events and the config and
-knows the guide's rules; when it is installed it has the last word. Without it, the `error` event's
-`kind` (written by the training child) picks one of the built-in explanations below, and a child that
-died without an `error` event is explained from its exit status.
+The worker is given a diagnoser by the process that starts it (`cli.worker_process` passes the
+advisor's `advisor.diagnose.diagnose`; the trainer never imports the advisor). It reads the log, the
+events and the config and knows the guide's rules; when given, it has the last word, and its rendered
+explanation in every advisor language is kept with the job (`Classified.texts`, JOB_DIR/diagnosis.json)
+so that the bot only shows it. Without one, the `error` event's `kind` (written by the training child)
+picks one of the built-in explanations below, and a child that died without an `error` event is
+explained from its exit status.
 """
 
 from __future__ import annotations
 
-import importlib
+import json
 import logging
 import signal
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from config.settings import ADVISOR_LANGUAGES
 
 log = logging.getLogger(__name__)
 
 LOG_TAIL_CHARS = 4000
+#: The worker's verdict on a failed job, for the bot to show (JOB_DIR/diagnosis.json).
+DIAGNOSIS_FILE = "diagnosis.json"
+
+
+#: diagnose(log_text, events, config, lang=...) -> an object with kind, cause, fix, rule_ids and,
+#: optionally, render() (the full explanation) and changes ({field: (old, new)} for a retry).
+Diagnoser = Callable[..., Any]
 
 
 @dataclass(frozen=True)
@@ -27,6 +39,33 @@ class Classified:
     cause: str
     fix: str
     rule_ids: tuple[str, ...] = ()
+    #: The diagnoser's full explanation per language ({} without a diagnoser).
+    texts: Mapping[str, str] = field(default_factory=dict)
+    #: Config changes for a retry: {field: (old, new)} ({} when none is proposed).
+    changes: Mapping[str, tuple[Any, Any]] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """What the worker keeps in JOB_DIR/diagnosis.json for the bot."""
+        return {
+            "kind": self.kind,
+            "cause": self.cause,
+            "fix": self.fix,
+            "rule_ids": list(self.rule_ids),
+            "texts": dict(self.texts),
+            "changes": {k: [old, new] for k, (old, new) in self.changes.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Classified:
+        changes = data.get("changes") or {}
+        return cls(
+            kind=str(data.get("kind") or "internal"),
+            cause=str(data.get("cause") or ""),
+            fix=str(data.get("fix") or ""),
+            rule_ids=tuple(str(r) for r in data.get("rule_ids") or ()),
+            texts={str(k): str(v) for k, v in (data.get("texts") or {}).items()},
+            changes={str(k): (v[0], v[1]) for k, v in changes.items() if isinstance(v, list) and len(v) == 2},
+        )
 
 
 BUILTIN: dict[str, tuple[str, str]] = {
@@ -83,12 +122,38 @@ def log_tail(path: Path, chars: int = LOG_TAIL_CHARS) -> str:
     return text[-chars:]
 
 
-def _advisor_diagnose() -> Callable[..., Any] | None:
+def save_diagnosis(job_dir: Path, verdict: Classified) -> None:
+    """Keep the verdict with the job (written whole, then renamed: a reader never sees half a file)."""
+    path = Path(job_dir) / DIAGNOSIS_FILE
+    tmp = path.with_suffix(".tmp")
     try:
-        module = importlib.import_module("advisor.diagnose")
-    except ImportError:
+        tmp.write_text(json.dumps(verdict.to_json(), ensure_ascii=False, default=str), encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:  # a full or vanished disk must not lose the store's failure record
+        log.warning("could not write %s: %s", path, exc)
+
+
+def load_diagnosis(job_dir: Path) -> Classified | None:
+    """The verdict the worker kept for a failed job (None when there is none, or it is unreadable)."""
+    try:
+        data = json.loads((Path(job_dir) / DIAGNOSIS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return None
-    return getattr(module, "diagnose", None)
+    return Classified.from_json(data) if isinstance(data, dict) else None
+
+
+def _run_diagnoser(
+    diagnose: Diagnoser, log_text: str, events: Sequence[Mapping[str, Any]], config: Any
+) -> dict[str, Any]:
+    """The diagnoser's verdict per language ({} when it failed: the failure record must not be lost)."""
+    verdicts: dict[str, Any] = {}
+    for lang in ADVISOR_LANGUAGES:
+        try:
+            verdicts[lang] = diagnose(log_text, list(events), config, lang=lang)
+        except Exception:  # a broken diagnosis must not lose the failure record (logged here)
+            log.exception("advisor diagnosis failed; using the built-in explanation")
+            return {}
+    return {lang: d for lang, d in verdicts.items() if d is not None}
 
 
 def classify(
@@ -97,23 +162,22 @@ def classify(
     events: Sequence[Mapping[str, Any]],
     config: Any,
     *,
-    diagnose: Callable[..., Any] | None = None,
+    diagnose: Diagnoser | None = None,
 ) -> Classified:
     """Cause and fix of a failure of `kind` (from the error event, or crash/timeout)."""
-    fn = diagnose if diagnose is not None else _advisor_diagnose()
-    if fn is not None:
-        try:
-            d = fn(log_text, list(events), config, lang="en")
-        except Exception:  # a broken diagnosis must not lose the failure record (logged below)
-            log.exception("advisor diagnosis failed; using the built-in explanation")
-        else:
-            # "unknown" means no rule matched: the kind we already know explains more.
-            if d is not None and getattr(d, "cause", None) and getattr(d, "kind", "") != "unknown":
-                return Classified(
-                    kind=str(getattr(d, "kind", "") or kind),
-                    cause=str(d.cause),
-                    fix=str(getattr(d, "fix", "") or ""),
-                    rule_ids=tuple(getattr(d, "rule_ids", ()) or ()),
-                )
+    verdicts = _run_diagnoser(diagnose, log_text, events, config) if diagnose is not None else {}
+    d = verdicts.get("en")
+    texts = {lang: v.render() for lang, v in verdicts.items() if callable(getattr(v, "render", None))}
+    changes = dict(getattr(d, "changes", None) or {})
+    # "unknown" means no rule matched: the kind we already know explains more.
+    if d is not None and getattr(d, "cause", None) and getattr(d, "kind", "") != "unknown":
+        return Classified(
+            kind=str(getattr(d, "kind", "") or kind),
+            cause=str(d.cause),
+            fix=str(getattr(d, "fix", "") or ""),
+            rule_ids=tuple(getattr(d, "rule_ids", ()) or ()),
+            texts=texts,
+            changes=changes,
+        )
     cause, fix = BUILTIN.get(kind, BUILTIN["internal"])
-    return Classified(kind=kind if kind in BUILTIN else "internal", cause=cause, fix=fix)
+    return Classified(kind=kind if kind in BUILTIN else "internal", cause=cause, fix=fix, texts=texts)

@@ -1,14 +1,15 @@
 """Running workers: in this process, or one child process per GPU.
 
-`python -m trainer.queue.launcher --options JSON [--burst]` runs one worker with exactly the options
-given (no settings file is read, no environment variable consulted): it is what `loracord worker
---gpus 0,1` starts once per GPU and what the bot starts when `worker.embedded` is on
-(`start_worker_processes`), so a training crash can never take the bot's event loop down.
+`python -m cli.worker_process --options JSON [--burst]` (WORKER_MODULE) runs one worker with exactly
+the options given (no settings file is read, no environment variable consulted): it is what `loracord
+worker --gpus 0,1` starts once per GPU and what the bot starts when `worker.embedded` is on
+(`start_worker_processes`), so a training crash can never take the bot's event loop down. That entry
+point lives in `cli/` because it hands the worker the advisor's diagnoser (`run_worker(diagnose=...)`):
+the trainer never imports the advisor.
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import dataclasses
@@ -22,6 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from trainer.queue.failures import Diagnoser
 from trainer.queue.options import QueueLimits, QueueOptions, WorkerOptions
 from trainer.queue.store import open_store
 from trainer.queue.worker import Worker
@@ -30,6 +32,8 @@ log = logging.getLogger(__name__)
 
 #: A worker process that exits by itself this soon after starting is not restarted in a tight loop.
 RESTART_DELAY_S = 5.0
+#: The module run (`python -m`) as one worker process: it wires in the advisor's diagnoser.
+WORKER_MODULE = "cli.worker_process"
 
 
 def options_to_json(options: WorkerOptions) -> str:
@@ -51,14 +55,21 @@ def options_from_json(text: str) -> WorkerOptions:
 
 def worker_argv(options: WorkerOptions, *, burst: bool = False) -> list[str]:
     """The command line of one worker process with these options."""
-    argv = [sys.executable, "-m", "trainer.queue.launcher", "--options", options_to_json(options)]
+    argv = [sys.executable, "-m", WORKER_MODULE, "--options", options_to_json(options)]
     return [*argv, "--burst"] if burst else argv
 
 
-async def run_worker(options: WorkerOptions, *, burst: bool = False, worker_id: str | None = None) -> int:
-    """Run one worker until SIGTERM/SIGINT (or, in burst mode, until the queue is drained)."""
+async def run_worker(
+    options: WorkerOptions,
+    *,
+    burst: bool = False,
+    worker_id: str | None = None,
+    diagnose: Diagnoser | None = None,
+) -> int:
+    """Run one worker until SIGTERM/SIGINT (or, in burst mode, until the queue is drained).
+    `diagnose` explains failed jobs (see trainer.queue.failures); without it, built-in texts do."""
     async with open_store(options.queue) as store:
-        worker = Worker(store, options, worker_id=worker_id)
+        worker = Worker(store, options, worker_id=worker_id, diagnose=diagnose)
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             with contextlib.suppress(NotImplementedError, RuntimeError):
@@ -124,22 +135,3 @@ def supervise(options: Sequence[WorkerOptions], *, burst: bool = False) -> int:
         for s, handler in previous.items():
             signal.signal(s, handler)
     return worst
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m trainer.queue.launcher", description=__doc__.split("\n")[0]
-    )
-    parser.add_argument("--options", required=True, help="WorkerOptions as JSON (see options_to_json)")
-    parser.add_argument("--burst", action="store_true", help="run until the queue is empty, then exit")
-    parser.add_argument("--worker-id", default=None, help="name of this worker in the store")
-    parser.add_argument("--log-level", default="INFO")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    return asyncio.run(
-        run_worker(options_from_json(args.options), burst=args.burst, worker_id=args.worker_id)
-    )
-
-
-if __name__ == "__main__":
-    sys.exit(main())

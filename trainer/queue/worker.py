@@ -16,7 +16,7 @@ import shutil
 import socket
 import statistics
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +64,7 @@ class Worker:
         options: WorkerOptions,
         *,
         worker_id: str | None = None,
-        diagnose: Callable[..., Any] | None = None,
+        diagnose: failures.Diagnoser | None = None,
     ) -> None:
         self.store = store
         self.options = options
@@ -314,9 +314,12 @@ class Worker:
             config: Any = from_dict(job.config)
         except ConfigError:
             config = None  # a config this loracord cannot read any more: diagnose from the log alone
+        # The message leads the log: "was killed by SIGKILL" is evidence the diagnoser reads too.
+        evidence = f"{message}\n{log_text}" if log_text else message
         verdict = await asyncio.to_thread(
-            failures.classify, kind, log_text, events, config, diagnose=self.diagnose
+            failures.classify, kind, evidence, events, config, diagnose=self.diagnose
         )
+        await asyncio.to_thread(failures.save_diagnosis, Path(job.job_dir), verdict)
         result = JobResult(
             error_kind=verdict.kind,
             error_message=message,

@@ -228,9 +228,10 @@ async def retry(
         raise BadValue("job", "its stored configuration can no longer be read; start a new job")
     changes: dict[str, Any] = {}
     if job.status is JobStatus.FAILED:
-        diagnosis = await diagnosis_for(bot, job, interaction.locale)
-        if diagnosis.retry_config is not None:
-            config = diagnosis.retry_config
+        diagnosis = await diagnosis_for(job, interaction.locale)
+        retry_config = diagnosis.retry_config(config)
+        if retry_config is not None:
+            config = retry_config
             changes = {k: new for k, (_, new) in diagnosis.changes.items()}
     # The old job folder held the dataset copy; the retry reads the dataset's prepared folder again.
     if job.dataset_id:

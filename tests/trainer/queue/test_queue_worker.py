@@ -10,6 +10,7 @@ from pathlib import Path
 
 from conftest import submit_fake
 
+from trainer.queue.failures import load_diagnosis
 from trainer.queue.types import JobStatus
 from trainer.queue.worker import Worker
 
@@ -66,7 +67,8 @@ async def test_injected_diagnosis_wins_over_builtin(store, worker_options, datas
         kind, cause, fix, rule_ids = "oom", "batch too big for this card", "use batch 1", ("vram.batch",)
 
     def diagnose(log_text, events, config, lang):
-        seen.update(log=log_text, events=events, batch=config.train_batch_size, lang=lang)
+        seen.update(log=log_text, events=events, batch=config.train_batch_size)
+        seen.setdefault("langs", []).append(lang)
         return Diagnosis()
 
     job = await submit_fake(store, worker_options.queue, dataset_dir, {"error": "oom"})
@@ -77,7 +79,34 @@ async def test_injected_diagnosis_wins_over_builtin(store, worker_options, datas
         "use batch 1",
         ("vram.batch",),
     )
-    assert seen["lang"] == "en" and seen["batch"] == 2 and seen["events"][-1]["type"] == "error"
+    assert seen["langs"] == ["en", "ko"] and seen["batch"] == 2 and seen["events"][-1]["type"] == "error"
+    assert "fake oom failure" in seen["log"]  # the error message leads the log the diagnoser reads
+
+
+async def test_the_diagnosis_is_kept_with_the_job_in_every_language(store, worker_options, dataset_dir):
+    """The worker explains a failure once; the bot only reads what it kept (JOB_DIR/diagnosis.json)."""
+
+    class Diagnosis:
+        kind, cause, fix, rule_ids = "oom", "too big", "smaller batch", ("vram.batch",)
+        def __init__(self, lang):
+            self.lang = lang
+            self.changes = {"train_batch_size": (2, 1)}
+
+        def render(self):
+            return f"[{self.lang}] too big"
+
+    job = await submit_fake(store, worker_options.queue, dataset_dir, {"error": "oom"})
+    await Worker(store, worker_options, diagnose=lambda *a, lang: Diagnosis(lang)).run_until_empty()
+    kept = load_diagnosis(Path(job.job_dir))
+    assert kept.texts == {"en": "[en] too big", "ko": "[ko] too big"}
+    assert kept.changes == {"train_batch_size": (2, 1)} and kept.rule_ids == ("vram.batch",)
+
+
+async def test_without_a_diagnoser_the_builtin_explanation_is_kept(store, worker_options, dataset_dir):
+    job = await submit_fake(store, worker_options.queue, dataset_dir, {"error": "nan"})
+    await Worker(store, worker_options).run_until_empty()
+    kept = load_diagnosis(Path(job.job_dir))
+    assert kept.kind == "nan" and "NaN" in kept.cause and kept.texts == {} and kept.changes == {}
 
 
 async def test_timeout_stops_the_job_and_fails_it(store, worker_options, dataset_dir):
