@@ -14,20 +14,16 @@ import re
 from dataclasses import dataclass, field, replace
 
 from advisor.checker import check_reply, check_smalltalk
-from advisor.diagnose import Diagnosis, diagnose
+from advisor.diagnose import Diagnosis
 from advisor.engine import Rule, Rulebook, load_rulebook
 from advisor.i18n import normalize_lang, t
 from advisor.llm import AdvisorOptions, LLMReply, LLMUnavailable, LocalLLM
-from advisor.patterns import FAILURES
-from advisor.question_facts import asks_about_batch, read_question
+from advisor.planner import MIN_SCORE, choose
 from advisor.retrieval import AdvisorIndex
 
-MAX_RULES = 3
 MAX_LLM_SENTENCES = 2
 # A pasted log can be long; the model needs only its start (the rules were already chosen from all of it).
 MAX_PROMPT_QUESTION = 600
-# Below this BM25 score a match is a coincidence of common words: no rule applies.
-MIN_SCORE = 3.0
 _SMALLTALK = re.compile(
     r"^\s*(hi|hello|hey|yo|good (morning|evening|night)|thanks?( you)?|thx|who are you|what can you do|"
     r"안녕|반가|고마|감사|수고|누구(야|세요|신가요)|뭘 할 수)",
@@ -91,27 +87,11 @@ class Advisor:
         plan = _Plan(question=question.strip(), lang=normalize_lang(lang, question))
         if not plan.question:
             return plan
-        ids: list[str] = []
-        if any(any(r.search(question) for r in p.regexes) for p in FAILURES.values()):
-            diag = diagnose(log_text=question, lang=plan.lang, rulebook=self.rulebook)
-            if diag.kind != "unknown":
-                plan.diagnosis = diag
-                ids += list(diag.rule_ids[:MAX_RULES])
-        situation = read_question(plan.question)
-        if situation:
-            # Rules that hold for what the user told us (SDXL on 6 GB, 8 images) come before retrieval.
-            stated = situation.facts()
-            ids += [f.id for f in self.rulebook.evaluate(stated) if not f.rule.diagnosis and f.id not in ids]
-            line = situation.batch_line(plan.lang) if asks_about_batch(plan.question) else None
-            if line:
-                plan.notes.append(line)
-        hits = [h for h in self.index.rules(plan.question, k=MAX_RULES) if h.score >= MIN_SCORE]
-        ids += [h.ref for h in hits if h.ref not in ids]
-        plan.rules = [self.rulebook.get(i) for i in ids[: MAX_RULES + 1]]
-        plan.passage_ids = [h.ref for h in self.index.passages_for(plan.question) if h.score >= MIN_SCORE]
-        plan.smalltalk = bool(_SMALLTALK.search(plan.question)) and (
-            not hits or hits[0].score < 2 * MIN_SCORE
-        )
+        choice = choose(plan.question, plan.lang, self.rulebook, self.index)
+        plan.rules, plan.notes, plan.diagnosis = choice.rules, choice.notes, choice.diagnosis
+        if not plan.rules and not plan.notes:
+            plan.passage_ids = [h.ref for h in self.index.passages_for(plan.question) if h.score >= MIN_SCORE]
+        plan.smalltalk = bool(_SMALLTALK.search(plan.question)) and not choice.intents and not plan.rules
         if plan.smalltalk:
             plan.rules, plan.passage_ids, plan.diagnosis, plan.notes = [], [], None, []
         return plan

@@ -10,19 +10,25 @@ from __future__ import annotations
 import functools
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from advisor import fixes, registry
 from advisor.facts import Facts
+from config.training import TrainConfig
 
 RULEBOOK_PATH = Path(__file__).resolve().parent / "rulebook.toml"
 SEVERITIES = ("info", "warning", "error")
 LANGS = ("en", "ko")
 TEXT_KEYS = ("problem", "recommendation", "reason")
 DIAGNOSES = ("oom", "nan", "killed", "disk", "model", "data", "config", "timeout")
-SOURCE_KINDS = ("guide", "failure", "measurement")
+SOURCE_KINDS = ("guide", "failure", "measurement", "community")
+# Rule files, read in this order: the failure and guide rules, then the rules that answer questions.
+RULEBOOK_PATHS = (RULEBOOK_PATH, Path(__file__).resolve().parent / "rulebook_questions.toml")
+DIRECTIONS = ("up", "down", "on", "off")
+# Settings a rule may push besides TrainConfig fields: the dataset's size and the number of steps.
+EXTRA_SETTINGS = ("dataset_images", "steps")
 
 
 class RulebookError(ValueError):
@@ -48,6 +54,8 @@ class Rule:
     fix: str | None = None
     fix_params: Mapping[str, Any] | None = None
     fix_stage: int = 1
+    # The direction the rule pushes each setting it changes: {"learning_rate": "down", ...}.
+    pushes: Mapping[str, str] = field(default_factory=dict)
 
     def text(self, lang: str) -> RuleText:
         return self.texts.get(lang) or self.texts["en"]
@@ -166,8 +174,10 @@ def _parse_rule(raw: Mapping[str, Any], index: int) -> Rule:
         problem = fixes.check_fix(fix_name, fix_params)
         if problem:
             raise RulebookError(f"rule {rule_id}: {problem}")
+    pushes = _parse_pushes(rule_id, raw.get("pushes", {}))
     return Rule(
         id=rule_id,
+        pushes=pushes,
         severity=severity,
         source=source,
         conditions=tuple(conditions),
@@ -178,6 +188,18 @@ def _parse_rule(raw: Mapping[str, Any], index: int) -> Rule:
         fix_params=fix_params,
         fix_stage=int(raw.get("fix_stage", 1)),
     )
+
+
+def _parse_pushes(rule_id: str, raw: Any) -> dict[str, str]:
+    if not isinstance(raw, Mapping):
+        raise RulebookError(f"rule {rule_id}: pushes must be a table of setting = direction")
+    known = {f.name for f in fields(TrainConfig)} | set(EXTRA_SETTINGS)
+    for setting, direction in raw.items():
+        if setting not in known:
+            raise RulebookError(f"rule {rule_id}: pushes names unknown setting {setting!r}")
+        if direction not in DIRECTIONS:
+            raise RulebookError(f"rule {rule_id}: pushes {setting} must be one of {', '.join(DIRECTIONS)}")
+    return dict(raw)
 
 
 def parse_rulebook(data: Mapping[str, Any]) -> Rulebook:
@@ -209,5 +231,9 @@ def load_rulebook(path: Path | None = None) -> Rulebook:
 
 @functools.cache
 def _default_rulebook() -> Rulebook:
-    with RULEBOOK_PATH.open("rb") as fh:
-        return parse_rulebook(tomllib.load(fh))
+    rules: list[Any] = []
+    for path in RULEBOOK_PATHS:
+        if path.exists():
+            with path.open("rb") as fh:
+                rules += tomllib.load(fh).get("rule", [])
+    return parse_rulebook({"rule": rules})

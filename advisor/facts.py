@@ -21,7 +21,9 @@ ARCHES = ("sd15", "sd2", "sdxl")
 
 # GPU families without bf16 support in hardware (pre-Ampere NVIDIA). Anything else that names a GPU
 # (RTX 30xx/40xx/50xx, A-, L-, H-series) does bf16.
-_NO_BF16 = re.compile(r"\b(gtx|titan x|titan v|tesla|[tpkv]100|t4|p4|p40|rtx 20\d\d|quadro)\b", re.IGNORECASE)
+_NO_BF16 = re.compile(
+    r"\b(gtx|titan x|titan v|tesla|[tpkv]100|t4|p4|p40|rtx 20\d\d|rtx [4-8]000|quadro)\b", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)

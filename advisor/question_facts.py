@@ -1,21 +1,79 @@
-"""Facts stated in a question ("SDXL on 8 GB", "I only have 12 images", "이미지 15장"), so that
-`ask` can evaluate the rules on the user's situation and give the concrete batch size for it."""
+"""Facts stated in a question, read before anything is retrieved: the GPU and its VRAM, the model
+family, image count, repeats, epochs, batch, resolution, rank, alpha, learning rate, precision and the
+UI. "SDXL on a 12GB 4070 Ti, 20 images, batch 2" / "4070ti 12기가, 이미지 20장, 배치 2".
+
+`QuestionFacts.facts()` turns them into `Facts` (a config holding only the stated settings over the
+defaults); `stated` says which config fields the user really gave, so the advisor can tell a rule
+that does not apply (its condition is false on a stated fact) from one it cannot judge.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from advisor.facts import Facts, Hardware
 from advisor.registry import max_batch_for
+from config.training import ConfigError, TrainConfig, from_dict
 
-_VRAM = re.compile(r"(\d{1,3}(?:\.\d)?)\s*(?:gb|gib|기가)", re.IGNORECASE)
-_IMAGES = re.compile(r"(\d{1,4})\s*(?:images?|pictures?|photos?|pics?|장)", re.IGNORECASE)
-_ARCHES = (
-    ("sdxl", re.compile(r"sdxl|\bxl\b|pony|illustrious", re.IGNORECASE)),
-    ("sd2", re.compile(r"\bsd\s*2(\.\d)?\b|stable diffusion 2", re.IGNORECASE)),
-    ("sd15", re.compile(r"\bsd\s*1\.?5\b|\bsd15\b|stable diffusion 1\.5", re.IGNORECASE)),
+_NUM = r"(\d{1,4}(?:\.\d+)?)"
+_VRAM = re.compile(
+    r"(\d{1,3}(?:\.\d)?)\s*(?:gb|gib|g\b|기가|기가바이트)(?!\s*(?:of\s+)?(?:system\s+)?ram)", re.I
 )
+_TOTAL_CAPACITY = re.compile(r"(\d+(?:\.\d+)?)\s*gib total capacity", re.I)
+_ALLOCATION = re.compile(r"allocate|allocated|reserved|free\b", re.I)
+_RAM_HINT = re.compile(r"\b(?:system\s+)?ram\b|램", re.I)
+_IMAGES = re.compile(r"(\d{1,4})\s*(?:training\s+)?(?:images?|pictures?|photos?|pics?|imgs?|장)", re.I)
+_REPEATS = re.compile(
+    r"(\d{1,4})\s*(?:repeats?|repetitions?|reps?|반복)|repeats?\s*(?:of|=|:)?\s*(\d{1,4})|\b(\d{1,4})_[a-z]",
+    re.I,
+)
+_EPOCHS = re.compile(r"(\d{1,4})\s*(?:epochs?|에포크|에폭)|epochs?\s*(?:of|=|:)?\s*(\d{1,4})", re.I)
+_BATCH = re.compile(
+    r"batch(?:[ _]size)?\s*(?:of|=|:|is)?\s*(\d{1,3})\b|배치\s*(?:크기\s*)?(?:는\s*)?(\d{1,3})\b|(\d{1,3})\s*batch",
+    re.I,
+)
+_STEPS = re.compile(
+    r"(\d{3,6})\s*(?:total\s+)?(?:training\s+)?steps|(\d{3,6})\s*스텝|max_train_steps\s*=?\s*(\d{2,6})", re.I
+)
+_RES = re.compile(
+    r"\b(512|768|1024|1280|1536)\s*(?:x\s*\1\b|px|해상도|resolution)|(?:resolution|해상도)\s*(?:of|=|:)?\s*(512|768|1024)|\bat (512|768|1024)\b|(512|768|1024)\s*해상도",
+    re.I,
+)
+_RANK = re.compile(
+    r"(?:network_dim|dim|rank|랭크)\s*(?:of|=|:)?\s*(\d{1,4})\b|(\d{1,4})\s*(?:dim|rank)\b", re.I
+)
+_ALPHA = re.compile(r"(?:network_alpha|alpha)\s*(?:of|=|:)?\s*(\d{1,4}(?:\.\d+)?)\b", re.I)
+_LR = re.compile(
+    r"(?:learning[ _]rate|\blr\b|unet_lr|학습률)[^0-9]{0,25}(\d(?:\.\d+)?e-\d+|0\.\d+)|(\d(?:\.\d+)?e-\d+)",
+    re.I,
+)
+_PRECISION = re.compile(r"\b(bf16|fp16)\b", re.I)
+_ARCHES = (
+    ("sdxl", re.compile(r"sdxl|\bxl\b|pony|illustrious|noob ?ai|일러스트리어스|포니|juggernaut", re.I)),
+    ("sd2", re.compile(r"\bsd\s*2(\.\d)?\b|stable diffusion 2", re.I)),
+    ("sd15", re.compile(r"\bsd\s*1\.?5\b|\bsd15\b|stable diffusion 1\.5|\b1\.5\b", re.I)),
+)
+_UIS = (
+    ("forge", re.compile(r"\bforge\b|포지", re.I)),
+    ("comfyui", re.compile(r"comfy|컴피", re.I)),
+    ("a1111", re.compile(r"a1111|automatic ?1111|auto ?1111|webui|web ui|자동1111|웹ui|웹 ui", re.I)),
+    ("fooocus", re.compile(r"fooocus|푸커스", re.I)),
+)
+# A GPU named in the question. Consumer numbers alone ("4070ti") count: Korean users often omit RTX.
+_GPU = re.compile(
+    r"\b(?:(?:rtx|gtx)\s*)?(10[5-8]0|16[56]0|20[6-8]0|30[5-9]0|40[6-9]0|50[6-9]0)\s*(ti|super)?(?=\b|[^\w]|[가-힣])"
+    r"|\b(t4|p100|v100|a100|h100|a10g?|l4|rtx\s*(?:a\d{4}|[56]000)(?:\s*max-q)?|titan\s*[xv]?)\b",
+    re.I,
+)
+# Memory of common cards, used only when the question names the card but not its VRAM.
+_KNOWN_VRAM = {
+    "1060": 6, "1070": 8, "1080": 8, "1080 ti": 11, "1660": 6, "2060": 6, "2070": 8, "2080": 8, "2080 ti": 11,
+    "3050": 8, "3060": 12, "3060 ti": 8, "3070": 8, "3070 ti": 8, "3080": 10, "3080 ti": 12, "3090": 24,
+    "4060": 8, "4060 ti": 8, "4070": 12, "4070 ti": 12, "4070 super": 12, "4080": 16, "4090": 24,
+    "5070": 12, "5070 ti": 16, "5080": 16, "5090": 32, "t4": 16, "p100": 16, "v100": 16, "a100": 40,
+}  # fmt: skip
 _ARCH_NAMES = {"sd15": "SD1.5", "sd2": "SD2", "sdxl": "SDXL"}
 _BATCH_WORDS = re.compile(r"batch|배치", re.IGNORECASE)
 
@@ -24,14 +82,35 @@ _BATCH_WORDS = re.compile(r"batch|배치", re.IGNORECASE)
 class QuestionFacts:
     arch: str | None = None
     vram_gb: float | None = None
+    gpu_name: str = ""
     num_images: int | None = None
+    ui: str | None = None
+    config: dict[str, Any] = field(default_factory=dict)  # stated TrainConfig fields
 
     def __bool__(self) -> bool:
-        return any(v is not None for v in (self.arch, self.vram_gb, self.num_images))
+        return bool(self.arch or self.vram_gb or self.gpu_name or self.num_images or self.config)
+
+    @property
+    def stated(self) -> frozenset[str]:
+        """Names of the facts the user gave: config fields plus arch / vram / gpu / num_images."""
+        extra = {"arch": self.arch, "vram": self.vram_gb, "gpu": self.gpu_name, "num_images": self.num_images}
+        return frozenset(self.config) | {k for k, v in extra.items() if v}
+
+    def train_config(self) -> TrainConfig | None:
+        if not self.config and not self.arch:
+            return None
+        data = dict(self.config)
+        if self.arch:
+            data["model_arch"] = self.arch
+        try:
+            return from_dict(data)
+        except (ConfigError, ValueError, TypeError):
+            return None
 
     def facts(self) -> Facts:
         stats = {"num_images": self.num_images} if self.num_images is not None else None
-        return Facts(stats=stats, hardware=Hardware(vram_gb=self.vram_gb), arch=self.arch)
+        hardware = Hardware(gpu_name=self.gpu_name, vram_gb=self.vram_gb)
+        return Facts(stats=stats, config=self.train_config(), hardware=hardware, arch=self.arch)
 
     def batch_line(self, lang: str) -> str | None:
         """'SDXL, 8 GB VRAM: batch 1' for the family asked about (SD1.5 and SDXL when none was named)."""
@@ -45,14 +124,83 @@ class QuestionFacts:
         return f"Batch size for {vram} of VRAM — " + ", ".join(parts)
 
 
+def _first_int(match: re.Match[str] | None) -> int | None:
+    if not match:
+        return None
+    value = next((g for g in match.groups() if g), None)
+    return int(float(value)) if value else None
+
+
+def _gpu(text: str) -> str:
+    found = _GPU.search(text)
+    if not found:
+        return ""
+    if found.group(1):
+        number, suffix = found.group(1), (found.group(2) or "").lower()
+        family = "GTX" if number.startswith(("10", "16")) else "RTX"
+        return f"{family} {number}{' ' + suffix if suffix else ''}"
+    return found.group(3).upper() if len(found.group(3)) <= 4 else found.group(3)
+
+
+def _vram(text: str, gpu: str) -> float | None:
+    total = _TOTAL_CAPACITY.search(text)  # a pasted CUDA error states the card's memory
+    if total:
+        return round(float(total.group(1)))
+    for found in _VRAM.finditer(text):
+        if _ALLOCATION.search(text[max(0, found.start() - 20) : found.end() + 20]):
+            continue
+        value = float(found.group(1))
+        near = text[max(0, found.start() - 8) : found.start()] + " " + text[found.end() : found.end() + 12]
+        if 0 < value <= 256 and not _RAM_HINT.search(near):
+            return value
+    key = gpu.lower().replace("rtx ", "").replace("gtx ", "")
+    return float(_KNOWN_VRAM[key]) if key in _KNOWN_VRAM else None
+
+
+def _config(text: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, pattern in (("repeats", _REPEATS), ("max_train_epochs", _EPOCHS), ("train_batch_size", _BATCH)):
+        value = _first_int(pattern.search(text))
+        if value:
+            out[name] = value
+    steps = _first_int(_STEPS.search(text))
+    if steps:
+        out["max_train_steps"] = steps
+    res = _first_int(_RES.search(text))
+    if res:
+        out["resolution"] = res
+    rank = _first_int(_RANK.search(text))
+    if rank:
+        out["network_dim"] = rank
+    alpha = _ALPHA.search(text)
+    if alpha:
+        out["network_alpha"] = float(alpha.group(1))
+    lr = _LR.search(text)
+    if lr:
+        out["learning_rate"] = float(lr.group(1) or lr.group(2))
+    precision = {m.lower() for m in _PRECISION.findall(text)}
+    if len(precision) == 1:
+        out["mixed_precision"] = precision.pop()
+    if re.search(r"prodigy", text, re.I):
+        out["optimizer"] = "prodigy"
+    if "max_train_epochs" in out and "max_train_steps" not in out:
+        out["max_train_steps"] = 0  # epochs decide the length
+    return out
+
+
 def read_question(text: str) -> QuestionFacts:
-    vram = _VRAM.search(text)
+    # Korean particles glue onto Latin words and numbers ('SD1.5로', '12기가', 'rank 32면'): split them.
+    text = re.sub(r"([0-9A-Za-z])([\uac00-\ud7a3])", r"\1 \2", text)
+    gpu = _gpu(text)
     images = _IMAGES.search(text)
     arch = next((name for name, pattern in _ARCHES if pattern.search(text)), None)
     return QuestionFacts(
         arch=arch,
-        vram_gb=float(vram.group(1)) if vram and 0 < float(vram.group(1)) <= 256 else None,
+        vram_gb=_vram(text, gpu),
+        gpu_name=gpu,
         num_images=int(images.group(1)) if images else None,
+        ui=next((name for name, pattern in _UIS if pattern.search(text)), None),
+        config=_config(text),
     )
 
 

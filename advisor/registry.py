@@ -40,6 +40,15 @@ def max_batch_for(arch: str, vram_gb: float) -> int:
     return best
 
 
+def vram_needed_gb(arch: str, batch: int) -> float | None:
+    """The VRAM (GB) the table above says a batch needs: the smallest card it allows that batch on,
+    never below MIN_VRAM; None past the table's last row (bench/bench_gpu.py compares it with the
+    measured peak)."""
+    table = VRAM_BATCH.get(arch, VRAM_BATCH["sd15"])
+    fits = [threshold for threshold, allowed in table if allowed >= batch]
+    return max(min(fits), MIN_VRAM.get(arch, 0.0)) if fits else None
+
+
 def condition(name: str) -> Callable[[Condition], Condition]:
     def register(fn: Condition) -> Condition:
         if name in CONDITIONS:
@@ -334,3 +343,18 @@ def slow_steps(facts: Facts, slowdown: float, min_seconds: float, absolute_secon
     if not (head and tail):
         return False
     return tail >= absolute_seconds or (tail >= min_seconds and tail > head * slowdown)
+
+
+# --- questions -----------------------------------------------------------------------------------
+
+
+@condition("question_only")
+def question_only(facts: Facts) -> bool:
+    """Never fires on a run or a dataset: the rule answers a question `ask` routes to it."""
+    return False
+
+
+@condition("gpu_lacks_bf16")
+def gpu_lacks_bf16(facts: Facts) -> bool:
+    """A named GPU older than Ampere (GTX 10xx, RTX 20xx, T4, V100...): bf16 does not run on it."""
+    return bool(facts.hardware.gpu_name) and not facts.hardware.supports_bf16

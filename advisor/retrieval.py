@@ -1,8 +1,9 @@
 """A small local search index over the rules and the guide's passages: BM25, written here.
 
 English is split into words (lower-cased, a light plural stem, snake_case names also split into their
-parts); Korean, which glues particles onto words, is indexed as character bigrams of each Hangul run,
-so '캡션이' and '캡션을' both match '캡션'. Each rule is indexed with its texts in both languages plus
+parts); Korean, which glues particles onto words, is indexed by its lemmas from the kiwipiepy
+morphological analyzer ('캡션이', '캡션을' -> '캡션'; '줄여야' -> '줄이다'), or as character bigrams of
+each Hangul run when kiwipiepy is not installed. Each rule is indexed with its texts in both languages plus
 its keywords, so a Korean question finds a rule through its Korean text and an English one through its
 English text. Nothing is downloaded; the index builds in milliseconds.
 """
@@ -16,12 +17,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from advisor import korean
 from advisor.engine import Rule, Rulebook, load_rulebook
 
 GUIDE_PATH = Path(__file__).resolve().parent / "guide.md"
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9_.+\-]*|[\uac00-\ud7a3]+")
 _HANGUL_RUN = re.compile(r"^[\uac00-\ud7a3]+$")
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
 def _words(text: str) -> frozenset[str]:
@@ -34,6 +37,11 @@ _STOP = _words(
     "there any some about into than then"
 )
 
+
+# Lemmas that carry no topic: question verbs and fillers.
+_KO_LEMMA_STOP = _words(
+    "하다 되다 있다 없다 어떻다 같다 좋다 알다 싶다 주다 보다 것 수 거 뭐 저 제 이 그 때 좀"
+)
 
 # Bigrams of Korean question endings and filler ('어떻게 해야 하나요'): in a query they match any text.
 _KO_STOP = _words(
@@ -53,8 +61,14 @@ def _stem(word: str) -> str:
 
 def tokenize(text: str) -> list[str]:
     out: list[str] = []
+    lemmas = korean.lemmas(text) if _HANGUL.search(text) else ()
+    if lemmas:
+        # Korean by its lemmas (kiwipiepy): '줄여야' and '줄이고' are both '줄이다'.
+        out += [w for w in lemmas if _HANGUL.search(w) and w not in _KO_LEMMA_STOP]
     for raw in _WORD.findall(text.lower()):
         if _HANGUL_RUN.match(raw):
+            if lemmas:
+                continue
             if len(raw) == 1:
                 if raw not in _KO_STOP:
                     out.append(raw)

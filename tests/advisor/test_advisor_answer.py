@@ -76,8 +76,21 @@ def test_korean_question_gets_korean_rule_text():
     assert "VRAM에 따라 배치를" in answer.text and answer.text.splitlines()[-1].startswith("규칙:")
 
 
-def test_pasted_error_is_diagnosed_first():
+def test_question_quoting_an_error_is_answered_as_a_question():
     answer = plain().ask("I got this: torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2 GiB")
+    assert answer.diagnosis is None and answer.rule_ids[0] == "oom.detected"
+    assert "From the log" not in answer.text and "I got this" not in answer.text
+    assert "2 GB" not in answer.text  # 'allocate 2 GiB' is not the card's VRAM
+
+
+def test_pasted_log_is_diagnosed_first():
+    log = (
+        "steps:  12%| 120/1000 [01:10<08:30, 1.7it/s]\n"
+        "Traceback (most recent call last):\n"
+        '  File "train.py", line 88, in step\n'
+        "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB"
+    )
+    answer = plain().ask(log)
     assert answer.diagnosis is not None and answer.diagnosis.kind == "oom"
     assert answer.rule_ids[0] == "oom.detected"
     assert answer.text.startswith("Cause:")

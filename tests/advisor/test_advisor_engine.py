@@ -6,7 +6,7 @@ import tomllib
 
 import pytest
 
-from advisor.engine import RULEBOOK_PATH, RulebookError, load_rulebook, parse_rulebook
+from advisor.engine import RULEBOOK_PATHS, RulebookError, load_rulebook, parse_rulebook
 from advisor.facts import Facts, Hardware
 from config.training import TrainConfig
 
@@ -63,7 +63,10 @@ def test_shipped_rulebook_loads_and_covers_the_issue():
     ):
         assert needed in ids
     sources = {r.source.partition(":")[0] for r in book.rules}
-    assert sources == {"guide", "failure", "measurement"}
+    assert sources == {"guide", "failure", "measurement", "community"}
+    for rule in book.rules:
+        if rule.source.startswith("community:"):
+            assert rule.source.partition(":")[2].startswith("https://"), rule.id
 
 
 def test_the_measured_rule_cites_the_measurement():
@@ -150,6 +153,9 @@ def test_findings_put_errors_first_and_speak_the_language():
     assert "배치" in findings[0].text.problem
 
 
-def test_rulebook_file_is_plain_toml():
-    with RULEBOOK_PATH.open("rb") as fh:
-        assert len(tomllib.load(fh)["rule"]) == len(load_rulebook().rules)
+def test_rulebook_files_are_plain_toml():
+    count = 0
+    for path in RULEBOOK_PATHS:
+        with path.open("rb") as fh:
+            count += len(tomllib.load(fh)["rule"])
+    assert count == len(load_rulebook().rules)

@@ -215,12 +215,44 @@ CASES: dict[str, tuple[Facts, Facts]] = {
 }
 
 
+CASES["train.rank_too_high"] = (Facts(config=cfg(network_dim=256)), Facts(config=cfg(network_dim=128)))
+
+
 def fired(facts: Facts) -> set[str]:
     return {f.id for f in load_rulebook().evaluate(facts)}
 
 
+# Rules that answer questions only (condition `question_only`): a question that routes to each.
+QUESTION_CASES: dict[str, str] = {
+    "ui.lora_not_listed": "My LoRA does not show up in the Lora tab",
+    "lora.family_mismatch": "Can I use an SD1.5 LoRA on SDXL?",
+    "lora.no_effect": "My LoRA has no effect at all",
+    "captions.trigger_format": "What should my trigger word look like?",
+    "captions.anime_tags": "How do I caption anime images with booru tags?",
+    "reg.how_many": "How many regularization images do I need?",
+    "loss.noisy_flat": "My loss curve is flat and noisy, is that normal?",
+    "train.steps_math": "How many steps is 20 images, 10 repeats, 5 epochs?",
+    "train.alpha": "What does network alpha do?",
+    "precision.choose": "Should I use fp16 or bf16?",
+    "sample.pick_checkpoint": "Which epoch should I pick?",
+    "optimizer.prodigy_lr": "What learning rate do I use with Prodigy?",
+    "train.resolution_family": "What resolution should I train at?",
+}
+
+
 def test_every_rule_has_a_case():
-    assert set(load_rulebook().ids()) == set(CASES)
+    assert set(load_rulebook().ids()) == set(CASES) | set(QUESTION_CASES)
+
+
+@pytest.mark.parametrize("rule_id", sorted(QUESTION_CASES))
+def test_question_rule_is_reached_by_its_question_and_never_fires(rule_id):
+    from advisor.answer import Advisor
+    from advisor.llm import AdvisorOptions
+
+    rule = load_rulebook().get(rule_id)
+    assert rule.conditions == ({"name": "question_only"},)
+    answer = Advisor(AdvisorOptions(llm_enabled=False)).ask(QUESTION_CASES[rule_id])
+    assert rule_id in answer.rule_ids
 
 
 @pytest.mark.parametrize("rule_id", sorted(CASES))
@@ -230,7 +262,7 @@ def test_rule(rule_id):
     assert rule_id not in fired(quiet), f"{rule_id} should stay quiet"
 
 
-@pytest.mark.parametrize("rule_id", sorted(CASES))
+@pytest.mark.parametrize("rule_id", sorted(CASES) + sorted(QUESTION_CASES))
 def test_rule_texts_are_in_both_languages(rule_id):
     rule = load_rulebook().get(rule_id)
     ko = rule.text("ko")

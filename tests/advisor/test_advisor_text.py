@@ -18,10 +18,12 @@ def test_detect_lang():
     assert normalize_lang(None, "캡션") == "ko"
 
 
-def test_tokenizer_korean_bigrams_and_snake_case():
+def test_tokenizer_korean_lemmas_and_snake_case():
     tokens = tokenize("캡션이 train_batch_size images")
-    assert "캡션" in tokens and "션이" in tokens
+    assert "캡션" in tokens and "션이" not in tokens  # kiwipiepy: the noun without its particle
     assert {"train_batch_size", "batch", "image"} <= set(tokens)
+    # Inflected verbs meet at their dictionary form.
+    assert "줄이다" in tokenize("배치를 줄여야 하나요") and "줄이다" in tokenize("배치를 줄이고")
     # Question endings do not match everything.
     assert "나요" not in tokenize("어떻게 해야 하나요")
 

@@ -1,0 +1,61 @@
+"""What a question asks, read from its words and (Korean) lemmas: advisor/intents.toml.
+
+Each intent names the rules that answer it and the computed notes it wants. `match(question)` returns
+the intents whose patterns match, in the file's order (specific topics before general ones).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from advisor import korean
+
+INTENTS_PATH = Path(__file__).resolve().parent / "intents.toml"
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+@dataclass(frozen=True)
+class Intent:
+    id: str
+    rules: tuple[str, ...]
+    notes: tuple[str, ...]
+    en: tuple[re.Pattern[str], ...]
+    ko: tuple[re.Pattern[str], ...]
+
+
+@cache
+def load_intents(path: Path = INTENTS_PATH) -> tuple[Intent, ...]:
+    with path.open("rb") as fh:
+        raw = tomllib.load(fh)["intent"]
+    return tuple(
+        Intent(
+            id=item["id"],
+            rules=tuple(item["rules"]),
+            notes=tuple(item.get("notes", ())),
+            en=tuple(re.compile(p, re.IGNORECASE) for p in item.get("en", ())),
+            ko=tuple(re.compile(p, re.IGNORECASE) for p in item.get("ko", ())),
+        )
+        for item in raw
+    )
+
+
+def korean_view(text: str) -> str:
+    """The question followed by its lemmas, for patterns that name a verb by its dictionary form."""
+    if not _HANGUL.search(text):
+        return text
+    return f"{text}\n{' '.join(korean.lemmas(text))}"
+
+
+def match(question: str) -> list[Intent]:
+    view = korean_view(question)
+    korean_text = view is not question
+    found = []
+    for intent in load_intents():
+        patterns = intent.en + intent.ko if korean_text else intent.en
+        if any(p.search(view) for p in patterns):
+            found.append(intent)
+    return found

@@ -1,0 +1,88 @@
+"""Lines computed from the numbers a question states: steps from images × repeats × epochs ÷ batch,
+the batch that fits the stated VRAM, the precision the named GPU runs, a learning rate far outside
+the usual range. Each is a plain sentence in the question's language."""
+
+from __future__ import annotations
+
+import math
+
+from advisor.question_facts import QuestionFacts
+
+TARGET_VIEWS = 100  # views per image the guide aims for (steps 1000-5000)
+STEP_RANGE = (1000, 5000)
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}"
+
+
+def steps_line(qf: QuestionFacts, lang: str) -> str | None:
+    """The arithmetic users want done for them."""
+    images, cfg = qf.num_images, qf.config
+    if not images:
+        return None
+    batch = cfg.get("train_batch_size", 1)
+    accum = cfg.get("gradient_accumulation_steps", 1)
+    repeats, epochs = cfg.get("repeats"), cfg.get("max_train_epochs")
+    if repeats or epochs:
+        repeats, shown_epochs = repeats or 1, epochs or 1
+        per_epoch = math.ceil(images * repeats / (batch * accum))
+        total = per_epoch * shown_epochs
+        views = repeats * shown_epochs
+        if lang == "ko":
+            head = f"계산: 이미지 {images}장 × repeats {repeats} × 에포크 {shown_epochs} ÷ 배치 {batch}"
+            return f"{head} = {total} 스텝 (에포크당 {per_epoch} 스텝, 이미지당 {views}회 학습)."
+        head = f"Your numbers: {images} images × {repeats} repeats × {shown_epochs} epochs ÷ batch {batch}"
+        return f"{head} = {total} steps ({per_epoch} steps per epoch; each image seen {views} times)."
+    steps = min(max(images * TARGET_VIEWS // batch, STEP_RANGE[0]), STEP_RANGE[1])
+    views = steps * batch / images
+    epochs = 10
+    repeats = max(1, round(views / epochs))
+    total = math.ceil(images * repeats / batch) * epochs
+    if lang == "ko":
+        return (
+            f"이미지 {images}장이면: repeats {repeats} × 에포크 {epochs}, 배치 {batch} → {total} 스텝 "
+            f"(이미지당 약 {repeats * epochs}회, 1000-5000 스텝 범위)."
+        )
+    return (
+        f"For {images} images: {repeats} repeats × {epochs} epochs at batch {batch} = {total} steps "
+        f"(about {repeats * epochs} views per image, within 1000-5000 steps)."
+    )
+
+
+def precision_line(qf: QuestionFacts, lang: str) -> str | None:
+    if not qf.gpu_name:
+        return None
+    bf16 = qf.facts().hardware.supports_bf16
+    if lang == "ko":
+        if bf16:
+            return f"{qf.gpu_name}: bf16을 지원합니다 (mixed_precision = 'bf16')."
+        return f"{qf.gpu_name}: bf16을 지원하지 않습니다. mixed_precision = 'fp16'을 쓰세요."
+    if bf16:
+        return f"{qf.gpu_name}: bf16 runs on it (mixed_precision = 'bf16')."
+    return f"{qf.gpu_name}: no bf16 on this GPU; use mixed_precision = 'fp16'."
+
+
+def lr_line(qf: QuestionFacts, lang: str) -> str | None:
+    lr = qf.config.get("learning_rate")
+    if not lr or qf.config.get("optimizer") == "prodigy" or lr <= 2e-4:
+        return None
+    times = lr / 1e-4
+    if lang == "ko":
+        return f"학습률을 1e-4로 낮추세요: 지금 값 {_fmt(lr)}은 보통 쓰는 1e-4의 {times:g}배입니다."
+    return f"Lower the learning rate to 1e-4: {_fmt(lr)} is {times:g}× the usual value."
+
+
+def notes_for(kinds: list[str], qf: QuestionFacts, lang: str) -> list[str]:
+    makers = {
+        "batch": lambda: qf.batch_line(lang),
+        "steps": lambda: steps_line(qf, lang),
+        "precision": lambda: precision_line(qf, lang),
+        "lr": lambda: lr_line(qf, lang),
+    }
+    out: list[str] = []
+    for kind in dict.fromkeys(kinds):
+        line = makers[kind]() if kind in makers else None
+        if line:
+            out.append(line)
+    return out

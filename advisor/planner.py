@@ -1,0 +1,112 @@
+"""Choosing what answers a question: understand it first, then pick rules that apply and agree.
+
+1. Read the facts the question states (GPU, VRAM, family, images, repeats, epochs, batch, ...).
+2. Read its intents (advisor/intents.toml): the rules that answer that kind of question.
+3. A pasted error adds the rules of its failure; a real log (several lines, a traceback) is
+   diagnosed and rendered as a diagnosis, a question that only quotes an error stays a question.
+4. Rules that hold on the stated facts come next; BM25 retrieval fills in only when nothing else did.
+5. A rule is dropped when a stated fact contradicts its conditions, or when it pushes a setting
+   against a rule already chosen (the first, more specific one wins).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from advisor.applicability import contradicted
+from advisor.diagnose import Diagnosis, diagnose
+from advisor.directions import conflicts
+from advisor.engine import Rule, Rulebook
+from advisor.intents import Intent, match
+from advisor.notes import notes_for
+from advisor.patterns import FAILURES
+from advisor.question_facts import QuestionFacts, asks_about_batch, read_question
+from advisor.retrieval import AdvisorIndex
+
+MAX_RULES = 4
+# Below this BM25 score a match is a coincidence of common words: no rule applies.
+MIN_SCORE = 3.0
+_LOG_LINE = re.compile(
+    r"traceback|^\s*file \"|\bline \d+, in\b|\d{2}:\d{2}:\d{2}|\d+/\d+ \[|^\s*(info|warning|error)\b"
+    r"|\bstep \d+/\d+|\bloss[=:]",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+@dataclass
+class Choice:
+    rules: list[Rule] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    diagnosis: Diagnosis | None = None
+    intents: list[Intent] = field(default_factory=list)
+    situation: QuestionFacts = field(default_factory=QuestionFacts)
+    best_score: float = 0.0  # of BM25, when it was used
+
+
+def looks_like_log(text: str) -> bool:
+    """A pasted log (several lines with log markers), not a question that quotes one error."""
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    return len(lines) >= 3 and (len(lines) > 30 or len(_LOG_LINE.findall(text)) >= 2)
+
+
+def _failure_rules(question: str, lang: str, rulebook: Rulebook) -> tuple[list[str], Diagnosis | None]:
+    if not any(any(r.search(question) for r in p.regexes) for p in FAILURES.values()):
+        return [], None
+    diag = diagnose(log_text=question, lang=lang, rulebook=rulebook)
+    if diag.kind == "unknown":
+        return [], None
+    return list(diag.rule_ids), diag
+
+
+def _interleave(lists: list[tuple[str, ...]]) -> list[str]:
+    """First rule of every intent, then the second ones...: each topic asked about gets answered."""
+    out: list[str] = []
+    for depth in range(max((len(x) for x in lists), default=0)):
+        out += [x[depth] for x in lists if depth < len(x)]
+    return out
+
+
+def _agreeing(candidates: list[str], rulebook: Rulebook, situation: QuestionFacts) -> list[Rule]:
+    facts, stated = situation.facts(), situation.stated
+    chosen: list[Rule] = []
+    for rule_id in dict.fromkeys(candidates):
+        rule = rulebook.get(rule_id)
+        if contradicted(rule, facts, stated):
+            continue
+        if any(conflicts(rule.pushes, other.pushes) for other in chosen):
+            continue
+        chosen.append(rule)
+    return chosen
+
+
+def _head_and_tail(text: str, keep: int = 2000) -> str:
+    """What a question says lies in its first and last lines; a pasted log can be 650 KB, and one
+    regular-expression search over all of it would hold the GIL (and the bot's event loop) too long."""
+    return text if len(text) <= 2 * keep else f"{text[:keep]}\n{text[-keep:]}"
+
+
+def choose(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) -> Choice:
+    short = _head_and_tail(question)
+    situation = read_question(short)
+    intents = match(short)
+    failure_ids, diag = _failure_rules(question, lang, rulebook)
+    ids = list(failure_ids) + _interleave([intent.rules for intent in intents])
+    facts = situation.facts()
+    ids += [f.id for f in rulebook.evaluate(facts) if not f.rule.diagnosis]
+    best = 0.0
+    if not ids:
+        hits = [h for h in index.rules(short, k=3) if h.score >= MIN_SCORE]
+        ids += [h.ref for h in hits]
+        best = hits[0].score if hits else 0.0
+    note_kinds = [kind for intent in intents for kind in intent.notes]
+    if asks_about_batch(short):
+        note_kinds.append("batch")
+    return Choice(
+        rules=_agreeing(ids, rulebook, situation)[:MAX_RULES],
+        notes=notes_for(note_kinds, situation, lang),
+        diagnosis=diag if diag is not None and looks_like_log(question) else None,
+        intents=intents,
+        situation=situation,
+        best_score=best,
+    )
