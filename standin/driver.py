@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from standin import interactions as build
-from standin import limits
+from standin import limits, moderation
 from standin.driver_base import StandInBase
 from standin.state import Channel, Interaction, Message, User
 
@@ -228,6 +228,21 @@ class StandIn(StandInBase):
             timeout,
             f"the response to interaction {interaction.id}",
         )
+
+    # --- what members do mid-session (standin/moderation.py) --------------------------------------
+    async def delete_channel(self, channel: Channel | str) -> None:
+        """Delete a channel (and its threads) or a thread: later requests on it get 404 10003."""
+        ch = self._channel(channel)
+        await self.server.run(lambda: moderation.delete_channel(self.world, ch), DEFAULT_TIMEOUT_S)
+
+    async def delete_message(self, message: Message) -> None:
+        """Delete a message (e.g. the bot's progress message): later requests on it get 404 10008."""
+        await self.server.run(lambda: moderation.delete_message(self.world, message), DEFAULT_TIMEOUT_S)
+
+    def close_dms(self, user: User, closed: bool = True) -> None:
+        """The user stops accepting direct messages from the bot: sending one gets 403 50007."""
+        op = self.world.closed_dms.add if closed else self.world.closed_dms.discard
+        self.server.call(lambda: op(user.id))
 
     # --- gateway controls ------------------------------------------------------------------------
     async def drop_connection(self, *, hold: bool = False) -> None:

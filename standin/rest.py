@@ -13,6 +13,7 @@ from aiohttp import web
 from standin import limits, payloads
 from standin.errors import (
     CANNOT_EDIT_OTHERS_MESSAGE,
+    CANNOT_SEND_TO_USER,
     MISSING_ACCESS,
     UNKNOWN_APPLICATION_COMMAND,
     UNKNOWN_CHANNEL,
@@ -200,6 +201,8 @@ class Routes:
 
     async def create_message(self, request: web.Request) -> web.Response:
         ch = self.channel(request)
+        if ch.is_dm and ch.recipient_ids[0] in self.world.closed_dms:
+            raise DiscordAPIError(403, CANNOT_SEND_TO_USER, "Cannot send messages to this user")
         payload, uploads = await read_body(request)
         file_limit = self.store.guild.attachment_size_limit
         self.world.check_request_size(uploads, file_limit)

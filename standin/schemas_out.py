@@ -134,6 +134,10 @@ def check_outgoing(kind: str, data: Any) -> list[str]:
         _need(out, kind, data, ("id", "channel_id"))
     elif kind in ("THREAD_CREATE", "channel"):
         _channel(out, kind, data)
+    elif kind == "CHANNEL_DELETE":
+        _need(out, kind, data, ("id", "type", "guild_id"))  # parse_channel_delete reads data['id']
+    elif kind == "THREAD_DELETE":
+        _need(out, kind, data, ("id", "guild_id", "parent_id", "type"))  # RawThreadDeleteEvent
     elif kind == "channels":
         for i, ch in enumerate(data):
             _channel(out, f"channels[{i}]", ch)

@@ -88,6 +88,7 @@ class World:
         self.requests: deque[RequestLog] = deque(maxlen=HISTORY)
         self.internal_errors: list[str] = []  # bugs in the stand-in's handlers (see server.py)
         self.dropped_requests: list[str] = []  # "METHOD /path" of requests their client abandoned
+        self.closed_dms: set[int] = set()  # users who do not accept the bot's direct messages
         self.nonces: dict[tuple[int, str], tuple[float, int]] = {}  # (author, nonce) -> (time, message id)
         self.attachments: dict[int, tuple[int, Attachment]] = {}
         self.log: deque[tuple[float, str]] = deque(maxlen=HISTORY)  # (wall time, line) for the transcript

@@ -133,3 +133,29 @@ async def test_a_resent_message_with_the_same_enforced_nonce_is_not_created_twic
         with pytest.raises(discord.HTTPException) as err:
             await channel.send("x", nonce="n" * 26)
         assert err.value.code == 50035
+
+
+async def test_deleted_channels_and_messages_and_closed_dms_fail_as_on_discord(standin, start_bot, bot):
+    """Mid-session deletes answer 10003/10008 afterwards; a closed DM answers 50007 (discord.py raises)."""
+    async with start_bot(bot):
+        extra = standin.add_channel("results")
+        alice = standin.add_user("alice")
+        general = bot.get_channel(standin.channels["general"].id)
+        progress = await general.send("step 1/3")
+        await standin.delete_message(standin.message(progress.id))
+        with pytest.raises(discord.NotFound) as err:
+            await progress.edit(content="step 2/3")
+        assert err.value.code == 10008
+        channel = bot.get_partial_messageable(extra.id)
+        await standin.delete_channel(extra)
+        with pytest.raises(discord.NotFound) as err:
+            await channel.send("done")
+        assert err.value.code == 10003
+        await _until(lambda: bot.get_channel(extra.id) is None)  # CHANNEL_DELETE reached the cache
+        standin.close_dms(alice)
+        user = await bot.fetch_user(alice.id)
+        with pytest.raises(discord.Forbidden) as err:
+            await user.send("your LoRA")
+        assert err.value.code == 50007
+        standin.close_dms(alice, closed=False)
+        await user.send("your LoRA")
