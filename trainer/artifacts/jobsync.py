@@ -1,0 +1,177 @@
+"""A job folder across hosts: inputs published at submission, checkpoints and results uploaded as
+they are written, and the folder rebuilt on whichever host claims the job.
+
+Layout in the artifact store:
+
+    blobs/sha256/<hex>                        every input file, once per content
+    jobs/<id>/inputs.json                     {"job_dir": <submitting host's path>, "files": {rel: sha256}}
+    jobs/<id>/checkpoints/step_NNNNNN/<file>  each complete checkpoint; its state.json goes last
+    jobs/<id>/output/..., samples/..., events.jsonl, train.log   the results (after the run)
+
+A checkpoint is complete remotely when its `state.json` is there (the trainer writes the same file
+last locally), so a worker killed mid-upload leaves a checkpoint that the next host ignores.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import shutil
+import tomllib
+from pathlib import Path
+
+import tomli_w
+
+from trainer.artifacts.base import ArtifactStore, file_sha256
+from trainer.artifacts.cache import InputCache, blob_key
+
+log = logging.getLogger(__name__)
+
+MANIFEST = "inputs.json"
+COMPLETE_MARK = "state.json"
+#: Files and folders of a job folder that are not inputs.
+NOT_INPUTS = {
+    "checkpoints",
+    "output",
+    "samples",
+    "logs",
+    "cache",
+    "events.jsonl",
+    "train.log",
+    "STOP",
+    "child.pid",
+}
+RESULT_DIRS = ("output", "samples")
+RESULT_FILES = ("events.jsonl", "train.log", "diagnosis.json")
+_STEP = re.compile(r"^step_\d+$")
+
+
+def job_prefix(job_id: str) -> str:
+    return f"jobs/{job_id}/"
+
+
+def publish_job(store: ArtifactStore, job_dir: Path, job_id: str) -> dict[str, str]:
+    """Upload the job's inputs (each content once) and its manifest; returns {relative path: sha256}."""
+    job_dir = Path(job_dir)
+    files: dict[str, str] = {}
+    for path in sorted(job_dir.rglob("*")):
+        rel = path.relative_to(job_dir)
+        if not path.is_file() or rel.parts[0] in NOT_INPUTS:
+            continue
+        sha = file_sha256(path)
+        if not store.exists(blob_key(sha)):
+            store.put_file(blob_key(sha), path, sha256=sha)
+        files[rel.as_posix()] = sha
+    manifest = {"job_dir": str(job_dir), "files": files}
+    store.put_bytes(job_prefix(job_id) + MANIFEST, json.dumps(manifest, sort_keys=True).encode())
+    return files
+
+
+def materialize_job(store: ArtifactStore, cache: InputCache, job_id: str, jobs_dir: Path) -> Path:
+    """This host's folder for the job: inputs from the cache, paths in config.toml pointing here,
+    and the newest checkpoint uploaded by any host (so training resumes from it)."""
+    manifest = json.loads(store.get_bytes(job_prefix(job_id) + MANIFEST))
+    dest = Path(jobs_dir) / job_id
+    for rel, sha in manifest["files"].items():
+        target = dest / rel
+        if not target.is_file():
+            cache.link_into(store, sha, target)
+    config = dest / "config.toml"
+    if config.is_file():
+        _relocate_config(config, str(manifest["job_dir"]), str(dest))
+    restore_checkpoint(store, job_id, dest)
+    return dest
+
+
+def _relocate_config(config: Path, old_dir: str, new_dir: str) -> None:
+    """Paths inside the submitting host's job folder become paths inside this one."""
+    if old_dir == new_dir:
+        return
+    data = tomllib.loads(config.read_text(encoding="utf-8"))
+
+    def move(value: object) -> object:
+        if isinstance(value, str) and (value == old_dir or value.startswith(old_dir + "/")):
+            return new_dir + value[len(old_dir) :]
+        if isinstance(value, dict):
+            return {k: move(v) for k, v in value.items()}
+        return value
+
+    config.unlink()  # a hard link into the cache: never write through it
+    config.write_text(tomli_w.dumps(move(data)), encoding="utf-8")
+
+
+def remote_checkpoints(store: ArtifactStore, job_id: str) -> dict[str, list[str]]:
+    """Complete uploaded checkpoints: {folder name: [relative file paths]}."""
+    prefix = job_prefix(job_id) + "checkpoints/"
+    found: dict[str, list[str]] = {}
+    for key in store.list_keys(prefix):
+        name, _, rel = key[len(prefix) :].partition("/")
+        if _STEP.match(name) and rel:
+            found.setdefault(name, []).append(rel)
+    return {name: rels for name, rels in found.items() if COMPLETE_MARK in rels}
+
+
+def restore_checkpoint(store: ArtifactStore, job_id: str, job_dir: Path) -> str | None:
+    """Download the newest complete uploaded checkpoint unless this host has it; returns its name."""
+    remote = remote_checkpoints(store, job_id)
+    if not remote:
+        return None
+    name = max(remote)
+    folder = Path(job_dir) / "checkpoints" / name
+    if (folder / COMPLETE_MARK).is_file():
+        return name
+    tmp = folder.with_name(f".{name}.download")
+    shutil.rmtree(tmp, ignore_errors=True)
+    for rel in sorted(remote[name], key=lambda r: r == COMPLETE_MARK):
+        store.get_file(f"{job_prefix(job_id)}checkpoints/{name}/{rel}", tmp / rel)
+    shutil.rmtree(folder, ignore_errors=True)
+    tmp.rename(folder)
+    log.info("job %s: resumes from checkpoint %s uploaded by another host", job_id, name)
+    return name
+
+
+class CheckpointUploader:
+    """Uploads each complete local checkpoint once, as the trainer writes it (call `sync()` often)."""
+
+    def __init__(self, store: ArtifactStore, job_id: str, job_dir: Path) -> None:
+        self.store = store
+        self.job_id = job_id
+        self.job_dir = Path(job_dir)
+        self.uploaded: set[str] = set(remote_checkpoints(store, job_id))
+
+    def sync(self) -> list[str]:
+        """Upload the checkpoints not uploaded yet; returns their names."""
+        folder = self.job_dir / "checkpoints"
+        if not folder.is_dir():
+            return []
+        done = []
+        for ckpt in sorted(folder.iterdir()):
+            if (
+                ckpt.name in self.uploaded
+                or not _STEP.match(ckpt.name)
+                or not (ckpt / COMPLETE_MARK).is_file()
+            ):
+                continue
+            files = sorted((p for p in ckpt.rglob("*") if p.is_file()), key=lambda p: p.name == COMPLETE_MARK)
+            for path in files:
+                rel = path.relative_to(ckpt).as_posix()
+                self.store.put_file(f"{job_prefix(self.job_id)}checkpoints/{ckpt.name}/{rel}", path)
+            self.uploaded.add(ckpt.name)
+            done.append(ckpt.name)
+        return done
+
+
+def upload_results(store: ArtifactStore, job_id: str, job_dir: Path) -> list[str]:
+    """Upload the run's results (output, samples, events, log); returns the keys written."""
+    job_dir = Path(job_dir)
+    keys = []
+    paths = [job_dir / f for f in RESULT_FILES] + [
+        p for d in RESULT_DIRS for p in sorted((job_dir / d).rglob("*")) if (job_dir / d).is_dir()
+    ]
+    for path in paths:
+        if path.is_file():
+            key = job_prefix(job_id) + path.relative_to(job_dir).as_posix()
+            store.put_file(key, path)
+            keys.append(key)
+    return keys
