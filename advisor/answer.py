@@ -105,11 +105,12 @@ class Advisor:
         return "\n".join(parts)
 
     def _facts_text(self, plan: _Plan) -> str:
-        """Everything the LLM may state: the rules (both languages) and the passage."""
-        parts = [plan.question, *plan.notes]
-        for rule in plan.rules:
-            parts += [rule.render("en"), rule.render("ko")]
-        parts += [self.index.passages[p].text(lang) for p in plan.passage_ids for lang in ("en", "ko")]
+        """Everything the LLM may state: the rule it words (both languages), the computed lines and
+        the question. A number from another rule is refused too: '1000' belongs to the steps rule, not
+        to the out-of-memory rule the model was asked to word."""
+        parts = [plan.question[:MAX_PROMPT_QUESTION], *plan.notes]  # the part of it the model saw
+        if plan.rules:
+            parts += [plan.rules[0].render("en"), plan.rules[0].render("ko")]
         return "\n".join(parts)
 
     def _messages(self, plan: _Plan) -> list[dict[str, str]]:
@@ -191,7 +192,9 @@ class Advisor:
             )
         main = plan.rules[0].text(plan.lang)
         lead = first_sentences(reply.text, MAX_LLM_SENTENCES)
-        verdict = check_reply(lead, self._facts_text(plan), main.recommendation, plan.lang)
+        verdict = check_reply(
+            lead, self._facts_text(plan), main.recommendation, plan.lang, pushes=plan.rules[0].pushes
+        )
         if not verdict.ok:
             return _with_timing(self._without_llm(plan, verdict.reason), reply)
         # The checked wording leads; the rules follow verbatim. A small model can pass every check

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
+from advisor.directions import against
 from advisor.i18n import hangul_count
 from config.training import TrainConfig
 
@@ -161,8 +163,12 @@ def language_ok(reply: str, lang: str) -> bool:
     return hangul == 0
 
 
-def check_reply(reply: str, allowed_text: str, main_fact_text: str, lang: str) -> Verdict:
-    """Accept `reply` only if everything checkable in it is backed by `allowed_text`."""
+def check_reply(
+    reply: str, allowed_text: str, main_fact_text: str, lang: str, pushes: Mapping[str, str] | None = None
+) -> Verdict:
+    """Accept `reply` only if everything checkable in it is backed by `allowed_text`, and (with the
+    rule's `pushes`) it moves no setting another way than the rule does ("raise the steps" for a rule
+    that lowers them, or a setting the rule does not touch at all)."""
     if len(reply.strip()) < 20:
         return Verdict(False, "empty or too short")
     if not language_ok(reply, lang):
@@ -177,6 +183,10 @@ def check_reply(reply: str, allowed_text: str, main_fact_text: str, lang: str) -
     misused = _context_ok(reply, allowed_text)
     if misused:
         return Verdict(False, misused)
+    if pushes is not None:
+        wrong_way = against(reply, pushes)
+        if wrong_way:
+            return Verdict(False, f"pushes {', '.join(wrong_way)} another way than the rule")
     main = extract_claims(main_fact_text)
     if not main.is_empty():
         carried = bool(main.words & said.words) or any(_number_known(n, said.numbers) for n in main.numbers)

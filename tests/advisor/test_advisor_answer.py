@@ -14,7 +14,7 @@ import time
 import pytest
 
 from advisor.answer import Advisor
-from advisor.engine import LANGS
+from advisor.engine import LANGS, load_rulebook
 from advisor.llm import (
     DEFAULT_MODEL_FILE,
     AdvisorOptions,
@@ -106,7 +106,7 @@ def test_smalltalk_and_unknown_topics_and_empty_input():
 
 
 def test_faithful_llm_reply_is_used_and_other_rules_follow():
-    reply = "Out of memory means the batch is too big: halve train_batch_size and double gradient_accumulation_steps."
+    reply = "Out of memory means the batch is too big: use batch 1 with gradient_accumulation_steps."
     answer = scripted(reply).ask("How do I reduce the batch size to fix CUDA out of memory?")
     assert answer.source == "llm" and answer.fallback_reason is None
     assert answer.text.startswith(reply)
@@ -116,11 +116,30 @@ def test_faithful_llm_reply_is_used_and_other_rules_follow():
 
 def test_only_the_first_sentences_of_a_rambling_reply_are_kept_and_checked():
     reply = (
-        "Halve train_batch_size and double gradient_accumulation_steps. That keeps the effective batch. "
+        "Use batch 1 with gradient_accumulation_steps. That keeps the effective batch. "
         "Also set learning_rate to 7e-3 and pray."
     )
     answer = scripted(reply).ask("How do I reduce the batch size to fix CUDA out of memory?")
     assert answer.source == "llm" and "7e-3" not in answer.text
+
+
+def test_llm_reply_pushing_a_setting_against_its_rule_is_refused():
+    # The example: samples that copy the training images need fewer steps, never more.
+    answer = scripted("Raise max_train_steps so the LoRA sees each image more often.").ask(
+        "My samples look exactly like my training images"
+    )
+    assert answer.source == "rules" and "max_train_steps" in (answer.fallback_reason or "")
+    assert answer.rule_ids[0] == "overfit.too_many_views"
+
+
+def test_llm_reply_with_a_number_from_another_rule_is_refused():
+    # 1000 (steps) is a number of the steps rules, not of the out-of-memory rule the model words.
+    answer = scripted("Use batch 1 with gradient_accumulation_steps and keep steps near 1000.").ask(
+        "CUDA out of memory with my 12 images, what do I do?"
+    )
+    assert "1000" in load_rulebook().get("dataset.too_few").text("en").recommendation
+    assert answer.rule_ids[0] == "oom.detected"
+    assert answer.source == "rules" and "numbers not in the rules: 1000" in (answer.fallback_reason or "")
 
 
 def test_llm_reply_with_an_invented_number_falls_back_to_rule_text():
@@ -174,7 +193,9 @@ def test_the_settings_accept_exactly_the_advisors_languages():
 
 async def test_ask_async_limits_concurrency_and_keeps_the_loop_free():
     advisor = scripted(
-        "Halve train_batch_size and double gradient_accumulation_steps.", delay=0.3, llm_max_concurrency=1
+        "Use batch 1 with gradient_accumulation_steps and gradient_checkpointing.",
+        delay=0.3,
+        llm_max_concurrency=1,
     )
     ticks = 0
 
