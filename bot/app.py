@@ -18,6 +18,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.discord_errors import InvalidRequestBudget
 from bot.errors import ErrorHandler, RateLimited
 from bot.files import FileServer, LinkSigner, ephemeral_key
 from bot.i18n import Translator
@@ -78,6 +79,10 @@ class LoracordBot(commands.Bot):
         run_worker: bool | None = None,
         **kwargs: Any,
     ) -> None:
+        #: 401/403/429 answers in Discord's 10-minute window (bot/discord_errors.py), fed by a trace
+        #: on discord.py's own HTTP session; shown in /admin status and the logs.
+        self.invalid_requests = InvalidRequestBudget()
+        kwargs.setdefault("http_trace", self.invalid_requests.trace_config())
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=make_intents(settings),

@@ -2,20 +2,22 @@
 
 For each tracked job the tracker polls the store every `tick_s`: sample grids are posted as they
 arrive (one reply each), the progress message is edited at most every `min_edit_s` (a text progress
-bar, step/total, loss, ETA), and when the job ends the results are posted: final samples, the loss
-curve and a download button (success), or the advisor's diagnosis and a retry button (failure).
+bar, step/total, loss, ETA), and when the job ends the results are posted (bot/job_results.py).
 
-Nothing is lost to a 429, a 5xx or a dropped gateway: every Discord call happens before the state that
-records it moves on, so a failed call is simply made again on the next tick. The state (message ids,
-the last event posted, whether the results went out) is a small JSON file per job in
-data/bot/progress/, so a restarted bot resumes editing the same message and still delivers.
+Failures are handled by their class (bot/discord_errors.py): discord.py waits out 429s; 5xx and network
+errors are tried again after an exponential backoff with jitter, up to a bound; a permanent error
+(channel or message deleted, permission removed, 413, …) is never repeated: the job's channel updates
+stop, the reason is kept, and the results go to the owner by direct message — or, with DMs closed,
+to `/train status`. Progress edits are non-essential: they slow down as the bot-wide invalid-request
+budget fills. The state (message ids, the last event posted, what went out, why a channel stopped) is
+a small JSON file per job in data/bot/progress/, so a restarted bot resumes and still delivers; every
+post carries a nonce, so a post cut short by a restart is not doubled.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import json
 import logging
 import time
@@ -25,9 +27,11 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot import limits
+from bot import job_results, limits
+from bot.discord_errors import Backoff, Failure, classify
 from bot.i18n import t
-from bot.jobtext import diagnosis_for, progress_text, result_files, sample_results
+from bot.jobtext import progress_text
+from bot.results import post_nonce
 from trainer.queue.eta import estimate_queue
 from trainer.queue.types import Job, JobKind, JobNotFound, JobStatus
 
@@ -37,13 +41,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 #: How long `stop()` lets the Discord call in flight finish before cancelling it.
 STOP_GRACE_S = 10.0
-
-
-def post_nonce(job_id: str, what: str) -> str:
-    """The nonce of one of a job's posts (Discord's `enforce_nonce`): the same post sent again within
-    minutes — e.g. by a restarted bot whose first try lost its answer — returns the first message
-    instead of making a second one. At most 25 characters, as Discord requires."""
-    return hashlib.blake2b(f"{job_id}:{what}".encode(), digest_size=12).hexdigest()
+__all__ = ["ProgressTracker", "Tracked", "post_nonce"]
 
 
 @dataclass
@@ -60,11 +58,22 @@ class Tracked:
     dm_sent: bool = False
     samples_posted: list[int] = field(default_factory=list)
     last_edit: float = 0.0
+    #: Why the job's channel updates stopped (a permanent error, or retries used up); "" while usable.
+    channel_error: str = ""
+    #: Why the owner's direct message failed; the results are then in /train status only.
+    dm_error: str = ""
+    failures: int = 0  # transient failures in a row
+    retry_at: float = 0.0  # wall time before which the job is not tried again
+    parts_sent: int = 0  # result messages already out (a result may take several)
+    delivered_to: str = ""  # "channel", "dm" or "status"
 
 
 class ProgressTracker:
-    def __init__(self, bot: LoracordBot, *, tick_s: float, min_edit_s: float) -> None:
+    def __init__(
+        self, bot: LoracordBot, *, tick_s: float, min_edit_s: float, backoff: Backoff | None = None
+    ) -> None:
         self.bot = bot
+        self.backoff = backoff or Backoff()
         self.tick_s = tick_s
         self.min_edit_s = min_edit_s
         self.jobs: dict[str, Tracked] = {}
@@ -99,18 +108,29 @@ class ProgressTracker:
                 await self._task
         self._task = None
 
-    def _load_all(self) -> list[Tracked]:
-        out = []
-        if not self.folder.is_dir():
-            return out
+    async def state(self, job_id: str) -> Tracked | None:
+        """A job's delivery state, tracked now or saved (None when the bot never tracked it)."""
+        if job_id in self.jobs:
+            return self.jobs[job_id]
+        return await asyncio.to_thread(self._load_one, self.folder / f"{job_id}.json")
+
+    @staticmethod
+    def _load_one(path: Path) -> Tracked | None:
+        if not path.is_file():
+            return None
         known = set(Tracked.__dataclass_fields__)
-        for path in sorted(self.folder.glob("*.json")):
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-                out.append(Tracked(**{k: v for k, v in data.items() if k in known}))
-            except (ValueError, TypeError):
-                log.warning("ignoring unreadable progress state %s", path)
-        return out
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return Tracked(**{k: v for k, v in data.items() if k in known})
+        except (ValueError, TypeError):
+            log.warning("ignoring unreadable progress state %s", path)
+            return None
+
+    def _load_all(self) -> list[Tracked]:
+        if not self.folder.is_dir():
+            return []
+        found = (self._load_one(path) for path in sorted(self.folder.glob("*.json")))
+        return [tr for tr in found if tr is not None]
 
     def _save(self, tr: Tracked) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -134,25 +154,70 @@ class ProgressTracker:
             for tr in list(self.jobs.values()):
                 if self._stopping:
                     return
-                try:
-                    await self.update(tr)
-                except discord.HTTPException as exc:
-                    # Rate limits are waited out by discord.py; anything else is retried next tick.
-                    log.warning("progress of job %s: Discord said %s; retrying", tr.job_id, exc.status)
-                except JobNotFound:
-                    log.warning("job %s is gone from the store; no longer tracked", tr.job_id)
-                    self.jobs.pop(tr.job_id, None)
-                except Exception:  # one job's bad data must not stop the others' updates
-                    log.exception("progress of job %s failed this tick", tr.job_id)
+                if tr.retry_at > time.time():
+                    continue
+                await self._tick(tr)
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.tick_s)
+
+    async def _tick(self, tr: Tracked) -> None:
+        try:
+            await self.update(tr)
+        except JobNotFound:
+            log.warning("job %s is gone from the store; no longer tracked", tr.job_id)
+            self.jobs.pop(tr.job_id, None)
+            return
+        except Exception as exc:  # one job's trouble must not stop the others' updates
+            failure = classify(exc)
+            if failure is None:
+                log.exception("progress of job %s failed this tick", tr.job_id)
+            else:
+                await self._failed(tr, failure)
+            return
+        if tr.failures:
+            tr.failures, tr.retry_at = 0, 0.0
+            await self.save(tr)
+
+    async def _failed(self, tr: Tracked, failure: Failure) -> None:
+        """Wait and try again (transient), or stop using the channel / the DM for good (permanent)."""
+        if not failure.permanent and not self.backoff.exhausted(tr.failures + 1):
+            delay = failure.retry_after or self.backoff.delay(tr.failures)
+            tr.failures += 1
+            tr.retry_at = time.time() + delay
+            log.info("job %s: Discord said %s; trying again in %.0f s", tr.job_id, failure.reason, delay)
+        else:
+            reason = failure.reason if failure.permanent else f"{failure.reason} ({tr.failures + 1} tries)"
+            tr.failures, tr.retry_at = 0, 0.0
+            if not tr.channel_error:
+                tr.channel_error, tr.parts_sent = reason, 0
+                log.warning(
+                    "job %s: channel %s can no longer be used (%s); no more updates there, the results "
+                    "go to the owner by direct message and /train status",
+                    tr.job_id,
+                    tr.channel_id,
+                    reason,
+                )
+            else:
+                tr.dm_error = reason
+                await self._finish(tr, "status")
+                log.warning(
+                    "job %s: no direct message to user %s either (%s); results in /train status",
+                    tr.job_id,
+                    tr.owner_id,
+                    reason,
+                )
+        await self.save(tr)
 
     def _channel(self, tr: Tracked) -> discord.PartialMessageable:
         return self.bot.get_partial_messageable(tr.channel_id)
 
     async def update(self, tr: Tracked) -> None:
         job = await self.bot.store.get_job(tr.job_id)
+        if tr.channel_error:
+            if job.finished and not tr.delivered:
+                await self._deliver_dm(tr, job)
+            return
         # A sample job's grids all come at its end: they go out with its result message.
         sampling = job.kind is JobKind.SAMPLE
         for event in await self.bot.store.events_since(tr.job_id, tr.last_seq):
@@ -175,7 +240,9 @@ class ProgressTracker:
         text = progress_text(job, tr.locale, position)
         # Wall-clock time: the value is saved and compared again by a restarted bot.
         now = time.time()
-        if text == tr.last_text or (not job.finished and now - tr.last_edit < self.min_edit_s):
+        # Progress edits are non-essential: they thin out as the invalid-request budget fills.
+        every = self.bot.invalid_requests.edit_interval(self.min_edit_s)
+        if text == tr.last_text or (not job.finished and (every is None or now - tr.last_edit < every)):
             return
         await self._channel(tr).get_partial_message(tr.message_id).edit(content=text)
         tr.last_text, tr.last_edit = text, now
@@ -197,97 +264,42 @@ class ProgressTracker:
         )
 
     async def _deliver(self, tr: Tracked, job: Job) -> None:
-        from bot.exts.training._buttons import DownloadButton, RetryButton
-
+        """The result in the job's channel, in as many messages as it takes; then the owner's private
+        files (the LoRA, a sample job's checkpoints) by direct message."""
         channel = self._channel(tr)
-        reference = channel.get_partial_message(tr.message_id)
-        view = discord.ui.View(timeout=None)
-        if job.status is JobStatus.SUCCEEDED and job.kind is JobKind.SAMPLE:
-            await self._deliver_samples(tr, job, channel, reference)
-        elif job.status is JobStatus.SUCCEEDED:
-            files = [discord.File(p) for p in result_files(job)]
-            view.add_item(DownloadButton(job.id, t(tr.locale, "buttons.download")))
-            text = t(tr.locale, "progress.done_message", job=job.id, owner=f"<@{tr.owner_id}>")
-            await channel.send(
-                text,
-                files=files,
-                view=view,
-                reference=reference,
-                mention_author=False,
-                nonce=post_nonce(job.id, "done"),
-            )
-        elif job.status is JobStatus.FAILED:
-            diagnosis = await diagnosis_for(job, tr.locale)
-            view.add_item(RetryButton(job.id, t(tr.locale, "buttons.retry")))
-            embed = discord.Embed(
-                title=t(tr.locale, "progress.failed_title", job=job.id),
-                description=limits.clip(diagnosis.render(), limits.EMBED_DESCRIPTION_MAX),
-                colour=discord.Colour.red(),
-            )
-            await channel.send(
-                f"<@{tr.owner_id}>",
-                embed=embed,
-                view=view,
-                reference=reference,
-                nonce=post_nonce(job.id, "failed"),
-            )
-        tr.delivered = True
-        await self.save(tr)
-        self.jobs.pop(tr.job_id, None)
-        if job.status is JobStatus.SUCCEEDED and job.kind is JobKind.TRAIN:
-            await self._dm(tr, job)
+        post = await job_results.channel_post(self.bot, tr, job)
+        post.reference = channel.get_partial_message(tr.message_id)
+        await self._send(tr, job, channel, post, tr.attachment_limit, "result")
+        await self._finish(tr, "channel")
+        await job_results.send_private_files(self.bot, tr, job)
 
-    async def _deliver_samples(
-        self, tr: Tracked, job: Job, channel: discord.PartialMessageable, reference: discord.PartialMessage
+    async def _deliver_dm(self, tr: Tracked, job: Job) -> None:
+        """The channel is unusable: the whole result, files included, to the owner's DM."""
+        user = self.bot.get_user(tr.owner_id) or await self.bot.fetch_user(tr.owner_id)
+        post = await job_results.dm_post(self.bot, tr, job)
+        await self._send(tr, job, user, post, job_results.dm_file_limit(self.bot), "dm")
+        tr.dm_sent = True
+        await self._finish(tr, "dm")
+
+    async def _send(
+        self, tr: Tracked, job: Job, dest: discord.abc.Messageable, post: Any, limit: int, key: str
     ) -> None:
-        """The grids as attachments, and every checkpoint's file: attached when it fits the limit the
-        user's interaction reported (and the 10 files of a message), else a signed download link."""
-        from bot.delivery import human_size, link_text
+        from bot import results
 
-        grids, loras = await asyncio.to_thread(sample_results, job)
-        attach = list(grids[: limits.FILES_PER_MESSAGE_MAX])
-        lines = [
-            t(
-                tr.locale,
-                "progress.samples_done",
-                owner=f"<@{tr.owner_id}>",
-                source=job.source_job_id,
-                job=job.id,
-            )
-        ]
-        for path in loras:
-            size = path.stat().st_size
-            if size <= tr.attachment_limit and len(attach) < limits.FILES_PER_MESSAGE_MAX:
-                attach.append(path)
-                lines.append(
-                    f"• {t(tr.locale, 'progress.sample_file', name=path.name, size=human_size(size))}"
-                )
-            else:
-                lines.append(f"• {link_text(self.bot.signer, job.id, path, tr.locale)}")
-        if not loras:
-            lines.append(t(tr.locale, "progress.sample_files_none"))
-        text = limits.clip("\n".join(lines), limits.CONTENT_MAX)
-        files = [discord.File(p) for p in attach]
-        await channel.send(
-            text, files=files, reference=reference, mention_author=False, nonce=post_nonce(job.id, "samples")
+        async def sent(index: int) -> None:
+            tr.parts_sent = index + 1
+            await self.save(tr)
+
+        await results.send(
+            dest,
+            post,
+            file_limit=limit,
+            nonce=lambda i: post_nonce(job.id, f"{key}-{i}"),
+            first_part=tr.parts_sent,
+            sent=sent,
         )
 
-    async def _dm(self, tr: Tracked, job: Job) -> None:
-        """The LoRA by direct message too, when the settings allow it; a closed DM is not an error."""
-        from bot.delivery import send_to_user
-
-        output = Path(job.result.output) if job.result and job.result.output else None
-        if tr.dm_sent or output is None or not output.is_file() or not self.bot.settings.files.max_dm_bytes:
-            return
-        try:
-            user = self.bot.get_user(tr.owner_id) or await self.bot.fetch_user(tr.owner_id)
-            await send_to_user(
-                user, self.bot.signer, job.id, output, self.bot.settings.files.max_dm_bytes, tr.locale
-            )
-        except discord.HTTPException as exc:
-            # DMs closed (403) or Discord failing: the download button in the channel still works.
-            log.info(
-                "no direct message to user %s (%s); the download button remains", tr.owner_id, exc.status
-            )
-        tr.dm_sent = True
+    async def _finish(self, tr: Tracked, where: str) -> None:
+        tr.delivered, tr.delivered_to = True, where
         await self.save(tr)
+        self.jobs.pop(tr.job_id, None)

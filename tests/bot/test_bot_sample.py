@@ -13,8 +13,8 @@ import pytest
 from config.settings import AdvisorSettings
 from standin.driver import StandIn
 from tests.bot.botkit import JOB_ID, command, korean, make_dataset
+from trainer.job_paths import JobPaths
 from trainer.queue.samplejob import submit_sample_job
-from trainer.queue.samplereq import REQUEST_FILE
 from trainer.queue.types import JobKind, JobResult, JobSpec, JobStatus
 
 #: Four steps with a checkpoint every two: the finished job has weights at steps 2 and 4.
@@ -75,16 +75,15 @@ async def test_owner_gets_grids_and_files_another_user_is_refused(
         )
         ended = await bot.store.get_job(sample_id)
         assert ended.status is JobStatus.SUCCEEDED
-        names = [a.filename for a in done.attachments]
-        assert names == [
-            "grid_p0.png",
-            "grid_p1.png",
-            "shapes-step000002.safetensors",
-            "shapes-step000004.safetensors",
-        ]
+        # The grids are public; the checkpoint files are the owner's alone: by direct message.
+        assert [a.filename for a in done.attachments] == ["grid_p0.png", "grid_p1.png"]
+        assert "safetensors" not in done.content
+        private = await standin.wait_for_message(channel=standin.dm_channel(alice), since=0, timeout=10)
+        names = [a.filename for a in private.attachments]
+        assert names == ["shapes-step000002.safetensors", "shapes-step000004.safetensors"]
         kept = ended.job_dir + "/output/shapes-step000002.safetensors"
         with open(kept, "rb") as fh:
-            assert standin.attachment_bytes(done.attachments[2].url) == fh.read()
+            assert standin.attachment_bytes(private.attachments[0].url) == fh.read()
         # The sample job's own progress message counted image sets, not training steps.
         own = [m for m in standin.messages() if m.content.startswith("✅") and sample_id in m.content]
         assert own and "4/4" in own[0].content
@@ -129,7 +128,7 @@ async def test_retry_of_a_failed_sample_job_samples_again(standin: StandIn, make
             source_id,
             JobStatus.QUEUED,
         )
-        request = json.loads(Path(again.job_dir, REQUEST_FILE).read_text())
+        request = json.loads(JobPaths(again.job_dir).sample_request.read_text())
         assert (request["prompts"], request["strengths"]) == (["sks"], [0.7])
         # Asking a sample job for samples points the user at its training job.
         _, msg = await command(standin, alice, "train", "sample", {"job": failed.id})
@@ -137,8 +136,12 @@ async def test_retry_of_a_failed_sample_job_samples_again(standin: StandIn, make
         assert not bot.errors.unexpected
 
 
-async def test_result_attaches_what_fits_and_links_the_rest(standin: StandIn, make_bot, settings) -> None:
-    """The result message of a sample job (its child stood in for by writing the files it writes)."""
+async def test_sample_weights_go_only_to_the_owner_attached_or_linked(
+    standin: StandIn, make_bot, settings
+) -> None:
+    """The result of a sample job (its child stood in for by writing the files it writes): grids in the
+    public channel; the checkpoint files by DM — attached when they fit, else a signed link — and
+    never in the public message (issue 16, defect 6)."""
     import os
     import re
 
@@ -168,9 +171,12 @@ async def test_result_attaches_what_fits_and_links_the_rest(standin: StandIn, ma
         done = await standin.wait_for_message(
             predicate=lambda m: "sample grids of" in m.content and sample_id in m.content, timeout=10, since=0
         )
-        assert [a.filename for a in done.attachments] == ["grid_p0.png", "x-step000004.safetensors"]
-        assert standin.attachment_bytes(done.attachments[1].url) == small
-        url = re.search(r"(http://\S+)", done.content).group(1)
+        assert [a.filename for a in done.attachments] == ["grid_p0.png"]
+        assert "safetensors" not in done.content and "http" not in done.content
+        private = await standin.wait_for_message(channel=standin.dm_channel(alice), since=0, timeout=10)
+        assert [a.filename for a in private.attachments] == ["x-step000004.safetensors"]
+        assert standin.attachment_bytes(private.attachments[0].url) == small
+        url = re.search(r"(http://\S+)", private.content).group(1)
         assert "x-step000008.safetensors" in url
         async with aiohttp.ClientSession() as session, session.get(url) as resp:
             assert resp.status == 200 and await resp.read() == big

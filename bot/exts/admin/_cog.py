@@ -104,7 +104,22 @@ class Admin(commands.GroupCog, group_name=L("cmd.admin.name"), group_description
         embed.add_field(
             name=t(locale, "admin.status_llm"), value=llm_status_text(self.bot, locale), inline=False
         )
+        embed.add_field(
+            name=t(locale, "admin.status_discord"), value=discord_status_text(self.bot, locale), inline=False
+        )
         await interaction.followup.send(embed=embed, ephemeral=True)
+
+
+def discord_status_text(bot: LoracordBot, locale: Any) -> str:
+    """The invalid-request budget and the jobs whose channel can no longer be used."""
+    budget = bot.invalid_requests
+    every = budget.edit_interval(bot.progress.min_edit_s)
+    edits = "normal" if every == bot.progress.min_edit_s else "paused" if every is None else "slowed"
+    stopped = sum(1 for tr in bot.progress.jobs.values() if tr.channel_error)
+    return t(
+        locale, "admin.status_discord_value", count=budget.count(), limit=budget.limit,
+        percent=f"{budget.fill():.1%}", edits=t(locale, f"admin.status_edits_{edits}"), stopped=stopped,
+    )  # fmt: skip
 
 
 def llm_status_text(bot: LoracordBot, locale: Any) -> str:

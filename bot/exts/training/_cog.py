@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import limits
+from bot import job_results, limits
 from bot.exts._common import dataset_autocomplete, datasets_of, defer
 from bot.exts.training import _service as service
 from bot.exts.training._views import confirmation
@@ -105,6 +106,12 @@ class Training(commands.GroupCog, group_name=L("cmd.train.name"), group_descript
             await interaction.followup.send(t(interaction.locale, "training.no_jobs"), ephemeral=True)
             return
         text = "\n\n".join(progress_text(j, interaction.locale) for j in jobs)
+        if job:  # one job asked for by name: where its result went, and every result file's link
+            state = await self.bot.progress.state(jobs[0].id)
+            lines = await asyncio.to_thread(
+                job_results.status_lines, self.bot, jobs[0], interaction.locale.value, state
+            )
+            text = "\n".join([text, *lines])
         await interaction.followup.send(limits.clip(text, limits.CONTENT_MAX), ephemeral=True)
 
     @app_commands.command(name=L("cmd.train.queue.name"), description=L("cmd.train.queue.desc"))

@@ -1,0 +1,139 @@
+"""What a finished job's result says, and where each part goes.
+
+Public, in the job's channel: the last sample grid and the loss curve with a *Download LoRA* button
+(success), a sample job's grids, or the diagnosis with a *Retry with the fix* button (failure).
+Private, to the owner only: the weights — the LoRA (by direct message when `files.max_dm_bytes`
+allows; the download button answers only its owner) and a sample job's checkpoint files, which are
+never attached to or linked from a public message. When the channel cannot be used, everything goes
+to the owner's DM; when that is closed too, `/train status` shows the result and its links
+(`status_lines`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot import limits
+from bot.delivery import human_size, link_text
+from bot.discord_errors import classify
+from bot.i18n import t
+from bot.jobtext import diagnosis_for, output_file, result_files, sample_results
+from bot.results import Post, post_nonce, send
+from trainer.queue.types import Job, JobKind, JobStatus
+
+if TYPE_CHECKING:
+    from bot.app import LoracordBot
+    from bot.progress import Tracked
+
+log = logging.getLogger(__name__)
+
+
+def dm_file_limit(bot: LoracordBot) -> int:
+    """Files in a DM: Discord's default per-file limit, or less when the settings say so."""
+    wanted = bot.settings.files.max_dm_bytes
+    return min(wanted, limits.DEFAULT_ATTACHMENT_SIZE_LIMIT) if wanted else 0
+
+
+def _linker(bot: LoracordBot, job: Job, locale: str) -> Callable[[Path], str]:
+    return lambda path: link_text(bot.signer, job.id, path, locale)
+
+
+async def channel_post(bot: LoracordBot, tr: Tracked, job: Job) -> Post:
+    """The public result message (no weights in it)."""
+    from bot.exts.training._buttons import DownloadButton, RetryButton
+
+    owner = f"<@{tr.owner_id}>"
+    view = discord.ui.View(timeout=None)
+    link = _linker(bot, job, tr.locale)
+    if job.status is JobStatus.SUCCEEDED and job.kind is JobKind.SAMPLE:
+        grids, loras = await asyncio.to_thread(sample_results, job)
+        text = t(tr.locale, "progress.samples_done", owner=owner, source=job.source_job_id, job=job.id)
+        where = "progress.sample_files_private" if loras else "progress.sample_files_none"
+        return Post(text, grids, link, extra_lines=[t(tr.locale, where, job=job.id)])
+    if job.status is JobStatus.SUCCEEDED:
+        view.add_item(DownloadButton(job.id, t(tr.locale, "buttons.download")))
+        text = t(tr.locale, "progress.done_message", job=job.id, owner=owner)
+        return Post(text, await asyncio.to_thread(result_files, job), link, view=view)
+    if job.status is JobStatus.FAILED:
+        diagnosis = await diagnosis_for(job, tr.locale)
+        view.add_item(RetryButton(job.id, t(tr.locale, "buttons.retry")))
+        embed = discord.Embed(
+            title=t(tr.locale, "progress.failed_title", job=job.id),
+            description=limits.clip(diagnosis.render(), limits.EMBED_DESCRIPTION_MAX),
+            colour=discord.Colour.red(),
+        )
+        return Post(owner, [], link, embed=embed, view=view)
+    return Post("", [], link)  # cancelled: the edited progress message says it all
+
+
+async def dm_post(bot: LoracordBot, tr: Tracked, job: Job) -> Post:
+    """The whole result for the owner's DM (the channel could not be used): public part and weights."""
+    post = await channel_post(bot, tr, job)
+    post.view, post.reference = None, None  # buttons act in their guild's channel
+    note = t(tr.locale, "progress.channel_unusable", job=job.id)
+    post.text = f"{note}\n{post.text}".strip()
+    post.extra_lines = []
+    post.files = [*post.files, *await asyncio.to_thread(_private_paths, job)]
+    return post
+
+
+def _private_paths(job: Job) -> list[Path]:
+    if job.status is not JobStatus.SUCCEEDED:
+        return []
+    if job.kind is JobKind.SAMPLE:
+        return sample_results(job)[1]
+    output = output_file(job)
+    return [output] if output is not None else []
+
+
+async def send_private_files(bot: LoracordBot, tr: Tracked, job: Job) -> None:
+    """The weights to the owner's DM after a public result; a closed DM is not an error (the download
+    button and /train status still give them), and a failure here never resends the public part."""
+    limit = dm_file_limit(bot)
+    paths = await asyncio.to_thread(_private_paths, job)
+    if tr.dm_sent or not paths or (job.kind is JobKind.TRAIN and not limit):
+        return
+    link = _linker(bot, job, tr.locale)
+    text = t(tr.locale, "progress.private_files", job=job.id)
+    try:
+        user = bot.get_user(tr.owner_id) or await bot.fetch_user(tr.owner_id)
+        await send(
+            user,
+            Post(text, paths, link),
+            file_limit=limit,
+            nonce=lambda i: post_nonce(job.id, f"private-{i}"),
+        )
+    except Exception as exc:
+        failure = classify(exc)
+        if failure is None:
+            raise
+        tr.dm_error = failure.reason
+        log.info(
+            "no direct message to user %s (%s); /train status has the links", tr.owner_id, failure.reason
+        )
+    tr.dm_sent = True
+    await bot.progress.save(tr)
+
+
+def status_lines(bot: LoracordBot, job: Job, locale: str, tr: Tracked | None) -> list[str]:
+    """For the owner's `/train status job`: where the result went, and a link to every result file."""
+    if not job.finished:
+        return []
+    lines = []
+    if tr is not None and tr.channel_error:
+        lines.append(t(locale, "progress.status_channel_error", reason=tr.channel_error))
+    if tr is not None and tr.dm_error:
+        lines.append(t(locale, "progress.status_dm_error", reason=tr.dm_error))
+    files = [*_private_paths(job), *(result_files(job) if job.status is JobStatus.SUCCEEDED else [])]
+    if job.kind is JobKind.SAMPLE and job.status is JobStatus.SUCCEEDED:
+        files = [*sample_results(job)[0], *sample_results(job)[1]]
+    for path in files:
+        size = human_size(path.stat().st_size)
+        lines.append(f"• {path.name} ({size}): {bot.signer.url(job.id, path.name)}")
+    return lines

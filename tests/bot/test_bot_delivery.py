@@ -1,0 +1,139 @@
+"""Delivery that always ends (issue 16): permanent errors stop a job's channel updates at once and the
+result goes to the owner's DM, or with DMs closed to /train status; results too big for one request
+are split; the invalid-request budget is shown to admins. Jobs are finished by hand here (no worker):
+what is tested is the bot's side of Discord."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+from pathlib import Path
+
+from standin.driver import StandIn
+from standin.state import Channel, User
+from tests.bot.botkit import JOB_ID, answer_to, command, make_dataset, text_of
+from tests.bot.conftest import png_bytes
+from tests.bot.test_bot_sample import _fabricated_finished_job
+from trainer.queue.types import JobResult, JobStatus
+
+MiB = 2**20
+
+
+async def job_in_new_room(standin: StandIn, user: User) -> tuple[Channel, str, int]:
+    """A dataset, then /train start in a new channel and Start: (channel, job id, progress message id)."""
+    channel = standin.add_channel("training")
+    dataset_id = await make_dataset(standin, user, "shapes")
+    inter = await standin.send_slash_command(
+        user, "train", subcommand="start", options={"dataset": dataset_id, "steps": 4}, channel=channel
+    )
+    confirm = await answer_to(standin, inter)
+    await standin.click(user, confirm, "lc:confirm:start")
+    progress = await standin.wait_for_message(channel=channel, predicate=lambda m: m.content.startswith("⏳"))
+    return channel, JOB_ID.search(progress.content).group(1), progress.id
+
+
+async def finish_with_lora(bot, job_id: str) -> Path:
+    """Stand in for the worker: claim the job, write its LoRA, grid and loss curve, mark it succeeded."""
+    job = await bot.store.claim("w", 60, bot.queue_options.limits)
+    assert job is not None and job.id == job_id
+    job_dir = Path(job.job_dir)
+    (job_dir / "output").mkdir(exist_ok=True)
+    (job_dir / "samples").mkdir(exist_ok=True)
+    lora = job_dir / "output" / "shapes.safetensors"
+    lora.write_bytes(os.urandom(4096))
+    (job_dir / "output" / "loss_curve.png").write_bytes(png_bytes(3))
+    (job_dir / "samples" / "step_000004_grid.png").write_bytes(png_bytes(4))
+    await bot.store.finish(job_id, "w", JobStatus.SUCCEEDED, JobResult(output=str(lora)))
+    return lora
+
+
+def requests_on(standin: StandIn, channel_id: int) -> list[tuple[str, int]]:
+    return [(r.method, r.status) for r in standin.requests if f"/channels/{channel_id}/" in r.path]
+
+
+async def wait_until(cond, timeout: float = 20.0) -> None:
+    for _ in range(int(timeout / 0.05)):
+        if cond():
+            return
+        await asyncio.sleep(0.05)
+    raise TimeoutError("condition never became true")
+
+
+async def test_deleted_channel_is_never_retried_and_the_result_goes_by_dm(
+    standin: StandIn, make_bot, settings
+) -> None:
+    """Defect 3: a 404 on the job's channel was retried every tick for the life of the job."""
+    alice = standin.add_user("alice")
+    async with make_bot(settings) as bot:
+        room, job_id, _ = await job_in_new_room(standin, alice)
+        await standin.delete_channel(room)
+        lora = await finish_with_lora(bot, job_id)
+        dm = await standin.wait_for_message(
+            channel=standin.dm_channel(alice), predicate=lambda m: job_id in m.content, since=0, timeout=20
+        )
+        assert "could not post in the job's channel" in dm.content
+        names = sorted(a.filename for a in dm.attachments)
+        assert names == ["loss_curve.png", "shapes.safetensors", "step_000004_grid.png"]
+        assert standin.attachment_bytes(next(a.url for a in dm.attachments if a.filename == lora.name)) == (
+            lora.read_bytes()
+        )
+        # Delivered: the tracker is done with the job, and it touched the channel after the 404 never.
+        await wait_until(lambda: job_id not in bot.progress.jobs)
+        assert [(m, s) for m, s in requests_on(standin, room.id) if s >= 400] == [("PATCH", 404)]
+        state = await bot.progress.state(job_id)
+        assert state.delivered_to == "dm" and "10003" in state.channel_error
+        _, status = await command(standin, alice, "train", "status", {"job": job_id})
+        assert "could not be used" in status.content and f"/{job_id}/shapes.safetensors?" in status.content
+        _, admin = await command(standin, standin.owner, "admin", "status")
+        assert "Invalid requests" in text_of(admin)
+        assert not bot.errors.unexpected
+
+
+async def test_with_channel_gone_and_dms_closed_the_result_is_in_train_status(
+    standin: StandIn, make_bot, settings
+) -> None:
+    alice = standin.add_user("alice")
+    async with make_bot(settings) as bot:
+        _, job_id, progress_id = await job_in_new_room(standin, alice)
+        await standin.delete_message(standin.message(progress_id))
+        standin.close_dms(alice)
+        await finish_with_lora(bot, job_id)
+        await wait_until(lambda: bot.progress.jobs.get(job_id) is None)
+        state = await bot.progress.state(job_id)
+        assert (state.delivered, state.delivered_to) == (True, "status")
+        assert "10008" in state.channel_error and "50007" in state.dm_error
+        dm_posts = [(m, s) for m, s in requests_on(standin, standin.dm_channel(alice).id) if m == "POST"]
+        assert dm_posts == [("POST", 403)]  # tried once, never again
+        _, status = await command(standin, alice, "train", "status", {"job": job_id})
+        urls = re.findall(r"http://\S+", status.content)
+        assert status.ephemeral and any("shapes.safetensors" in u for u in urls)
+        assert not bot.errors.unexpected
+
+
+async def test_results_over_the_request_limit_are_split_not_refused(
+    standin: StandIn, make_bot, settings
+) -> None:
+    """Defect 2: three grids of 9 MiB each fit the per-file limit but not one 25 MiB request (413)."""
+    alice = standin.add_user("alice")
+    async with make_bot(settings) as bot:
+        source_id = await _fabricated_finished_job(bot, alice.id)
+        _, queued = await command(standin, alice, "train", "sample", {"job": source_id, "prompts": "a|b|c"})
+        sample_id = JOB_ID.search(queued.content).group(1)
+        job = await bot.store.claim("w", 60, bot.queue_options.limits)
+        assert job.id == sample_id
+        job_dir = Path(job.job_dir)
+        (job_dir / "samples").mkdir()
+        files = []
+        for i in range(3):
+            (job_dir / "samples" / f"grid_p{i}.png").write_bytes(os.urandom(9 * MiB))
+            files.append(f"samples/grid_p{i}.png")
+        result = JobResult(output=str(job_dir / files[-1]), files=tuple(files))
+        await bot.store.finish(sample_id, "w", JobStatus.SUCCEEDED, result)
+        await wait_until(lambda: bot.progress.jobs.get(sample_id) is None, timeout=60)
+        posted = [m for m in standin.messages() if m.attachments and m.author_id == standin.bot_user.id]
+        names = [a.filename for m in posted for a in m.attachments]
+        assert sorted(names) == ["grid_p0.png", "grid_p1.png", "grid_p2.png"]  # each exactly once
+        assert all(sum(a.size for a in m.attachments) <= 25 * MiB for m in posted) and len(posted) == 2
+        assert not [r for r in standin.requests if r.status == 413]
+        assert not bot.errors.unexpected
