@@ -101,8 +101,8 @@ def _tiny_child(model: str, data: str, run: str, cached: bool, steps: int, threa
     from diffusers import UNet2DConditionModel
 
     from config.training import TrainConfig
-    from trainer.engine.events import read_events
     from trainer.engine.train import train
+    from trainer.job_paths import read_events
 
     cfg = TrainConfig(
         pretrained_model=model,

@@ -20,11 +20,10 @@ from urllib.parse import quote
 from aiohttp import web
 
 from config.secrets import Secret
+from trainer.job_paths import JobPaths
 
 log = logging.getLogger(__name__)
 
-#: Folders of a job whose files may be linked (relative to JOB_DIR), searched in this order.
-SERVED_FOLDERS = ("output", "samples")
 _JOB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 _FILENAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$")
 
@@ -110,10 +109,9 @@ class FileServer:
     def _locate(self, job_id: str, filename: str) -> Path | None:
         if not _JOB_ID.match(job_id) or not _FILENAME.match(filename):
             return None
-        job_dir = self.jobs_dir / job_id
-        for folder in SERVED_FOLDERS:
-            path = (job_dir / folder / filename).resolve()
-            if path.parent == (job_dir / folder).resolve() and path.is_file():
+        for folder in JobPaths(self.jobs_dir / job_id).served:
+            path = (folder / filename).resolve()
+            if path.parent == folder.resolve() and path.is_file():
                 return path
         return None
 

@@ -15,6 +15,7 @@ from typing import Any
 from advisor.i18n import t as advisor_t
 from bot.i18n import language_of, t
 from config.training import ConfigError, TrainConfig, from_dict
+from trainer.job_paths import JobPaths
 from trainer.queue.eta import format_duration
 from trainer.queue.failures import load_diagnosis
 from trainer.queue.types import Job, JobKind, JobStatus
@@ -57,12 +58,12 @@ def progress_text(job: Job, locale: Any, position: int | None = None) -> str:
 
 def result_files(job: Job) -> list[Path]:
     """Loss curve and the last sample grid of a finished job (what the result message shows)."""
-    job_dir = Path(job.job_dir)
+    paths = JobPaths(job.job_dir)
     out: list[Path] = []
-    grids = sorted((job_dir / "samples").glob("step_*_grid.png"))
+    grids = paths.sample_grids()
     if grids:
         out.append(grids[-1])
-    curve = job_dir / "output" / "loss_curve.png"
+    curve = paths.loss_curve
     if curve.is_file():
         out.append(curve)
     return out

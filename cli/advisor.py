@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from cli.errors import CommandError
+from trainer.job_paths import JobPaths
 
 ARCH_CHOICES = ("sd15", "sd2", "sdxl")
 
@@ -159,10 +160,11 @@ def _read_run(path: Path) -> tuple[str, list[dict[str, Any]], Path | None]:
 
     config_path = None
     if path.is_dir():
-        texts = [path / "train.log", path / "events.jsonl"]
+        paths = JobPaths(path)
+        texts = [paths.train_log, paths.events]
         if not any(p.is_file() for p in texts):
             raise CommandError(f"{path} holds neither train.log nor events.jsonl")
-        config_path = path / "config.toml" if (path / "config.toml").is_file() else None
+        config_path = paths.config if paths.config.is_file() else None
     elif path.is_file():
         texts = [path]
     else:

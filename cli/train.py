@@ -6,7 +6,7 @@
 
 Layering: defaults < --preset < CONFIG.toml < --set < the plain flags. The merged config is checked
 (fields, files, hardware, base model) before anything is written, frozen to RUN/config.toml, and
-trained by exactly the code the queue's child process runs (`trainer.run.run_dir_main`).
+trained by exactly the code the queue's child process runs (`trainer.run.job_dir_main`).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any
 
 from cli.errors import CommandError
 from config.training import ConfigError, TrainConfig, load_train_config, parse_set_args
+from trainer.job_paths import JobPaths
 
 #: Plain flags and the TrainConfig fields they set.
 FLAG_FIELDS = {
@@ -119,7 +120,7 @@ def _run_folder(args: argparse.Namespace, cfg: TrainConfig | None) -> Path:
 
 
 def run_train(args: argparse.Namespace, settings: Any) -> int:
-    from trainer.run import CONFIG_FILE, STOP_FLAG, run_dir_main
+    from trainer.run import job_dir_main
 
     if args.help_config:
         print(config_help())
@@ -129,11 +130,13 @@ def run_train(args: argparse.Namespace, settings: Any) -> int:
         others = [f for f in ("config_file", "preset", *FLAG_FIELDS) if f != "out" and getattr(args, f)]
         if others or args.overrides:
             raise CommandError("--resume continues RUN/config.toml exactly as frozen; drop the other options")
-        if not (run / CONFIG_FILE).is_file():
-            raise CommandError(f"{run} holds no run to resume (no {CONFIG_FILE}); start one without --resume")
+        if not JobPaths(run).config.is_file():
+            raise CommandError(
+                f"{run} holds no run to resume (no {JobPaths(run).config.name}); start one without --resume"
+            )
         # Asking to resume withdraws an earlier stop request.
-        (run / STOP_FLAG).unlink(missing_ok=True)
-        return run_dir_main(run)
+        JobPaths(run).stop_flag.unlink(missing_ok=True)
+        return job_dir_main(run)
     try:
         cfg = load_train_config(args.config_file, args.preset, _overrides(args))
     except ConfigError as exc:
@@ -148,14 +151,14 @@ def run_train(args: argparse.Namespace, settings: Any) -> int:
         check_config(cfg, run)
     except TrainingError as exc:
         raise CommandError(str(exc)) from None
-    cfg.save(run / CONFIG_FILE)
-    return run_dir_main(run)
+    cfg.save(JobPaths(run).config)
+    return job_dir_main(run)
 
 
 def _check_fresh(run: Path) -> None:
     from trainer.engine.checkpoint import list_checkpoints
 
-    if list_checkpoints(run) or (run / "output").is_dir():
+    if list_checkpoints(run) or JobPaths(run).output.is_dir():
         raise CommandError(
             f"{run} already holds a run; pass --resume to continue it, or choose another --out"
         )

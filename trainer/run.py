@@ -1,8 +1,8 @@
-"""`python -m trainer.run RUN_DIR`: train the run described by RUN_DIR/config.toml.
+"""`python -m trainer.run JOB_DIR`: train the run described by JOB_DIR/config.toml.
 
 This is the child process the worker starts for every job, and the code `loracord train` runs too.
-It always resumes from the newest complete checkpoint in RUN_DIR/checkpoints/. Exit status
-(docs/contracts.md): 0 done, 1 failed (an `error` event was written), 3 stopped by RUN_DIR/STOP.
+It always resumes from the newest complete checkpoint in JOB_DIR/checkpoints/. Exit status
+(docs/contracts.md): 0 done, 1 failed (an `error` event was written), 3 stopped by JOB_DIR/STOP.
 """
 
 from __future__ import annotations
@@ -16,10 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from config.training import ConfigError, load_train_config
+from trainer.job_paths import JobPaths
 
-CONFIG_FILE = "config.toml"
-#: Flag files the loop polls after every step (docs/contracts.md); the same names as trainer.engine.session.
-STOP_FLAG, SAMPLE_FLAG = "STOP", "SAMPLE_NOW"
 EXIT_DONE, EXIT_FAILED, EXIT_STOPPED = 0, 1, 3
 
 log = logging.getLogger("trainer.run")
@@ -45,26 +43,26 @@ def report_failure(
     return EXIT_FAILED
 
 
-def run_dir_main(run_dir: Path, *, progress: bool | None = None) -> int:
-    """Train RUN_DIR from its config.toml; returns the exit status."""
+def job_dir_main(job_dir: Path, *, progress: bool | None = None) -> int:
+    """Train JOB_DIR from its config.toml; returns the exit status."""
     import torch
 
     from trainer.engine.errors import TrainingError
     from trainer.engine.events import EventWriter
     from trainer.engine.train import train
 
-    run_dir = Path(run_dir).resolve()
+    job_dir = Path(job_dir).resolve()
     try:
-        events = EventWriter(run_dir, progress=progress)
+        events = EventWriter(job_dir, progress=progress)
     except OSError as exc:
         # Without a writable run folder there is nowhere to put the error event: say it on stderr.
-        print(f"training failed (disk): cannot use the run folder {run_dir}: {exc}", file=sys.stderr)
+        print(f"training failed (disk): cannot use the run folder {job_dir}: {exc}", file=sys.stderr)
         return EXIT_FAILED
     try:
-        cfg = load_train_config(run_dir / CONFIG_FILE)
+        cfg = load_train_config(JobPaths(job_dir).config)
         # The run folder is where it is now, whatever the frozen config said when it was written.
-        cfg = cfg.replace(output_dir=str(run_dir))
-        result = train(cfg, run_dir, events=events)
+        cfg = cfg.replace(output_dir=str(job_dir))
+        result = train(cfg, job_dir, events=events)
     except ConfigError as exc:
         return report_failure(events, "config", str(exc), exc.field)
     except TrainingError as exc:
@@ -93,10 +91,10 @@ def run_dir_main(run_dir: Path, *, progress: bool | None = None) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m trainer.run", description=__doc__.split("\n")[0])
-    parser.add_argument("run_dir", type=Path, help="run folder holding config.toml")
+    parser.add_argument("job_dir", type=Path, help="run folder holding config.toml")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    return run_dir_main(args.run_dir)
+    return job_dir_main(args.job_dir)
 
 
 if __name__ == "__main__":

@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from config.training import ConfigError, TrainConfig, load_train_config
-from trainer.queue.jobdir import count_images, read_events
+from trainer.job_paths import JobPaths, read_events
+from trainer.queue.jobdir import count_images
 from trainer.queue.samplereq import SampleRequest, SampleRequestError, load_request
 from trainer.run import EXIT_DONE, EXIT_FAILED, EXIT_STOPPED, report_failure
 
-STOP_FLAG = "STOP"
 COMPONENTS = ("unet", "te1", "te2")
 
 log = logging.getLogger("trainer.sample")
@@ -201,18 +201,18 @@ def sample_run(job_dir: Path, events) -> list[str]:  # noqa: ANN001 - EventWrite
     import torch
 
     from trainer.engine.checkpoint import load_lora_weights
-    from trainer.engine.output import OUTPUT, save_kohya_file
-    from trainer.engine.sampling import SAMPLES, generate, labelled_grid
+    from trainer.engine.output import save_kohya_file
+    from trainer.engine.sampling import generate, labelled_grid
     from trainer.models.load import ModelLoadError, load_base
 
     began = time.time()
     request = load_request(job_dir)
     run = Path(request.source_run)
-    if not (run / "config.toml").is_file():
+    if not JobPaths(run).config.is_file():
         raise _Failure(
             "data", f"the run folder {run} is gone (deleted, or expired); train again", "source_run"
         )
-    cfg = load_train_config(run / "config.toml").replace(output_dir=str(run))
+    cfg = load_train_config(JobPaths(run).config).replace(output_dir=str(run))
     sources = find_sources(run, request.checkpoints)
     prompts = _prompts(request, cfg)
     strengths = list(request.strengths)
@@ -244,7 +244,8 @@ def sample_run(job_dir: Path, events) -> list[str]:  # noqa: ANN001 - EventWrite
         strengths=strengths,
         prompts=prompts,
     )
-    out_dir, sample_dir = job_dir / OUTPUT, job_dir / SAMPLES
+    paths = JobPaths(job_dir)
+    out_dir, sample_dir = paths.output, paths.samples
     sample_dir.mkdir(parents=True, exist_ok=True)
     cells: list[list[list[Any]]] = [[] for _ in prompts]  # prompt → row → image per strength
     files: list[str] = []
@@ -265,7 +266,7 @@ def sample_run(job_dir: Path, events) -> list[str]:  # noqa: ANN001 - EventWrite
         for row in cells:
             row.append([])
         for strength in strengths:
-            if (job_dir / STOP_FLAG).exists():
+            if paths.stop_flag.exists():
                 events.emit("stopped", step=done)
                 raise _Stopped
             _set_strength(parts, weights, strength)
@@ -282,8 +283,8 @@ def sample_run(job_dir: Path, events) -> list[str]:  # noqa: ANN001 - EventWrite
     column_labels = [f"x{s:g}" for s in strengths]
     grids = []
     for p, prompt in enumerate(prompts):
-        name = f"{SAMPLES}/grid_p{p}.png"
-        labelled_grid(cells[p], row_labels, column_labels).save(job_dir / name)
+        name = paths.relative(paths.prompt_grid(p))
+        labelled_grid(cells[p], row_labels, column_labels).save(paths.prompt_grid(p))
         grids.append(name)
         events.emit(
             "sample",

@@ -20,13 +20,13 @@ import numpy as np
 import torch
 from safetensors.torch import load_file, save_file
 
-CHECKPOINTS = "checkpoints"
-COMPLETE_MARK = "state.json"  # written last: its presence means the folder is complete
-#: A finished job's checkpoint trimmed by retention to its LoRA weights (trainer.queue.retention):
-#: no longer resumable, still good for sampling and export.
-WEIGHTS_ONLY_MARK = "weights_only.json"
-WEIGHTS_FILE = "lora.safetensors"
-_PREFIX = "step_"
+from trainer.job_paths import (
+    CHECKPOINT_COMPLETE,
+    CHECKPOINT_WEIGHTS,
+    CHECKPOINT_WEIGHTS_ONLY,
+    JobPaths,
+    checkpoint_step,
+)
 
 
 @dataclass
@@ -40,8 +40,8 @@ class Checkpoint:
     state: dict[str, Any]
 
 
-def checkpoint_dir(run_dir: Path, step: int) -> Path:
-    return Path(run_dir) / CHECKPOINTS / f"{_PREFIX}{step:06d}"
+def checkpoint_dir(job_dir: Path, step: int) -> Path:
+    return JobPaths(job_dir).checkpoint(step)
 
 
 def rng_state(generator: torch.Generator) -> dict[str, Any]:
@@ -67,7 +67,7 @@ def restore_rng(state: dict[str, Any], generator: torch.Generator) -> None:
 
 
 def save_checkpoint(
-    run_dir: Path,
+    job_dir: Path,
     step: int,
     *,
     lora: dict[str, dict[str, torch.Tensor]],
@@ -78,7 +78,7 @@ def save_checkpoint(
     keep: int,
 ) -> Path:
     """Write a complete checkpoint atomically and delete the oldest beyond `keep`."""
-    final = checkpoint_dir(run_dir, step)
+    final = checkpoint_dir(job_dir, step)
     tmp = final.with_name(final.name + ".tmp")
     if tmp.exists():
         shutil.rmtree(tmp)
@@ -91,59 +91,60 @@ def save_checkpoint(
         torch.save(optimizer, tmp / "optimizer.pt")
         torch.save(scheduler, tmp / "scheduler.pt")
         torch.save(rng, tmp / "rng.pt")
-        (tmp / COMPLETE_MARK).write_text(json.dumps({**state, "step": step}, indent=1), encoding="utf-8")
+        (tmp / CHECKPOINT_COMPLETE).write_text(
+            json.dumps({**state, "step": step}, indent=1), encoding="utf-8"
+        )
         if final.exists():
             shutil.rmtree(final)
         tmp.rename(final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    prune_checkpoints(run_dir, keep)
+    prune_checkpoints(job_dir, keep)
     return final
 
 
-def list_checkpoints(run_dir: Path) -> list[tuple[int, Path]]:
+def list_checkpoints(job_dir: Path) -> list[tuple[int, Path]]:
     """Complete checkpoints, oldest first."""
-    root = Path(run_dir) / CHECKPOINTS
+    root = JobPaths(job_dir).checkpoints
     if not root.is_dir():
         return []
     found = []
     for path in root.iterdir():
-        name = path.name
-        numbered = name.startswith(_PREFIX) and name[len(_PREFIX) :].isdigit()
-        if numbered and path.is_dir() and (path / COMPLETE_MARK).is_file():
-            found.append((int(name[len(_PREFIX) :]), path))
+        step = checkpoint_step(path)
+        if step is not None and path.is_dir() and (path / CHECKPOINT_COMPLETE).is_file():
+            found.append((step, path))
     return sorted(found)
 
 
-def list_weights(run_dir: Path) -> list[tuple[int, Path]]:
+def list_weights(job_dir: Path) -> list[tuple[int, Path]]:
     """Checkpoints whose LoRA weights can be read (complete or trimmed to weights), oldest first."""
-    root = Path(run_dir) / CHECKPOINTS
+    root = JobPaths(job_dir).checkpoints
     if not root.is_dir():
         return []
     found = []
     for path in root.iterdir():
-        digits = path.name[len(_PREFIX) :]
-        marked = (path / COMPLETE_MARK).is_file() or (path / WEIGHTS_ONLY_MARK).is_file()
-        if path.name.startswith(_PREFIX) and digits.isdigit() and marked and (path / WEIGHTS_FILE).is_file():
-            found.append((int(digits), path))
+        step = checkpoint_step(path)
+        marked = (path / CHECKPOINT_COMPLETE).is_file() or (path / CHECKPOINT_WEIGHTS_ONLY).is_file()
+        if step is not None and marked and (path / CHECKPOINT_WEIGHTS).is_file():
+            found.append((step, path))
     return sorted(found)
 
 
-def prune_checkpoints(run_dir: Path, keep: int) -> None:
-    for _, path in list_checkpoints(run_dir)[:-keep]:
+def prune_checkpoints(job_dir: Path, keep: int) -> None:
+    for _, path in list_checkpoints(job_dir)[:-keep]:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def latest_checkpoint(run_dir: Path) -> Path | None:
-    found = list_checkpoints(run_dir)
+def latest_checkpoint(job_dir: Path) -> Path | None:
+    found = list_checkpoints(job_dir)
     return found[-1][1] if found else None
 
 
 def load_lora_weights(path: Path) -> dict[str, dict[str, torch.Tensor]]:
     """Only the LoRA weights of a checkpoint folder ({"unet": ..., "te1": ...}), for sampling and export."""
     lora: dict[str, dict[str, torch.Tensor]] = {}
-    for key, tensor in load_file(str(Path(path) / WEIGHTS_FILE)).items():
+    for key, tensor in load_file(str(Path(path) / CHECKPOINT_WEIGHTS)).items():
         part, _, rest = key.partition(".")
         lora.setdefault(part, {})[rest] = tensor
     return lora
@@ -152,7 +153,11 @@ def load_lora_weights(path: Path) -> dict[str, dict[str, torch.Tensor]]:
 def checkpoint_state(path: Path) -> dict[str, Any]:
     """The step, epoch, data position and losses a checkpoint was written with."""
     path = Path(path)
-    mark = path / COMPLETE_MARK if (path / COMPLETE_MARK).is_file() else path / WEIGHTS_ONLY_MARK
+    mark = (
+        path / CHECKPOINT_COMPLETE
+        if (path / CHECKPOINT_COMPLETE).is_file()
+        else path / CHECKPOINT_WEIGHTS_ONLY
+    )
     return json.loads(mark.read_text(encoding="utf-8"))
 
 

@@ -14,16 +14,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-EVENTS_FILE = "events.jsonl"
+from trainer.job_paths import JobPaths
 
 
 class EventWriter:
     """Appends events to RUN/events.jsonl and mirrors step events on a tqdm bar when on a terminal."""
 
-    def __init__(self, run_dir: Path, *, progress: bool | None = None) -> None:
-        self.run_dir = Path(run_dir)
-        self.run_dir.mkdir(parents=True, exist_ok=True)
-        self.path = self.run_dir / EVENTS_FILE
+    def __init__(self, job_dir: Path, *, progress: bool | None = None) -> None:
+        self.job_dir = Path(job_dir)
+        self.job_dir.mkdir(parents=True, exist_ok=True)
+        self.path = JobPaths(self.job_dir).events
         # A bar only helps a person watching; the worker redirects output to train.log.
         self._want_bar = sys.stderr.isatty() if progress is None else progress
         self._bar: Any = None
@@ -65,20 +65,6 @@ def _jsonable(value: Any) -> Any:
     if hasattr(value, "item"):
         return value.item()
     raise TypeError(f"cannot write {type(value).__name__} into an event")
-
-
-def read_events(run_dir: Path) -> list[dict[str, Any]]:
-    """All complete events of a run (a line cut short by a crash is skipped)."""
-    path = Path(run_dir) / EVENTS_FILE
-    if not path.is_file():
-        return []
-    events = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            events.append(json.loads(line))
-        except json.JSONDecodeError:
-            continue
-    return events
 
 
 def plot_loss_curve(losses: Sequence[tuple[int, float]], path: Path, title: str = "") -> Path:

@@ -13,8 +13,7 @@ import torch
 
 from config.training import TrainConfig
 from trainer.engine.errors import TrainingError
-
-OUTPUT = "output"
+from trainer.job_paths import JobPaths
 
 
 def save_kohya_file(
@@ -73,7 +72,7 @@ def save_outputs(
     arch: str,
     lora_state: dict[str, dict[str, torch.Tensor]],
     info: dict[str, Any],
-    run_dir: Path,
+    job_dir: Path,
     unet_config: dict[str, Any] | None = None,
     scales: dict[str, dict[str, tuple[float, int]]] | None = None,
 ) -> list[Path]:
@@ -81,7 +80,7 @@ def save_outputs(
     from trainer.export.common import ExportError, save_dtype
     from trainer.export.metadata import build_metadata
 
-    out_dir = Path(run_dir) / OUTPUT
+    out_dir = JobPaths(job_dir).output
     out_dir.mkdir(parents=True, exist_ok=True)
     conv_alpha = cfg.conv_alpha if cfg.target_modules == "locon" else None
     dtype = save_dtype(cfg.save_precision)

@@ -16,7 +16,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-SAMPLES = "samples"
+from trainer.job_paths import JobPaths
 
 
 def default_prompts(trigger_word: str, captions: Sequence[str] = ()) -> list[str]:
@@ -126,18 +126,17 @@ def generate(
 
 
 def save_samples(
-    run_dir: Path, step: int, prompts: Sequence[str], images: Sequence[Image.Image]
+    job_dir: Path, step: int, prompts: Sequence[str], images: Sequence[Image.Image]
 ) -> dict[str, object]:
     """Write step_NNNNNN_pI.png and the grid; return the `sample` event's fields (paths relative)."""
-    folder = Path(run_dir) / SAMPLES
-    folder.mkdir(parents=True, exist_ok=True)
+    paths = JobPaths(job_dir)
+    paths.samples.mkdir(parents=True, exist_ok=True)
     names = []
     for i, image in enumerate(images):
-        name = f"{SAMPLES}/step_{step:06d}_p{i}.png"
-        image.save(Path(run_dir) / name)
-        names.append(name)
-    grid = f"{SAMPLES}/step_{step:06d}_grid.png"
-    make_grid(images).save(Path(run_dir) / grid)
+        image.save(paths.sample_image(step, i))
+        names.append(paths.relative(paths.sample_image(step, i)))
+    make_grid(images).save(paths.sample_grid(step))
+    grid = paths.relative(paths.sample_grid(step))
     return {"step": step, "images": names, "grid": grid, "prompts": list(prompts)}
 
 

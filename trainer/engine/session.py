@@ -25,16 +25,15 @@ from trainer.engine.loop import LossSettings, check_finite, diffusion_loss
 from trainer.engine.network import load_lora_state_dict, lora_parameters, lora_state_dict
 from trainer.engine.output import save_outputs
 from trainer.engine.sampling import generate, save_samples
+from trainer.job_paths import JobPaths
 
-STOP_FLAG = "STOP"
-SAMPLE_FLAG = "SAMPLE_NOW"
 _COMPONENTS = ("unet", "te1", "te2")
 
 
 @dataclass
 class Session:
     cfg: TrainConfig
-    run_dir: Path
+    job_dir: Path
     arch: str
     model: Any
     accelerator: Any
@@ -95,7 +94,7 @@ class Session:
 
     def save_checkpoint(self) -> Path:
         path = ckpt.save_checkpoint(
-            self.run_dir,
+            self.job_dir,
             self.step,
             lora=self.lora_state(),
             optimizer=self.optimizer.state_dict(),
@@ -110,7 +109,7 @@ class Session:
             },
             keep=self.cfg.keep_checkpoints,
         )
-        self.events.emit("checkpoint", step=self.step, path=str(path.relative_to(self.run_dir)))
+        self.events.emit("checkpoint", step=self.step, path=str(path.relative_to(self.job_dir)))
         return path
 
     def resume(self, path: Path | None) -> int:
@@ -139,7 +138,7 @@ class Session:
             self.arch,
             self.lora_state(),
             self.export_info(final=True),
-            self.run_dir,
+            self.job_dir,
             dict(self.accelerator.unwrap_model(self.trained[0]).config),
             scales=self.adapter_scales(),
         )
@@ -181,6 +180,7 @@ class Session:
             "finished_at": time.time(),
             "tag_frequency": self.tag_frequency,
             "prediction_type": self.loss_settings.prediction_type,
+            "zero_terminal_snr": self.loss_settings.zero_terminal_snr,
             "bucket_info": {
                 "buckets": {
                     i: {"resolution": list(b), "count": n} for i, (b, n) in enumerate(sorted(buckets.items()))
@@ -276,18 +276,18 @@ def sample_now(session: Session, step: int) -> None:
         )
     finally:
         offload_idle(session)
-    session.events.emit("sample", **save_samples(session.run_dir, step, session.prompts, images))
+    session.events.emit("sample", **save_samples(session.job_dir, step, session.prompts, images))
 
 
 def run_loop(session: Session) -> str:
     """Train until total_steps ("done") or until RUN/STOP appears ("stopped")."""
     cfg = session.cfg
-    run_dir = session.run_dir
+    job_dir = session.job_dir
     per_step = None
     while session.step < session.total_steps:
         # Checked before every step too: a STOP written while the run was starting is honoured,
         # and it stays in force until whoever wrote it removes it (the worker when it resumes a job).
-        if (run_dir / STOP_FLAG).exists():
+        if JobPaths(job_dir).stop_flag.exists():
             return "stopped"
         began = time.perf_counter()
         loss = session.optimizer_step()
@@ -307,7 +307,7 @@ def run_loop(session: Session) -> str:
         )
         if cfg.tensorboard:
             session.accelerator.log({"loss": loss, "lr": lr}, step=step)
-        sample_flag = run_dir / SAMPLE_FLAG
+        sample_flag = JobPaths(job_dir).sample_flag
         due = cfg.sample_every_n_steps and step % cfg.sample_every_n_steps == 0
         if sample_flag.exists() or (due and step < session.total_steps):
             sample_now(session, step)
@@ -315,7 +315,7 @@ def run_loop(session: Session) -> str:
         if cfg.save_every_n_steps and step % cfg.save_every_n_steps == 0 and step < session.total_steps:
             session.save_checkpoint()
     # A final checkpoint lets a re-run of a finished run re-export without training again.
-    saved = ckpt.list_checkpoints(run_dir)
+    saved = ckpt.list_checkpoints(job_dir)
     if not saved or saved[-1][0] != session.step:
         session.save_checkpoint()
     sample_now(session, session.step)

@@ -18,16 +18,15 @@ from config.training import TrainConfig
 from trainer.engine.data import Dataset, scan_dataset
 from trainer.engine.errors import TrainingError
 from trainer.engine.optim import check_optimizer_available
+from trainer.job_paths import JobPaths
 
 log = logging.getLogger(__name__)
-
-REG_IMAGES = "reg_images"  # where generated class images go inside the run folder
 
 
 @dataclass
 class RunSetup:
     cfg: TrainConfig
-    run_dir: Path
+    job_dir: Path
     arch: str
     device_type: str
     train_data: Dataset
@@ -85,10 +84,6 @@ def _check_arch(cfg: TrainConfig) -> str:
             f"set model_arch to 'auto' or '{detected}', or choose an {cfg.model_arch} base model",
             "model_arch",
         )
-    if detected == "sdxl" and cfg.prediction_type == "v_prediction":
-        raise TrainingError(
-            "config", "SDXL base models predict epsilon; leave prediction_type at 'auto'", "prediction_type"
-        )
     return detected
 
 
@@ -117,18 +112,18 @@ def _check_hardware(cfg: TrainConfig, device: str) -> None:
             )
 
 
-def _check_run_dir(run_dir: Path) -> None:
+def _check_job_dir(job_dir: Path) -> None:
     try:
-        run_dir.mkdir(parents=True, exist_ok=True)
+        job_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise TrainingError("disk", f"cannot create the run folder {run_dir}: {exc}", "output_dir") from exc
-    if not os.access(run_dir, os.W_OK):
-        raise TrainingError("disk", f"the run folder {run_dir} is not writable", "output_dir")
+        raise TrainingError("disk", f"cannot create the run folder {job_dir}: {exc}", "output_dir") from exc
+    if not os.access(job_dir, os.W_OK):
+        raise TrainingError("disk", f"the run folder {job_dir} is not writable", "output_dir")
 
 
-def validate(cfg: TrainConfig, run_dir: Path) -> RunSetup:
+def validate(cfg: TrainConfig, job_dir: Path) -> RunSetup:
     """Every check that needs no weights; raises TrainingError naming the field."""
-    run_dir = Path(run_dir)
+    job_dir = Path(job_dir)
     arch = _check_arch(cfg)
     device = device_type()
     _check_hardware(cfg, device)
@@ -147,9 +142,9 @@ def validate(cfg: TrainConfig, run_dir: Path) -> RunSetup:
             else:
                 generate_into = reg_path
         else:
-            generate_into = run_dir / REG_IMAGES
-    _check_run_dir(run_dir)
-    return RunSetup(cfg, run_dir, arch, device, train_data, reg_data, generate_into)
+            generate_into = JobPaths(job_dir).reg_images
+    _check_job_dir(job_dir)
+    return RunSetup(cfg, job_dir, arch, device, train_data, reg_data, generate_into)
 
 
 def load_model(setup: RunSetup, dtype: torch.dtype = torch.float32):  # noqa: ANN201 - BaseModel

@@ -3,7 +3,7 @@
 validate → Accelerator → load → freeze → (class images) → add adapter → data + caches → optimizer
 → resume → baseline samples → loop under `accelerator.accumulate` → save → `end_training`.
 
-`train(cfg, run_dir)` returns how the run ended ("done" or "stopped") or raises TrainingError.
+`train(cfg, job_dir)` returns how the run ended ("done" or "stopped") or raises TrainingError.
 `trainer.run` turns that into events and exit codes; `loracord train` calls the same code.
 """
 
@@ -25,9 +25,11 @@ from trainer.engine.events import EventWriter, plot_loss_curve
 from trainer.engine.loop import LossSettings
 from trainer.engine.network import add_lora, lora_parameters, text_encoder_targets, unet_targets
 from trainer.engine.optim import build_optimizer, build_scheduler
+from trainer.engine.schedule import apply_zero_terminal_snr, model_has_zero_terminal_snr
 from trainer.engine.sampling import class_prompts, default_prompts, generate_class_images
 from trainer.engine.session import Session, offload_idle, run_loop, sample_now
 from trainer.engine.setup import RunSetup, load_model, size_factor, validate
+from trainer.job_paths import JobPaths
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +43,7 @@ class RunResult:
     files: tuple[Path, ...] = ()
 
 
-def _accelerator(cfg: TrainConfig, run_dir: Path):
+def _accelerator(cfg: TrainConfig, job_dir: Path):
     from accelerate import Accelerator
     from accelerate.state import AcceleratorState, GradientState
     from accelerate.utils import ProjectConfiguration
@@ -51,7 +53,7 @@ def _accelerator(cfg: TrainConfig, run_dir: Path):
     AcceleratorState._reset_state(reset_partial_state=True)
     GradientState._reset_state()
 
-    project = ProjectConfiguration(project_dir=str(run_dir), logging_dir=str(run_dir / "logs"))
+    project = ProjectConfiguration(project_dir=str(job_dir), logging_dir=str(JobPaths(job_dir).logs))
     return Accelerator(
         gradient_accumulation_steps=cfg.gradient_accumulation_steps,
         mixed_precision=cfg.mixed_precision,
@@ -177,7 +179,7 @@ def _build_session(setup: RunSetup, accelerator, model, events: EventWriter) -> 
         scaling=model.scaling_factor,
         shift=shift,
         mode=mode,
-        cache_dir=setup.run_dir / "cache" / "latents",
+        cache_dir=JobPaths(setup.job_dir).latent_cache,
         model_key=cfg.pretrained_model,
     )
     latents.fill(entries)
@@ -206,10 +208,16 @@ def _build_session(setup: RunSetup, accelerator, model, events: EventWriter) -> 
 
     generator = torch.Generator(device="cpu").manual_seed(cfg.seed)
     prompts = cfg.sample_prompts or default_prompts(cfg.trigger_word, [it.caption for it in items])
-    loss_settings = LossSettings(model.prediction_type, cfg.noise_offset, cfg.min_snr_gamma, setup.arch)
+    loss_settings = LossSettings(
+        model.prediction_type,
+        cfg.noise_offset,
+        cfg.min_snr_gamma,
+        setup.arch,
+        zero_terminal_snr=model_has_zero_terminal_snr(model.noise_scheduler),
+    )
     return Session(
         cfg=cfg,
-        run_dir=setup.run_dir,
+        job_dir=setup.job_dir,
         arch=setup.arch,
         model=model,
         accelerator=accelerator,
@@ -233,25 +241,26 @@ def _build_session(setup: RunSetup, accelerator, model, events: EventWriter) -> 
     )
 
 
-def train(cfg: TrainConfig, run_dir: Path, *, events: EventWriter | None = None) -> RunResult:
-    """Train (or continue) the run in `run_dir`; resumes from its newest complete checkpoint."""
-    run_dir = Path(run_dir)
-    setup = validate(cfg, run_dir)  # before any work: bad configs fail here, naming the field
-    events = events or EventWriter(run_dir)
+def train(cfg: TrainConfig, job_dir: Path, *, events: EventWriter | None = None) -> RunResult:
+    """Train (or continue) the run in `job_dir`; resumes from its newest complete checkpoint."""
+    job_dir = Path(job_dir)
+    setup = validate(cfg, job_dir)  # before any work: bad configs fail here, naming the field
+    events = events or EventWriter(job_dir)
     _warn_about_data(setup, events)
-    accelerator = _accelerator(cfg, run_dir)
+    accelerator = _accelerator(cfg, job_dir)
     if cfg.tensorboard:
         accelerator.init_trackers("loracord")
     # Seeds Python, NumPy and torch: PEFT draws the initial LoRA A matrices from torch's global RNG,
     # so without this two runs of one config would start from different weights.
     set_seed(cfg.seed)
     model = load_model(setup)
+    apply_zero_terminal_snr(model, cfg)  # schedule.py: before anything uses the noise schedule
     _freeze_and_place(model, cfg, accelerator.device)
     _class_images(setup, model, accelerator.device, events)
     session = _build_session(setup, accelerator, model, events)
     offload_idle(session)
 
-    resumed_from = session.resume(ckpt.latest_checkpoint(run_dir))
+    resumed_from = session.resume(ckpt.latest_checkpoint(job_dir))
     events.emit(
         "start",
         total=session.total_steps,
@@ -264,7 +273,7 @@ def train(cfg: TrainConfig, run_dir: Path, *, events: EventWriter | None = None)
         sample_now(session, 0)  # the base model's baseline, before any training
     status = run_loop(session)
     if status == "stopped":
-        saved = ckpt.list_checkpoints(run_dir)
+        saved = ckpt.list_checkpoints(job_dir)
         if session.step and (not saved or saved[-1][0] != session.step):
             session.save_checkpoint()
         events.emit("stopped", step=session.step)
@@ -272,15 +281,13 @@ def train(cfg: TrainConfig, run_dir: Path, *, events: EventWriter | None = None)
         return RunResult("stopped", session.step)
 
     files = session.save_outputs()
-    curve = plot_loss_curve(
-        session.losses, run_dir / "output" / "loss_curve.png", title=f"{cfg.name} ({setup.arch})"
-    )
-    rel = [str(p.relative_to(run_dir)) for p in [*files, curve]]
+    curve = plot_loss_curve(session.losses, JobPaths(job_dir).loss_curve, title=f"{cfg.name} ({setup.arch})")
+    rel = [str(p.relative_to(job_dir)) for p in [*files, curve]]
     events.emit("done", step=session.step, output=rel[0], loss_curve=rel[-1], files=rel)
     accelerator.end_training()
     return RunResult("done", session.step, (*files, curve))
 
 
-def check_config(cfg: TrainConfig, run_dir: Path) -> None:
+def check_config(cfg: TrainConfig, job_dir: Path) -> None:
     """Run the checks that need no weights (what `loracord train` does before freezing a config)."""
-    validate(cfg, run_dir)
+    validate(cfg, job_dir)

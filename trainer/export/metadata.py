@@ -38,9 +38,10 @@ from typing import Any
 
 from config.training import TrainConfig
 from trainer.export.errors import ExportError
-from trainer.export.options_meta import option_entries
 from trainer.export.model_hash import base_model_hashes
+from trainer.export.options_meta import option_entries
 from trainer.export.sd_scripts_keys import sd_scripts_entries
+from trainer.job_paths import JobPaths
 
 #: ss_base_model_version as sd-scripts writes it (model_util / sdxl_model_util).
 BASE_MODEL_VERSIONS = {"sd15": "sd_v1", "sd2": "sd_v2", "sdxl": "sdxl_base_v1-0"}
@@ -194,7 +195,7 @@ def _base_hash_entries(config: TrainConfig, info: Mapping[str, Any]) -> dict[str
     if info.get("sd_model_hash") and info.get("new_sd_model_hash"):
         hashes = {"sd_model_hash": info["sd_model_hash"], "new_sd_model_hash": info["new_sd_model_hash"]}
     else:
-        cache = Path(config.output_dir) / "cache" / "base_hash.json" if config.output_dir else None
+        cache = JobPaths(config.output_dir).base_hash if config.output_dir else None
         hashes = base_model_hashes(config.pretrained_model, cache)
     return {f"ss_{key}": value for key, value in hashes.items()}
 

@@ -22,12 +22,10 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from trainer.job_paths import JobPaths
+
 log = logging.getLogger(__name__)
 
-PID_FILE = "child.pid"
-STOP_FILE = "STOP"
-LOG_FILE = "train.log"
-EVENTS_FILE = "events.jsonl"
 _PR_SET_PDEATHSIG = 1
 #: The modules a job's child runs (training, or sampling a finished run); see types.JobKind.
 CHILD_MODULES = ("trainer.run", "trainer.sample")
@@ -63,7 +61,7 @@ def _is_training_of(pid: int, job_dir: Path) -> bool:
 
 def kill_orphan(job_dir: Path, wait_s: float = 10.0) -> bool:
     """Kill a training child of this job left behind by a dead worker on this host. True if one was."""
-    pid_file = Path(job_dir) / PID_FILE
+    pid_file = JobPaths(job_dir).child_pid
     try:
         pid = int(pid_file.read_text().strip())
     except (OSError, ValueError):
@@ -135,13 +133,13 @@ class TrainingChild:
         await asyncio.to_thread(kill_orphan, job_dir)
         with contextlib.suppress(FileNotFoundError):
             # A flag left from a stop before a restart must not stop the resumed run at once.
-            (job_dir / STOP_FILE).unlink()
+            JobPaths(job_dir).stop_flag.unlink()
         # The child inherits the worker's environment (PATH, HF caches ...); only the GPU is pinned.
         env = dict(os.environ if environ is None else environ)
         env["PYTHONUNBUFFERED"] = "1"
         if gpu is not None:
             env["CUDA_VISIBLE_DEVICES"] = gpu
-        with (job_dir / LOG_FILE).open("ab") as logf:
+        with JobPaths(job_dir).train_log.open("ab") as logf:
             logf.write(f"\n===== {header} =====\n".encode())
             logf.flush()
             process = await asyncio.create_subprocess_exec(
@@ -156,7 +154,7 @@ class TrainingChild:
                 start_new_session=True,
                 preexec_fn=_DEATH_HOOK,
             )
-        (job_dir / PID_FILE).write_text(str(process.pid))
+        JobPaths(job_dir).child_pid.write_text(str(process.pid))
         return cls(process, job_dir)
 
     @property
@@ -176,7 +174,7 @@ class TrainingChild:
 
     def request_stop(self) -> None:
         """Ask the training loop to stop after its current step (it saves a checkpoint, exit 3)."""
-        (self.job_dir / STOP_FILE).write_text("stop requested by the worker\n")
+        JobPaths(self.job_dir).stop_flag.write_text("stop requested by the worker\n")
 
     def kill(self) -> None:
         """SIGKILL the child's whole process group."""
@@ -186,4 +184,4 @@ class TrainingChild:
 
     def cleanup(self) -> None:
         with contextlib.suppress(FileNotFoundError):
-            (self.job_dir / PID_FILE).unlink()
+            JobPaths(self.job_dir).child_pid.unlink()

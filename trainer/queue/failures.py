@@ -20,12 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from config.settings import ADVISOR_LANGUAGES
+from trainer.job_paths import JobPaths
 
 log = logging.getLogger(__name__)
 
 LOG_TAIL_CHARS = 4000
-#: The worker's verdict on a failed job, for the bot to show (JOB_DIR/diagnosis.json).
-DIAGNOSIS_FILE = "diagnosis.json"
 
 
 #: diagnose(log_text, events, config, lang=...) -> an object with kind, cause, fix, rule_ids and,
@@ -124,7 +123,7 @@ def log_tail(path: Path, chars: int = LOG_TAIL_CHARS) -> str:
 
 def save_diagnosis(job_dir: Path, verdict: Classified) -> None:
     """Keep the verdict with the job (written whole, then renamed: a reader never sees half a file)."""
-    path = Path(job_dir) / DIAGNOSIS_FILE
+    path = JobPaths(job_dir).diagnosis
     tmp = path.with_suffix(".tmp")
     try:
         tmp.write_text(json.dumps(verdict.to_json(), ensure_ascii=False, default=str), encoding="utf-8")
@@ -136,7 +135,7 @@ def save_diagnosis(job_dir: Path, verdict: Classified) -> None:
 def load_diagnosis(job_dir: Path) -> Classified | None:
     """The verdict the worker kept for a failed job (None when there is none, or it is unreadable)."""
     try:
-        data = json.loads((Path(job_dir) / DIAGNOSIS_FILE).read_text(encoding="utf-8"))
+        data = json.loads(JobPaths(job_dir).diagnosis.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     return Classified.from_json(data) if isinstance(data, dict) else None

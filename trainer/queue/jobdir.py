@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import errno
-import json
 import os
 import shutil
 from pathlib import Path
 from typing import Any
 
 from config.training import ConfigError, TrainConfig, load_train_config
+from trainer.job_paths import JobPaths, read_events
 from trainer.queue.options import QueueOptions
 from trainer.queue.store import JobStore
 from trainer.queue.types import Job, JobSpec, new_job_id
@@ -24,9 +24,6 @@ from trainer.queue.types import Job, JobSpec, new_job_id
 #: The image types the training engine reads (trainer.engine.data); kept here so that the queue does
 #: not import the engine (which imports torch).
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".webp", ".bmp")
-CONFIG_FILE = "config.toml"
-DATASET_DIR = "dataset"
-REG_DATASET_DIR = "reg_dataset"
 
 
 class JobDirError(ValueError):
@@ -82,12 +79,13 @@ def create_job_dir(jobs_dir: Path, job_id: str, config: TrainConfig) -> Path:
     except FileExistsError:
         raise JobDirError(f"job folder {job_dir} already exists; job ids must be new") from None
     try:
-        _copy_dataset(config.data_dir, job_dir / DATASET_DIR, "data_dir")
-        changes: dict[str, Any] = {"data_dir": str(job_dir / DATASET_DIR), "output_dir": str(job_dir)}
+        paths = JobPaths(job_dir)
+        _copy_dataset(config.data_dir, paths.dataset, "data_dir")
+        changes: dict[str, Any] = {"data_dir": str(paths.dataset), "output_dir": str(job_dir)}
         if config.regularization and config.reg_data_dir:
-            _copy_dataset(config.reg_data_dir, job_dir / REG_DATASET_DIR, "reg_data_dir")
-            changes["reg_data_dir"] = str(job_dir / REG_DATASET_DIR)
-        config.replace(**changes).save(job_dir / CONFIG_FILE)
+            _copy_dataset(config.reg_data_dir, paths.reg_dataset, "reg_data_dir")
+            changes["reg_data_dir"] = str(paths.reg_dataset)
+        config.replace(**changes).save(paths.config)
     except BaseException:
         shutil.rmtree(job_dir, ignore_errors=True)
         raise
@@ -96,7 +94,7 @@ def create_job_dir(jobs_dir: Path, job_id: str, config: TrainConfig) -> Path:
 
 def read_job_config(job_dir: Path) -> TrainConfig:
     """The frozen config of a job folder (ConfigError names the file when it is missing or bad)."""
-    return load_train_config(Path(job_dir) / CONFIG_FILE)
+    return load_train_config(JobPaths(job_dir).config)
 
 
 def dataset_problem(job_dir: Path) -> str | None:
@@ -120,22 +118,6 @@ def dataset_problem(job_dir: Path) -> str | None:
                 "queued). Upload the images again and submit a new job"
             )
     return None
-
-
-def read_events(job_dir: Path) -> list[dict[str, Any]]:
-    """All well-formed events of JOB_DIR/events.jsonl (a half-written last line is skipped)."""
-    path = Path(job_dir) / "events.jsonl"
-    if not path.is_file():
-        return []
-    events = []
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-        try:
-            event = json.loads(line)
-        except json.JSONDecodeError:
-            continue
-        if isinstance(event, dict):
-            events.append(event)
-    return events
 
 
 def finished_output(job_dir: Path) -> dict[str, Any] | None:

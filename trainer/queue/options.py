@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from trainer.job_paths import JOBS_FOLDER
+
 _GPU = re.compile(r"^(\d+|(GPU|MIG)-[0-9A-Za-z-]+)$")
 
 
@@ -66,7 +68,7 @@ class QueueOptions:
 
     @property
     def jobs_dir(self) -> Path:
-        return Path(self.data_dir) / "jobs"
+        return Path(self.data_dir) / JOBS_FOLDER
 
     @classmethod
     def from_settings(cls, settings: Any) -> QueueOptions:

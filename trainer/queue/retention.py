@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from trainer.job_paths import CHECKPOINT_COMPLETE, CHECKPOINT_WEIGHTS, CHECKPOINT_WEIGHTS_ONLY, JobPaths
 from trainer.queue.options import QueueOptions
 from trainer.queue.store import JobStore
 from trainer.queue.types import Job, JobStateError, JobStatus
@@ -26,11 +27,6 @@ from trainer.queue.types import Job, JobStateError, JobStatus
 log = logging.getLogger(__name__)
 
 FINISHED = (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
-CHECKPOINTS_DIR = "checkpoints"
-#: The same names as trainer.engine.checkpoint (not imported: it needs torch).
-WEIGHTS_FILE = "lora.safetensors"
-COMPLETE_MARK = "state.json"
-WEIGHTS_ONLY_MARK = "weights_only.json"
 
 
 def folder_size(path: Path) -> int:
@@ -83,7 +79,7 @@ async def apply_retention(
         for job in finished:
             if total <= budget:
                 break
-            freed = await asyncio.to_thread(_trim_checkpoints, Path(job.job_dir) / CHECKPOINTS_DIR)
+            freed = await asyncio.to_thread(_trim_checkpoints, JobPaths(job.job_dir).checkpoints)
             if freed:
                 total -= freed
                 report.bytes_freed += freed
@@ -116,16 +112,16 @@ def _trim_checkpoints(root: Path) -> int:
         return 0
     freed = 0
     for step_dir in sorted(root.iterdir()):
-        if not step_dir.is_dir() or not (step_dir / WEIGHTS_FILE).is_file():
+        if not step_dir.is_dir() or not (step_dir / CHECKPOINT_WEIGHTS).is_file():
             # A half-written or unknown folder holds nothing a sample job could use.
             freed += _remove(step_dir) if step_dir.is_dir() else 0
             continue
-        complete = step_dir / COMPLETE_MARK
+        complete = step_dir / CHECKPOINT_COMPLETE
         if complete.is_file():
             # Renamed first: a folder without its optimizer state must never look resumable.
-            complete.replace(step_dir / WEIGHTS_ONLY_MARK)
+            complete.replace(step_dir / CHECKPOINT_WEIGHTS_ONLY)
         for entry in step_dir.iterdir():
-            if entry.name in (WEIGHTS_FILE, WEIGHTS_ONLY_MARK):
+            if entry.name in (CHECKPOINT_WEIGHTS, CHECKPOINT_WEIGHTS_ONLY):
                 continue
             size = folder_size(entry) if entry.is_dir() else entry.stat().st_size
             if entry.is_dir():

@@ -15,7 +15,7 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
-from trainer.queue.jobdir import read_events
+from trainer.job_paths import CHECKPOINT_WEIGHTS, JobPaths, checkpoint_step, read_events
 from trainer.queue.options import QueueOptions
 from trainer.queue.samplereq import (
     DEFAULT_STRENGTHS,
@@ -26,10 +26,6 @@ from trainer.queue.samplereq import (
 )
 from trainer.queue.store import JobStore
 from trainer.queue.types import Job, JobKind, JobSpec, JobStatus, new_job_id
-
-#: The same names as trainer.engine.checkpoint (not imported: it needs torch).
-CHECKPOINTS_DIR = "checkpoints"
-WEIGHTS_FILE = "lora.safetensors"
 
 
 class SampleRefused(ValueError):
@@ -45,12 +41,12 @@ def saved_weights(run: Path) -> list[int]:
     """Steps of the LoRA weights a finished run still has: step checkpoints and its final output."""
     run = Path(run)
     steps = set()
-    root = run / CHECKPOINTS_DIR
+    root = JobPaths(run).checkpoints
     if root.is_dir():
         for path in root.iterdir():
-            digits = path.name.removeprefix("step_")
-            if digits.isdigit() and (path / WEIGHTS_FILE).is_file():
-                steps.add(int(digits))
+            step = checkpoint_step(path)
+            if step is not None and (path / CHECKPOINT_WEIGHTS).is_file():
+                steps.add(step)
     for event in reversed(read_events(run)):
         if event.get("type") == "done":
             output = event.get("output")
@@ -97,7 +93,7 @@ def sample_problem(job_dir: Path) -> str | None:
     except SampleRequestError as exc:
         return f"the sample request cannot be read ({exc}); submit the sample job again"
     run = Path(request.source_run)
-    if not (run / "config.toml").is_file() or not saved_weights(run):
+    if not JobPaths(run).config.is_file() or not saved_weights(run):
         return (
             f"the run to sample vanished: {run} holds no saved LoRA weights any more (deleted after the "
             "job was queued). Train again, then sample the new job"

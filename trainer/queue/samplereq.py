@@ -15,7 +15,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-REQUEST_FILE = "sample_request.json"
+from trainer.job_paths import JobPaths
+
 REQUEST_VERSION = 1
 DEFAULT_STRENGTHS = (0.6, 0.8, 1.0)
 MAX_PROMPTS = 4
@@ -81,7 +82,7 @@ class SampleRequest:
         return data
 
     def save(self, job_dir: Path) -> Path:
-        path = Path(job_dir) / REQUEST_FILE
+        path = JobPaths(job_dir).sample_request
         tmp = path.with_name(f".{path.name}.tmp")
         tmp.write_text(json.dumps(self.to_dict(), indent=1), encoding="utf-8")
         tmp.replace(path)
@@ -134,7 +135,7 @@ def parse_strengths(text: str) -> tuple[float, ...]:
 
 def from_dict(data: Mapping[str, Any]) -> SampleRequest:
     if not isinstance(data, Mapping):
-        raise SampleRequestError(REQUEST_FILE, "must hold a JSON object")
+        raise SampleRequestError("sample_request.json", "must hold a JSON object")
     known = set(SampleRequest.__dataclass_fields__)
     unknown = sorted(set(data) - known)
     if unknown:
@@ -151,11 +152,11 @@ def from_dict(data: Mapping[str, Any]) -> SampleRequest:
 
 
 def load_request(job_dir: Path) -> SampleRequest:
-    path = Path(job_dir) / REQUEST_FILE
+    path = JobPaths(job_dir).sample_request
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise SampleRequestError(REQUEST_FILE, f"{path} is missing; submit the sample job again") from None
+        raise SampleRequestError(path.name, f"{path} is missing; submit the sample job again") from None
     except (OSError, ValueError) as exc:
-        raise SampleRequestError(REQUEST_FILE, f"{path} cannot be read ({exc}); submit it again") from None
+        raise SampleRequestError(path.name, f"{path} cannot be read ({exc}); submit it again") from None
     return from_dict(data)

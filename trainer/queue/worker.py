@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from config.training import ConfigError, from_dict
+from trainer.job_paths import JobPaths
 from trainer.queue import eta, failures, retention
-from trainer.queue.child import LOG_FILE, EventTail, TrainingChild
+from trainer.queue.child import EventTail, TrainingChild
 from trainer.queue.jobdir import dataset_problem, finished_output
 from trainer.queue.options import WorkerOptions
 from trainer.queue.samplejob import sample_problem
@@ -196,7 +197,7 @@ class Worker:
 
     async def _monitor(self, job: Job, child: TrainingChild, run: _Run) -> int:
         o = self.options
-        tail = EventTail(Path(job.job_dir) / "events.jsonl", from_end=True)
+        tail = EventTail(JobPaths(job.job_dir).events, from_end=True)
         started = time.monotonic()
         next_beat = started + o.heartbeat_seconds
         stop_deadline: float | None = None
@@ -309,7 +310,7 @@ class Worker:
         self, job: Job, kind: str, message: str, *, events: list[dict[str, Any]], log_text: str | None = None
     ) -> Job:
         if log_text is None:
-            log_text = await asyncio.to_thread(failures.log_tail, Path(job.job_dir) / LOG_FILE)
+            log_text = await asyncio.to_thread(failures.log_tail, JobPaths(job.job_dir).train_log)
         try:
             config: Any = from_dict(job.config)
         except ConfigError:

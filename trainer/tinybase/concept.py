@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from trainer.job_paths import JobPaths
 from trainer.tinybase import base, shapes
 
 TRIGGER = "sks"
@@ -39,7 +40,7 @@ def write_reg_data(folder: Path, n: int = 40, seed: int = 202) -> Path:
 def train_lora(
     base_dir: Path,
     data_dir: Path,
-    run_dir: Path,
+    job_dir: Path,
     steps: int = 600,
     rank: int = 8,
     lr: float = 1e-3,
@@ -50,7 +51,7 @@ def train_lora(
     """Run `loracord train` in a child process, exactly as a user would; returns the LoRA file."""
     cmd = [
         sys.executable, "-m", "cli", "train",
-        "--model", str(base_dir), "--data", str(data_dir), "--out", str(run_dir),
+        "--model", str(base_dir), "--data", str(data_dir), "--out", str(job_dir),
         "--name", "sks_star", "--steps", str(steps), "--rank", str(rank), "--alpha", str(rank),
         "--lr", str(lr), "--batch-size", str(batch_size), "--resolution", "64",
         "--set", "mixed_precision=no", "--set", "enable_bucket=false",
@@ -67,7 +68,7 @@ def train_lora(
         raise RuntimeError(
             f"loracord train failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
         )
-    return run_dir / "output" / "sks_star.safetensors"
+    return JobPaths(job_dir).output / "sks_star.safetensors"
 
 
 @dataclass(frozen=True)

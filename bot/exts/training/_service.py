@@ -19,6 +19,7 @@ from bot.jobtext import diagnosis_for, job_config, output_file, progress_text
 from bot.progress import Tracked
 from config.training import ConfigError, TrainConfig, available_presets, load_train_config
 from trainer.dataset.captions import CaptionStore
+from trainer.job_paths import JobPaths
 from trainer.queue.eta import estimate_queue
 from trainer.queue.jobdir import JobDirError, count_images, submit_job
 from trainer.queue.samplejob import SampleRefused, submit_sample_job
@@ -158,7 +159,6 @@ async def cancel(bot: LoracordBot, user: discord.abc.User, job_id: str) -> Job:
 
 
 #: The flag file the training loop checks after every step (docs/contracts.md): it samples, then deletes it.
-SAMPLE_FLAG = "SAMPLE_NOW"
 
 
 async def request_samples(bot: LoracordBot, interaction: discord.Interaction, job_id: str) -> Job:
@@ -167,7 +167,7 @@ async def request_samples(bot: LoracordBot, interaction: discord.Interaction, jo
     if job.status is not JobStatus.RUNNING:
         status = t(interaction.locale, f"status.{job.status.value}")
         raise BadValue("job", t(interaction.locale, "training.sample_only_running", status=status))
-    await asyncio.to_thread((Path(job.job_dir) / SAMPLE_FLAG).write_text, "")
+    await asyncio.to_thread(JobPaths(job.job_dir).sample_flag.write_text, "")
     return job
 
 

@@ -5,10 +5,10 @@ import torch
 from engine_helpers import draw_dataset, fast_config
 from safetensors import safe_open
 
-from trainer.engine.events import read_events
 from trainer.engine.loop import LossSettings, diffusion_loss
 from trainer.engine.optim import build_optimizer, build_scheduler
 from trainer.engine.train import train
+from trainer.job_paths import read_events
 
 
 def test_class_images_are_generated_and_used_as_prior(tiny_model, dataset, tmp_path):

@@ -14,9 +14,9 @@ from safetensors.torch import load_file
 
 from trainer.engine.checkpoint import list_checkpoints
 from trainer.engine.errors import TrainingError
-from trainer.engine.events import read_events
 from trainer.engine.train import train
-from trainer.run import run_dir_main
+from trainer.job_paths import read_events
+from trainer.run import job_dir_main
 
 
 def _step_losses(run):
@@ -109,7 +109,7 @@ def test_nan_loss_stops_with_the_causes(tiny_model, dataset, tmp_path):
         tiny_model("sd15"), dataset, run, max_train_steps=30, learning_rate=1e30, max_grad_norm=0.0
     )
     cfg.save(run / "config.toml")
-    assert run_dir_main(run, progress=False) == 1
+    assert job_dir_main(run, progress=False) == 1
     error = read_events(run)[-1]
     assert error["type"] == "error" and error["kind"] == "nan" and "learning rate" in error["message"]
     with pytest.raises(TrainingError, match="loss became"):
@@ -141,10 +141,10 @@ def test_stop_flag_then_resume_through_the_child_process(tiny_model, dataset, tm
     assert not (run / "output").exists()
 
     # The stop request stays in force until withdrawn; then the same command resumes and finishes.
-    assert run_dir_main(run, progress=False) == 3
+    assert job_dir_main(run, progress=False) == 3
     (run / "STOP").unlink()
     cfg.replace(max_train_steps=stopped["step"] + 2).save(run / "config.toml")
-    assert run_dir_main(run, progress=False) == 0
+    assert job_dir_main(run, progress=False) == 0
     events = read_events(run)
     assert [e for e in events if e["type"] == "start"][-1]["resumed_from"] == stopped["step"]
     assert events[-1]["type"] == "done" and events[-1]["step"] == stopped["step"] + 2

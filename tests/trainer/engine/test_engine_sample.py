@@ -7,9 +7,9 @@ import pytest
 from engine_helpers import fast_config
 from PIL import Image
 
-from trainer.engine.events import read_events
 from trainer.engine.sampling import LABEL_HEIGHT, LABEL_WIDTH
 from trainer.engine.train import train
+from trainer.job_paths import read_events
 from trainer.queue.samplereq import SampleRequest
 from trainer.sample import sample_dir_main
 

@@ -9,9 +9,9 @@ from engine_helpers import draw_dataset, fast_config
 from safetensors import safe_open
 
 from cli.main import main as loracord
-from trainer.engine.events import read_events
 from trainer.engine.network import text_encoder_targets, unet_targets
 from trainer.engine.train import train
+from trainer.job_paths import read_events
 from trainer.models.load import load_base
 
 

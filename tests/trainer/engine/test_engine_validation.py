@@ -10,7 +10,7 @@ from cli.main import main as loracord
 from config.training import ConfigError, from_dict
 from trainer.engine.errors import TrainingError
 from trainer.engine.setup import validate
-from trainer.run import run_dir_main
+from trainer.run import job_dir_main
 
 
 @pytest.mark.parametrize(
@@ -63,7 +63,7 @@ def test_trainer_run_reports_bad_config_as_error_event_without_work(tmp_path, ca
     run = tmp_path / "run"
     run.mkdir()
     (run / "config.toml").write_text('pretrained_model = "m"\ndata_dir = "d"\nnetwork_dim = 0\n')
-    assert run_dir_main(run, progress=False) == 1
+    assert job_dir_main(run, progress=False) == 1
     (event,) = [json.loads(line) for line in (run / "events.jsonl").read_text().splitlines()]
     assert event["type"] == "error" and event["kind"] == "config" and event["field"] == "network_dim"
     assert sorted(p.name for p in run.iterdir()) == ["config.toml", "events.jsonl"]
@@ -142,8 +142,8 @@ def test_cli_resume_and_refusal_to_overwrite_a_run(tiny_model, dataset, tmp_path
 
 def test_flags_override_the_file_which_overrides_the_preset(tmp_path, monkeypatch):
     from cli.main import build_parser
-    from config.training import load_train_config
     from cli.train import _overrides
+    from config.training import load_train_config
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "imgs").mkdir()

@@ -21,7 +21,8 @@ from PIL import Image
 from safetensors import safe_open
 
 from config.training import TrainConfig
-from trainer.queue.jobdir import read_events, submit_job
+from trainer.job_paths import read_events
+from trainer.queue.jobdir import submit_job
 from trainer.queue.launcher import worker_argv
 from trainer.queue.store import open_store
 from trainer.queue.types import JobStatus

@@ -14,11 +14,11 @@ import pytest
 
 from cli.main import main
 from config.training import load_train_config
-from trainer.queue.jobdir import read_events
+from trainer.job_paths import JobPaths, read_events
 from trainer.queue.options import WorkerOptions
 from trainer.queue.retention import apply_retention
 from trainer.queue.samplejob import SampleRefused, saved_weights, submit_sample_job
-from trainer.queue.samplereq import REQUEST_FILE, SampleRequestError
+from trainer.queue.samplereq import SampleRequestError
 from trainer.queue.types import JobKind, JobResult, JobSpec, JobStatus
 from trainer.queue.worker import Worker
 
@@ -104,7 +104,7 @@ async def test_sample_job_runs_under_the_worker(store, queue_options, trained_ru
     )
     assert (job.kind, job.source_job_id, job.status) == (JobKind.SAMPLE, source.id, JobStatus.QUEUED)
     assert job.planned_steps and job.planned_steps > 0
-    request = json.loads(Path(job.job_dir, REQUEST_FILE).read_text())
+    request = json.loads(JobPaths(job.job_dir).sample_request.read_text())
     assert request["source_run"] == source.job_dir and request["strengths"] == [0.6, 0.8, 1.0]
     options = WorkerOptions(
         queue=queue_options,
@@ -179,7 +179,7 @@ async def test_cli_submit_sample(tmp_path, store, queue_options, trained_run, ca
         "queued",
         1,
     )
-    request = json.loads(Path(job["job_dir"], REQUEST_FILE).read_text())
+    request = json.loads(JobPaths(job["job_dir"]).sample_request.read_text())
     assert (request["prompts"], request["strengths"]) == (["sks"], [0.7, 1.0])
 
 
