@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from cli import queue_store
 from cli.errors import CommandError
 from trainer.queue import eta
 from trainer.queue.options import QueueLimits, QueueOptions, WorkerOptions, parse_gpus
@@ -75,11 +76,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     c.set_defaults(func=cmd_cancel)
     qs.add_parser("pause", help="start no new jobs (running ones go on)").set_defaults(func=cmd_pause)
     qs.add_parser("resume", help="start jobs again").set_defaults(func=cmd_resume)
+    queue_store.register_actions(qs)  # migrate-store, workers
 
 
 def _with_store(settings: Any, action: Callable[[Any, QueueOptions], Awaitable[int]]) -> int:
     from trainer.queue.fairness import QueueRefused
-    from trainer.queue.store import StoreConfigError, open_store
+    from trainer.queue.store import StoreConfigError, StoreUnavailable, open_store
     from trainer.queue.types import JobNotFound, JobStateError
 
     options = QueueOptions.from_settings(settings)
@@ -90,7 +92,7 @@ def _with_store(settings: Any, action: Callable[[Any, QueueOptions], Awaitable[i
 
     try:
         return asyncio.run(run())
-    except (QueueRefused, JobNotFound, JobStateError, StoreConfigError) as exc:
+    except (QueueRefused, JobNotFound, JobStateError, StoreConfigError, StoreUnavailable) as exc:
         raise CommandError(str(exc)) from None
 
 

@@ -1,0 +1,195 @@
+"""The job store as seen by a host that shares only the database and the artifact store.
+
+`SharedStore` wraps a `JobStore` (normally PostgreSQL) and an `ArtifactStore` (normally S3) so that
+the bot, the command line and `Worker` run unchanged on any host:
+
+- `enqueue` publishes the job folder's inputs (content-addressed) before the job is queued, so any
+  host can rebuild it;
+- `claim` registers the worker (its GPU, free VRAM, architectures) on first use, claims only jobs
+  that fit it, and rebuilds the claimed job's folder on this host from the artifact store — inputs
+  through the host's LRU cache, plus the newest checkpoint any host uploaded — then hands the worker
+  the job with its local folder;
+- `heartbeat` also marks the worker alive and uploads new complete checkpoints in the background;
+- `release` and `finish` upload the last checkpoints (and, at the end, the results) before the
+  database records the outcome, and map result paths back to the job's own folder name, so the
+  bot finds `jobs/<id>/output/...` in the artifact store under the same relative path.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import socket
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from trainer.artifacts.base import ArtifactConfigError, ArtifactStore, ArtifactUnavailable
+from trainer.artifacts.cache import InputCache
+from trainer.artifacts.jobsync import CheckpointUploader, materialize_job, publish_job, upload_results
+from trainer.queue.options import QueueLimits
+from trainer.queue.store import JobStore, StoreUnavailable
+from trainer.queue.types import HeartbeatReply, Job, JobResult, JobSpec, JobStatus
+from trainer.queue.workers import WorkerCapacity, WorkerInfo, query_gpu
+
+log = logging.getLogger(__name__)
+
+#: An idle worker refreshes its registry row at most this often.
+IDLE_SEEN_EVERY_S = 10.0
+
+
+@dataclass(frozen=True)
+class HostOptions:
+    """This host's side of a worker: its data folder, GPU, models and VRAM override."""
+
+    data_dir: Path
+    gpu: str | None = None
+    archs: tuple[str, ...] = ()
+    #: GPU memory to advertise (GB); 0: read it from nvidia-smi.
+    vram_gb: float = 0.0
+    cache_bytes: int = 20 * 2**30
+
+
+class SharedStore:
+    """A `JobStore` (every method passes through) with the artifact store joined in; see above."""
+
+    def __init__(self, store: JobStore, artifacts: ArtifactStore, host: HostOptions) -> None:
+        self._store = store
+        self.artifacts = artifacts
+        self.host = host
+        self.cache = InputCache(Path(host.data_dir) / "cache" / "inputs", host.cache_bytes)
+        self._registered: set[str] = set()
+        self._capacity: WorkerCapacity | None = None
+        self._seen_at = 0.0
+        self._jobs: dict[str, tuple[str, Path, CheckpointUploader]] = {}
+        self._syncing: dict[str, asyncio.Task] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+    async def __aenter__(self) -> SharedStore:
+        await self._store.open()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        for worker_id in self._registered:
+            await self._store.worker_stopped(worker_id)
+        await self._store.close()
+
+    # --- submitting ---------------------------------------------------------------------------------
+    async def enqueue(self, spec: JobSpec, limits: QueueLimits, **kw: Any) -> Job:
+        if spec.job_id and Path(spec.job_dir).is_dir():
+            await asyncio.to_thread(publish_job, self.artifacts, Path(spec.job_dir), spec.job_id)
+        return await self._store.enqueue(spec, limits, **kw)
+
+    # --- the worker's side ----------------------------------------------------------------------------
+    async def register(self, worker_id: str) -> WorkerCapacity:
+        gpu = await asyncio.to_thread(query_gpu, self.host.gpu)
+        free = self.host.vram_gb or gpu.vram_free_gb
+        now = time.time()
+        info = WorkerInfo(
+            id=worker_id,
+            host=socket.gethostname(),
+            gpu=self.host.gpu,
+            gpu_name=gpu.name,
+            vram_total_gb=self.host.vram_gb or gpu.vram_total_gb,
+            vram_free_gb=free,
+            archs=self.host.archs,
+            started_at=now,
+            heartbeat_at=now,
+        )
+        await self._store.register_worker(info)
+        self._registered.add(worker_id)
+        self._capacity = info.capacity
+        log.info(
+            "worker %s registered: %s, %s GB free, models %s",
+            worker_id,
+            gpu.name or "no GPU",
+            free,
+            self.host.archs or "any",
+        )
+        return info.capacity
+
+    async def claim(self, worker_id: str, lease_seconds: float, limits: QueueLimits, **kw: Any) -> Job | None:
+        capacity = self._capacity if worker_id in self._registered else await self.register(worker_id)
+        kw.setdefault("capacity", capacity)
+        job = await self._store.claim(worker_id, lease_seconds, limits, **kw)
+        if job is None:
+            if time.monotonic() - self._seen_at >= IDLE_SEEN_EVERY_S:
+                self._seen_at = time.monotonic()
+                await self._store.worker_seen(worker_id, job_id=None)
+            return None
+        await self._store.worker_seen(worker_id, job_id=job.id)
+        try:
+            local = await asyncio.to_thread(
+                materialize_job, self.artifacts, self.cache, job.id, Path(self.host.data_dir) / "jobs"
+            )
+        except KeyError:
+            return job  # submitted without the artifact store: its folder is wherever it was made
+        except (ArtifactUnavailable, ArtifactConfigError, OSError) as exc:
+            # Not this job's fault: it goes back uncounted and the worker waits like for a lost database.
+            await self._store.release(
+                job.id, worker_id, reason=f"could not fetch its files: {exc}", crashed=False
+            )
+            raise StoreUnavailable(f"artifact store: {exc}") from exc
+        uploader = await asyncio.to_thread(CheckpointUploader, self.artifacts, job.id, local)
+        self._jobs[job.id] = (job.job_dir, local, uploader)
+        return dataclasses.replace(job, job_dir=str(local))
+
+    async def heartbeat(self, job_id: str, worker_id: str, lease_seconds: float, **kw: Any) -> HeartbeatReply:
+        reply = await self._store.heartbeat(job_id, worker_id, lease_seconds, **kw)
+        if reply.lease_held:
+            await self._store.worker_seen(worker_id, job_id=job_id)
+            task = self._syncing.get(job_id)
+            if job_id in self._jobs and (task is None or task.done()):
+                self._syncing[job_id] = asyncio.create_task(self._sync_checkpoints(job_id))
+        return reply
+
+    async def _sync_checkpoints(self, job_id: str) -> None:
+        uploader = self._jobs[job_id][2]
+        try:
+            for name in await asyncio.to_thread(uploader.sync):
+                log.info("job %s: checkpoint %s uploaded", job_id, name)
+        except (ArtifactUnavailable, ArtifactConfigError, OSError) as exc:  # the next heartbeat tries again
+            log.error("job %s: checkpoint upload failed (%s); will retry", job_id, exc)
+
+    async def _settle(self, job_id: str, results: bool) -> None:
+        """Finish the background upload, then upload what is left (and the results)."""
+        task = self._syncing.pop(job_id, None)
+        if task is not None:
+            await task
+        if job_id in self._jobs:
+            await self._sync_checkpoints(job_id)
+            if results:
+                await asyncio.to_thread(upload_results, self.artifacts, job_id, self._jobs[job_id][1])
+
+    def _as_submitted(self, job_id: str, result: JobResult) -> JobResult:
+        """Result paths under this host's folder → the same relative path under the job's own folder."""
+        if job_id not in self._jobs:
+            return result
+        original, local, _ = self._jobs[job_id]
+
+        def move(path: str | None) -> str | None:
+            if path and Path(path).is_relative_to(local):
+                return str(Path(original) / Path(path).relative_to(local))
+            return path
+
+        return dataclasses.replace(result, output=move(result.output))
+
+    async def finish(
+        self, job_id: str, worker_id: str, status: JobStatus, result: JobResult, **kw: Any
+    ) -> Job:
+        await self._settle(job_id, results=True)
+        job = await self._store.finish(job_id, worker_id, status, self._as_submitted(job_id, result), **kw)
+        await self._store.worker_seen(worker_id, job_id=None)
+        self._jobs.pop(job_id, None)
+        return job
+
+    async def release(self, job_id: str, worker_id: str, **kw: Any) -> Job:
+        await self._settle(job_id, results=False)
+        job = await self._store.release(job_id, worker_id, **kw)
+        await self._store.worker_seen(worker_id, job_id=None)
+        self._jobs.pop(job_id, None)
+        return job
