@@ -7,13 +7,14 @@ the events, their texts are the cause and the fix, their `fix` functions change 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from advisor import fixes
+from advisor import fixes, memory
 from advisor.engine import Finding, Rulebook, load_rulebook
 from advisor.facts import Facts, Hardware
 from advisor.i18n import t
+from advisor.log_settings import config_from_log, vram_from_log
 from advisor.patterns import FAILURES, first_match
 from config.training import ConfigError, TrainConfig
 
@@ -55,6 +56,7 @@ class Diagnosis:
     evidence: str | None = None
     lang: str = "en"
     config_given: bool = True
+    settings_from_log: bool = False  # no config was given; the retry starts from the log's settings
 
     def render(self) -> str:
         """Plain text for a terminal or a Discord message."""
@@ -63,6 +65,8 @@ class Diagnosis:
             lines.append(f"{t('evidence', self.lang)}: {self.evidence}")
         lines.append(f"{t('fix', self.lang)}: {self.fix}")
         if self.changes:
+            if self.settings_from_log:
+                lines.append(t("log_settings", self.lang))
             lines.append(f"{t('retry_changes', self.lang)}:")
             lines += [f"  {name}: {old!r} -> {new!r}" for name, (old, new) in self.changes.items()]
         elif self.kind != "unknown":
@@ -84,10 +88,12 @@ def diagnose(
 ) -> Diagnosis:
     """Classify a failed run from its log and/or events and propose a config to retry with."""
     rulebook = rulebook or load_rulebook()
+    from_log = config_from_log(log_text) if config is None and log_text else None
+    hardware = _hardware(hardware, log_text or "")
     facts = Facts(
         stats=stats,
-        config=config,
-        hardware=hardware or Hardware(),
+        config=config or from_log,
+        hardware=hardware,
         events=tuple(events),
         log_text=log_text or "",
     )
@@ -105,7 +111,8 @@ def diagnose(
         )
     primary = [f for f in failures if f.rule.diagnosis == kind]
     others = [f for f in failures if f.rule.diagnosis != kind]
-    retry, changes, used = _retry(config, facts, primary)
+    retry, changes, used = _retry(facts.config, facts, primary)
+    retry, changes = _within_vram(facts, kind, retry, changes)
     shown = used or primary
     cause = " ".join(dict.fromkeys(f.text.problem for f in primary[:2]))
     fix = "\n".join(f"- {f.text.recommendation}" for f in shown)
@@ -118,7 +125,8 @@ def diagnose(
         changes=changes,
         evidence=_evidence(kind, facts.error_text),
         lang=lang,
-        config_given=config is not None,
+        config_given=facts.config is not None,
+        settings_from_log=from_log is not None and bool(changes),
     )
 
 
@@ -157,6 +165,33 @@ def _retry(
     old, new = config.to_dict(), current.to_dict()
     changes = {k: (old.get(k), new.get(k)) for k in new if old.get(k) != new.get(k)}
     return current, changes, used
+
+
+def _hardware(given: Hardware | None, log_text: str) -> Hardware:
+    """The GPU we were told about, its memory taken from the log when nobody said."""
+    given = given or Hardware()
+    if given.vram_gb is None:
+        vram = vram_from_log(log_text)
+        if vram:
+            return replace(given, vram_gb=vram)
+    return given
+
+
+def _within_vram(
+    facts: Facts, kind: str, retry: TrainConfig | None, changes: dict[str, tuple[Any, Any]]
+) -> tuple[TrainConfig | None, dict[str, tuple[Any, Any]]]:
+    """A retry config obeys the advisor's own VRAM rules (SDXL below 16 GB: batch 1, ...); after an
+    out-of-memory failure it gets every free saver the card needs, not only the rules' first few."""
+    base = retry or facts.config
+    arch = facts.effective_arch
+    if base is None or arch is None or (retry is None and kind != "oom"):
+        return retry, changes
+    needed = memory.fit(base, arch, facts.hardware)
+    if not needed:
+        return retry, changes
+    fitted = base.replace(**needed)
+    old, new = facts.config.to_dict(), fitted.to_dict()
+    return fitted, {k: (old.get(k), new.get(k)) for k in new if old.get(k) != new.get(k)}
 
 
 def _engine_message(facts: Facts) -> str:

@@ -39,6 +39,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "why": {"en": "Why", "ko": "이유"},
     "evidence": {"en": "From the log", "ko": "로그에서"},
     "retry_changes": {"en": "Retry with these changes", "ko": "이렇게 바꿔서 다시 시도하세요"},
+    "log_settings": {
+        "en": "No config was given: the retry starts from the settings the log prints",
+        "ko": "설정 파일이 없어서 로그에 찍힌 설정에서 출발해 다시 시도할 설정을 만들었습니다",
+    },
     "no_retry": {
         "en": "No config change will fix this by itself: do what the fix says, then run again.",
         "ko": "설정만 바꿔서는 해결되지 않습니다. 해결 방법대로 조치한 뒤 다시 실행하세요.",

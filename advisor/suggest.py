@@ -17,16 +17,15 @@ import tomli_w
 from advisor.engine import Finding, Rulebook, load_rulebook
 from advisor.facts import ARCHES, Facts, Hardware
 from advisor.i18n import t
+from advisor.memory import EIGHT_BIT_BELOW, TIGHT_VRAM, precision_for
 from advisor.registry import NATIVE_RESOLUTION, max_batch_for
+from advisor.suggest_ko import field_help_ko
 from config.training import TrainConfig, from_dict
 
 KINDS = ("character", "style", "object")
 # Images seen per image over the run: enough to learn, well below the overfitting rule's 250.
 TARGET_VIEWS = {"character": 100, "object": 100, "style": 80}
 RANK = {"character": 32, "object": 16, "style": 64}
-# Below this VRAM (GB) the memory savers that cost speed or need bitsandbytes are turned on.
-TIGHT_VRAM = {"sd15": 12, "sd2": 16, "sdxl": 24}
-EIGHT_BIT_BELOW = {"sd15": 8, "sd2": 10, "sdxl": 16}
 LOWEST_RESOLUTION = {"sd15": 512, "sd2": 512, "sdxl": 768}
 
 # Reasons, by field; `{…}` are filled from the values chosen.
@@ -50,9 +49,18 @@ REASONS: dict[str, dict[str, str]] = {
     },
     "resolution": {"en": "native resolution of {arch}", "ko": "{arch}의 기본 해상도"},
     "resolution_small": {
-        "en": "your images' median side is {side}px: training above it would upscale them (blurry)",
-        "ko": "이미지 변의 중앙값이 {side}px입니다. 그보다 크게 학습하면 확대되어 흐려집니다",
+        "en": "your images' median side is {side}px: {value} stays at or below it, so they are not upscaled",
+        "ko": "이미지 변의 중앙값이 {side}px입니다. {value}는 그 이하라서 이미지를 키우지 않습니다",
     },
+    "resolution_floor": {
+        "en": "your images' median side is {side}px, below {value}, the least {arch} trains well at: "
+        "they will be upscaled (blurry); use larger images",
+        "ko": "이미지 변의 중앙값이 {side}px로, {arch}가 제대로 학습하는 최소 {value}보다 작습니다. "
+        "확대되어 흐려지니 더 큰 이미지를 쓰세요",
+    },
+    "small_dataset_40": {"en": " (< 40 images)", "ko": " (이미지 40장 미만)"},
+    "small_dataset_20": {"en": " (< 20 images)", "ko": " (이미지 20장 미만)"},
+    "sdxl_unet_only": {"en": " (SDXL: U-Net only)", "ko": " (SDXL: U-Net만 학습)"},
     "train_batch_size": {
         "en": "guide: batch 1/2/4 by VRAM; {vram} GB with {arch} fits {batch}",
         "ko": "가이드: VRAM에 따라 배치 1/2/4. {arch}에 {vram} GB면 {batch}까지 들어갑니다",
@@ -127,9 +135,21 @@ REASONS: dict[str, dict[str, str]] = {
         "en": "Min-SNR 5 steadies the loss over timesteps",
         "ko": "Min-SNR 5는 타임스텝에 따른 loss를 고르게 합니다",
     },
-    "mixed_precision": {
-        "en": "{value}: bf16 on Ampere and newer, fp16 on older GPUs, none on the CPU",
-        "ko": "{value}: Ampere 이후는 bf16, 그 전 GPU는 fp16, CPU는 사용 안 함",
+    "mixed_precision_bf16": {
+        "en": "bf16: {gpu} runs bf16 (Ampere or newer)",
+        "ko": "bf16: {gpu}는 bf16을 지원합니다 (Ampere 이후)",
+    },
+    "mixed_precision_old": {
+        "en": "fp16: {gpu} has no bf16 (GTX 10xx, RTX 20xx, T4, V100 do not)",
+        "ko": "fp16: {gpu}는 bf16을 지원하지 않습니다 (GTX 10, RTX 20 시리즈, T4, V100)",
+    },
+    "mixed_precision_unknown": {
+        "en": "fp16: the GPU was not named and fp16 runs on every NVIDIA GPU (--gpu NAME allows bf16)",
+        "ko": "fp16: GPU 이름을 몰라서 모든 NVIDIA GPU에서 도는 fp16 (--gpu NAME을 주면 bf16 가능)",
+    },
+    "mixed_precision_cpu": {
+        "en": "no: the CPU trains without mixed precision",
+        "ko": "no: CPU는 혼합 정밀도를 쓰지 않습니다",
     },
     "gradient_checkpointing": {
         "en": "{value}: much less VRAM for ~20-30% more time; on below {tight} GB for {arch}",
@@ -165,6 +185,8 @@ class Suggestion:
                 lines.append(f"#   [{finding.id}] {finding.text.problem} {finding.text.recommendation}")
         lines.append("")
         helps = TrainConfig.field_help()
+        if self.lang == "ko":
+            helps = {f.name: field_help_ko(f.name) for f in fields(TrainConfig)}
         values = self.config.to_dict()
         for f in fields(TrainConfig):
             if f.name not in values:
@@ -178,6 +200,15 @@ class Suggestion:
 def _reason(key: str, lang: str, **values: Any) -> str:
     entry = REASONS[key]
     return (entry.get(lang) or entry["en"]).format(**values)
+
+
+def _precision_reason(value: str, hardware: Hardware, lang: str) -> str:
+    if value == "no":
+        return _reason("mixed_precision_cpu", lang)
+    if value == "bf16":
+        return _reason("mixed_precision_bf16", lang, gpu=hardware.gpu_name)
+    key = "mixed_precision_old" if hardware.gpu_name else "mixed_precision_unknown"
+    return _reason(key, lang, gpu=hardware.gpu_name)
 
 
 def guess_arch(model_name: str) -> str:
@@ -242,7 +273,9 @@ def suggest_config(
     if isinstance(side, int | float) and side < native:
         lowered = max(LOWEST_RESOLUTION[arch], (int(side) // 64) * 64)
         if lowered < native:
-            v["resolution"], r["resolution"] = lowered, _reason("resolution_small", lang, side=int(side))
+            key = "resolution_small" if lowered <= side else "resolution_floor"
+            v["resolution"] = lowered
+            r["resolution"] = _reason(key, lang, side=int(side), value=lowered, arch=arch)
     v["enable_bucket"], r["enable_bucket"] = True, _reason("enable_bucket", lang)
     v["min_bucket_reso"] = _round_to(v["resolution"] / 2, 64)
     v["max_bucket_reso"] = min(2048, v["resolution"] * 2)
@@ -267,8 +300,8 @@ def suggest_config(
     )
     v["optimizer"] = "adamw8bit" if vram_gb and vram_gb < EIGHT_BIT_BELOW[arch] else "adamw"
     r["optimizer"] = _reason("optimizer", lang, value=v["optimizer"])
-    v["mixed_precision"] = ("bf16" if hardware.supports_bf16 else "fp16") if has_gpu else "no"
-    r["mixed_precision"] = _reason("mixed_precision", lang, value=v["mixed_precision"])
+    v["mixed_precision"] = precision_for(hardware)
+    r["mixed_precision"] = _precision_reason(v["mixed_precision"], hardware, lang)
     v["cache_latents"], r["cache_latents"] = True, _reason("cache_latents", lang)
 
     # Length: about TARGET_VIEWS passes over each image, inside the guide's step range.
@@ -286,9 +319,9 @@ def suggest_config(
     rank = RANK[kind]
     extra = ""
     if images < 40 and rank > 32:
-        rank, extra = 32, " (< 40 images)"
+        rank, extra = 32, _reason("small_dataset_40", lang)
     if images < 20:
-        rank, extra = min(rank, 16), " (< 20 images)"
+        rank, extra = min(rank, 16), _reason("small_dataset_20", lang)
     v["network_dim"], v["network_alpha"] = rank, rank / 2
     kind_word = {"character": "캐릭터", "style": "화풍", "object": "물건"}[kind] if lang == "ko" else kind
     r["network_dim"] = _reason("network_dim", lang, value=rank, kind=kind_word, extra=extra)
@@ -299,7 +332,7 @@ def suggest_config(
     # Text encoder: worth it for subjects on SD1.5/SD2 with room to spare; SDXL trains the U-Net only.
     te = kind != "style" and arch != "sdxl" and bool(vram_gb) and not tight
     v["train_text_encoder"] = te
-    te_extra = " (SDXL: U-Net only)" if arch == "sdxl" else ""
+    te_extra = _reason("sdxl_unet_only", lang) if arch == "sdxl" else ""
     r["train_text_encoder"] = _reason("train_text_encoder", lang, value=te, extra=te_extra)
     if te:
         v["text_encoder_lr"], r["text_encoder_lr"] = 5e-5, _reason("text_encoder_lr", lang)
