@@ -82,6 +82,8 @@ class LoracordBot(commands.Bot):
         #: 401/403/429 answers in Discord's 10-minute window (bot/discord_errors.py), fed by a trace
         #: on discord.py's own HTTP session; shown in /admin status and the logs.
         self.invalid_requests = InvalidRequestBudget()
+        #: The bot's idea of now, for interaction ages (bot/replies.py); tests move it with the stand-in's.
+        self.clock = time.time
         kwargs.setdefault("http_trace", self.invalid_requests.trace_config())
         super().__init__(
             command_prefix=commands.when_mentioned,

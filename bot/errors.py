@@ -17,7 +17,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot import limits
+from bot import limits, replies
 from bot.i18n import t
 from trainer.queue.fairness import QueueFull, QuotaExceeded
 from trainer.queue.types import JobNotFound, JobStateError
@@ -229,6 +229,9 @@ async def reply(interaction: discord.Interaction, text: str, **kwargs: Any) -> N
     try:
         if not interaction.response.is_done():
             await interaction.response.send_message(text, ephemeral=True, **kwargs)
+            return
+        if not replies.token_alive(interaction):  # e.g. a captioning that timed out after 30 min
+            await replies.answer(interaction, text, ephemeral=True, **kwargs)
             return
         if interaction.response.type is discord.InteractionResponseType.deferred_channel_message:
             original = await interaction.original_response()

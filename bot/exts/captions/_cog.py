@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import limits
+from bot import limits, replies
 from bot.errors import BotError
 from bot.exts._common import bot_of, dataset_autocomplete, datasets_of, defer
 from bot.exts.captions import _service as service
@@ -112,7 +112,10 @@ class Captions(commands.GroupCog, group_name=L("cmd.caption.name"), group_descri
         async with datasets_of(interaction).lock(info.record.id):
             summary = await service.run_captioner(self.bot, info, method, trigger)
         examples = await asyncio.to_thread(service._current, info)
-        await interaction.followup.send(summary_text(summary, interaction.locale, examples))
+        # Captioning may outlive the 15-minute token: `answer` switches to the bot token then.
+        await replies.answer(
+            interaction, summary_text(summary, interaction.locale, examples), ephemeral=True
+        )
 
     @app_commands.command(name=L("cmd.caption.edit.name"), description=L("cmd.caption.edit.desc"))
     @app_commands.rename(dataset=L("opt.dataset.name"), image=L("opt.image.name"))

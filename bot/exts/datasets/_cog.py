@@ -11,7 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import limits
+from bot import limits, replies
 from bot.errors import BadValue
 from bot.exts._common import dataset_autocomplete, defer
 from bot.exts.datasets._render import report_embed, thumbnails_png
@@ -106,7 +106,10 @@ class Datasets(commands.GroupCog, group_name=L("cmd.dataset.name"), group_descri
         info = await self.service.get(interaction.user, dataset, modify=True)
         files = [f for f in (file1, file2, file3, file4, file5, file6) if f is not None]
         outcome = await self.service.add(info, files, interaction.locale)
-        await interaction.followup.send(outcome_text(outcome, info.label, interaction.locale))
+        # Unpacking big zips may outlive the 15-minute token: `answer` switches to the bot token then.
+        await replies.answer(
+            interaction, outcome_text(outcome, info.label, interaction.locale), ephemeral=True
+        )
 
     @app_commands.command(name=L("cmd.dataset.list.name"), description=L("cmd.dataset.list.desc"))
     async def list_(self, interaction: discord.Interaction) -> None:
