@@ -14,7 +14,11 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from advisor import fixes, registry
+from advisor import (
+    fixes,
+    option_conditions,  # noqa: F401 - registers the conditions of rulebook_options.toml
+    registry,
+)
 from advisor.facts import Facts
 from config.training import TrainConfig
 
@@ -25,7 +29,11 @@ TEXT_KEYS = ("problem", "recommendation", "reason")
 DIAGNOSES = ("oom", "nan", "killed", "disk", "model", "data", "config", "timeout")
 SOURCE_KINDS = ("guide", "failure", "measurement", "community")
 # Rule files, read in this order: the failure and guide rules, then the rules that answer questions.
-RULEBOOK_PATHS = (RULEBOOK_PATH, Path(__file__).resolve().parent / "rulebook_questions.toml")
+RULEBOOK_PATHS = (
+    RULEBOOK_PATH,
+    Path(__file__).resolve().parent / "rulebook_questions.toml",
+    Path(__file__).resolve().parent / "rulebook_options.toml",  # issue 19 options, option_conditions.py
+)
 DIRECTIONS = ("up", "down", "on", "off")
 # Settings a rule may push besides TrainConfig fields: the dataset's size and the number of steps.
 EXTRA_SETTINGS = ("dataset_images", "steps")

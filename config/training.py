@@ -75,8 +75,14 @@ class TrainConfig:
     )
     prediction_type: str = _f(
         "auto",
-        "Noise target of the base model; 'auto' reads the scheduler (SD2-768 models use v_prediction).",
+        "Noise target of the base model; 'auto' reads the scheduler config or a single file's v_pred "
+        "marker (SD2-768 and v-pred SDXL models use v_prediction). sd-scripts: --v_parameterization.",
         choices=PREDICTION_TYPES,
+    )
+    zero_terminal_snr: bool = _f(
+        False,
+        "Rescale the noise schedule to zero terminal SNR (needs a v-prediction model). On by itself when "
+        "the model says so (rescale_betas_zero_snr in its scheduler, or a ztsnr marker in the checkpoint).",
     )
     name: str = _f("my_lora", "LoRA name: the output file is output/NAME.safetensors.")
     data_dir: str = _f("", "Training images with same-named .txt captions (kohya layout).")
@@ -224,6 +230,12 @@ class TrainConfig:
                 "save_format",
                 f"diffusers has no file format for {self.network_type}; use save_format = 'kohya' "
                 "(the LyCORIS file A1111, Forge and ComfyUI load)",
+            )
+        if self.zero_terminal_snr and self.prediction_type == "epsilon":
+            raise ConfigError(
+                "zero_terminal_snr",
+                "needs v-prediction (at the last timestep an epsilon target carries no image); set "
+                "prediction_type to 'v_prediction' or 'auto', or turn zero_terminal_snr off",
             )
         if self.config_version > CONFIG_VERSION:
             raise ConfigError(

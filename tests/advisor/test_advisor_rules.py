@@ -9,6 +9,7 @@ import pytest
 
 from advisor.engine import load_rulebook
 from advisor.facts import Facts, Hardware
+from option_cases import OPTION_CASES
 from config.training import TrainConfig
 
 
@@ -216,6 +217,7 @@ CASES: dict[str, tuple[Facts, Facts]] = {
 
 
 CASES["train.rank_too_high"] = (Facts(config=cfg(network_dim=256)), Facts(config=cfg(network_dim=128)))
+CASES.update(OPTION_CASES)  # rulebook_options.toml (tests/advisor/option_cases.py)
 
 
 def fired(facts: Facts) -> set[str]:

@@ -28,6 +28,8 @@ class LossSettings:
     noise_offset: float
     min_snr_gamma: float
     arch: str
+    #: The noise schedule's betas are rescaled to zero terminal SNR (recorded in the metadata).
+    zero_terminal_snr: bool = False
 
 
 def snr_weights(noise_scheduler, timesteps: torch.Tensor, gamma: float, prediction_type: str) -> torch.Tensor:  # noqa: ANN001

@@ -35,6 +35,11 @@ def network_type_entries(config: TrainConfig) -> dict[str, Any]:
     return {"ss_network_module": LYCORIS_MODULE, "ss_network_args": json.dumps(args)}
 
 
+def schedule_entries(config: TrainConfig, info: Mapping[str, Any]) -> dict[str, Any]:
+    """`ss_zero_terminal_snr` as the run resolved it (asked for, or announced by the model)."""
+    return {"ss_zero_terminal_snr": bool(info.get("zero_terminal_snr", config.zero_terminal_snr))}
+
+
 def option_entries(config: TrainConfig, info: Mapping[str, Any]) -> dict[str, Any]:
     """Every entry of this module; values are converted with str() by the caller."""
-    return {**network_type_entries(config)}
+    return {**network_type_entries(config), **schedule_entries(config, info)}

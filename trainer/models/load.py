@@ -147,6 +147,25 @@ def _detect_single_file(file: Path) -> str:
     )
 
 
+def single_file_markers(path_or_id: str | Path) -> dict[str, Any]:
+    """Scheduler settings announced by marker tensors in a single-file checkpoint.
+
+    v-prediction SDXL models (NoobAI-XL v-pred and others) carry empty `v_pred` and `ztsnr` tensors,
+    which ComfyUI and Forge read to pick v-prediction and a zero-terminal-SNR schedule.
+    """
+    path = Path(path_or_id).expanduser()
+    if not (_is_local(path_or_id) and path.is_file() and path.suffix == ".safetensors"):
+        return {}
+    keys = set(single_file_keys(path)[0])
+    out: dict[str, Any] = {}
+    if "v_pred" in keys:
+        out["prediction_type"] = "v_prediction"
+    if "ztsnr" in keys:
+        out["rescale_betas_zero_snr"] = True
+        out["timestep_spacing"] = "trailing"  # the spacing that reaches the zero-SNR step when sampling
+    return out
+
+
 def _is_local(path_or_id: str | Path) -> bool:
     """A hub id is exactly `owner/name`; anything else that is not an existing path is a (bad) path."""
     text = str(path_or_id)
@@ -265,6 +284,12 @@ def load_base(
         # The SDXL refiner has only the OpenCLIP encoder: it refines images, it is no base to train on.
         raise ModelLoadError(path_or_id, "has no first text encoder (an SDXL refiner?); use a base model")
     scheduler_config = dict(pipe.scheduler.config)
+    markers = single_file_markers(path_or_id)
+    if markers:
+        # A v-prediction / zero-terminal-SNR checkpoint says so by marker tensors, not by a config:
+        # training and the samples' own scheduler both follow them.
+        scheduler_config.update(markers)
+        pipe.scheduler = type(pipe.scheduler).from_config(scheduler_config)
     predicted = (
         prediction_type if prediction_type != "auto" else scheduler_config.get("prediction_type", "epsilon")
     )
