@@ -218,6 +218,8 @@ class ProgressTracker:
             if job.finished and not tr.delivered:
                 await self._deliver_dm(tr, job)
             return
+        if not tr.message_id:
+            await self._post_progress(tr, job)
         # A sample job's grids all come at its end: they go out with its result message.
         sampling = job.kind is JobKind.SAMPLE
         for event in await self.bot.store.events_since(tr.job_id, tr.last_seq):
@@ -229,6 +231,13 @@ class ProgressTracker:
         await self._edit(tr, job)
         if job.finished and not tr.delivered:
             await self._deliver(tr, job)
+
+    async def _post_progress(self, tr: Tracked, job: Job) -> None:
+        """The progress message, when its first post failed in passing as the job was queued."""
+        text = progress_text(job, tr.locale)
+        message = await self._channel(tr).send(text, nonce=post_nonce(job.id, "progress"))
+        tr.message_id, tr.last_text, tr.last_edit = message.id, text, time.time()
+        await self.save(tr)
 
     async def _edit(self, tr: Tracked, job: Job) -> None:
         position = None

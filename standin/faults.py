@@ -25,11 +25,13 @@ class Fault:
     pattern: (
         str  # fnmatch pattern over "METHOD /path" (path after /api/v10), e.g. "POST /channels/*/messages"
     )
-    kind: str  # "429" or "5xx"
+    kind: str  # "429", "5xx" or "4xx"
     times: int = 1
     retry_after: float = 0.5
     is_global: bool = False
     status: int = 500
+    code: int = 0
+    message: str = ""
     hits: list[float] = field(default_factory=list)  # time.monotonic() of each injected response
 
     def matches(self, method: str, path: str) -> bool:
@@ -84,6 +86,23 @@ class Faults:
             self._faults.append(fault)
         return fault
 
+    def client_error(
+        self,
+        pattern: str,
+        *,
+        status: int = 403,
+        code: int = 50013,
+        message: str = "Missing Permissions",
+        times: int = 1,
+    ) -> Fault:
+        """Answer the next ``times`` matching requests with a 4xx and Discord's JSON error (code, message)."""
+        if not 400 <= status <= 499 or status == 429:
+            raise ValueError(f"client_error needs a 4xx status other than 429, got {status}")
+        fault = Fault(pattern=pattern, kind="4xx", times=times, status=status, code=code, message=message)
+        with self._lock:
+            self._faults.append(fault)
+        return fault
+
     def clear(self) -> None:
         with self._lock:
             self._faults.clear()
@@ -100,6 +119,8 @@ class Faults:
             return rate_limited_response(
                 fault.retry_after, is_global=fault.is_global, bucket="injected", limit=1, scope="shared"
             )
+        if fault.kind == "4xx":
+            return json_response({"message": fault.message, "code": fault.code}, status=fault.status)
         body = {"message": "Internal Server Error (injected)", "code": 0}
         return json_response(body, status=fault.status)
 

@@ -137,3 +137,41 @@ async def test_results_over_the_request_limit_are_split_not_refused(
         assert all(sum(a.size for a in m.attachments) <= 25 * MiB for m in posted) and len(posted) == 2
         assert not [r for r in standin.requests if r.status == 413]
         assert not bot.errors.unexpected
+
+
+async def test_a_job_whose_progress_post_failed_still_reaches_its_owner(
+    standin: StandIn, make_bot, settings
+) -> None:
+    """Defect 4: the first progress post fails (Send Messages denied) after the job is queued."""
+    alice = standin.add_user("alice")
+    async with make_bot(settings) as bot:
+        dataset_id = await make_dataset(standin, alice, "shapes")
+        _, confirm = await command(standin, alice, "train", "start", {"dataset": dataset_id, "steps": 4})
+        refused = standin.faults.client_error("POST /channels/*/messages", status=403, code=50013)
+        click = await standin.click(alice, confirm, "lc:confirm:start")
+        note = await standin.wait_for_message(predicate=lambda m: "cannot post in this channel" in m.content)
+        assert refused.hits and note.ephemeral and note.interaction_id == click.id
+        job_id = JOB_ID.search(note.content).group(1)
+        assert job_id in bot.progress.jobs  # tracked: someone will be told
+        lora = await finish_with_lora(bot, job_id)
+        dm = await standin.wait_for_message(
+            channel=standin.dm_channel(alice), predicate=lambda m: job_id in m.content, since=0, timeout=20
+        )
+        assert lora.name in [a.filename for a in dm.attachments]
+        assert not bot.errors.unexpected
+
+
+async def test_a_passing_failure_of_the_first_post_is_retried_by_the_tracker(
+    standin: StandIn, make_bot, settings
+) -> None:
+    alice = standin.add_user("alice")
+    async with make_bot(settings) as bot:
+        dataset_id = await make_dataset(standin, alice, "shapes")
+        _, confirm = await command(standin, alice, "train", "start", {"dataset": dataset_id, "steps": 4})
+        # discord.py raises a 503 at once (it retries only 500/502/504 itself).
+        failing = standin.faults.server_error("POST /channels/*/messages", status=503, times=1)
+        await standin.click(alice, confirm, "lc:confirm:start")
+        progress = await standin.wait_for_message(predicate=lambda m: m.content.startswith("⏳"), timeout=30)
+        job_id = JOB_ID.search(progress.content).group(1)
+        assert len(failing.hits) == 1 and bot.progress.jobs[job_id].message_id == progress.id
+        assert not bot.errors.unexpected

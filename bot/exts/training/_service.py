@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot import access, delivery
-from bot.errors import BadValue, DatasetEmpty, NotOwner, Unavailable
+from bot.discord_errors import classify
+from bot.errors import BadValue, DatasetEmpty, NotOwner, Unavailable, reply
 from bot.exts.datasets._service import DatasetInfo
 from bot.i18n import language_of, t
 from bot.jobtext import diagnosis_for, job_config, output_file, progress_text
@@ -135,12 +136,28 @@ async def submit_and_announce(
 
 
 async def announce(bot: LoracordBot, interaction: discord.Interaction, job: Job) -> None:
-    """Post the job's progress message in the channel; the tracker keeps it current and delivers."""
+    """Post the job's progress message in the channel; the tracker keeps it current and delivers.
+
+    The job is queued already, so it is tracked whatever Discord says: no job runs with nobody to
+    tell. A channel that refuses the post for good (permissions, deleted) marks the job's channel as
+    unusable — its result goes to the owner's DM and /train status, and the user is told now; a
+    passing failure leaves the post to the tracker's next tries."""
     locale = interaction.locale.value
     channel = bot.get_partial_messageable(interaction.channel_id or 0)
-    message = await channel.send(progress_text(job, locale))
-    limit = interaction.filesize_limit
-    await bot.progress.track(Tracked(job.id, channel.id, message.id, interaction.user.id, locale, limit))
+    tracked = Tracked(job.id, channel.id, 0, interaction.user.id, locale, interaction.filesize_limit)
+    try:
+        tracked.message_id = (await channel.send(progress_text(job, locale))).id
+    except Exception as exc:
+        failure = classify(exc)
+        if failure is None:
+            await bot.progress.track(tracked)
+            raise
+        if failure.permanent:
+            tracked.channel_error = failure.reason
+            await reply(
+                interaction, t(locale, "training.no_progress_message", job=job.id, reason=failure.reason)
+            )
+    await bot.progress.track(tracked)
 
 
 def _no_images(folder: str) -> bool:
