@@ -138,6 +138,12 @@ class TrainConfig:
     )
     conv_dim: int = _f(8, "Rank of the 3x3 conv LoRA (target_modules = 'locon' only).", min=1)
     conv_alpha: float = _f(4.0, "Alpha of the 3x3 conv LoRA (target_modules = 'locon' only).", min=0.0)
+    network_weights: str = _f(
+        "",
+        "Continue from this kohya LoRA .safetensors: its weights are the start, and its rank, alpha, "
+        "layers and text-encoder part replace network_dim/network_alpha/conv_*/target_modules/"
+        "train_text_encoder (sd-scripts: --network_weights with --dim_from_weights).",
+    )
     train_text_encoder: bool = _f(
         False, "Also train the text encoder(s): stronger trigger, more VRAM, overfits sooner."
     )
@@ -422,7 +428,7 @@ def load_train_config(
         file_data = read_toml(config_file)
         preset = preset or file_data.pop("preset", None)
         base = Path(config_file).resolve().parent
-        for key in ("pretrained_model", "data_dir", "output_dir", "reg_data_dir"):
+        for key in ("pretrained_model", "data_dir", "output_dir", "reg_data_dir", "network_weights"):
             value = file_data.get(key)
             if isinstance(value, str) and value and _looks_like_relative_path(value, base):
                 file_data[key] = str((base / value).resolve())

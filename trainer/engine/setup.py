@@ -17,6 +17,7 @@ import torch
 from config.training import TrainConfig
 from trainer.engine.data import Dataset, scan_dataset
 from trainer.engine.errors import TrainingError
+from trainer.engine.network_weights import resolve_network_weights
 from trainer.engine.optim import check_optimizer_available
 from trainer.job_paths import JobPaths
 
@@ -125,6 +126,7 @@ def validate(cfg: TrainConfig, job_dir: Path) -> RunSetup:
     """Every check that needs no weights; raises TrainingError naming the field."""
     job_dir = Path(job_dir)
     arch = _check_arch(cfg)
+    cfg = resolve_network_weights(cfg, arch)  # network_weights.py: the file's network, checked
     device = device_type()
     _check_hardware(cfg, device)
     data_path = _check_folder(cfg.data_dir, "data_dir", "training image")

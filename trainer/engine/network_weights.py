@@ -1,0 +1,240 @@
+"""Continue training from an existing kohya LoRA file (`network_weights`, as sd-scripts names it).
+
+Before anything is queued (`resolve_network_weights`, called by setup.validate) the file is checked
+from its header and alpha tensors only: a `.safetensors` file (pickled `.pt` / `.ckpt` / `.bin`
+files can run code when opened and are refused), kohya LoRA keys (`lora_down` / `lora_up` /
+`alpha`; LyCORIS and DoRA files are refused), made for the base model's family (its
+`ss_base_model_version` and key names). The network's shape is then read from the file, as
+sd-scripts' `--dim_from_weights` does, and replaces the config's: `network_dim` / `network_alpha`,
+`conv_dim` / `conv_alpha`, `target_modules` (the smallest loracord set that holds every layer of the
+file) and `train_text_encoder` (the file has text-encoder layers).
+
+Once the adapters exist, `load_network_weights` copies the file into them: every module of the file
+must be a layer of this model with the same shape (else the file is for another model). A module's
+own alpha that differs from the configured one is folded into lora_up, which keeps its effect exact.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from config.training import TrainConfig
+from trainer.engine.errors import TrainingError
+
+log = logging.getLogger(__name__)
+
+FIELD = "network_weights"
+PICKLE_SUFFIXES = (".pt", ".pth", ".ckpt", ".bin", ".pkl")
+#: Key fragments that put a layer outside a narrower target set (kohya names, both UNet schemes).
+_MLP_MARKS = ("_ff_net_", "_proj_in", "_proj_out", "_mlp_fc")
+_CONV_MARKS = (
+    "_resnets_",
+    "_in_layers_",
+    "_out_layers_",
+    "_emb_layers_",
+    "_skip_connection",
+    "samplers_",
+    "_op",
+)
+_SDXL_MARKS = (
+    "lora_te1_",
+    "lora_te2_",
+    "lora_unet_input_blocks_",
+    "lora_unet_output_blocks_",
+    "lora_unet_middle_block_",
+)
+_BASE_VERSIONS = {"sd_v1": "sd15", "sd_v2": "sd2", "sdxl_base_v1-0": "sdxl"}
+
+
+@dataclass(frozen=True)
+class FileNetwork:
+    """What a kohya LoRA file says about its network."""
+
+    arch: str | None  # sd15 / sd2 / sdxl when the file tells, else None
+    rank: int
+    alpha: float
+    conv_dim: int | None
+    conv_alpha: float | None
+    target_modules: str
+    train_text_encoder: bool
+
+
+def _refuse(message: str) -> TrainingError:
+    return TrainingError("config", message, FIELD)
+
+
+def _open(path: Path) -> tuple[dict[str, list[int]], dict[str, str], dict[str, float]]:
+    """(shape per key, metadata, alpha per module) read without loading the weights."""
+    from safetensors import SafetensorError, safe_open
+
+    with path.open("rb") as fh:
+        magic = fh.read(8)
+    if magic[:2] == b"PK" or magic[:1] == b"\x80":
+        raise _refuse(
+            f"{path.name} is a pickled PyTorch file renamed .safetensors; convert it to a real .safetensors file"
+        )
+    try:
+        with safe_open(str(path), framework="pt") as fh:
+            shapes = {k: list(fh.get_slice(k).get_shape()) for k in fh.keys()}  # noqa: SIM118
+            alphas = {k[: -len(".alpha")]: float(fh.get_tensor(k)) for k in shapes if k.endswith(".alpha")}
+            return shapes, dict(fh.metadata() or {}), alphas
+    except (SafetensorError, OSError, ValueError, RuntimeError) as exc:
+        raise _refuse(f"{path.name} is not a readable .safetensors file ({exc}); download it again") from exc
+
+
+def inspect_network_weights(value: str) -> FileNetwork:
+    """Check the file and read its network's shape; TrainingError naming network_weights otherwise."""
+    path = Path(value).expanduser()
+    if path.suffix.lower() in PICKLE_SUFFIXES:
+        raise _refuse(
+            f"{path.name} is a pickled file ({path.suffix}), which can run code when opened; "
+            "give the LoRA as .safetensors (kohya, A1111 and ComfyUI all save that)"
+        )
+    if not path.is_file():
+        raise _refuse(f"{path} does not exist or is not a file; give the path of a .safetensors LoRA")
+    shapes, metadata, alphas = _open(path)
+    modules: dict[str, dict[str, list[int]]] = {}
+    for key, shape in shapes.items():
+        module, _, part = key.partition(".")
+        modules.setdefault(module, {})[part] = shape
+    other = sorted(
+        {p for parts in modules.values() for p in parts} - {"lora_down.weight", "lora_up.weight", "alpha"}
+    )
+    if other or not modules:
+        kind = "LyCORIS/DoRA" if any(p.startswith(("hada_", "lokr_", "dora_")) for p in other) else "unknown"
+        raise _refuse(
+            f"{path.name} is not a plain kohya LoRA (it has {kind} keys such as {other[:2]}); "
+            "only LoRA files can be continued"
+        )
+    return _describe(path, modules, metadata, alphas)
+
+
+def _describe(path: Path, modules: dict, metadata: dict[str, str], alphas: dict[str, float]) -> FileNetwork:
+    linear: Counter[tuple[int, float]] = Counter()
+    conv: Counter[tuple[int, float]] = Counter()
+    for name, parts in modules.items():
+        down = parts.get("lora_down.weight")
+        if down is None or "lora_up.weight" not in parts:
+            raise _refuse(f"{path.name}: module {name} lacks lora_down or lora_up; the file is damaged")
+        bucket = conv if len(down) == 4 and down[2:] != [1, 1] else linear
+        bucket[(down[0], alphas.get(name, float(down[0])))] += 1
+    if not linear:
+        raise _refuse(f"{path.name} has no linear layers; not a LoRA loracord can continue")
+    names = list(modules)
+    target = (
+        "locon"
+        if conv or any(m in n for n in names for m in _CONV_MARKS if n.startswith("lora_unet_"))
+        else ("attn_mlp" if any(m in n for n in names for m in _MLP_MARKS) else "attn")
+    )
+    (rank, alpha), _ = linear.most_common(1)[0]
+    (conv_dim, conv_alpha) = conv.most_common(1)[0][0] if conv else (None, None)
+    return FileNetwork(
+        arch=_file_arch(metadata, names),
+        rank=int(rank),
+        alpha=float(alpha),
+        conv_dim=conv_dim,
+        conv_alpha=conv_alpha,
+        target_modules=target,
+        train_text_encoder=any(n.startswith("lora_te") for n in names),
+    )
+
+
+def _file_arch(metadata: dict[str, str], names: list[str]) -> str | None:
+    version = metadata.get("ss_base_model_version", "")
+    for prefix, arch in _BASE_VERSIONS.items():
+        if version.startswith(prefix):
+            return arch
+    if any(n.startswith(_SDXL_MARKS) for n in names):
+        return "sdxl"
+    if any(n.startswith("lora_te_") or n.startswith("lora_unet_down_blocks_") for n in names):
+        return "sd2" if metadata.get("ss_v2") == "True" else None  # SD 1.x or 2.x: the shapes decide later
+    return None
+
+
+def resolve_network_weights(cfg: TrainConfig, arch: str) -> TrainConfig:
+    """The config with the file's network shape, after checking the file is for an `arch` model."""
+    if not cfg.network_weights:
+        return cfg
+    if cfg.network_type != "lora":
+        raise _refuse(f"continuing is for LoRA files; set network_type = 'lora' (it is {cfg.network_type!r})")
+    found = inspect_network_weights(cfg.network_weights)
+    if found.arch is not None and found.arch != arch and {found.arch, arch} != {"sd15", "sd2"}:
+        raise _refuse(
+            f"{Path(cfg.network_weights).name} is a LoRA for {found.arch} but the base model is {arch}; "
+            f"continue it on an {found.arch} base model, or start a new LoRA (leave network_weights empty)"
+        )
+    changes: dict[str, Any] = {
+        "network_dim": found.rank,
+        "network_alpha": found.alpha,
+        "target_modules": found.target_modules,
+        "train_text_encoder": found.train_text_encoder,
+    }
+    if found.conv_dim is not None:
+        changes.update(conv_dim=found.conv_dim, conv_alpha=found.conv_alpha)
+    differs = {k: v for k, v in changes.items() if getattr(cfg, k) != v}
+    if differs:
+        log.info("network_weights: the file's network replaces the config's: %s", differs)
+    return cfg.replace(**changes)
+
+
+def load_network_weights(
+    cfg: TrainConfig, arch: str, parts: list[tuple[str, torch.nn.Module]], unet_config: Any = None
+) -> int:
+    """Copy the file's LoRA into the adapters of `parts` ((component, module) pairs); returns how
+    many modules were loaded. Refuses a file whose layers this model does not have."""
+    from safetensors.torch import load_file
+
+    from trainer.engine.network import lora_state_dict
+    from trainer.export.kohya import kohya_module_name
+    from trainer.export.sai_names import UNetLayout
+
+    tensors = load_file(cfg.network_weights)
+    layout = UNetLayout.from_config(unet_config) if arch == "sdxl" and unet_config is not None else None
+    name = Path(cfg.network_weights).name
+    loaded: set[str] = set()
+    for component, module in parts:
+        params = dict(module.named_parameters())
+        state = lora_state_dict(module)
+        for key in [k for k in state if k.endswith(".lora_A.weight")]:
+            path = key[: -len(".lora_A.weight")]
+            kohya = kohya_module_name(component, path, arch, layout)
+            down, up = tensors.get(f"{kohya}.lora_down.weight"), tensors.get(f"{kohya}.lora_up.weight")
+            if down is None or up is None:
+                continue  # a layer the file does not adapt starts at zero, as a new LoRA would
+            target_a = params[f"{path}.lora_A.default.weight"]
+            target_b = params[f"{path}.lora_B.default.weight"]
+            if down.shape[1:] == target_a.shape[1:] and down.shape[0] != target_a.shape[0]:
+                raise _refuse(
+                    f"{name}: {kohya} has rank {down.shape[0]}, other layers {target_a.shape[0]}; files with "
+                    "mixed ranks (resized or dynamic-rank LoRAs) cannot be continued"
+                )
+            if tuple(down.shape) != tuple(target_a.shape) or tuple(up.shape) != tuple(target_b.shape):
+                raise _refuse(
+                    f"{name}: {kohya} has shape {tuple(up.shape)}x{tuple(down.shape)} but this model's layer "
+                    f"needs {tuple(target_b.shape)}x{tuple(target_a.shape)}; the LoRA is for another base model"
+                )
+            configured = _configured_alpha(cfg, target_a)
+            alpha = float(tensors.get(f"{kohya}.alpha", torch.tensor(configured)))
+            with torch.no_grad():
+                target_a.copy_(down.to(target_a.dtype))
+                target_b.copy_((up.float() * (alpha / configured)).to(target_b.dtype))
+            loaded.add(kohya)
+    in_file = {k.partition(".")[0] for k in tensors}
+    unknown = sorted(in_file - loaded)
+    if unknown:
+        raise _refuse(
+            f"{name} adapts {len(unknown)} layers this model does not have (e.g. {unknown[0]}); "
+            "it was trained for another base model"
+        )
+    return len(loaded)
+
+
+def _configured_alpha(cfg: TrainConfig, lora_a: torch.nn.Parameter) -> float:
+    is_conv3x3 = lora_a.dim() == 4 and tuple(lora_a.shape[2:]) != (1, 1)
+    return float(cfg.conv_alpha if is_conv3x3 and cfg.target_modules == "locon" else cfg.network_alpha)
