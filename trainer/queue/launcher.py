@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from trainer.artifacts.base import ArtifactOptions
 from trainer.queue.failures import Diagnoser
 from trainer.queue.options import QueueLimits, QueueOptions, WorkerOptions
 from trainer.queue.store import open_store
@@ -42,7 +43,27 @@ def options_to_json(options: WorkerOptions) -> str:
 
     data = dataclasses.asdict(options)
     data["queue"] = {k: plain(v) for k, v in data["queue"].items()}
+    # The S3 key pair travels in the child's environment (child_env), never on a command line.
+    data["queue"]["artifacts"] = {
+        k: plain(v)
+        for k, v in data["queue"]["artifacts"].items()
+        if k not in ("access_key_id", "secret_access_key")
+    }
     return json.dumps(data, sort_keys=True)
+
+
+def child_env(options: WorkerOptions) -> dict[str, str] | None:
+    """The environment of a worker process: this one's, plus the S3 key pair under the names boto3
+    reads (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) when one is configured."""
+    artifacts = options.queue.artifacts
+    if not artifacts.access_key_id:
+        return None
+    import os
+
+    env = dict(os.environ)
+    env["AWS_ACCESS_KEY_ID"] = artifacts.access_key_id
+    env["AWS_SECRET_ACCESS_KEY"] = artifacts.secret_access_key
+    return env
 
 
 def options_from_json(text: str) -> WorkerOptions:
@@ -50,6 +71,10 @@ def options_from_json(text: str) -> WorkerOptions:
     queue = dict(data.pop("queue"))
     queue["limits"] = QueueLimits(**queue["limits"])
     queue["data_dir"] = Path(queue["data_dir"])
+    artifacts = dict(queue.get("artifacts") or {})
+    artifacts["data_dir"] = Path(artifacts.get("data_dir", queue["data_dir"]))
+    queue["artifacts"] = ArtifactOptions(**artifacts)
+    data["archs"] = tuple(data.get("archs") or ())
     return WorkerOptions(queue=QueueOptions(**queue), **data)
 
 
@@ -68,7 +93,7 @@ async def run_worker(
 ) -> int:
     """Run one worker until SIGTERM/SIGINT (or, in burst mode, until the queue is drained).
     `diagnose` explains failed jobs (see trainer.queue.failures); without it, built-in texts do."""
-    async with open_store(options.queue) as store:
+    async with open_store(options.queue, worker=options) as store:
         worker = Worker(store, options, worker_id=worker_id, diagnose=diagnose)
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
@@ -90,7 +115,9 @@ async def start_worker_processes(
 ) -> list[asyncio.subprocess.Process]:
     """Start one worker process per entry (the bot's embedded workers). Stop them with SIGTERM: each
     stops its job at the next step, checkpoints it and puts it back in the queue."""
-    return [await asyncio.create_subprocess_exec(*worker_argv(o, burst=burst)) for o in options]
+    return [
+        await asyncio.create_subprocess_exec(*worker_argv(o, burst=burst), env=child_env(o)) for o in options
+    ]
 
 
 def supervise(options: Sequence[WorkerOptions], *, burst: bool = False) -> int:
@@ -101,7 +128,7 @@ def supervise(options: Sequence[WorkerOptions], *, burst: bool = False) -> int:
     stopping = False
 
     def start(i: int) -> None:
-        procs[i] = subprocess.Popen(worker_argv(options[i], burst=burst))
+        procs[i] = subprocess.Popen(worker_argv(options[i], burst=burst), env=child_env(options[i]))
         started[i] = time.monotonic()
         log.info("worker process %d for gpu %s started", procs[i].pid, options[i].gpu)
 

@@ -63,13 +63,13 @@ async def migrate_store(sqlite_file: Path, pg_url: str) -> MigrateReport:
                 raise MigrateError("TO already holds jobs; migrate into an empty database")
             for table in TABLES:
                 counts[table] = await _copy_table(src, con, table)
-            await _derived_rows(con)
             for table in TABLES:
                 copied = await con.fetchval(f"SELECT COUNT(*) FROM {table}")
                 if copied != counts[table]:
                     raise MigrateError(
                         f"{table}: {counts[table]} row(s) read but {copied} in TO; nothing kept"
                     )
+            await _derived_rows(con)
     return MigrateReport(counts)
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from trainer.artifacts.base import ArtifactOptions
 from trainer.job_paths import JOBS_FOLDER
 
 _GPU = re.compile(r"^(\d+|(GPU|MIG)-[0-9A-Za-z-]+)$")
@@ -65,6 +66,8 @@ class QueueOptions:
     max_attempts: int = 3
     retention_days: float = 30.0
     artifacts_budget_gb: float = 0.0
+    #: Where job files live across hosts (`storage.artifacts_url` ...); empty url: this host only.
+    artifacts: ArtifactOptions = field(default_factory=ArtifactOptions)
 
     @property
     def jobs_dir(self) -> Path:
@@ -84,6 +87,7 @@ class QueueOptions:
             max_attempts=int(_get(worker, "max_attempts", d.max_attempts)),
             retention_days=float(_get(lim, "retention_days", d.retention_days)),
             artifacts_budget_gb=float(_get(lim, "artifacts_budget_gb", d.artifacts_budget_gb)),
+            artifacts=ArtifactOptions.from_settings(settings),
         )
 
 
@@ -120,6 +124,10 @@ class WorkerOptions:
     idle_seconds: float = 1.0
     #: The interpreter that runs `-m trainer.run`; None: this one.
     python: str | None = None
+    #: Model families this host has base models for (claims only those jobs); empty: any.
+    archs: tuple[str, ...] = ()
+    #: GPU memory to advertise (GB); 0: read it from nvidia-smi.
+    vram_gb: float = 0.0
 
     @classmethod
     def from_settings(cls, settings: Any, gpu: str | None = None) -> WorkerOptions:
@@ -134,4 +142,6 @@ class WorkerOptions:
             cancel_grace_seconds=float(_get(w, "cancel_grace_seconds", d.cancel_grace_seconds)),
             min_free_disk_gb=float(_get(w, "min_free_disk_gb", d.min_free_disk_gb)),
             python=str(_get(w, "python_executable", "") or "") or None,
+            archs=tuple(str(a).strip().lower() for a in _get(w, "archs", ()) or () if str(a).strip()),
+            vram_gb=float(_get(w, "vram_gb", 0.0) or 0.0),
         )

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from trainer.queue.options import QueueLimits, QueueOptions
+from trainer.queue.options import QueueLimits, QueueOptions, WorkerOptions
 from trainer.queue.types import (
     CaptionVersion,
     Dataset,
@@ -240,7 +241,7 @@ def sqlite_path(options: QueueOptions) -> Path | None:
     return None
 
 
-def open_store(options: QueueOptions) -> JobStore:
+def open_store(options: QueueOptions, worker: WorkerOptions | None = None) -> JobStore:
     """The store `options.database_url` names (not yet opened: `async with open_store(o) as store`)."""
     path = sqlite_path(options)
     if path is None:
@@ -249,11 +250,25 @@ def open_store(options: QueueOptions) -> JobStore:
         if scheme in ("postgresql", "postgres"):
             from trainer.queue.pg_store import PgJobStore
 
-            return PgJobStore(url)
+            return _shared(PgJobStore(url), options, worker)
         raise StoreConfigError(
             f"storage.database_url: the {scheme!r} backend is not available in this installation; "
             "use sqlite:///PATH (or leave it empty for DATA_DIR/loracord.db) or postgresql://USER@HOST/DB"
         )
     from trainer.queue.sqlite_store import SqliteJobStore
 
-    return SqliteJobStore(path, wal=options.sqlite_wal)
+    return _shared(SqliteJobStore(path, wal=options.sqlite_wal), options, worker)
+
+
+def _shared(store: JobStore, options: QueueOptions, worker: WorkerOptions | None) -> JobStore:
+    """With `storage.artifacts_url` set, the store joined with the artifact store (shared_store.py):
+    job folders then travel through it, and a worker registers and claims only jobs that fit it."""
+    if not options.artifacts.url:
+        return store
+    from trainer.artifacts.base import open_artifacts
+    from trainer.queue.shared_store import HostOptions, SharedStore
+
+    host = HostOptions(data_dir=options.data_dir, cache_bytes=int(options.artifacts.cache_gb * 2**30))
+    if worker is not None:
+        host = replace(host, gpu=worker.gpu, archs=worker.archs, vram_gb=worker.vram_gb)
+    return SharedStore(store, open_artifacts(options.artifacts), host)  # type: ignore[return-value]
