@@ -111,6 +111,7 @@ def cmd_worker(args: argparse.Namespace, settings: Any) -> int:
 
 
 def cmd_submit(args: argparse.Namespace, settings: Any) -> int:
+    from advisor.vram import job_needs
     from config.training import ConfigError, load_train_config, parse_set_args
     from trainer.queue.jobdir import JobDirError, submit_job
 
@@ -122,7 +123,13 @@ def cmd_submit(args: argparse.Namespace, settings: Any) -> int:
     async def action(store: Any, options: QueueOptions) -> int:
         try:
             job = await submit_job(
-                store, options, config, owner_id=args.user, guild_id=args.guild, priority=args.priority
+                store,
+                options,
+                config,
+                owner_id=args.user,
+                guild_id=args.guild,
+                priority=args.priority,
+                vram_gb=job_needs(config)[0],  # workers with less free VRAM leave it to others
             )
         except JobDirError as exc:
             raise CommandError(str(exc)) from None
