@@ -19,6 +19,7 @@ from pathlib import Path
 from cli import advisor, bot, dataset, models, queue, train
 from cli.errors import CommandError
 from config.settings import Settings, SettingsError, load_settings
+from trainer.quiet import quiet_libraries
 
 # The subcommand modules, in the order their subcommands appear in `--help`.
 COMMAND_MODULES = (
@@ -59,6 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=getattr(logging, args.log_level),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    quiet_libraries(loading=False)  # model-loading commands turn the library bars off when they load
     try:
         settings: Settings = load_settings(args.config)
     except SettingsError as exc:

@@ -45,6 +45,9 @@ def materialize(dest: Path, source: Path = COMMITTED) -> Path:
 
 def load_pipeline(folder: Path):  # noqa: ANN201 - a diffusers pipeline; the import is deferred
     """The base as a float32 StableDiffusionPipeline with a DDIM sampler."""
+    from trainer.quiet import quiet_libraries
+
+    quiet_libraries()
     import torch
     from diffusers import DDIMScheduler, StableDiffusionPipeline
 

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from trainer.dataset.captioning import CaptionOptions, caption_dataset
+from trainer.quiet import quiet_libraries
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,6 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tags", default=None)
     parser.add_argument("--threshold", type=float, default=0.35)
     args = parser.parse_args(argv)
+    quiet_libraries()
     try:
         opts = CaptionOptions(
             method=args.method, trigger=args.trigger or None, model=args.model, tags=args.tags,
