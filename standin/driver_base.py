@@ -12,7 +12,7 @@ from standin.clock import Clock
 from standin.faults import Faults
 from standin.gateway import GatewayStats
 from standin.server import StandInServer
-from standin.state import Channel, Guild, Interaction, Message, User
+from standin.state import Channel, Guild, Interaction, Message, Role, User, snowflake
 from standin.world import RequestLog
 
 
@@ -115,24 +115,59 @@ class StandInBase:
         table = self._store.commands_for(self._store.guild.id if guild else None)
         return {c.data["name"]: c.data for c in table.values()}
 
-    def add_user(self, username: str, *, locale: str = "en-US", member: bool = True) -> User:
+    def add_user(
+        self, username: str, *, locale: str = "en-US", member: bool = True, guild: Guild | None = None
+    ) -> User:
+        """A user, a member of `guild` (the first guild by default) unless `member` is False."""
+
         def add() -> User:
             user = self._store.add_user(username, locale=locale)
             if member:
-                self._store.guild.member_ids.append(user.id)
+                (guild or self._store.guild).member_ids.append(user.id)
             return user
 
         return self.server.call(add)
 
-    def add_channel(self, name: str, *, topic: str | None = None) -> Channel:
-        # Added before the bot connects it appears in GUILD_CREATE; CHANNEL_CREATE is not sent.
-        return self.server.call(lambda: self._store.add_channel(name, topic=topic))
+    def add_guild(self, name: str, owner: str = "owner2") -> tuple[Guild, User]:
+        """Another guild the bot is in, with its own owner (Manage Server there) and #general.
+        Add guilds before the bot connects: they are in READY and get their GUILD_CREATE."""
 
-    def set_premium_tier(self, tier: int) -> None:
-        """Raise the guild's boost tier (and so its per-file upload limit: 10/10/50/100 MiB)."""
+        def add() -> tuple[Guild, User]:
+            user = self._store.add_user(owner)
+            return self._store.add_guild(name, user.id), user
+
+        return self.server.call(add)
+
+    def add_role(self, guild: Guild, name: str, *, permissions: int = 0) -> Role:
+        """A role in `guild` (before the bot connects: it is in GUILD_CREATE)."""
+
+        def add() -> Role:
+            role = Role(id=snowflake(), guild_id=guild.id, name=name, permissions=permissions)
+            guild.roles[role.id] = role
+            return role
+
+        return self.server.call(add)
+
+    def join_guild(self, user: User, guild: Guild) -> None:
+        """`user` becomes a member of `guild` too (a person is often in several servers)."""
+        self.server.call(lambda: guild.member_ids.append(user.id))
+
+    def give_role(self, user: User, role: Role) -> None:
+        self.server.call(lambda: user.role_ids.append(role.id))
+
+    def channel_in(self, guild: Guild, name: str) -> Channel:
+        """A text channel of `guild` by name (`channels` lists the first guild's)."""
+        return self.server.call(lambda: next(c for c in self._store.text_channels(guild) if c.name == name))
+
+    def add_channel(self, name: str, *, topic: str | None = None, guild: Guild | None = None) -> Channel:
+        # Added before the bot connects it appears in GUILD_CREATE; CHANNEL_CREATE is not sent.
+        return self.server.call(lambda: self._store.add_channel(name, topic=topic, guild=guild))
+
+    def set_premium_tier(self, tier: int, guild: Guild | None = None) -> None:
+        """Raise a guild's boost tier (and so its per-file upload limit: 10/10/50/100 MiB)."""
         if tier not in range(len(limits.ATTACHMENT_SIZE_LIMIT_BY_TIER)):
             raise ValueError(f"premium tier must be 0..3, got {tier}")
-        self.server.call(lambda: setattr(self._store.guild, "premium_tier", tier))
+        self.server.call(lambda: setattr(guild or self._store.guild, "premium_tier", tier))
 
     def allow_message_content(self, allowed: bool) -> None:
         """Toggle the portal switch for the privileged Message Content intent (applies at IDENTIFY)."""

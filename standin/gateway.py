@@ -172,7 +172,7 @@ class Gateway:
         ready = {
             "v": limits.API_VERSION,
             "user": payloads.user(store.bot_user),
-            "guilds": [{"id": str(store.guild.id), "unavailable": True}],
+            "guilds": [{"id": str(g.id), "unavailable": True} for g in store.guilds.values()],
             "session_id": session.id,
             "session_type": "normal",
             "resume_gateway_url": self.resume_url,
@@ -186,7 +186,8 @@ class Gateway:
         }
         await self._dispatch_to(session, "READY", ready)
         if intents & limits.INTENT_GUILDS:
-            await self._dispatch_to(session, "GUILD_CREATE", payloads.guild_create(store))
+            for guild in list(store.guilds.values()):
+                await self._dispatch_to(session, "GUILD_CREATE", payloads.guild_create(store, guild))
         self.ready_event.set()
         return session
 
@@ -217,7 +218,8 @@ class Gateway:
 
     async def _members_chunk(self, session: Session, d: dict[str, Any]) -> None:
         store = self.store
-        users = [store.users[uid] for uid in store.guild.member_ids]
+        guild = store.guilds.get(int(d.get("guild_id") or 0), store.guild)
+        users = [store.users[uid] for uid in guild.member_ids]
         # op 8 filters: a username prefix ("" = everyone) or explicit ids, and a limit (0 = no limit).
         if d.get("user_ids"):
             wanted = {int(x) for x in (d["user_ids"] if isinstance(d["user_ids"], list) else [d["user_ids"]])}
@@ -226,9 +228,9 @@ class Gateway:
             users = [u for u in users if u.username.lower().startswith(str(d["query"]).lower())]
         if d.get("limit"):
             users = users[: int(d["limit"])]
-        members = [payloads.member(store, u) for u in users]
+        members = [payloads.member(store, u, guild=guild) for u in users]
         chunk = {
-            "guild_id": str(store.guild.id),
+            "guild_id": str(guild.id),
             "members": members,
             "chunk_index": 0,
             "chunk_count": 1,

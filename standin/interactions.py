@@ -265,7 +265,7 @@ async def open_interaction(
         locale=locale,
         guild_id=guild_id,
         message_id=message_id,
-        attachment_size_limit=store.guild.attachment_size_limit,
+        attachment_size_limit=store.file_limit_for(channel),
     )
     store.interactions[inter.id] = inter
     store.interactions_by_token[inter.token] = inter

@@ -10,13 +10,26 @@ import datetime
 from typing import Any
 
 from standin import limits
-from standin.state import Attachment, Channel, Guild, Interaction, Message, Store, User
+from standin.state import Attachment, Channel, Guild, Interaction, Message, Role, Store, User
 
 ALL_PERMISSIONS = str((1 << 51) - 1)
 MEMBER_PERMISSIONS = str(
     (1 << 10) | (1 << 11) | (1 << 14) | (1 << 15) | (1 << 16) | (1 << 31) | (1 << 35) | (1 << 38)
 )  # view, send, embed, attach, history, use app commands, create/send in threads
 BOT_PERMISSIONS = MEMBER_PERMISSIONS
+ADMINISTRATOR = 1 << 3
+
+
+def member_permissions(g: Guild, u: User) -> str:
+    """A member's guild-wide permissions: all for the owner or an Administrator role, else @everyone's
+    and their roles' (docs: Permissions > Permission Hierarchy)."""
+    if u.id == g.owner_id:
+        return ALL_PERMISSIONS
+    bits = int(MEMBER_PERMISSIONS)
+    for rid in u.role_ids:
+        if rid in g.roles:
+            bits |= g.roles[rid].permissions
+    return ALL_PERMISSIONS if bits & ADMINISTRATOR else str(bits)
 
 
 def iso(ts: float | None) -> str | None:
@@ -40,10 +53,16 @@ def user(u: User) -> dict[str, Any]:
 
 
 def member(
-    store: Store, u: User, *, with_user: bool = True, permissions: str | None = None
+    store: Store,
+    u: User,
+    *,
+    with_user: bool = True,
+    permissions: str | None = None,
+    guild: Guild | None = None,
 ) -> dict[str, Any]:
+    g = guild or store.guild
     out: dict[str, Any] = {
-        "roles": [str(r) for r in u.role_ids],
+        "roles": [str(r) for r in u.role_ids if r in g.roles],
         "joined_at": iso(u.joined_at),
         "deaf": False,
         "mute": False,
@@ -62,20 +81,7 @@ def member(
 
 
 def everyone_role(guild: Guild) -> dict[str, Any]:
-    return {
-        "id": str(guild.id),
-        "name": "@everyone",
-        "color": 0,
-        "colors": {"primary_color": 0, "secondary_color": None, "tertiary_color": None},
-        "hoist": False,
-        "icon": None,
-        "unicode_emoji": None,
-        "position": 0,
-        "permissions": MEMBER_PERMISSIONS,
-        "managed": False,
-        "mentionable": False,
-        "flags": 0,
-    }
+    return role_payload(guild.id, "@everyone", MEMBER_PERMISSIONS)
 
 
 def channel(ch: Channel) -> dict[str, Any]:
@@ -122,9 +128,24 @@ def dm_channel(store: Store, ch: Channel) -> dict[str, Any]:
     return out
 
 
-def guild_create(store: Store) -> dict[str, Any]:
-    g = store.guild
-    members = [member(store, store.users[uid]) for uid in g.member_ids]
+def role(r: Role) -> dict[str, Any]:
+    out = role_payload(r.id, r.name, r.permissions)
+    out["position"] = r.position
+    return out
+
+
+def role_payload(rid: int, name: str, permissions: int | str) -> dict[str, Any]:
+    return {
+        "id": str(rid), "name": name, "color": 0,
+        "colors": {"primary_color": 0, "secondary_color": None, "tertiary_color": None},
+        "hoist": False, "icon": None, "unicode_emoji": None, "position": 0, "permissions": str(permissions),
+        "managed": False, "mentionable": False, "flags": 0,
+    }  # fmt: skip
+
+
+def guild_create(store: Store, g: Guild | None = None) -> dict[str, Any]:
+    g = g or store.guild
+    members = [member(store, store.users[uid], guild=g) for uid in g.member_ids]
     return {
         "id": str(g.id),
         "name": g.name,
@@ -139,7 +160,7 @@ def guild_create(store: Store) -> dict[str, Any]:
         "verification_level": 0,
         "default_message_notifications": 0,
         "explicit_content_filter": 0,
-        "roles": [everyone_role(g)],
+        "roles": [everyone_role(g), *(role(r) for r in g.roles.values())],
         "emojis": [],
         "stickers": [],
         "features": [],
@@ -159,8 +180,8 @@ def guild_create(store: Store) -> dict[str, Any]:
         "unavailable": False,
         "member_count": len(members),
         "members": members,
-        "channels": [channel(c) for c in store.text_channels()],
-        "threads": [channel(t) for t in store.threads()],
+        "channels": [channel(c) for c in store.text_channels(g)],
+        "threads": [channel(t) for t in store.threads(g)],
         "presences": [],
         "voice_states": [],
         "stage_instances": [],
@@ -289,11 +310,11 @@ def interaction(store: Store, inter: Interaction) -> dict[str, Any]:
         "attachment_size_limit": inter.attachment_size_limit,
     }
     if inter.guild_id:
-        perms = ALL_PERMISSIONS if u.id == store.guild.owner_id else MEMBER_PERMISSIONS
+        g = store.guilds[inter.guild_id]
         out["guild_id"] = str(inter.guild_id)
-        out["guild"] = {"id": str(inter.guild_id), "locale": store.guild.preferred_locale, "features": []}
-        out["guild_locale"] = store.guild.preferred_locale
-        out["member"] = member(store, u, permissions=perms)
+        out["guild"] = {"id": str(inter.guild_id), "locale": g.preferred_locale, "features": []}
+        out["guild_locale"] = g.preferred_locale
+        out["member"] = member(store, u, permissions=member_permissions(g, u), guild=g)
     else:
         out["user"] = user(u)
     if inter.message_id is not None and inter.message_id in store.messages:

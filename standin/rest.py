@@ -25,7 +25,7 @@ from standin.errors import (
 )
 from standin.message_rules import check_message
 from standin.schemas import check_command, check_command_list
-from standin.state import Channel, Command, Message, snowflake
+from standin.state import Channel, Command, Guild, Message, snowflake
 from standin.world import World, read_body
 
 API = f"/api/v{limits.API_VERSION}"
@@ -91,7 +91,7 @@ class Routes:
         if "guild_id" not in request.match_info:
             return None
         gid = _id(request, "guild_id")
-        if gid != self.store.guild.id:
+        if gid not in self.store.guilds:
             raise DiscordAPIError(403, MISSING_ACCESS, "Missing Access")
         return gid
 
@@ -204,7 +204,7 @@ class Routes:
         if ch.is_dm and ch.recipient_ids[0] in self.world.closed_dms:
             raise DiscordAPIError(403, CANNOT_SEND_TO_USER, "Cannot send messages to this user")
         payload, uploads = await read_body(request)
-        file_limit = self.store.guild.attachment_size_limit
+        file_limit = self.store.file_limit_for(ch)
         self.world.check_request_size(uploads, file_limit)
         check_message(payload, [(u[1], u[2]) for u in uploads], file_limit=file_limit)
         again = self.world.message_by_nonce(self.store.app.bot_user_id, payload)
@@ -253,7 +253,7 @@ class Routes:
                 403, CANNOT_EDIT_OTHERS_MESSAGE, "Cannot edit a message authored by another user"
             )
         payload, uploads = await read_body(request)
-        file_limit = self.store.guild.attachment_size_limit
+        file_limit = self.store.file_limit_for(ch)
         self.world.check_request_size(uploads, file_limit)
         check_message(payload, [(u[1], u[2]) for u in uploads], file_limit=file_limit, creating=False)
         await self.world.edit_message(msg, payload, uploads)
@@ -329,18 +329,21 @@ class Routes:
         return self.reply("channel", payloads.dm_channel(self.store, self.store.dm_with(uid)))
 
     # --- guild and CDN ---------------------------------------------------------------------------
-    async def get_guild(self, request: web.Request) -> web.Response:
-        if _id(request, "guild_id") != self.store.guild.id:
+    def _guild(self, request: web.Request) -> Guild:
+        guild = self.store.guilds.get(_id(request, "guild_id"))
+        if guild is None:
             raise DiscordAPIError(404, 10004, "Unknown Guild")
-        data = payloads.guild_create(self.store)
+        return guild
+
+    async def get_guild(self, request: web.Request) -> web.Response:
+        data = payloads.guild_create(self.store, self._guild(request))
         for key in ("members", "channels", "threads", "presences", "voice_states", "large", "member_count"):
             data.pop(key, None)
         return self.reply("guild", data)
 
     async def guild_channels(self, request: web.Request) -> web.Response:
-        if _id(request, "guild_id") != self.store.guild.id:
-            raise DiscordAPIError(404, 10004, "Unknown Guild")
-        return self.reply("channels", [payloads.channel(c) for c in self.store.text_channels()])
+        guild = self._guild(request)
+        return self.reply("channels", [payloads.channel(c) for c in self.store.text_channels(guild)])
 
     async def cdn(self, request: web.Request) -> web.StreamResponse:
         att = self.world.find_attachment(

@@ -167,6 +167,17 @@ class App:
 
 
 @dataclass
+class Role:
+    """A guild role: its id is what a member's `role_ids` hold; `permissions` a Discord bit set."""
+
+    id: int
+    guild_id: int
+    name: str
+    permissions: int = 0
+    position: int = 1
+
+
+@dataclass
 class Guild:
     id: int
     name: str
@@ -174,6 +185,7 @@ class Guild:
     premium_tier: int = 0
     preferred_locale: str = "en-US"
     member_ids: list[int] = field(default_factory=list)
+    roles: dict[int, Role] = field(default_factory=dict)  # besides @everyone (whose id is the guild's)
 
     @property
     def attachment_size_limit(self) -> int:
@@ -201,9 +213,8 @@ class Store:
             token=secrets.token_urlsafe(24),
             owner_id=owner.id,
         )
-        self.guild = Guild(id=snowflake(), name=guild_name, owner_id=owner.id)
-        self.guild.member_ids += [owner.id, bot_user.id]
-        self.add_channel("general")
+        self.guilds: dict[int, Guild] = {}
+        self.guild = self.add_guild(guild_name, owner.id)  # the first guild: the default everywhere
 
     @property
     def bot_user(self) -> User:
@@ -216,17 +227,36 @@ class Store:
         self.users[user.id] = user
         return user
 
-    def add_channel(self, name: str, *, topic: str | None = None) -> Channel:
-        position = sum(1 for c in self.channels.values() if c.guild_id and not c.is_thread)
-        ch = Channel(id=snowflake(), name=name, guild_id=self.guild.id, position=position, topic=topic)
+    def add_guild(self, name: str, owner_id: int) -> Guild:
+        """A guild with its owner and the bot as members and a #general channel."""
+        guild = Guild(id=snowflake(), name=name, owner_id=owner_id)
+        guild.member_ids += [owner_id, self.app.bot_user_id]
+        self.guilds[guild.id] = guild
+        self.add_channel("general", guild=guild)
+        return guild
+
+    def add_channel(self, name: str, *, topic: str | None = None, guild: Guild | None = None) -> Channel:
+        gid = (guild or self.guild).id
+        position = sum(1 for c in self.channels.values() if c.guild_id == gid and not c.is_thread)
+        ch = Channel(id=snowflake(), name=name, guild_id=gid, position=position, topic=topic)
         self.channels[ch.id] = ch
         return ch
 
-    def text_channels(self) -> list[Channel]:
-        return [c for c in self.channels.values() if c.guild_id and not c.is_thread]
+    def text_channels(self, guild: Guild | None = None) -> list[Channel]:
+        gid = (guild or self.guild).id
+        return [c for c in self.channels.values() if c.guild_id == gid and not c.is_thread]
 
-    def threads(self) -> list[Channel]:
-        return [c for c in self.channels.values() if c.is_thread and not c.archived]
+    def threads(self, guild: Guild | None = None) -> list[Channel]:
+        gid = (guild or self.guild).id
+        return [c for c in self.channels.values() if c.guild_id == gid and c.is_thread and not c.archived]
+
+    def guild_of(self, channel: Channel) -> Guild | None:
+        return self.guilds.get(channel.guild_id) if channel.guild_id else None
+
+    def file_limit_for(self, channel: Channel) -> int:
+        """The per-file upload limit where `channel` is: its guild's boost tier, or the default in DMs."""
+        guild = self.guild_of(channel)
+        return guild.attachment_size_limit if guild else limits.DEFAULT_ATTACHMENT_SIZE_LIMIT
 
     def dm_with(self, user_id: int) -> Channel:
         for ch in self.channels.values():
