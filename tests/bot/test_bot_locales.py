@@ -85,7 +85,7 @@ async def test_every_command_in_the_users_language(
         await run("train", "cancel", {"job": job.id})
         assert (await bot.store.get_job(job.id)).status is JobStatus.CANCELLED
         await run("train", "retry", {"job": job.id})
-        for sub in ("models", "limits", "pause", "resume"):
+        for sub in ("models", "limits", "pause", "resume", "status"):
             await run("admin", sub, user=standin.owner)
         await run("admin", "quota", {"user": user}, user=standin.owner)
         refused = await run("admin", "pause")  # not an admin: refused, in the user's language
