@@ -23,6 +23,13 @@ from typing import Any, get_args, get_type_hints
 
 import tomli_w
 
+from config.training_options import (
+    HUBER_SCHEDULES,
+    LOSS_TYPES,
+    NETWORK_TYPES,
+    option_problems,
+)
+
 #: Bumped whenever a field is renamed or its meaning changes; `migrate_train_dict` upgrades old configs.
 CONFIG_VERSION = 1
 
@@ -31,7 +38,6 @@ PRESET_DIR = Path(__file__).resolve().parent / "presets"
 ARCHITECTURES = ("auto", "sd15", "sd2", "sdxl")
 PREDICTION_TYPES = ("auto", "epsilon", "v_prediction")
 TARGETS = ("attn", "attn_mlp", "locon")
-NETWORK_TYPES = ("lora", "loha", "lokr", "dora")
 OPTIMIZERS = ("adamw", "adamw8bit", "adafactor", "prodigy")
 SCHEDULERS = (
     "constant",
@@ -158,6 +164,13 @@ class TrainConfig:
     caption_dropout_rate: float = _f(0.0, "Fraction of steps that train with an empty caption.", min=0.0)
     shuffle_caption: bool = _f(False, "Shuffle comma-separated tags each time a caption is used.")
     keep_tokens: int = _f(1, "Leading tags kept in place by shuffle and dropout (the trigger).", min=0)
+    caption_tag_dropout_rate: float = _f(
+        0.0, "Drop each comma-separated tag (but the keep_tokens first) with this probability.", min=0.0
+    )
+    max_token_length: int = _f(
+        75, "Caption tokens the text encoders see: 75, or 150 / 225 in 75-token chunks (sd-scripts).", min=75
+    )
+    flip_aug: bool = _f(False, "Mirror each image left-right half of the time (not for asymmetric subjects).")
     clip_skip: int = _f(1, "Use the output of the Nth-last text-encoder layer (2 for anime models).", min=1)
     cache_latents: bool = _f(True, "Encode every image with the VAE once instead of every step.")
     cache_latents_to: str = _f("memory", "Where cached latents live.", choices=CACHE_LOCATIONS)
@@ -168,10 +181,30 @@ class TrainConfig:
     # --- loss and noise ------------------------------------------------------------------------------
     min_snr_gamma: float = _f(0.0, "Min-SNR loss weighting gamma (5 is common); 0 turns it off.", min=0.0)
     noise_offset: float = _f(0.0, "Noise offset (0.05-0.1 helps very dark/bright images); 0 off.", min=0.0)
+    loss_type: str = _f(
+        "l2", "Loss: l2 (MSE), l1, huber or smooth_l1 (robust to outliers).", choices=LOSS_TYPES
+    )
+    huber_c: float = _f(0.1, "Huber / smooth-L1 threshold c (loss_type huber or smooth_l1).", min=0.0)
+    huber_schedule: str = _f(
+        "snr", "How c varies with the timestep: constant, exponential or snr.", choices=HUBER_SCHEDULES
+    )
+    debiased_estimation_loss: bool = _f(False, "Weight the loss by 1/sqrt(SNR) (debiased estimation).")
+    multires_noise_iterations: int = _f(
+        0, "Pyramid (multi-resolution) noise levels; 6-10 typical, 0 off.", min=0
+    )
+    multires_noise_discount: float = _f(0.3, "Weight of each coarser pyramid noise level.", min=0.0)
+    ip_noise_gamma: float = _f(0.0, "Input perturbation noise strength (0.1 typical); 0 off.", min=0.0)
+    min_timestep: int = _f(0, "Lowest timestep trained (0-999).", min=0)
+    max_timestep: int = _f(1000, "Timesteps trained are below this (1-1000).", min=1)
 
     # --- hardware -----------------------------------------------------------------------------------
     mixed_precision: str = _f(
         "no", "Mixed precision: fp16 or bf16 on GPUs, no on the CPU.", choices=PRECISIONS
+    )
+    fp8_base: bool = _f(
+        False,
+        "Store the frozen U-Net and text encoders in float8 (LoRA stays bf16): SDXL in 8-12 GB. Needs an "
+        "Ada/Hopper GPU (RTX 40xx, L4, L40, H100) and mixed_precision bf16.",
     )
     gradient_checkpointing: bool = _f(False, "Recompute activations: much less VRAM, ~20-30% slower.")
     sdpa: bool = _f(True, "Use PyTorch's scaled-dot-product attention (memory-efficient kernels).")
@@ -231,18 +264,8 @@ class TrainConfig:
             raise ConfigError(
                 "caption_extension", f"must start with a dot, e.g. '.txt', got {self.caption_extension!r}"
             )
-        if self.network_type in ("loha", "lokr") and self.save_format == "both":
-            raise ConfigError(
-                "save_format",
-                f"diffusers has no file format for {self.network_type}; use save_format = 'kohya' "
-                "(the LyCORIS file A1111, Forge and ComfyUI load)",
-            )
-        if self.zero_terminal_snr and self.prediction_type == "epsilon":
-            raise ConfigError(
-                "zero_terminal_snr",
-                "needs v-prediction (at the last timestep an epsilon target carries no image); set "
-                "prediction_type to 'v_prediction' or 'auto', or turn zero_terminal_snr off",
-            )
+        for field_name, message in option_problems(self)[:1]:
+            raise ConfigError(field_name, message)
         if self.config_version > CONFIG_VERSION:
             raise ConfigError(
                 "config_version",

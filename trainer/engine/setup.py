@@ -17,6 +17,7 @@ import torch
 from config.training import TrainConfig
 from trainer.engine.data import Dataset, scan_dataset
 from trainer.engine.errors import TrainingError
+from trainer.engine.fp8 import check_fp8_supported
 from trainer.engine.network_weights import resolve_network_weights
 from trainer.engine.optim import check_optimizer_available
 from trainer.job_paths import JobPaths
@@ -98,6 +99,8 @@ def _check_hardware(cfg: TrainConfig, device: str) -> None:
     if cfg.mixed_precision == "bf16" and device == "cuda" and not torch.cuda.is_bf16_supported():
         raise TrainingError("config", "this GPU has no bf16 support; use 'fp16'", "mixed_precision")
     check_optimizer_available(cfg.optimizer, device)
+    if cfg.fp8_base:
+        check_fp8_supported(device)
     if cfg.optimizer == "prodigy":
         if cfg.train_text_encoder and cfg.effective_text_encoder_lr != cfg.effective_unet_lr:
             raise TrainingError(

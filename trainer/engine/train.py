@@ -24,6 +24,7 @@ from trainer.engine.data import ImageItem, captions_are_fixed, scan_dataset
 from trainer.engine.events import EventWriter, plot_loss_curve
 from trainer.engine.loop import LossSettings
 from trainer.engine.network import add_lora, lora_parameters, text_encoder_targets, unet_targets
+from trainer.engine.fp8 import store_in_fp8
 from trainer.engine.network_weights import load_network_weights
 from trainer.engine.optim import build_optimizer, build_scheduler
 from trainer.engine.schedule import apply_zero_terminal_snr, model_has_zero_terminal_snr
@@ -174,6 +175,9 @@ def _build_session(setup: RunSetup, accelerator, model, events: EventWriter) -> 
     if cfg.network_weights:  # continue from a LoRA file (network_weights.py)
         parts = list(zip(("unet", "te1", "te2"), trained, strict=False))
         load_network_weights(cfg, setup.arch, parts, model.unet.config)
+    if cfg.fp8_base:  # frozen weights in float8 (fp8.py); the adapters exist, so only base layers change
+        for module in (model.unet, *model.text_encoders):
+            store_in_fp8(module)
 
     shift = model.shift_factor or 0.0
     mode = cfg.cache_latents_to if cfg.cache_latents else None

@@ -40,6 +40,27 @@ def schedule_entries(config: TrainConfig, info: Mapping[str, Any]) -> dict[str, 
     return {"ss_zero_terminal_snr": bool(info.get("zero_terminal_snr", config.zero_terminal_snr))}
 
 
+def loss_and_data_entries(config: TrainConfig) -> dict[str, Any]:
+    """Loss, noise, caption and fp8 options with sd-scripts' values (None where its argument is unset)."""
+    return {
+        "ss_fp8_base": config.fp8_base,
+        "ss_max_token_length": None if config.max_token_length == 75 else config.max_token_length,
+        "ss_caption_tag_dropout_rate": config.caption_tag_dropout_rate,
+        "ss_flip_aug": config.flip_aug,
+        "ss_loss_type": config.loss_type,
+        "ss_huber_c": config.huber_c,
+        "ss_huber_schedule": config.huber_schedule,
+        "ss_debiased_estimation": config.debiased_estimation_loss,
+        "ss_multires_noise_iterations": config.multires_noise_iterations or None,
+        "ss_multires_noise_discount": config.multires_noise_discount,
+        "ss_ip_noise_gamma": config.ip_noise_gamma or None,
+    }
+
+
 def option_entries(config: TrainConfig, info: Mapping[str, Any]) -> dict[str, Any]:
     """Every entry of this module; values are converted with str() by the caller."""
-    return {**network_type_entries(config), **schedule_entries(config, info)}
+    return {
+        **network_type_entries(config),
+        **schedule_entries(config, info),
+        **loss_and_data_entries(config),
+    }
