@@ -35,10 +35,12 @@ def bar(fraction: float) -> str:
     return "█" * filled + "░" * (BAR_CELLS - filled)
 
 
-def progress_text(job: Job, locale: Any, position: int | None = None) -> str:
-    """The progress message: name, status, and while running a bar with step, loss and ETA."""
+def progress_text(job: Job, locale: Any, position: int | None = None, *, hide_name: bool = False) -> str:
+    """The progress message: name, status, and while running a bar with step, loss and ETA. With
+    `hide_name` (a private dataset's job, in a public channel) the name says nothing of the dataset."""
     status = t(locale, f"status.{job.status.value}")
-    lines = [f"{STATUS_ICON[job.status]} **{job.name}** (`{job.id}`) — {status}"]
+    name = t(locale, "progress.private_name") if hide_name else job.name
+    lines = [f"{STATUS_ICON[job.status]} **{name}** (`{job.id}`) — {status}"]
     p = job.progress
     if job.status is JobStatus.QUEUED and position:
         lines.append(t(locale, "progress.position", position=position))

@@ -66,6 +66,7 @@ class Tracked:
     retry_at: float = 0.0  # wall time before which the job is not tried again
     parts_sent: int = 0  # result messages already out (a result may take several)
     delivered_to: str = ""  # "channel", "dm" or "status"
+    hide_name: bool = False  # a private dataset's job: its name stays out of the public messages
 
 
 class ProgressTracker:
@@ -234,7 +235,7 @@ class ProgressTracker:
 
     async def _post_progress(self, tr: Tracked, job: Job) -> None:
         """The progress message, when its first post failed in passing as the job was queued."""
-        text = progress_text(job, tr.locale)
+        text = progress_text(job, tr.locale, hide_name=tr.hide_name)
         message = await self._channel(tr).send(text, nonce=post_nonce(job.id, "progress"))
         tr.message_id, tr.last_text, tr.last_edit = message.id, text, time.time()
         await self.save(tr)
@@ -246,7 +247,7 @@ class ProgressTracker:
                 job.id
             )
             position = estimate.position if estimate else None
-        text = progress_text(job, tr.locale, position)
+        text = progress_text(job, tr.locale, position, hide_name=tr.hide_name)
         # Wall-clock time: the value is saved and compared again by a restarted bot.
         now = time.time()
         # Progress edits are non-essential: they thin out as the invalid-request budget fills.

@@ -83,7 +83,12 @@ class DiscordSettings(_Section):
         "(enable it in the Developer Portal too); off: uploads go through slash-command attachments.",
     )
     admin_role: str = setting(
-        "", "Role whose members may use admin commands besides those with Manage Server; empty: none."
+        "",
+        "Id of a role whose members administer their own server's jobs, datasets and queue, besides "
+        "those with Manage Server (matched by id within that server, never by name); empty: none.",
+    )
+    operator_ids: list[int] = setting(
+        [], "User ids of the bot's operators: they manage every server's jobs and the whole queue."
     )
     default_locale: str = setting(
         "",

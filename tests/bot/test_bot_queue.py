@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from config.settings import LimitsSettings
+from config.settings import DiscordSettings, LimitsSettings
 from standin.driver import StandIn
 from tests.bot.botkit import answer_to, command, korean, make_dataset
 
@@ -16,7 +16,11 @@ async def queue_job(standin: StandIn, user, dataset: str, locale: str | None = N
 
 
 async def test_queue_full_and_queue_view(standin: StandIn, make_bot, settings_factory) -> None:
-    settings = settings_factory(limits=LimitsSettings(max_queued_jobs_per_user=1))
+    # The guild's owner is also the bot's operator here: pausing the queue acts on every server.
+    settings = settings_factory(
+        limits=LimitsSettings(max_queued_jobs_per_user=1),
+        discord=DiscordSettings(operator_ids=[standin.owner.id]),
+    )
     alice = standin.add_user("alice")
     minsu = standin.add_user("minsu", locale="ko")
     async with make_bot(settings) as bot:

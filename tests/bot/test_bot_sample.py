@@ -78,7 +78,9 @@ async def test_owner_gets_grids_and_files_another_user_is_refused(
         # The grids are public; the checkpoint files are the owner's alone: by direct message.
         assert [a.filename for a in done.attachments] == ["grid_p0.png", "grid_p1.png"]
         assert "safetensors" not in done.content
-        private = await standin.wait_for_message(channel=standin.dm_channel(alice), since=0, timeout=10)
+        private = await standin.wait_for_message(
+            channel=standin.dm_channel(alice), predicate=lambda m: sample_id in m.content, since=0, timeout=10
+        )
         names = [a.filename for a in private.attachments]
         assert names == ["shapes-step000002.safetensors", "shapes-step000004.safetensors"]
         kept = ended.job_dir + "/output/shapes-step000002.safetensors"

@@ -67,7 +67,10 @@ async def test_images_posted_in_the_dataset_thread(standin: StandIn, make_bot, s
     settings = settings_factory(discord=DiscordSettings(message_content_intent=True))
     alice, bob = standin.add_user("alice"), standin.add_user("bob")
     async with make_bot(settings) as bot:
-        _, msg = await command(standin, alice, "dataset", "create", {"name": "threaded"})
+        # A private dataset gets no thread: a public thread named after it would show it exists.
+        await command(standin, alice, "dataset", "create", {"name": "secret"})
+        assert standin.threads == {}
+        _, msg = await command(standin, alice, "dataset", "create", {"name": "threaded", "private": False})
         dataset = DATASET_ID.search(msg.content).group(1)
         thread = next(iter(standin.threads.values()))
         assert thread.name == "dataset threaded" and f"<#{thread.id}>" in msg.content

@@ -29,6 +29,7 @@ class Admin(commands.GroupCog, group_name=L("cmd.admin.name"), group_description
 
     @app_commands.command(name=L("cmd.admin.models.name"), description=L("cmd.admin.models.desc"))
     async def models(self, interaction: discord.Interaction) -> None:
+        access.require_operator(interaction.user, self.bot.settings)  # every server at once
         locale = interaction.locale
         allow = self.bot.settings.models.allowlist
         embed = discord.Embed(title=t(locale, "admin.models_title"))
@@ -78,12 +79,14 @@ class Admin(commands.GroupCog, group_name=L("cmd.admin.name"), group_description
 
     @app_commands.command(name=L("cmd.admin.pause.name"), description=L("cmd.admin.pause.desc"))
     async def pause(self, interaction: discord.Interaction) -> None:
+        access.require_operator(interaction.user, self.bot.settings)  # every server at once
         await defer(interaction, ephemeral=False)
         await self.bot.store.set_paused(True)
         await interaction.followup.send(t(interaction.locale, "admin.paused", admin=interaction.user.mention))
 
     @app_commands.command(name=L("cmd.admin.resume.name"), description=L("cmd.admin.resume.desc"))
     async def resume(self, interaction: discord.Interaction) -> None:
+        access.require_operator(interaction.user, self.bot.settings)  # every server at once
         await defer(interaction, ephemeral=False)
         await self.bot.store.set_paused(False)
         await interaction.followup.send(

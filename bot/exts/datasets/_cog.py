@@ -61,7 +61,10 @@ class Datasets(commands.GroupCog, group_name=L("cmd.dataset.name"), group_descri
         info = await self.service.create(interaction.user.id, interaction.guild_id, name, private)
         thread_note = ""
         channel = interaction.channel
-        if self.bot.settings.discord.message_content_intent and isinstance(channel, discord.TextChannel):
+        # A thread is public and named after the dataset: private datasets get none (uploads go
+        # through /dataset add), so nothing in the channel shows that they exist.
+        wants_thread = self.bot.settings.discord.message_content_intent and not private
+        if wants_thread and isinstance(channel, discord.TextChannel):
             try:
                 thread = await channel.create_thread(
                     name=limits.clip(f"dataset {name}", 100), type=discord.ChannelType.public_thread

@@ -144,7 +144,9 @@ class DatasetService:
         """The dataset, if `user` may see it (`modify`: may change it). Others' private datasets are
         refused as if they belonged to someone else, never shown."""
         info = await self.find(dataset_id)
-        owner = user.id == info.record.owner_id or access.is_admin(user, self.bot.settings)
+        owner = user.id == info.record.owner_id or access.is_admin(
+            user, self.bot.settings, info.record.guild_id
+        )
         if not owner and (modify or info.private):
             raise NotOwner("dataset", info.record.id)
         return info

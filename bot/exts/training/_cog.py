@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import job_results, limits
+from bot import access, job_results, limits
 from bot.exts._common import dataset_autocomplete, datasets_of, defer
 from bot.exts.training import _service as service
 from bot.exts.training._views import confirmation
@@ -121,16 +121,20 @@ class Training(commands.GroupCog, group_name=L("cmd.train.name"), group_descript
         jobs = await self.bot.store.list_jobs(statuses=UNFINISHED, limit=50, oldest_first=True)
         locale = interaction.locale
         lines = [t(locale, "training.queue_paused")] if await self.bot.store.is_paused() else []
+        user, settings = interaction.user, self.bot.settings
         for job in sorted(jobs, key=lambda j: estimates[j.id].position if j.id in estimates else 999):
+            if job.guild_id != interaction.guild_id and not access.is_operator(user, settings):
+                continue  # another server's job: not even its id (positions stay the true ones)
             est = estimates.get(job.id)
-            mine = job.owner_id == interaction.user.id
+            mine = job.owner_id == user.id
             who = job.name if mine else t(locale, "training.someone")
+            shown = job.id if mine or access.is_admin(user, settings, job.guild_id) else "…"
             lines.append(
                 t(
                     locale,
                     "training.queue_line",
                     position=est.position if est else "?",
-                    job=job.id,
+                    job=shown,
                     name=who,
                     status=t(locale, f"status.{job.status.value}"),
                     starts=format_duration(est.starts_in_s if est else None),

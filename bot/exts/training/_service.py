@@ -13,7 +13,7 @@ import discord
 
 from bot import access, delivery
 from bot.discord_errors import classify
-from bot.errors import BadValue, DatasetEmpty, NotOwner, Unavailable, reply
+from bot.errors import BadValue, DatasetEmpty, DatasetNotFound, NotOwner, Unavailable, reply
 from bot.exts.datasets._service import DatasetInfo
 from bot.i18n import language_of, t
 from bot.jobtext import diagnosis_for, job_config, output_file, progress_text
@@ -145,8 +145,10 @@ async def announce(bot: LoracordBot, interaction: discord.Interaction, job: Job)
     locale = interaction.locale.value
     channel = bot.get_partial_messageable(interaction.channel_id or 0)
     tracked = Tracked(job.id, channel.id, 0, interaction.user.id, locale, interaction.filesize_limit)
+    tracked.hide_name = await _private_dataset(bot, job.dataset_id)
     try:
-        tracked.message_id = (await channel.send(progress_text(job, locale))).id
+        text = progress_text(job, locale, hide_name=tracked.hide_name)
+        tracked.message_id = (await channel.send(text)).id
     except Exception as exc:
         failure = classify(exc)
         if failure is None:
@@ -160,13 +162,22 @@ async def announce(bot: LoracordBot, interaction: discord.Interaction, job: Job)
     await bot.progress.track(tracked)
 
 
+async def _private_dataset(bot: LoracordBot, dataset_id: str | None) -> bool:
+    if not dataset_id:
+        return False
+    try:
+        return (await bot.datasets.find(dataset_id)).private  # type: ignore[attr-defined]
+    except DatasetNotFound:
+        return True  # gone: say nothing about it
+
+
 def _no_images(folder: str) -> bool:
     return count_images(Path(folder)) == 0
 
 
 async def owned_job(bot: LoracordBot, user: discord.abc.User, job_id: str) -> Job:
     job = await bot.store.get_job(job_id.strip())
-    access.require_owner(user, job.owner_id, bot.settings, "job", job.id)
+    access.require_owner(user, job.owner_id, bot.settings, "job", job.id, job.guild_id)
     return job
 
 
@@ -236,6 +247,9 @@ async def retry(
 ) -> tuple[Job, dict[str, Any]]:
     """Queue the failed job again with the advisor's fix applied; returns the new job and the changes."""
     job = await owned_job(bot, interaction.user, job_id)
+    if job.owner_id != interaction.user.id:
+        # A retry is a new job of the retrier's, with a copy of the dataset: its owner's alone.
+        raise NotOwner("job", job.id)
     if job.status not in (JobStatus.FAILED, JobStatus.CANCELLED):
         raise BadValue("job", t(interaction.locale, "training.retry_only_failed", status=job.status.value))
     if job.kind is JobKind.SAMPLE:
@@ -252,7 +266,8 @@ async def retry(
             changes = {k: new for k, (_, new) in diagnosis.changes.items()}
     # The old job folder held the dataset copy; the retry reads the dataset's prepared folder again.
     if job.dataset_id:
-        info = await bot.datasets.find(job.dataset_id)  # type: ignore[attr-defined]
+        # Access is checked again: the dataset may have been made private or deleted since.
+        info = await bot.datasets.get(interaction.user, job.dataset_id, modify=False)  # type: ignore[attr-defined]
         config = config.replace(data_dir=str(info.prepared))
     new_job = await submit_and_announce(bot, interaction, config.replace(output_dir=""), job.dataset_id)
     return new_job, changes
