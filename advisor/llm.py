@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from advisor.llm_proc import ChildFailed, LLMChild
+from advisor.llm_proc import ChildFailed, LLMChild, exit_reason
 
 log = logging.getLogger(__name__)
 
@@ -184,7 +184,7 @@ class LocalLLM:
 
     def status(self) -> LLMStatus:
         with self._lock:
-            pids = tuple(sorted(c.pid for c in [*self._idle, *self._busy]))
+            pids = tuple(sorted(c.pid for c in [*self._idle, *self._busy] if c.proc.poll() is None))
             common = {"failures": self._failures, "restarts": self._restarts, "pids": pids}
             if self._off_reason is not None:
                 return LLMStatus("off", self._off_reason, **common)
@@ -206,13 +206,27 @@ class LocalLLM:
             "threads": self.options.llm_threads,
         }
 
-    def _checkout(self, deadline: float) -> LLMChild:
-        """An idle child, or a new one started (model load and self-test) by `deadline`."""
-        with self._lock:
-            if self._idle:
+    def _take_idle(self) -> LLMChild | None:
+        """An idle child that is still alive. One that died while idle (the OOM killer picks the child
+        first) is a failure like any other: logged and counted, and the caller starts a new one."""
+        while True:
+            with self._lock:
+                if not self._idle:
+                    return None
                 child = self._idle.pop()
                 self._busy.add(child)
+            code = child.proc.poll()
+            if code is None:
                 return child
+            kind, words = exit_reason(code)
+            self._failed(child, ChildFailed(kind, f"{words} while idle", idle=True))
+
+    def _checkout(self, deadline: float) -> LLMChild:
+        """An idle child, or a new one started (model load and self-test) by `deadline`."""
+        child = self._take_idle()
+        if child is not None:
+            return child
+        with self._lock:
             reason = self.unavailable_reason()
             if reason is None and time.monotonic() < self._next_start:
                 reason = f"the LLM is restarting after a failure ({self._last_failure})"
@@ -239,10 +253,11 @@ class LocalLLM:
             self._busy.discard(child)
             if answered:
                 self._failures = 0
-            if self._closed:
-                child.close()
-            else:
+            closed = self._closed
+            if not closed:
                 self._idle.append(child)
+        if closed:
+            child.close()
 
     def _failed(self, child: LLMChild, exc: ChildFailed) -> LLMUnavailable:
         """Log the failure once, schedule the restart or switch the LLM off; the caller's error."""
@@ -263,10 +278,10 @@ class LocalLLM:
         if failures >= self._max_failures:
             self._switch_off(f"{failures} failures in a row; the last: {last}")
         else:
+            when = f"in {delay:.0f} s" if delay else "on the next question"
             log.warning(
-                "advisor: %s; the question gets the rule text; a new child starts %s (failure %d of %d "
-                "before the LLM is switched off)",
-                last, f"in {delay:.0f} s" if delay else "on the next question", failures, self._max_failures,
+                "advisor: %s; %sa new child starts %s (failure %d of %d before the LLM is switched off)",
+                last, "" if exc.idle else "the question gets the rule text; ", when, failures, self._max_failures,
             )  # fmt: skip
         return LLMUnavailable(last)
 

@@ -27,10 +27,11 @@ STDERR_TAIL = 400
 class ChildFailed(Exception):
     """The child is gone or unusable; `kind` is crash, killed, oom, hang, protocol or unavailable."""
 
-    def __init__(self, kind: str, reason: str) -> None:
+    def __init__(self, kind: str, reason: str, idle: bool = False) -> None:
         super().__init__(reason)
         self.kind = kind
         self.reason = reason
+        self.idle = idle  # it died between questions: no question lost its wording
 
 
 def exit_reason(returncode: int) -> tuple[str, str]:

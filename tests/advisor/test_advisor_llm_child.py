@@ -14,6 +14,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -83,6 +84,22 @@ def test_a_child_killed_in_the_middle_of_an_answer(advisor_llm, tmp_path, monkey
     assert_rule_text(answer)
     assert "SIGKILL" in answer.fallback_reason
     assert advisor.ask(QUESTION).source == "llm"
+
+
+def test_a_child_killed_while_idle_is_replaced_for_the_next_question(advisor_llm, caplog):
+    advisor, llm = advisor_llm
+    llm.warm_up(timeout_s=60)
+    idle = llm.status().pids[0]
+    os.kill(idle, signal.SIGKILL)  # the OOM killer picks the child (oom_score_adj 1000)
+    while Path(f"/proc/{idle}/stat").read_text().split(")")[-1].split()[0] != "Z":
+        time.sleep(0.01)  # until it is dead (a zombie, not yet reaped)
+    with caplog.at_level(logging.WARNING, logger="advisor.llm"):
+        answer = advisor.ask(QUESTION)
+    assert answer.source == "llm"  # the first failure restarts at once, for this very question
+    assert len(caplog.records) == 1 and "SIGKILL" in caplog.records[0].getMessage()
+    assert "while idle" in caplog.records[0].getMessage()
+    assert "gets the rule text" not in caplog.records[0].getMessage()
+    assert llm.status().pids != (idle,)
 
 
 def test_a_hang_is_cut_at_the_time_limit_and_the_child_replaced():
