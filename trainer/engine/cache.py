@@ -123,8 +123,10 @@ class TextSource:
         clip_skip: int,
         *,
         trainable: bool = False,
+        max_token_length: int = 75,
     ) -> None:
         self.trainable = trainable
+        self.max_token_length = max_token_length
         self.text_encoders = text_encoders
         self.tokenizers = tokenizers
         self.arch = arch
@@ -139,7 +141,12 @@ class TextSource:
         # One caption at a time keeps the numbers identical to the uncached path.
         for caption in todo:
             hidden, pooled = encode_captions(
-                [caption], self.text_encoders, self.tokenizers, self.arch, self.clip_skip
+                [caption],
+                self.text_encoders,
+                self.tokenizers,
+                self.arch,
+                self.clip_skip,
+                self.max_token_length,
             )
             self._cache[caption] = (hidden[0], None if pooled is None else pooled[0])
         return len(todo)
@@ -155,10 +162,19 @@ class TextSource:
             pooled = None if pooled_list[0] is None else torch.stack(pooled_list)
             return hidden, pooled
         if self.trainable:
-            return encode_captions(captions, self.text_encoders, self.tokenizers, self.arch, self.clip_skip)
+            return encode_captions(
+                captions,
+                self.text_encoders,
+                self.tokenizers,
+                self.arch,
+                self.clip_skip,
+                self.max_token_length,
+            )
         # Frozen but uncached: per caption, the same arithmetic as the cache.
         outs = [
-            encode_captions([c], self.text_encoders, self.tokenizers, self.arch, self.clip_skip)
+            encode_captions(
+                [c], self.text_encoders, self.tokenizers, self.arch, self.clip_skip, self.max_token_length
+            )
             for c in captions
         ]
         hidden = torch.cat([h for h, _ in outs])

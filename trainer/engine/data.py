@@ -148,21 +148,27 @@ def process_caption(
     shuffle: bool = False,
     keep_tokens: int = 0,
     dropout_rate: float = 0.0,
+    tag_dropout_rate: float = 0.0,
 ) -> str:
-    """The caption a step trains on: maybe dropped (empty), maybe with its tags shuffled.
+    """The caption a step trains on: maybe dropped (empty), maybe with its tags shuffled, each tag
+    after the first `keep_tokens` maybe left out (`caption_tag_dropout_rate`, as sd-scripts does).
 
-    The first `keep_tokens` comma-separated tags (the trigger word) stay in front when shuffling.
-    The random draws happen in a fixed order whatever the options, so a run is reproducible.
+    The first `keep_tokens` comma-separated tags (the trigger word) stay in front when shuffling and
+    are never dropped. The random draws happen in a fixed order whatever the options, so a run is
+    reproducible (tag dropout draws only when it is on, after the others).
     """
     drop = rng.random() < dropout_rate
-    if shuffle:
+    if shuffle or tag_dropout_rate > 0:
         tags = [t.strip() for t in caption.split(",") if t.strip()]
         head, tail = tags[:keep_tokens], tags[keep_tokens:]
-        rng.shuffle(tail)
+        if shuffle:
+            rng.shuffle(tail)
+        if tag_dropout_rate > 0:
+            tail = [t for t in tail if rng.random() >= tag_dropout_rate]
         caption = ", ".join(head + tail)
     return "" if drop else caption
 
 
-def captions_are_fixed(shuffle_caption: bool) -> bool:
+def captions_are_fixed(shuffle_caption: bool, tag_dropout_rate: float = 0.0) -> bool:
     """Whether a text-encoder output per distinct caption can be cached (dropout only adds "")."""
-    return not shuffle_caption
+    return not shuffle_caption and tag_dropout_rate == 0

@@ -202,6 +202,7 @@ class Session:
                 shuffle=cfg.shuffle_caption,
                 keep_tokens=cfg.keep_tokens,
                 dropout_rate=cfg.caption_dropout_rate,
+                tag_dropout_rate=cfg.caption_tag_dropout_rate,
             )
             for i, _ in pairs
         ]

@@ -32,8 +32,15 @@ def encode_captions(
     tokenizers: Sequence,
     arch: str,
     clip_skip: int,
+    max_token_length: int = MAX_TOKENS - 2,
 ) -> tuple[torch.Tensor, torch.Tensor | None]:
-    """(hidden states (B, 77, D), pooled (B, P) for SDXL else None); gradients flow when enabled."""
+    """(hidden states (B, 77, D), pooled (B, P) for SDXL else None); gradients flow when enabled.
+
+    `max_token_length` 150 / 225: chunked in 75-token pieces (long_captions.py), (B, 152 / 227, D)."""
+    if max_token_length > MAX_TOKENS - 2:
+        from trainer.engine.long_captions import encode_long_captions
+
+        return encode_long_captions(captions, text_encoders, tokenizers, clip_skip, max_token_length)
     if arch == "sdxl":
         hidden_parts = []
         pooled = None

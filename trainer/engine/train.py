@@ -192,12 +192,17 @@ def _build_session(setup: RunSetup, accelerator, model, events: EventWriter) -> 
     )
     latents.fill(entries)
     text = TextSource(
-        model.text_encoders, model.tokenizers, setup.arch, cfg.clip_skip, trainable=cfg.train_text_encoder
+        model.text_encoders,
+        model.tokenizers,
+        setup.arch,
+        cfg.clip_skip,
+        trainable=cfg.train_text_encoder,
+        max_token_length=cfg.max_token_length,
     )
     if (
         cfg.cache_text_encoder_outputs
         and not cfg.train_text_encoder
-        and captions_are_fixed(cfg.shuffle_caption)
+        and captions_are_fixed(cfg.shuffle_caption, cfg.caption_tag_dropout_rate)
     ):
         captions = {it.caption for it in items} | ({""} if cfg.caption_dropout_rate > 0 else set())
         text.fill(captions)
