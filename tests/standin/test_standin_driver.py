@@ -76,10 +76,9 @@ async def test_waits_time_out_with_the_transcript_and_mistakes_are_named(standin
         with pytest.raises(ValueError, match="did the bot sync"):
             await standin.send_slash_command(alice, "echo", options={"text": "x"})
         await bot.tree.sync()
-        started = time.monotonic()
-        with pytest.raises(TimeoutError, match="waiting for a message") as info:
+        with pytest.raises(TimeoutError, match=r"timed out after 0\.3 s waiting for a message") as info:
             await standin.wait_for_message(predicate=lambda m: m.content == "never", timeout=0.3)
-        assert time.monotonic() - started < 2 and "alice says: 'before the bot'" in str(info.value)
+        assert "alice says: 'before the bot'" in str(info.value)
         with pytest.raises(ValueError, match="no channel named"):
             await standin.post_message(alice, "nowhere", "x")
         await standin.send_slash_command(alice, "panel")
@@ -121,10 +120,10 @@ async def test_a_bug_in_the_stand_in_fails_fast_and_is_recorded(monkeypatch, bot
     monkeypatch.setattr(rest.Routes, "typing", broken)  # the stand-in's own code, not discord.py
     with StandIn() as stand, pointed_at(stand):
         async with running(bot, stand):
-            started = time.monotonic()
             with pytest.raises(discord.HTTPException, match="stand-in internal error"):
                 await bot.http.send_typing(stand.channels["general"].id)
-            assert time.monotonic() - started < 1  # no 5xx retry loop
+            typing = [r.status for r in stand.requests if r.path.endswith("/typing")]
+            assert typing == [400]  # answered once with a 400: no 5xx retry loop in discord.py
         assert stand.world.internal_errors == [
             f"POST /channels/{stand.channels['general'].id}/typing: RuntimeError('typing handler is broken')"
         ]
