@@ -112,10 +112,14 @@ def diagnose(
     primary = [f for f in failures if f.rule.diagnosis == kind]
     others = [f for f in failures if f.rule.diagnosis != kind]
     retry, changes, used = _retry(facts.config, facts, primary)
-    retry, changes = _within_vram(facts, kind, retry, changes)
+    retry, changes, fitted = _within_vram(facts, kind, retry, changes)
     shown = used or primary
     cause = " ".join(dict.fromkeys(f.text.problem for f in primary[:2]))
     fix = "\n".join(f"- {f.text.recommendation}" for f in shown)
+    if fitted:
+        fields = ", ".join(f"{k} = {v!r}" for k, v in fitted.items())
+        arch, vram = facts.effective_arch, facts.hardware.vram_gb or 0
+        fix += "\n- " + t("vram_rules", lang).format(arch=arch, vram=vram, fields=fields)
     return Diagnosis(
         kind=kind,
         rule_ids=tuple(f.id for f in [*primary, *others]),
@@ -179,19 +183,19 @@ def _hardware(given: Hardware | None, log_text: str) -> Hardware:
 
 def _within_vram(
     facts: Facts, kind: str, retry: TrainConfig | None, changes: dict[str, tuple[Any, Any]]
-) -> tuple[TrainConfig | None, dict[str, tuple[Any, Any]]]:
+) -> tuple[TrainConfig | None, dict[str, tuple[Any, Any]], dict[str, Any]]:
     """A retry config obeys the advisor's own VRAM rules (SDXL below 16 GB: batch 1, ...); after an
     out-of-memory failure it gets every free saver the card needs, not only the rules' first few."""
     base = retry or facts.config
     arch = facts.effective_arch
     if base is None or arch is None or (retry is None and kind != "oom"):
-        return retry, changes
+        return retry, changes, {}
     needed = memory.fit(base, arch, facts.hardware)
     if not needed:
-        return retry, changes
+        return retry, changes, {}
     fitted = base.replace(**needed)
     old, new = facts.config.to_dict(), fitted.to_dict()
-    return fitted, {k: (old.get(k), new.get(k)) for k in new if old.get(k) != new.get(k)}
+    return fitted, {k: (old.get(k), new.get(k)) for k in new if old.get(k) != new.get(k)}, needed
 
 
 def _engine_message(facts: Facts) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from advisor.facts import Facts
+from advisor.memory import precision_for
 from config.training import TrainConfig
 
 Fix = Callable[..., dict[str, Any]]
@@ -95,14 +96,15 @@ def safer_precision(cfg: TrainConfig, facts: Facts) -> dict[str, Any]:
     """fp16 overflows (NaN) where bf16 does not; GPUs before Ampere have no bf16, so they train in fp32."""
     if cfg.mixed_precision != "fp16":
         return {}
-    return {"mixed_precision": "bf16" if facts.hardware.supports_bf16 else "no"}
+    # bf16 only on a GPU known to have it; an unnamed one may be a GTX 10xx / RTX 20xx.
+    return {"mixed_precision": "bf16" if precision_for(facts.hardware) == "bf16" else "no"}
 
 
 @fix("mixed_precision_on")
 def mixed_precision_on(cfg: TrainConfig, facts: Facts) -> dict[str, Any]:
     if cfg.mixed_precision != "no" or facts.hardware.has_gpu is False:
         return {}
-    return {"mixed_precision": "bf16" if facts.hardware.supports_bf16 else "fp16"}
+    return {"mixed_precision": precision_for(facts.hardware)}
 
 
 @fix("optimizer_8bit")

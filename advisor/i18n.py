@@ -39,6 +39,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "why": {"en": "Why", "ko": "이유"},
     "evidence": {"en": "From the log", "ko": "로그에서"},
     "retry_changes": {"en": "Retry with these changes", "ko": "이렇게 바꿔서 다시 시도하세요"},
+    "vram_rules": {
+        "en": "The VRAM rules for {arch} on {vram:g} GB also set: {fields}",
+        "ko": "{vram:g} GB에서 {arch}의 VRAM 규칙에 따라 이것도 바꿉니다: {fields}",
+    },
     "log_settings": {
         "en": "No config was given: the retry starts from the settings the log prints",
         "ko": "설정 파일이 없어서 로그에 찍힌 설정에서 출발해 다시 시도할 설정을 만들었습니다",
