@@ -15,9 +15,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from config.arch import ARCH_NAMES
 from config.training import TrainConfig
 
-ARCHES = ("sd15", "sd2", "sdxl")
+ARCHES = ARCH_NAMES
 
 # GPU families without bf16 support in hardware (pre-Ampere NVIDIA). Anything else that names a GPU
 # (RTX 30xx/40xx/50xx, A-, L-, H-series) does bf16.

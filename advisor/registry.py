@@ -14,21 +14,19 @@ from typing import Any
 
 from advisor.facts import Facts, median
 from advisor.patterns import FAILURES, matches_failure
+from config.arch import ARCHS
 
 Condition = Callable[..., bool]
 CONDITIONS: dict[str, Condition] = {}
 
-# Largest batch that fits in VRAM (GB, at least) per model family at its native resolution, with
-# the memory savers loracord turns on by default (cached latents, SDPA, mixed precision). Rows are
-# ordered by VRAM; the guide's 1/2/4 steps. Sources: kohya sd-scripts and OneTrainer users' reports.
-VRAM_BATCH: dict[str, tuple[tuple[float, int], ...]] = {
-    "sd15": ((0, 1), (10, 2), (16, 4)),
-    "sd2": ((0, 1), (12, 2), (20, 4)),
-    "sdxl": ((0, 1), (16, 2), (24, 4)),
-}
-# Below this much VRAM a family cannot be trained usefully even with every saver on.
-MIN_VRAM = {"sd15": 4.0, "sd2": 6.0, "sdxl": 8.0}
-NATIVE_RESOLUTION = {"sd15": 512, "sd2": 768, "sdxl": 1024}
+# The architecture table's VRAM model inputs (config.arch), by family name. VRAM_BATCH: the largest
+# batch that fits in VRAM (GB, at least) at the native resolution, with the memory savers loracord turns
+# on by default (cached latents, SDPA, mixed precision); rows ordered by VRAM, the guide's 1/2/4 steps.
+# Sources: kohya sd-scripts and OneTrainer users' reports. MIN_VRAM: below it a family cannot be
+# trained usefully even with every saver on.
+VRAM_BATCH: dict[str, tuple[tuple[float, int], ...]] = {s.arch.value: s.vram_batch for s in ARCHS.values()}
+MIN_VRAM = {s.arch.value: s.min_vram_gb for s in ARCHS.values()}
+NATIVE_RESOLUTION = {s.arch.value: s.default_resolution for s in ARCHS.values()}
 
 
 def max_batch_for(arch: str, vram_gb: float) -> int:

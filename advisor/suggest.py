@@ -20,13 +20,14 @@ from advisor.i18n import t
 from advisor.memory import EIGHT_BIT_BELOW, TIGHT_VRAM, precision_for
 from advisor.registry import NATIVE_RESOLUTION, max_batch_for
 from advisor.suggest_ko import field_help_ko
+from config.arch import ARCHS, arch_spec
 from config.training import TrainConfig, from_dict
 
 KINDS = ("character", "style", "object")
 # Images seen per image over the run: enough to learn, well below the overfitting rule's 250.
 TARGET_VIEWS = {"character": 100, "object": 100, "style": 80}
 RANK = {"character": 32, "object": 16, "style": 64}
-LOWEST_RESOLUTION = {"sd15": 512, "sd2": 512, "sdxl": 768}
+LOWEST_RESOLUTION = {s.arch.value: s.lowest_resolution for s in ARCHS.values()}
 
 # Reasons, by field; `{…}` are filled from the values chosen.
 REASONS: dict[str, dict[str, str]] = {
@@ -330,9 +331,10 @@ def suggest_config(
     r["target_modules"] = _reason("target_modules", lang, value=v["target_modules"])
 
     # Text encoder: worth it for subjects on SD1.5/SD2 with room to spare; SDXL trains the U-Net only.
-    te = kind != "style" and arch != "sdxl" and bool(vram_gb) and not tight
+    trains_te = arch_spec(arch).trains_text_encoder_by_default
+    te = kind != "style" and trains_te and bool(vram_gb) and not tight
     v["train_text_encoder"] = te
-    te_extra = _reason("sdxl_unet_only", lang) if arch == "sdxl" else ""
+    te_extra = "" if trains_te else _reason("sdxl_unet_only", lang)
     r["train_text_encoder"] = _reason("train_text_encoder", lang, value=te, extra=te_extra)
     if te:
         v["text_encoder_lr"], r["text_encoder_lr"] = 5e-5, _reason("text_encoder_lr", lang)

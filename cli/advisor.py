@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from cli.errors import CommandError
+from config.arch import ARCH_NAMES
 from trainer.job_paths import JobPaths
 
-ARCH_CHOICES = ("sd15", "sd2", "sdxl")
+ARCH_CHOICES = ARCH_NAMES
 
 
 def register(subparsers: Any) -> None:

@@ -11,7 +11,8 @@ from typing import Any
 from cli.errors import CommandError
 
 # tiny.py imports torch and diffusers only inside its functions, so this import stays cheap.
-from trainer.models.tiny import ARCHS, FORMATS
+from config.arch import ARCH_NAMES, Arch
+from trainer.models.tiny import FORMATS
 
 
 def register(subparsers: Any) -> None:
@@ -33,7 +34,7 @@ def register(subparsers: Any) -> None:
         "tiny-ARCH.safetensors; the configs go beside the file in NAME.config/",
     )
     parser.add_argument(
-        "--arch", default="sd15", choices=ARCHS, help="model family to imitate (default sd15)"
+        "--arch", default="sd15", choices=ARCH_NAMES, help="model family to imitate (default sd15)"
     )
     parser.add_argument(
         "--pretrain",
@@ -76,7 +77,7 @@ def run(args: argparse.Namespace, settings: Any) -> int:
 
 def _pretrain(args: argparse.Namespace) -> int:
 
-    if args.arch != "sd15" or args.fmt != "diffusers":
+    if Arch(args.arch) is not Arch.SD15 or args.fmt != "diffusers":
         raise CommandError("--pretrain shapes builds an SD1.x-shaped diffusers folder: drop --arch/--format")
     if args.out.is_file() or (args.out.is_dir() and any(args.out.iterdir())):
         raise CommandError(f"{args.out} is not empty; choose a new folder for the pre-trained base")

@@ -32,13 +32,12 @@ from config._settings_fields import (
     setting,
     validate_fields,
 )
+from config.arch import ARCH_NAMES, arch_spec
 from config.secrets import MASK, Secret
 
-ARCHS = ("sd15", "sd2", "sdxl")
 # The languages the advisor's rulebook and guide are written in (advisor.engine.LANGS; a test keeps
 # them equal without config importing the advisor).
 ADVISOR_LANGUAGES = ("en", "ko")
-NATIVE_RESOLUTION = {"sd15": 512, "sd2": 768, "sdxl": 1024}
 _MODEL_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 
 
@@ -229,7 +228,7 @@ class ModelEntry:
     """One base model users may train on. Users pick it by name; they never see or give the path."""
 
     path: str = setting("", "Local diffusers folder, single-file .safetensors checkpoint, or hub id.")
-    arch: str = setting("", "Model family.", choices=ARCHS)
+    arch: str = setting("", "Model family.", choices=ARCH_NAMES)
     resolution: int = setting(0, "Training resolution; 0: the family's native size (512, 768, 1024).", min=0)
     description: str = setting("", "Shown to users when they pick a base model.")
 
@@ -246,7 +245,7 @@ class ModelEntry:
 
     @property
     def effective_resolution(self) -> int:
-        return self.resolution or NATIVE_RESOLUTION[self.arch]
+        return self.resolution or arch_spec(self.arch).default_resolution
 
 
 _DEFAULT_MODELS = {

@@ -23,6 +23,7 @@ from typing import Any, get_args, get_type_hints
 
 import tomli_w
 
+from config.arch import ARCH_NAMES
 from config.training_options import (
     HUBER_SCHEDULES,
     LOSS_TYPES,
@@ -35,7 +36,7 @@ CONFIG_VERSION = 1
 
 PRESET_DIR = Path(__file__).resolve().parent / "presets"
 
-ARCHITECTURES = ("auto", "sd15", "sd2", "sdxl")
+ARCHITECTURES = ("auto", *ARCH_NAMES)
 PREDICTION_TYPES = ("auto", "epsilon", "v_prediction")
 TARGETS = ("attn", "attn_mlp", "locon")
 OPTIMIZERS = ("adamw", "adamw8bit", "adafactor", "prodigy")

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from config.arch import arch_spec
 from config.training import ConfigError, TrainConfig, load_train_config
 from trainer.job_paths import JobPaths, read_events
 from trainer.queue.jobdir import count_images
@@ -146,7 +147,7 @@ def _weights_from_file(path: Path, cfg: TrainConfig, arch: str, parts, unet_conf
         tensors, _ = read_kohya_lora(path)
     except ExportError as exc:
         raise _Failure("data", str(exc), "source_run") from exc
-    layout = UNetLayout.from_config(unet_config) if arch == "sdxl" else None
+    layout = UNetLayout.from_config(unet_config) if arch_spec(arch).sai_unet_names else None
     out: dict[str, dict[str, torch.Tensor]] = {}
     for component, module in parts:
         state = lora_state_dict(module)

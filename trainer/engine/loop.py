@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
+from config.arch import arch_spec
 from trainer.engine.errors import TrainingError
 
 
@@ -67,7 +68,7 @@ def diffusion_loss(
         target = noise
 
     added = None
-    if settings.arch == "sdxl":
+    if arch_spec(settings.arch).micro_conditioning:
         added = {"text_embeds": pooled.to(hidden.dtype), "time_ids": sizes.to(device, hidden.dtype)}
     pred = unet(noisy.to(hidden.dtype), timesteps, hidden, added_cond_kwargs=added).sample
 

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 
 import torch
 
+from config.arch import arch_spec
+
 MAX_TOKENS = 77
 
 
@@ -41,7 +43,7 @@ def encode_captions(
         from trainer.engine.long_captions import encode_long_captions
 
         return encode_long_captions(captions, text_encoders, tokenizers, clip_skip, max_token_length)
-    if arch == "sdxl":
+    if len(arch_spec(arch).text_encoders) > 1:
         hidden_parts = []
         pooled = None
         for encoder, tokenizer in zip(text_encoders, tokenizers, strict=True):

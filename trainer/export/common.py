@@ -18,11 +18,9 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import save_file
 
+from config.arch import ArchSpec, arch_spec
 from trainer.export.errors import ExportError
 
-ARCHS = ("sd15", "sd2", "sdxl")
-#: Which model parts each architecture has; SD1.x and SD2.x have a single text encoder.
-COMPONENTS = {"sd15": ("unet", "te1"), "sd2": ("unet", "te1"), "sdxl": ("unet", "te1", "te2")}
 #: `TrainConfig.save_precision` values and the dtypes they stand for.
 SAVE_DTYPES = {"fp16": torch.float16, "bf16": torch.bfloat16, "fp32": torch.float32}
 
@@ -51,9 +49,17 @@ class LoraPair:
         return self.down.dim() == 4 and tuple(self.down.shape[2:]) != (1, 1)
 
 
-def check_arch(arch: str) -> None:
-    if arch not in ARCHS:
-        raise ExportError(f"unknown architecture {arch!r}; expected one of {', '.join(ARCHS)}")
+def check_arch(arch: str) -> ArchSpec:
+    """The architecture's row of the table (config.arch); ExportError for an unknown name."""
+    try:
+        return arch_spec(arch)
+    except ValueError as exc:
+        raise ExportError(str(exc)) from None
+
+
+def components(arch: str) -> tuple[str, ...]:
+    """The model parts that can carry LoRA modules: "unet", "te1" (and "te2" with two text encoders)."""
+    return ("unet", *(f"te{i + 1}" for i in range(len(check_arch(arch).text_encoders))))
 
 
 def save_dtype(name: str) -> torch.dtype:
@@ -66,8 +72,7 @@ def save_dtype(name: str) -> torch.dtype:
 
 def collect_pairs(lora_state: Mapping[str, Mapping[str, torch.Tensor]], arch: str) -> list[LoraPair]:
     """Check every component's PEFT state dict and pair up lora_A / lora_B per module."""
-    check_arch(arch)
-    allowed = COMPONENTS[arch]
+    allowed = components(arch)
     pairs: list[LoraPair] = []
     for component, state in lora_state.items():
         if component not in allowed:

@@ -46,13 +46,12 @@ _LEGACY_LENGTH = 0x10000
 
 def kohya_prefix(component: str, arch: str) -> str:
     """`lora_unet`, `lora_te` (SD1.x/SD2.x text encoder), `lora_te1` / `lora_te2` (SDXL)."""
-    check_arch(arch)
+    te_prefixes = check_arch(arch).lora_te_prefixes
     if component == "unet":
         return "lora_unet"
-    if component == "te1":
-        return "lora_te1" if arch == "sdxl" else "lora_te"
-    if component == "te2" and arch == "sdxl":
-        return "lora_te2"
+    index = int(component[2:]) - 1 if component.startswith("te") and component[2:].isdigit() else -1
+    if 0 <= index < len(te_prefixes):
+        return te_prefixes[index]
     raise ExportError(f"component {component!r} does not exist in an {arch} model")
 
 
@@ -72,7 +71,7 @@ def kohya_module_name(component: str, path: str, arch: str, layout: UNetLayout |
     """The kohya module name for a module path of the diffusers UNet / transformers text encoder."""
     prefix = kohya_prefix(component, arch)
     if component == "unet":
-        name = to_sai_path(path, layout or SDXL_LAYOUT) if arch == "sdxl" else path
+        name = to_sai_path(path, layout or SDXL_LAYOUT) if check_arch(arch).sai_unet_names else path
     else:
         name = classic_text_encoder_path(path)
     return f"{prefix}_{name.replace('.', '_')}"
@@ -98,7 +97,11 @@ def kohya_state_dict(
     unet_config: Mapping[str, Any] | None = None,
 ) -> dict[str, torch.Tensor]:
     """The tensors of the kohya file, in `dtype` (alphas included, like sd-scripts' save_weights)."""
-    layout = UNetLayout.from_config(unet_config) if unet_config is not None and arch == "sdxl" else None
+    layout = (
+        UNetLayout.from_config(unet_config)
+        if unet_config is not None and check_arch(arch).sai_unet_names
+        else None
+    )
     out: dict[str, torch.Tensor] = {}
     for pair in collect_pairs(lora_state, arch):
         name = kohya_module_name(pair.component, pair.path, arch, layout)

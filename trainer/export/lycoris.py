@@ -26,7 +26,7 @@ from typing import Any
 
 import torch
 
-from trainer.export.common import COMPONENTS, ExportError, atomic_save, check_arch, check_metadata
+from trainer.export.common import ExportError, atomic_save, check_arch, check_metadata, components
 from trainer.export.kohya import kohya_module_name, lora_hashes
 from trainer.export.sai_names import UNetLayout
 
@@ -104,10 +104,14 @@ def lycoris_state_dict(
         raise ExportError(
             f"network_type {network_type!r} is not a LyCORIS type; expected {', '.join(_PARTS)}"
         )
-    layout = UNetLayout.from_config(unet_config) if unet_config is not None and arch == "sdxl" else None
+    layout = (
+        UNetLayout.from_config(unet_config)
+        if unet_config is not None and check_arch(arch).sai_unet_names
+        else None
+    )
     out: dict[str, torch.Tensor] = {}
     for component, state in lora_state.items():
-        if component not in COMPONENTS[arch]:
+        if component not in components(arch):
             raise ExportError(f"component {component!r} does not exist in an {arch} model")
         for path, parts in sorted(_modules(component, state, network_type).items()):
             where = f"{component} module {path!r}"

@@ -36,6 +36,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from config.arch import ARCH_NAMES, arch_spec
 from config.training import TrainConfig
 from trainer.export.errors import ExportError
 from trainer.export.model_hash import base_model_hashes
@@ -43,17 +44,6 @@ from trainer.export.options_meta import option_entries
 from trainer.export.sd_scripts_keys import sd_scripts_entries
 from trainer.job_paths import JobPaths
 
-#: ss_base_model_version as sd-scripts writes it (model_util / sdxl_model_util).
-BASE_MODEL_VERSIONS = {"sd15": "sd_v1", "sd2": "sd_v2", "sdxl": "sdxl_base_v1-0"}
-#: The Stability AI model-spec architecture ids (sd-scripts' library/sai_model_spec.py).
-MODELSPEC_ARCH = {
-    "sd15": "stable-diffusion-v1",
-    "sd2": "stable-diffusion-v2-512",
-    "sd2_v": "stable-diffusion-v2-768-v",
-    "sdxl": "stable-diffusion-xl-v1-base",
-}
-MODELSPEC_IMPL_SGM = "https://github.com/Stability-AI/generative-models"
-MODELSPEC_IMPL_DIFFUSERS = "diffusers"
 #: The optimizer class each `TrainConfig.optimizer` stands for, named as sd-scripts names it.
 OPTIMIZER_NAMES = {
     "adamw": "torch.optim.adamw.AdamW",
@@ -67,8 +57,8 @@ REQUIRED_INFO = ("steps", "epoch", "started_at", "finished_at", "num_train_image
 
 def build_metadata(config: TrainConfig, arch: str, info: Mapping[str, Any]) -> dict[str, str]:
     """All `ss_*` and `modelspec.*` entries for a LoRA trained with `config` on an `arch` base model."""
-    if arch not in BASE_MODEL_VERSIONS:
-        raise ExportError(f"unknown architecture {arch!r}; expected one of {', '.join(BASE_MODEL_VERSIONS)}")
+    if arch not in ARCH_NAMES:
+        raise ExportError(f"unknown architecture {arch!r}; expected one of {', '.join(ARCH_NAMES)}")
     for key in REQUIRED_INFO:
         if key not in info:
             raise ExportError(f"info[{key!r}] is missing; build_metadata needs {', '.join(REQUIRED_INFO)}")
@@ -113,13 +103,16 @@ def _network_entries(config: TrainConfig) -> dict[str, Any]:
 def _training_entries(
     config: TrainConfig, arch: str, info: Mapping[str, Any], v_pred: bool
 ) -> dict[str, Any]:
-    model_version = BASE_MODEL_VERSIONS[arch]
-    if arch != "sdxl" and v_pred:
-        model_version += "_v"  # sd-scripts: sd_v1_v / sd_v2_v (model_util.get_model_version_str_for_sd1_sd2)
+    # ss_base_model_version as sd-scripts writes it (model_util / sdxl_model_util): sd_v1_v / sd_v2_v
+    # for v-prediction (model_util.get_model_version_str_for_sd1_sd2).
+    spec = arch_spec(arch)
+    model_version = spec.base_model_version
+    if spec.v_prediction_version_suffix and v_pred:
+        model_version += "_v"
     entries: dict[str, Any] = {
         "ss_output_name": config.name,
         "ss_base_model_version": model_version,
-        "ss_v2": arch == "sd2",
+        "ss_v2": spec.ss_v2,
         "ss_sd_model_name": info.get("sd_model_name") or _model_name(config.pretrained_model),
         "ss_training_started_at": float(info["started_at"]),
         "ss_training_finished_at": float(info["finished_at"]),
@@ -224,13 +217,15 @@ def _model_name(pretrained: str) -> str:
 
 
 def _modelspec(config: TrainConfig, arch: str, info: Mapping[str, Any], v_pred: bool) -> dict[str, str]:
-    key = "sd2_v" if arch == "sd2" and v_pred else arch
+    # The Stability AI model-spec ids (sd-scripts' library/sai_model_spec.py); sd-scripts names the SGM
+    # U-Net for SDXL LoRAs and the diffusers one for SD1.x/2.x.
+    arch_row = arch_spec(arch)
+    architecture = arch_row.modelspec_architecture_v if v_pred else arch_row.modelspec_architecture
     finished = datetime.datetime.fromtimestamp(int(float(info["finished_at"])), tz=datetime.UTC)
     spec = {
         "modelspec.sai_model_spec": "1.0.0",
-        "modelspec.architecture": f"{MODELSPEC_ARCH[key]}/lora",
-        # sd-scripts: SDXL LoRAs name the SGM UNet; SD1.x/2.x LoRAs the diffusers one.
-        "modelspec.implementation": MODELSPEC_IMPL_SGM if arch == "sdxl" else MODELSPEC_IMPL_DIFFUSERS,
+        "modelspec.architecture": f"{architecture}/lora",
+        "modelspec.implementation": arch_row.modelspec_implementation,
         "modelspec.title": config.name,
         "modelspec.resolution": f"{config.resolution}x{config.resolution}",
         "modelspec.date": finished.strftime("%Y-%m-%dT%H:%M:%S"),

@@ -16,14 +16,21 @@ from typing import Any
 
 import numpy as np
 
+from config.arch import ARCHS, arch_by_cross_attention
 from trainer.export.errors import ExportError
 
 _MAX_HEADER = 100 * 1024 * 1024
 _DTYPES = {"F16": np.float16, "F32": np.float32, "F64": np.float64, "BF16": "bf16"}
-#: Cross-attention width (the text encoder's hidden size) of each family's UNet.
-_CONTEXT_DIMS = {768: "sd15", 1024: "sd2", 2048: "sdxl"}
 _SGM_UNET = re.compile(r"^lora_unet_(input_blocks|middle_block|output_blocks|label_emb|time_embed|out)_")
-_METADATA_ARCH = {"sd_v1": "sd15", "sd_v2": "sd2", "sd_v2_v": "sd2", "sdxl_base_v1-0": "sdxl"}
+#: ss_base_model_version (with sd-scripts' "_v" for v-prediction) -> family.
+_METADATA_ARCH = {
+    v: s.arch for s in ARCHS.values() for v in (s.base_model_version, f"{s.base_model_version}_v")
+}
+_ONE_ENCODER = [s for s in ARCHS.values() if len(s.text_encoders) == 1]
+_TWO_ENCODERS = [s for s in ARCHS.values() if len(s.text_encoders) == 2]
+_SAI_NAMED = [s for s in ARCHS.values() if s.sai_unet_names]
+#: The keys' verdict when only "one text encoder" is known: any of these families ("sd15_or_sd2").
+ONE_ENCODER_FAMILIES = "_or_".join(s.arch for s in _ONE_ENCODER)
 
 
 def read_header(path: Path) -> tuple[dict[str, dict[str, Any]], dict[str, str], int]:
@@ -88,22 +95,30 @@ def _component(name: str) -> str:
 
 def _arch_from_keys(names: list[str], shapes: dict[str, list[int]]) -> tuple[str, str]:
     """Best guess of the base family and the evidence for it."""
-    if any(n.startswith(("lora_te1_", "lora_te2_", "text_encoder_2.")) for n in names):
-        return "sdxl", "two text encoders (lora_te1_/lora_te2_)"
-    if any(_SGM_UNET.match(n) for n in names):
-        return "sdxl", "Stability AI block names (input_blocks_...), which kohya uses for SDXL only"
+    for spec in _TWO_ENCODERS:
+        prefixes = tuple(f"{p}_" for p in spec.lora_te_prefixes)
+        if any(n.startswith((*prefixes, "text_encoder_2.")) for n in names):
+            return spec.arch, f"two text encoders ({'/'.join(prefixes)})"
+    for spec in _SAI_NAMED:
+        if any(_SGM_UNET.match(n) for n in names):
+            return (
+                spec.arch,
+                f"Stability AI block names (input_blocks_...), which kohya uses for {spec.label} only",
+            )
     for name, shape in shapes.items():
         if ("attn2_to_k" in name or "attn2.to_k" in name) and len(shape) == 2:
-            guess = _CONTEXT_DIMS.get(shape[1])
+            guess = arch_by_cross_attention(shape[1])
             if guess:
                 return guess, f"cross-attention input width {shape[1]}"
     for name, shape in shapes.items():
         if _component(name) == "text_encoder" and ("q_proj" in name) and len(shape) == 2:
-            guess = {768: "sd15", 1024: "sd2"}.get(shape[1])
+            # One text encoder: its width is the U-Net's cross-attention width.
+            guess = next((s.arch for s in _ONE_ENCODER if s.cross_attention_dim == shape[1]), None)
             if guess:
                 return guess, f"text encoder width {shape[1]}"
     if any(n.startswith("lora_te_") for n in names):
-        return "sd15_or_sd2", "one text encoder (lora_te_): SD 1.x or SD 2.x"
+        labels = " or ".join(s.label for s in _ONE_ENCODER)
+        return ONE_ENCODER_FAMILIES, f"one text encoder (lora_te_): {labels}"
     return "unknown", "no key or shape identifies the base model"
 
 
@@ -190,7 +205,7 @@ def _problems(report: dict[str, Any], missing_alpha: int) -> list[str]:
             f"{missing_alpha} modules have no .alpha: loaders then assume alpha = rank (full strength)"
         )
     meta, keys = report["arch_from_metadata"], report["arch_from_keys"]
-    fits = keys in (meta, "unknown") or (keys == "sd15_or_sd2" and meta in ("sd15", "sd2"))
+    fits = keys in (meta, "unknown") or (keys == ONE_ENCODER_FAMILIES and meta in keys.split("_or_"))
     if meta and not fits:
         problems.append(
             f"the metadata says {meta} but the weights look like {keys} ({report['arch_evidence']})"

@@ -8,6 +8,7 @@ the architecture, the prediction type and the VAE's scale and scaling factors. E
 
 from __future__ import annotations
 
+import inspect
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,18 +16,18 @@ from typing import Any
 
 import torch
 
+from config.arch import ARCH_NAMES, ARCHS, Arch, arch_by_cross_attention, arch_spec
 from trainer.models.tiny import config_folder_for
 
-ARCHS = ("sd15", "sd2", "sdxl")
 PREDICTION_TYPES = ("epsilon", "v_prediction")
 SINGLE_FILE_SUFFIXES = (".safetensors",)
 #: Suffixes of pickled checkpoints: refused, because unpickling a downloaded file can run code.
 PICKLE_SUFFIXES = (".ckpt", ".pt", ".pth", ".bin")
 # Original-layout key prefixes that identify each family's text encoder(s).
 _SINGLE_FILE_MARKERS = (
-    ("sdxl", "conditioner.embedders.1."),
-    ("sd2", "cond_stage_model.model."),
-    ("sd15", "cond_stage_model.transformer."),
+    (Arch.SDXL, "conditioner.embedders.1."),
+    (Arch.SD2, "cond_stage_model.model."),
+    (Arch.SD15, "cond_stage_model.transformer."),
 )
 _CROSS_ATTN_KEY = "model.diffusion_model.input_blocks.1.1.transformer_blocks.0.attn2.to_k.weight"
 
@@ -68,9 +69,9 @@ class BaseModel:
             "unet": self.unet,
             "scheduler": scheduler if scheduler is not None else self.scheduler,
         }
-        if self.arch == "sdxl":
+        if len(self.text_encoders) > 1:
             parts.update(text_encoder_2=self.text_encoders[1], tokenizer_2=self.tokenizers[1])
-        else:
+        if _has_safety_checker(self.pipeline_class):
             parts.update(safety_checker=None, feature_extractor=None, requires_safety_checker=False)
         return self.pipeline_class(**parts)
 
@@ -82,13 +83,13 @@ def arch_from_unet_config(config: dict[str, Any], has_second_encoder: bool = Fal
     fine-tunes) are told apart by SD 2's linear attention projections, which SD 1.x never uses.
     """
     if config.get("addition_embed_type") == "text_time" or has_second_encoder:
-        return "sdxl"
-    cross = config.get("cross_attention_dim")
-    if cross == 768:
-        return "sd15"
-    if cross == 1024:
-        return "sd2"
-    return "sd2" if config.get("use_linear_projection") else "sd15"
+        return Arch.SDXL
+    single = [s for s in ARCHS.values() if len(s.text_encoders) == 1]
+    by_width = next((s.arch for s in single if s.cross_attention_dim == config.get("cross_attention_dim")), None)
+    if by_width is not None:
+        return by_width
+    linear = bool(config.get("use_linear_projection"))
+    return next(s.arch for s in single if s.linear_projection == linear)
 
 
 def _read_json(path: Path, what: str) -> dict[str, Any]:
@@ -140,8 +141,9 @@ def _detect_single_file(file: Path) -> str:
         if any(k.startswith(prefix) for k in keys):
             return arch
     width = shapes.get(_CROSS_ATTN_KEY, [0])[-1]
-    if width in (768, 1024):
-        return "sd15" if width == 768 else "sd2"
+    by_width = arch_by_cross_attention(width)
+    if by_width is not None and len(ARCHS[by_width].text_encoders) == 1:
+        return by_width
     raise ModelLoadError(
         file, "does not look like an SD 1.x, SD 2.x or SDXL checkpoint (no known text encoder or UNet keys)"
     )
@@ -218,9 +220,14 @@ def _hub_configs(repo_id: str, local_files_only: bool) -> tuple[dict[str, Any], 
 
 
 def _pipeline_class(arch: str) -> type:
-    from diffusers import StableDiffusionPipeline, StableDiffusionXLPipeline
+    import diffusers
 
-    return StableDiffusionXLPipeline if arch == "sdxl" else StableDiffusionPipeline
+    return getattr(diffusers, arch_spec(arch).pipeline_class)
+
+
+def _has_safety_checker(pipeline_class: type) -> bool:
+    """SD 1.x/2.x pipelines take a safety checker (we train: none); the SDXL one has no such slot."""
+    return "safety_checker" in inspect.signature(pipeline_class.__init__).parameters
 
 
 def _load_pipeline(path_or_id: str | Path, arch: str, dtype: torch.dtype, local_files_only: bool) -> Any:
@@ -230,7 +237,7 @@ def _load_pipeline(path_or_id: str | Path, arch: str, dtype: torch.dtype, local_
     path = Path(path_or_id).expanduser()
     is_file = _is_local(path_or_id) and path.is_file()
     kwargs: dict[str, Any] = {"local_files_only": local_files_only, "dtype": dtype}
-    if arch != "sdxl":
+    if _has_safety_checker(cls):
         kwargs.update(safety_checker=None, feature_extractor=None, requires_safety_checker=False)
     try:
         if is_file:
@@ -267,8 +274,8 @@ def load_base(
     """
     from diffusers import DDPMScheduler
 
-    if arch not in ("auto", *ARCHS):
-        raise ModelLoadError(path_or_id, f"arch must be auto, {', '.join(ARCHS)}; got {arch!r}")
+    if arch not in ("auto", *ARCH_NAMES):
+        raise ModelLoadError(path_or_id, f"arch must be auto, {', '.join(ARCH_NAMES)}; got {arch!r}")
     if prediction_type not in ("auto", *PREDICTION_TYPES):
         raise ModelLoadError(
             path_or_id,
@@ -300,8 +307,9 @@ def load_base(
         )
     # Training noise follows the model's own schedule (betas, offsets) whatever its sampler is.
     noise_scheduler = DDPMScheduler.from_config(scheduler_config, prediction_type=predicted)
-    encoders = [pipe.text_encoder] + ([pipe.text_encoder_2] if detected == "sdxl" else [])
-    tokenizers = [pipe.tokenizer] + ([pipe.tokenizer_2] if detected == "sdxl" else [])
+    count = len(arch_spec(detected).text_encoders)
+    encoders = [pipe.text_encoder, getattr(pipe, "text_encoder_2", None)][:count]
+    tokenizers = [pipe.tokenizer, getattr(pipe, "tokenizer_2", None)][:count]
     vae_config = pipe.vae.config
     return BaseModel(
         arch=detected,

@@ -20,13 +20,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from config.arch import arch_spec
+
 UNET_PREFIX = "model.diffusion_model."
 VAE_PREFIX = "first_stage_model."
-TEXT_PREFIXES = {
-    "sd15": ["cond_stage_model.transformer.text_model."],
-    "sd2": ["cond_stage_model.model."],
-    "sdxl": ["conditioner.embedders.0.transformer.text_model.", "conditioner.embedders.1.model."],
-}
 
 # diffusers ResnetBlock2D parameter names -> LDM ResBlock names.
 _UNET_RESNET = {
@@ -199,15 +196,15 @@ def pipeline_to_ldm(pipe: Any, arch: str) -> dict[str, Any]:
     vae_state = pipe.vae.state_dict()
     for key, new in vae_key_map(pipe.vae.config, list(vae_state)).items():
         state[VAE_PREFIX + new] = _vae_tensor(new, vae_state[key])
-    prefixes = TEXT_PREFIXES[arch]
-    te = pipe.text_encoder
-    if arch == "sd2":
-        state.update(open_clip_to_ldm(te.state_dict(), prefixes[0], te.config.num_hidden_layers))
-    else:
-        state.update(clip_to_ldm(te.state_dict(), prefixes[0]))
-    if arch == "sdxl":
-        te2 = pipe.text_encoder_2
-        state.update(open_clip_to_ldm(te2.state_dict(), prefixes[1], te2.config.num_hidden_layers))
+    modules = (pipe.text_encoder, getattr(pipe, "text_encoder_2", None))
+    for spec, te in zip(arch_spec(arch).text_encoders, modules, strict=False):
+        # OpenCLIP encoders are stored in open_clip's own layout; OpenAI CLIP in transformers' one.
+        if spec.family == "openclip":
+            state.update(
+                open_clip_to_ldm(te.state_dict(), spec.checkpoint_prefix, te.config.num_hidden_layers)
+            )
+        else:
+            state.update(clip_to_ldm(te.state_dict(), spec.checkpoint_prefix))
     return {key: tensor.detach().contiguous() for key, tensor in state.items()}
 
 

@@ -27,9 +27,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from config.arch import ARCH_NAMES, arch_spec
 from trainer.models.tokenizer import write_tokenizer
 
-ARCHS = ("sd15", "sd2", "sdxl")
 FORMATS = ("diffusers", "single-file")
 #: Latent size of the tiny UNets; with the VAE's factor of 8 the default image is 64 x 64 pixels.
 SAMPLE_SIZE = 8
@@ -43,8 +43,6 @@ _SCHEDULE = {
     "beta_schedule": "scaled_linear",
     "steps_offset": 1,
 }
-# The VAE latent scaling factors of the real models (our random VAE keeps them so configs look real).
-_VAE_SCALING = {"sd15": 0.18215, "sd2": 0.18215, "sdxl": 0.13025}
 
 
 def _text_config(hidden: int, act: str, projection: int | None = None) -> Any:
@@ -79,14 +77,16 @@ def _vae(arch: str) -> Any:
         latent_channels=4,
         norm_num_groups=8,
         sample_size=SAMPLE_SIZE * 8,
-        scaling_factor=_VAE_SCALING[arch],
+        # The real models' latent scaling factor: our random VAE keeps it so configs look real.
+        scaling_factor=arch_spec(arch).vae_scaling_factor,
     )
 
 
 def _unet(arch: str, cross_attention_dim: int, text_embeds_dim: int = 0) -> Any:
     from diffusers import UNet2DConditionModel
 
-    if arch == "sdxl":
+    spec = arch_spec(arch)
+    if spec.micro_conditioning:
         time_embed_dim = 8  # SDXL: 256 per size/crop number, six numbers (original size, crop, target)
         return UNet2DConditionModel(
             sample_size=SAMPLE_SIZE,
@@ -110,7 +110,7 @@ def _unet(arch: str, cross_attention_dim: int, text_embeds_dim: int = 0) -> Any:
         "up_block_types": ("UpBlock2D", "CrossAttnUpBlock2D"),
         "cross_attention_dim": cross_attention_dim,
     }
-    if arch == "sd2":
+    if spec.linear_projection:
         # SD 2.x: linear proj_in/proj_out and a head count per block ([5, 10, 20, 20] in the real one).
         return UNet2DConditionModel(**common, attention_head_dim=(2, 4), use_linear_projection=True)
     return UNet2DConditionModel(**common, attention_head_dim=8)
@@ -119,14 +119,18 @@ def _unet(arch: str, cross_attention_dim: int, text_embeds_dim: int = 0) -> Any:
 def _scheduler(arch: str) -> Any:
     from diffusers import DDIMScheduler, EulerDiscreteScheduler, PNDMScheduler
 
-    if arch == "sd15":
+    spec = arch_spec(arch)  # the real model's default scheduler and prediction type
+    if spec.scheduler_class == "PNDMScheduler":
         return PNDMScheduler(**_SCHEDULE, skip_prk_steps=True, set_alpha_to_one=False)
-    if arch == "sd2":
+    if spec.scheduler_class == "DDIMScheduler":
         return DDIMScheduler(
-            **_SCHEDULE, clip_sample=False, set_alpha_to_one=False, prediction_type="v_prediction"
+            **_SCHEDULE, clip_sample=False, set_alpha_to_one=False, prediction_type=spec.prediction_type
         )
     return EulerDiscreteScheduler(
-        **_SCHEDULE, interpolation_type="linear", prediction_type="epsilon", timestep_spacing="leading"
+        **_SCHEDULE,
+        interpolation_type="linear",
+        prediction_type=spec.prediction_type,
+        timestep_spacing="leading",
     )
 
 
@@ -136,19 +140,22 @@ def build_pipeline_in_memory(arch: str, seed: int) -> Any:
     from diffusers import StableDiffusionPipeline, StableDiffusionXLPipeline
     from transformers import CLIPTextModel, CLIPTextModelWithProjection
 
-    if arch not in ARCHS:
-        raise ValueError(f"arch must be one of {', '.join(ARCHS)}, got {arch!r}")
+    if arch not in ARCH_NAMES:
+        raise ValueError(f"arch must be one of {', '.join(ARCH_NAMES)}, got {arch!r}")
+    encoders = arch_spec(arch).text_encoders
 
     def seeded(offset: int) -> None:
         # One seed per component: changing one component's shape leaves the others' weights alone.
         torch.manual_seed(seed * 1000 + offset)
 
     with torch.no_grad():
-        if arch == "sdxl":
+        if len(encoders) > 1:
             seeded(1)
-            text_encoder = CLIPTextModel(_text_config(32, "quick_gelu"))
+            text_encoder = CLIPTextModel(_text_config(32, encoders[0].hidden_act))
             seeded(2)
-            text_encoder_2 = CLIPTextModelWithProjection(_text_config(48, "gelu", projection=48))
+            text_encoder_2 = CLIPTextModelWithProjection(
+                _text_config(48, encoders[1].hidden_act, projection=48)
+            )
             seeded(3)
             # SDXL's cross-attention sees both encoders' penultimate states side by side (768 + 1280).
             unet = _unet(arch, cross_attention_dim=32 + 48, text_embeds_dim=48)
@@ -166,8 +173,7 @@ def build_pipeline_in_memory(arch: str, seed: int) -> Any:
             )
         else:
             seeded(1)
-            act = "quick_gelu" if arch == "sd15" else "gelu"
-            text_encoder = CLIPTextModel(_text_config(32, act))
+            text_encoder = CLIPTextModel(_text_config(32, encoders[0].hidden_act))
             seeded(3)
             unet = _unet(arch, cross_attention_dim=32)
             seeded(4)
@@ -198,9 +204,10 @@ def _save_diffusers(pipe: Any, arch: str, folder: Path) -> None:
 
     index_path = folder / "model_index.json"
     index = json.loads(index_path.read_text(encoding="utf-8"))
-    tokenizers = {"tokenizer": "clip" if arch != "sd2" else "openclip"}
-    if arch == "sdxl":
-        tokenizers["tokenizer_2"] = "openclip"
+    tokenizers = {
+        "tokenizer" if i == 0 else f"tokenizer_{i + 1}": te.family
+        for i, te in enumerate(arch_spec(arch).text_encoders)
+    }
     for name, flavour in tokenizers.items():
         write_tokenizer(folder / name, flavour)
         index[name] = ["transformers", "CLIPTokenizer"]
@@ -251,8 +258,8 @@ def build_tiny_pipeline(out: Path, arch: str, fmt: str = "diffusers", seed: int 
     original-layout (LDM/SAI) `.safetensors` checkpoint plus its config folder, see
     `single_file_paths`, and returns the file.
     """
-    if arch not in ARCHS:
-        raise ValueError(f"arch must be one of {', '.join(ARCHS)}, got {arch!r}")
+    if arch not in ARCH_NAMES:
+        raise ValueError(f"arch must be one of {', '.join(ARCH_NAMES)}, got {arch!r}")
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
     out = Path(out)

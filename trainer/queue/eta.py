@@ -12,13 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from config.arch import ARCHS
 from trainer.queue.options import QueueLimits
 from trainer.queue.store import JobStore
 from trainer.queue.types import Job, JobKind, JobStatus
 
 #: First guesses before anything was measured on this host (seconds per step on one mid-range GPU at
 #: the family's native resolution, batch 2); replaced by measurements after the first run.
-FALLBACK_S_PER_STEP = {"sd15": 0.6, "sd2": 0.9, "sdxl": 1.8}
+FALLBACK_S_PER_STEP = {s.arch.value: s.fallback_s_per_step for s in ARCHS.values()}
 FALLBACK_ANY = 1.0
 
 
