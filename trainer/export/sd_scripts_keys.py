@@ -67,6 +67,11 @@ def sd_scripts_entries(
     """
     out: dict[str, Any] = dict(SD_SCRIPTS_DEFAULTS)
     out["ss_resize_interpolation"] = RESIZE_INTERPOLATION
+    # Knobs loracord has: sd-scripts writes None for the default 75 tokens, else 150 or 225.
+    tokens = getattr(config, "max_token_length", 75)
+    out["ss_max_token_length"] = None if tokens in (None, 75) else tokens
+    out["ss_caption_tag_dropout_rate"] = getattr(config, "caption_tag_dropout_rate", 0.0)
+    out["ss_flip_aug"] = bool(getattr(config, "flip_aug", False))
     out["ss_session_id"] = info.get("session_id", _session_id(config, info))
     batches = info.get("num_batches_per_epoch") or _batches_per_epoch(config, info)
     out["ss_num_batches_per_epoch"] = int(batches)
@@ -123,7 +128,7 @@ def _subset(config: TrainConfig, name: str, spec: Mapping[str, Any], *, is_reg: 
         "img_count": spec["img_count"],
         "num_repeats": spec["n_repeats"],
         "color_aug": False,
-        "flip_aug": False,
+        "flip_aug": bool(getattr(config, "flip_aug", False)),
         "random_crop": False,
         "shuffle_caption": bool(config.shuffle_caption),
         "keep_tokens": config.keep_tokens,

@@ -163,3 +163,14 @@ def test_the_session_id_is_one_per_run():
     assert build_metadata(cfg, "sd15", {**INFO, "finished_at": 1764009999.0})["ss_session_id"] == first
     assert build_metadata(cfg, "sd15", {**INFO, "started_at": 1.0})["ss_session_id"] != first
     assert 0 <= int(first) <= 2**32
+
+
+def test_knobs_loracord_has_are_written_from_the_config():
+    cfg = TrainConfig(name="a", max_token_length=225, caption_tag_dropout_rate=0.1, flip_aug=True)
+    meta = build_metadata(cfg, "sdxl", INFO)
+    assert (meta["ss_max_token_length"], meta["ss_caption_tag_dropout_rate"], meta["ss_flip_aug"]) == (
+        "225",
+        "0.1",
+        "True",
+    )
+    assert build_metadata(TrainConfig(name="a"), "sdxl", INFO)["ss_max_token_length"] == "None"
