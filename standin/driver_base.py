@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from standin import limits
+from standin import limits, permissions
 from standin.clock import Clock
 from standin.faults import Faults
 from standin.gateway import GatewayStats
@@ -147,6 +147,35 @@ class StandInBase:
             return role
 
         return self.server.call(add)
+
+    def set_overwrite(
+        self,
+        channel: Channel,
+        target: User | Role | Guild,
+        *,
+        allow: tuple[str, ...] = (),
+        deny: tuple[str, ...] = (),
+    ) -> None:
+        """A permission overwrite on `channel` for a member, a role or @everyone (pass the Guild), by
+        discord.py's permission names, e.g. `deny=("attach_files",)`; applies at once, mid-session too."""
+        value = (permissions.bits(allow), permissions.bits(deny))
+        self.server.call(lambda: channel.overwrites.__setitem__(target.id, value))
+
+    def set_invalid_request_ban(
+        self,
+        ban_after: int | None = limits.INVALID_REQUEST_LIMIT,
+        *,
+        window_s: float = limits.INVALID_REQUEST_WINDOW_S,
+        ban_s: float = limits.INVALID_REQUEST_BAN_S,
+    ) -> None:
+        """Ban every route (Cloudflare's 403 page) once `ban_after` 401/403/429 answers fall within
+        `window_s`; None: count only (the default)."""
+        self.server.invalid.configure(ban_after, window_s=window_s, ban_s=ban_s)
+
+    @property
+    def invalid_requests(self) -> int:
+        """401/403/429 answers (shared-scope 429s excepted) in the current window."""
+        return self.server.invalid.count()
 
     def join_guild(self, user: User, guild: Guild) -> None:
         """`user` becomes a member of `guild` too (a person is often in several servers)."""

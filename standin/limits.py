@@ -48,6 +48,12 @@ NONCE_MAX = 25
 #: `enforce_nonce`: "checked for uniqueness in the past few minutes" (undocumented number; 5 min here).
 NONCE_WINDOW_S = 5 * 60.0
 
+#: Invalid requests (401/403/429 but shared-scope 429s) before Cloudflare bans the IP, in a sliding
+#: window, and the ban's length (docs: Rate Limits > Invalid Request Limit; "about an hour").
+INVALID_REQUEST_LIMIT = 10_000
+INVALID_REQUEST_WINDOW_S = 600.0
+INVALID_REQUEST_BAN_S = 3600.0
+
 # --- Application commands (docs: Application Commands) ------------------------------------------
 COMMAND_NAME_MAX = 32
 COMMAND_DESCRIPTION_MAX = 100

@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-from standin import limits, payloads
+from standin import limits, payloads, permissions
 from standin.errors import (
     CANNOT_EDIT_OTHERS_MESSAGE,
     CANNOT_SEND_TO_USER,
@@ -181,6 +181,7 @@ class Routes:
         ch = self.store.channels.get(_id(request, "channel_id"))
         if ch is None:
             raise DiscordAPIError(404, UNKNOWN_CHANNEL, "Unknown Channel")
+        permissions.require_view(self.store, ch)
         return ch
 
     def message(self, request: web.Request, ch: Channel) -> Message:
@@ -204,6 +205,7 @@ class Routes:
         if ch.is_dm and ch.recipient_ids[0] in self.world.closed_dms:
             raise DiscordAPIError(403, CANNOT_SEND_TO_USER, "Cannot send messages to this user")
         payload, uploads = await read_body(request)
+        permissions.require_send(self.store, ch, payload, bool(uploads), creating=True)
         file_limit = self.store.file_limit_for(ch)
         self.world.check_request_size(uploads, file_limit)
         check_message(payload, [(u[1], u[2]) for u in uploads], file_limit=file_limit)
@@ -230,10 +232,13 @@ class Routes:
         except ValueError as exc:
             raise DiscordAPIError(400, 50035, "Invalid Form Body", {"limit": {"_errors": [
                 {"code": "NUMBER_TYPE_COERCE", "message": "Value is not int."}]}}) from exc  # fmt: skip
+        can_read = (
+            permissions.in_channel(self.store, self.store.bot_user, ch) & permissions.READ_MESSAGE_HISTORY
+        )
         msgs = [
             m
             for m in self.store.messages.values()
-            if m.channel_id == ch.id and not m.deleted and not m.ephemeral
+            if can_read and m.channel_id == ch.id and not m.deleted and not m.ephemeral
         ]
         # before/after page through history (discord.py's history() relies on them to stop). With
         # `after`, Discord returns the messages right after it, still newest first.
@@ -253,6 +258,7 @@ class Routes:
                 403, CANNOT_EDIT_OTHERS_MESSAGE, "Cannot edit a message authored by another user"
             )
         payload, uploads = await read_body(request)
+        permissions.require_send(self.store, ch, payload, bool(uploads), creating=False)
         file_limit = self.store.file_limit_for(ch)
         self.world.check_request_size(uploads, file_limit)
         check_message(payload, [(u[1], u[2]) for u in uploads], file_limit=file_limit, creating=False)
@@ -275,6 +281,8 @@ class Routes:
                 {"code": "BASE_TYPE_BAD_LENGTH", "message": "Must be between 1 and 100 in length."}]}})  # fmt: skip
         if parent.is_thread or parent.is_dm:
             raise DiscordAPIError(400, 50024, "Cannot execute action on this channel type")
+        if ttype == 11:
+            permissions.require(self.store, parent, permissions.CREATE_PUBLIC_THREADS)
         bot_id = self.store.app.bot_user_id
         thread = Channel(
             id=tid or snowflake(), name=name, type=ttype, guild_id=parent.guild_id, parent_id=parent.id,

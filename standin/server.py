@@ -17,6 +17,7 @@ from aiohttp import web
 
 from standin import limits, rest, rest_interactions
 from standin.clock import Clock
+from standin.cloudflare import InvalidRequests, banned_response
 from standin.errors import UNAUTHORIZED, DiscordAPIError, error_response, json_response
 from standin.faults import Faults, RateLimiter
 from standin.world import RequestLog, World
@@ -63,6 +64,7 @@ class StandInServer:
         self.world = World(self.clock, heartbeat_ms, bot_name, guild_name)
         self.faults = Faults()
         self.limiter = RateLimiter(limits.GLOBAL_REQUESTS_PER_S)
+        self.invalid = InvalidRequests()
         self.loop = asyncio.new_event_loop()
         self.port = 0
         self._thread = threading.Thread(target=self._run, name="discord-standin", daemon=True)
@@ -184,6 +186,7 @@ class StandInServer:
             self.world.internal_errors.append(f"{request.method} {path}: {exc!r}")
             response = json_response({"message": f"stand-in internal error: {exc!r}", "code": 0}, status=400)
         self.world.requests.append(RequestLog(time.monotonic(), request.method, path, response.status))
+        self.invalid.record(response.status, response.headers.get("X-RateLimit-Scope"))
         return response
 
     async def _handle(
@@ -193,6 +196,8 @@ class StandInServer:
         template = resource.canonical if resource is not None else request.path
         if template.startswith("/gateway"):
             return await handler(request)
+        if self.invalid.banned():
+            return banned_response()
         injected = self.faults.take(request.method, path)
         if injected is not None:
             return injected

@@ -52,6 +52,8 @@ class Channel:
     created: float = field(default_factory=time.time)
     message_count: int = 0
     member_ids: set[int] = field(default_factory=set)
+    #: Permission overwrites: role, member or @everyone (the guild's id) -> (allow bits, deny bits).
+    overwrites: dict[int, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def is_thread(self) -> bool:

@@ -175,3 +175,22 @@ async def test_a_passing_failure_of_the_first_post_is_retried_by_the_tracker(
         job_id = JOB_ID.search(progress.content).group(1)
         assert len(failing.hits) == 1 and bot.progress.jobs[job_id].message_id == progress.id
         assert not bot.errors.unexpected
+
+
+async def test_attach_files_revoked_mid_job_is_one_refusal_and_the_files_go_by_dm(
+    standin: StandIn, make_bot, settings
+) -> None:
+    """A real permission overwrite (not an injected error): Discord answers 403 50013 once."""
+    alice = standin.add_user("alice")
+    async with make_bot(settings) as bot:
+        room, job_id, _ = await job_in_new_room(standin, alice)
+        standin.set_overwrite(room, standin.guild, deny=("attach_files",))
+        lora = await finish_with_lora(bot, job_id)
+        dm = await standin.wait_for_message(
+            channel=standin.dm_channel(alice), predicate=lambda m: job_id in m.content, since=0, timeout=20
+        )
+        assert lora.name in [a.filename for a in dm.attachments]
+        await wait_until(lambda: job_id not in bot.progress.jobs)
+        assert [(m, s) for m, s in requests_on(standin, room.id) if s >= 400] == [("POST", 403)]
+        assert bot.invalid_requests.count() == 1 == standin.invalid_requests
+        assert not bot.errors.unexpected
