@@ -89,6 +89,12 @@ async def send(
 ) -> None:
     """Post `post` to `dest` as one or more messages; `sent(i)` is awaited after part i went out, and
     `first_part` skips the parts an earlier try already sent."""
+    if not (post.text or post.files or post.embed or post.extra_lines):
+        # Nothing to say (a cancelled job: its edited progress message says it all). Discord refuses an
+        # empty message with 50006, which would wrongly mark the channel unusable.
+        if sent is not None:
+            await sent(0)
+        return
     layout = plan(post.files, file_limit=file_limit)
     parts = max(1, len(layout.batches))
     for index in range(first_part, parts):
