@@ -30,8 +30,6 @@ from trainer.queue.jobdir import count_images
 from trainer.queue.samplereq import SampleRequest, SampleRequestError, load_request
 from trainer.run import EXIT_DONE, EXIT_FAILED, EXIT_STOPPED, report_failure
 
-COMPONENTS = ("unet", "te1", "te2")
-
 log = logging.getLogger("trainer.sample")
 
 
@@ -115,25 +113,6 @@ def _prompts(request: SampleRequest, cfg: TrainConfig) -> list[str]:
     return default_prompts(cfg.trigger_word, captions)[:4]
 
 
-def _add_adapters(cfg: TrainConfig, model) -> list[tuple[str, Any]]:  # noqa: ANN001 - BaseModel
-    """The same adapters as the training run (trainer.engine.train), as (component, module) pairs."""
-    from trainer.engine.network import add_lora, text_encoder_targets, unet_targets
-
-    kw = {
-        "rank": cfg.network_dim,
-        "alpha": cfg.network_alpha,
-        "conv_rank": cfg.conv_dim,
-        "conv_alpha": cfg.conv_alpha,
-    }
-    add_lora(model.unet, unet_targets(model.unet, cfg.target_modules), **kw)
-    parts = [("unet", model.unet)]
-    if cfg.train_text_encoder:
-        for name, encoder in zip(COMPONENTS[1:], model.text_encoders, strict=False):
-            add_lora(encoder, text_encoder_targets(encoder, cfg.target_modules), **kw)
-            parts.append((name, encoder))
-    return parts
-
-
 def _weights_from_file(path: Path, cfg: TrainConfig, arch: str, parts, unet_config) -> dict:  # noqa: ANN001
     """Read a kohya file back into PEFT state dicts that fit the adapters in `parts`."""
     import torch
@@ -202,6 +181,7 @@ def sample_run(job_dir: Path, events) -> list[str]:  # noqa: ANN001 - EventWrite
     import torch
 
     from trainer.engine.checkpoint import load_lora_weights
+    from trainer.engine.network import inject_adapters
     from trainer.engine.output import save_kohya_file
     from trainer.engine.sampling import generate, labelled_grid
     from trainer.models.load import ModelLoadError, load_base
@@ -233,7 +213,7 @@ def sample_run(job_dir: Path, events) -> list[str]:  # noqa: ANN001 - EventWrite
         module.to(device)
         if device.type == "cuda" and half is not None and module is not model.vae:
             module.to(dtype=half)
-    parts = _add_adapters(cfg, model)
+    parts = inject_adapters(model, cfg)
     unet_config = dict(model.unet.config)
     total = len(sources) * len(strengths)
     events.emit(

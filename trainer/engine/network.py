@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import torch
 from torch import nn
@@ -21,6 +22,8 @@ from torch import nn
 from trainer.engine.adapters import is_adapter_param
 
 ADAPTER = "default"
+#: The model parts that carry adapters, in the order of `inject_adapters`' result (the export's names).
+COMPONENTS = ("unet", "te1", "te2")
 
 _UNET_TRANSFORMER = {"Transformer2DModel", "BasicTransformerBlock"}
 _UNET_CONV_BLOCKS = {"ResnetBlock2D", "Downsample2D", "Upsample2D"}
@@ -105,6 +108,26 @@ def add_lora(
         inject_adapter_in_model(config, model, adapter_name=ADAPTER)
     for name, param in model.named_parameters():
         param.requires_grad_(is_adapter_param(name))
+
+
+def inject_adapters(model: Any, cfg: Any) -> list[tuple[str, nn.Module]]:
+    """The run's adapters (`cfg`: a TrainConfig) into `model` (a BaseModel): the U-Net always, the text
+    encoder(s) when `cfg.train_text_encoder`. The one injection both training and sampling use, so a
+    sample job rebuilds exactly the network the run trained. Returns (component, module) pairs."""
+    kw = {
+        "rank": cfg.network_dim,
+        "alpha": cfg.network_alpha,
+        "conv_rank": cfg.conv_dim,
+        "conv_alpha": cfg.conv_alpha,
+        "network_type": cfg.network_type,
+    }
+    add_lora(model.unet, unet_targets(model.unet, cfg.target_modules), **kw)
+    parts: list[tuple[str, nn.Module]] = [(COMPONENTS[0], model.unet)]
+    if cfg.train_text_encoder:
+        for name, encoder in zip(COMPONENTS[1:], model.text_encoders, strict=False):
+            add_lora(encoder, text_encoder_targets(encoder, cfg.target_modules), **kw)
+            parts.append((name, encoder))
+    return parts
 
 
 def lora_parameters(model: nn.Module) -> list[nn.Parameter]:

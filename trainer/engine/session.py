@@ -22,12 +22,10 @@ from trainer.engine.cache import LatentSource, TextSource
 from trainer.engine.data import ImageItem, process_caption
 from trainer.engine.events import EventWriter
 from trainer.engine.loop import LossSettings, check_finite, diffusion_loss
-from trainer.engine.network import load_lora_state_dict, lora_parameters, lora_state_dict
+from trainer.engine.network import COMPONENTS, load_lora_state_dict, lora_parameters, lora_state_dict
 from trainer.engine.output import save_outputs
 from trainer.engine.sampling import generate, save_samples
 from trainer.job_paths import JobPaths
-
-_COMPONENTS = ("unet", "te1", "te2")
 
 
 @dataclass
@@ -89,7 +87,7 @@ class Session:
         unwrap = self.accelerator.unwrap_model
         return {
             name: lora_state_dict(unwrap(module))
-            for name, module in zip(_COMPONENTS, self.trained, strict=False)
+            for name, module in zip(COMPONENTS, self.trained, strict=False)
         }
 
     def save_checkpoint(self) -> Path:
@@ -118,7 +116,7 @@ class Session:
             return 0
         state = ckpt.load_checkpoint(path)
         unwrap = self.accelerator.unwrap_model
-        for name, module in zip(_COMPONENTS, self.trained, strict=False):
+        for name, module in zip(COMPONENTS, self.trained, strict=False):
             if name not in state.lora:
                 raise KeyError(f"checkpoint {path} has no {name} weights; was the run's config changed?")
             load_lora_state_dict(unwrap(module), state.lora[name])
@@ -148,7 +146,7 @@ class Session:
         from trainer.engine.adapters import adapter_scales
 
         unwrap = self.accelerator.unwrap_model
-        return {name: adapter_scales(unwrap(m)) for name, m in zip(_COMPONENTS, self.trained, strict=False)}
+        return {name: adapter_scales(unwrap(m)) for name, m in zip(COMPONENTS, self.trained, strict=False)}
 
     def export_info(self, final: bool = False) -> dict[str, Any]:
         """What the run knows for the file's metadata (trainer.export.metadata documents the keys).

@@ -23,7 +23,7 @@ from trainer.engine.cache import LatentSource, TextSource
 from trainer.engine.data import ImageItem, captions_are_fixed, scan_dataset
 from trainer.engine.events import EventWriter, plot_loss_curve
 from trainer.engine.loop import LossSettings
-from trainer.engine.network import add_lora, lora_parameters, text_encoder_targets, unet_targets
+from trainer.engine.network import inject_adapters, lora_parameters
 from trainer.engine.fp8 import store_in_fp8
 from trainer.engine.network_weights import load_network_weights
 from trainer.engine.optim import build_optimizer, build_scheduler
@@ -121,19 +121,7 @@ def _warn_about_data(setup: RunSetup, events: EventWriter) -> None:
 
 def _add_adapters(cfg: TrainConfig, model) -> list[torch.nn.Module]:  # noqa: ANN001 - BaseModel
     """LoRA into the U-Net, and into the text encoder(s) when they train; returns the trained modules."""
-    kw = {
-        "rank": cfg.network_dim,
-        "alpha": cfg.network_alpha,
-        "conv_rank": cfg.conv_dim,
-        "conv_alpha": cfg.conv_alpha,
-        "network_type": cfg.network_type,
-    }
-    add_lora(model.unet, unet_targets(model.unet, cfg.target_modules), **kw)
-    trained = [model.unet]
-    if cfg.train_text_encoder:
-        for encoder in model.text_encoders:
-            add_lora(encoder, text_encoder_targets(encoder, cfg.target_modules), **kw)
-            trained.append(encoder)
+    trained = [module for _, module in inject_adapters(model, cfg)]
     for module in trained:
         for param in lora_parameters(module):
             # Trainable weights in fp32 even under mixed precision (the frozen base is half).
