@@ -17,10 +17,10 @@ import math
 from dataclasses import dataclass
 
 import torch
-import torch.nn.functional as F
 
 from config.arch import arch_spec
 from trainer.engine.errors import TrainingError
+from trainer.engine.loss_options import debiased_weights, elementwise_loss, perturbed, pyramid_noise
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,16 @@ class LossSettings:
     arch: str
     #: The noise schedule's betas are rescaled to zero terminal SNR (recorded in the metadata).
     zero_terminal_snr: bool = False
+    # The sd-scripts loss and noise options (loss_options.py); the defaults change nothing.
+    loss_type: str = "l2"
+    huber_c: float = 0.1
+    huber_schedule: str = "snr"
+    debiased_estimation_loss: bool = False
+    multires_noise_iterations: int = 0
+    multires_noise_discount: float = 0.3
+    ip_noise_gamma: float = 0.0
+    min_timestep: int = 0
+    max_timestep: int = 1000
 
 
 def snr_weights(noise_scheduler, timesteps: torch.Tensor, gamma: float, prediction_type: str) -> torch.Tensor:  # noqa: ANN001
@@ -59,9 +69,16 @@ def diffusion_loss(
     if settings.noise_offset:
         offset = torch.randn((batch, latents.shape[1], 1, 1), generator=generator, device=gen_device)
         noise = noise + settings.noise_offset * offset.to(device)
+    if settings.multires_noise_iterations:
+        noise = pyramid_noise(
+            noise, generator, settings.multires_noise_iterations, settings.multires_noise_discount
+        )
     num_train = noise_scheduler.config.num_train_timesteps
-    timesteps = torch.randint(0, num_train, (batch,), generator=generator, device=gen_device).to(device)
-    noisy = noise_scheduler.add_noise(latents, noise, timesteps)
+    low, high = settings.min_timestep, min(settings.max_timestep, num_train)
+    timesteps = torch.randint(low, high, (batch,), generator=generator, device=gen_device).to(device)
+    noisy = noise_scheduler.add_noise(
+        latents, perturbed(noise, generator, settings.ip_noise_gamma), timesteps
+    )
     if settings.prediction_type == "v_prediction":
         target = noise_scheduler.get_velocity(latents, noise, timesteps)
     else:
@@ -72,11 +89,14 @@ def diffusion_loss(
         added = {"text_embeds": pooled.to(hidden.dtype), "time_ids": sizes.to(device, hidden.dtype)}
     pred = unet(noisy.to(hidden.dtype), timesteps, hidden, added_cond_kwargs=added).sample
 
-    per_sample = F.mse_loss(pred.float(), target.float(), reduction="none").mean(dim=(1, 2, 3))
+    per_sample = elementwise_loss(pred.float(), target.float(), settings, noise_scheduler, timesteps)
+    per_sample = per_sample.mean(dim=(1, 2, 3))
     if settings.min_snr_gamma > 0:
         per_sample = per_sample * snr_weights(
             noise_scheduler, timesteps, settings.min_snr_gamma, settings.prediction_type
         )
+    if settings.debiased_estimation_loss:
+        per_sample = per_sample * debiased_weights(noise_scheduler, timesteps, settings.prediction_type)
     return (per_sample * sample_weights.to(device)).mean()
 
 

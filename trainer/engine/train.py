@@ -22,13 +22,14 @@ from trainer.engine.buckets import BucketSpec, assign_bucket, epoch_batches, exp
 from trainer.engine.cache import LatentSource, TextSource
 from trainer.engine.data import ImageItem, captions_are_fixed, scan_dataset
 from trainer.engine.events import EventWriter, plot_loss_curve
-from trainer.engine.loop import LossSettings
-from trainer.engine.network import inject_adapters, lora_parameters
 from trainer.engine.fp8 import store_in_fp8
+from trainer.engine.loop import LossSettings
+from trainer.engine.loss_options import loss_option_kwargs
+from trainer.engine.network import inject_adapters, lora_parameters
 from trainer.engine.network_weights import load_network_weights
 from trainer.engine.optim import build_optimizer, build_scheduler
-from trainer.engine.schedule import apply_zero_terminal_snr, model_has_zero_terminal_snr
 from trainer.engine.sampling import class_prompts, default_prompts, generate_class_images
+from trainer.engine.schedule import apply_zero_terminal_snr, model_has_zero_terminal_snr
 from trainer.engine.session import Session, offload_idle, run_loop, sample_now
 from trainer.engine.setup import RunSetup, load_model, size_factor, validate
 from trainer.job_paths import JobPaths
@@ -215,6 +216,7 @@ def _build_session(setup: RunSetup, accelerator, model, events: EventWriter) -> 
         cfg.min_snr_gamma,
         setup.arch,
         zero_terminal_snr=model_has_zero_terminal_snr(model.noise_scheduler),
+        **loss_option_kwargs(cfg),
     )
     return Session(
         cfg=cfg,
