@@ -100,6 +100,8 @@ async def _copy_table(src: SqliteJobStore, con: asyncpg.Connection, table: str) 
 def _convert(value: object, pg_type: str) -> object:
     if value is None:
         return None
+    if pg_type == "boolean":  # SQLite stores flags (datasets.private) as 0/1
+        return bool(value)
     if pg_type in _FLOAT:
         return float(value)
     if pg_type in _INT:

@@ -37,8 +37,8 @@ class PgExtras:
     async def add_dataset(self, dataset: Dataset) -> None:
         async with self.tx() as con:
             await con.execute(
-                "INSERT INTO datasets (id, owner_id, guild_id, name, prepared_dir, created_at, deleted_at) "
-                "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                "INSERT INTO datasets (id, owner_id, guild_id, name, prepared_dir, created_at, deleted_at, "
+                "private, thread_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 dataset.id,
                 dataset.owner_id,
                 dataset.guild_id,
@@ -46,6 +46,8 @@ class PgExtras:
                 dataset.prepared_dir,
                 dataset.created_at,
                 dataset.deleted_at,
+                dataset.private,
+                dataset.thread_id,
             )
 
     async def get_dataset(self, dataset_id: str) -> Dataset | None:
@@ -62,6 +64,16 @@ class PgExtras:
         now = time.time() if now is None else now
         async with self.tx() as con:
             await con.execute("UPDATE datasets SET deleted_at = $1 WHERE id = $2", now, dataset_id)
+
+    async def set_dataset_thread(self, dataset_id: str, thread_id: int | None) -> None:
+        async with self.tx() as con:
+            await con.execute("UPDATE datasets SET thread_id = $1 WHERE id = $2", thread_id, dataset_id)
+
+    async def dataset_by_thread(self, thread_id: int) -> Dataset | None:
+        sql = "SELECT * FROM datasets WHERE thread_id = $1 AND deleted_at IS NULL ORDER BY created_at DESC LIMIT 1"
+        async with self.tx() as con:
+            row = await con.fetchrow(sql, thread_id)
+        return Dataset(**dict(row)) if row else None
 
     async def add_dataset_images(self, images: Sequence[DatasetImage]) -> int:
         added = 0

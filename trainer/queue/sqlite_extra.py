@@ -13,6 +13,13 @@ from trainer.queue.types import CaptionVersion, Dataset, DatasetImage
 STEP_TIME_WEIGHT = 0.3
 
 
+def _dataset(row) -> Dataset:  # noqa: ANN001 - an aiosqlite Row
+    """SQLite has no booleans: `private` is stored as 0/1."""
+    data = dict(row)
+    data["private"] = bool(data.get("private", 1))
+    return Dataset(**data)
+
+
 class SqliteExtras:
     """Mixed into `SqliteJobStore`; relies on `SqliteBase.read()` / `write()`."""
 
@@ -42,8 +49,9 @@ class SqliteExtras:
     async def add_dataset(self, dataset: Dataset) -> None:
         async with self.write() as db:
             await db.execute(
-                "INSERT INTO datasets (id, owner_id, guild_id, name, prepared_dir, created_at, deleted_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO datasets (id, owner_id, guild_id, name, prepared_dir, created_at, deleted_at, "
+                "private, thread_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     dataset.id,
                     dataset.owner_id,
@@ -52,23 +60,35 @@ class SqliteExtras:
                     dataset.prepared_dir,
                     dataset.created_at,
                     dataset.deleted_at,
+                    int(dataset.private),
+                    dataset.thread_id,
                 ),
             )
 
     async def get_dataset(self, dataset_id: str) -> Dataset | None:
         async with self.read() as db, db.execute("SELECT * FROM datasets WHERE id = ?", (dataset_id,)) as cur:
             row = await cur.fetchone()
-        return Dataset(**dict(row)) if row else None
+        return _dataset(row) if row else None
 
     async def list_datasets(self, owner_id: int) -> list[Dataset]:
         sql = "SELECT * FROM datasets WHERE owner_id = ? AND deleted_at IS NULL ORDER BY created_at"
         async with self.read() as db, db.execute(sql, (owner_id,)) as cur:
-            return [Dataset(**dict(r)) for r in await cur.fetchall()]
+            return [_dataset(r) for r in await cur.fetchall()]
 
     async def delete_dataset(self, dataset_id: str, *, now: float | None = None) -> None:
         now = time.time() if now is None else now
         async with self.write() as db:
             await db.execute("UPDATE datasets SET deleted_at = ? WHERE id = ?", (now, dataset_id))
+
+    async def set_dataset_thread(self, dataset_id: str, thread_id: int | None) -> None:
+        async with self.write() as db:
+            await db.execute("UPDATE datasets SET thread_id = ? WHERE id = ?", (thread_id, dataset_id))
+
+    async def dataset_by_thread(self, thread_id: int) -> Dataset | None:
+        sql = "SELECT * FROM datasets WHERE thread_id = ? AND deleted_at IS NULL ORDER BY created_at DESC LIMIT 1"
+        async with self.read() as db, db.execute(sql, (thread_id,)) as cur:
+            row = await cur.fetchone()
+        return _dataset(row) if row else None
 
     async def add_dataset_images(self, images: Sequence[DatasetImage]) -> int:
         added = 0

@@ -212,6 +212,14 @@ class JobStore(abc.ABC):
     async def delete_dataset(self, dataset_id: str, *, now: float | None = None) -> None: ...
 
     @abc.abstractmethod
+    async def set_dataset_thread(self, dataset_id: str, thread_id: int | None) -> None:
+        """Record the dataset's Discord thread (None: it has none any more)."""
+
+    @abc.abstractmethod
+    async def dataset_by_thread(self, thread_id: int) -> Dataset | None:
+        """The live (not deleted) dataset whose thread this is, if any."""
+
+    @abc.abstractmethod
     async def add_dataset_images(self, images: Sequence[DatasetImage]) -> int:
         """Record uploaded images; an image already in the dataset (same sha256) is skipped. Returns
         how many were new."""

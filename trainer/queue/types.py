@@ -183,6 +183,10 @@ class Dataset:
     prepared_dir: str
     created_at: float
     deleted_at: float | None = None
+    #: Only the owner (and admins) may see a private dataset; set at creation.
+    private: bool = True
+    #: The Discord thread whose image posts go into this dataset (None: no thread).
+    thread_id: int | None = None
 
 
 @dataclass(frozen=True)

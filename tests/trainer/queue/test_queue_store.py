@@ -253,6 +253,25 @@ async def test_datasets_images_and_caption_versions(store):
     assert await store.list_datasets(3) == []
 
 
+async def test_a_datasets_private_flag_and_thread_live_with_its_record(store):
+    shared = Dataset(
+        "ds-2", owner_id=3, guild_id=9, name="dogs", prepared_dir="/d/p", created_at=T0, private=False
+    )
+    await store.add_dataset(shared)
+    await store.add_dataset(
+        Dataset("ds-3", owner_id=3, guild_id=9, name="cats", prepared_dir="/d/q", created_at=T0)
+    )
+    assert (await store.get_dataset("ds-2")).private is False
+    assert (await store.get_dataset("ds-3")).private is True  # private unless said otherwise
+    assert await store.dataset_by_thread(77) is None
+    await store.set_dataset_thread("ds-3", 77)
+    found = await store.dataset_by_thread(77)
+    assert (found.id, found.thread_id, found.private) == ("ds-3", 77, True)
+    assert [d.thread_id for d in await store.list_datasets(3)] == [None, 77]
+    await store.delete_dataset("ds-3")
+    assert await store.dataset_by_thread(77) is None  # a deleted dataset's thread no longer routes
+
+
 async def test_step_time_history_is_a_running_average(store):
     await store.record_step_time("sd15@512", 1.0)
     await store.record_step_time("sd15@512", 2.0)
