@@ -12,8 +12,8 @@ import importlib
 import sys
 
 BENCHMARKS = ("bench.bench_queue", "bench.bench_advisor", "bench.bench_train", "bench.bench_concept")
-#: Run only when named: they need a GPU or an sd-scripts checkout.
-ON_REQUEST = ("bench.bench_gpu", "bench.bench_kohya")
+#: Run only when named: they need a GPU, an sd-scripts checkout, or minutes and PostgreSQL (scale).
+ON_REQUEST = ("bench.bench_gpu", "bench.bench_kohya", "bench.bench_scale", "bench.bench_profile")
 
 
 def _module(name: str) -> str:

@@ -107,6 +107,30 @@ class Candidate:
     guild_running: int = 0  # running jobs of `guild_id`, whoever owns them
 
 
+def candidates(
+    queued: Iterable[tuple[int, int, int | None]],
+    running: Mapping[int, int],
+    guild_running: Mapping[int, int],
+    served: Mapping[int, int],
+    usage: Mapping[int, float],
+) -> list[Candidate]:
+    """Candidates from the queued jobs' (seq, owner, guild) and the counts a store reads: running
+    jobs per owner and per guild, last-served stamps and today's GPU seconds per owner."""
+    return [
+        Candidate(
+            job_seq=seq,
+            job_id="",
+            owner_id=owner,
+            last_served=served.get(owner, 0) or 0,
+            running=running.get(owner, 0),
+            gpu_seconds_today=usage.get(owner, 0.0),
+            guild_id=guild,
+            guild_running=guild_running.get(guild, 0) if guild is not None else 0,
+        )
+        for seq, owner, guild in queued
+    ]
+
+
 def eligible(c: Candidate, limits: QueueLimits) -> bool:
     if limits.max_running_jobs_per_user and c.running >= limits.max_running_jobs_per_user:
         return False

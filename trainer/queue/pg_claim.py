@@ -131,20 +131,8 @@ class PgClaims:
                 "SELECT owner_id, gpu_seconds FROM gpu_usage WHERE day = $1", fairness.day_key(now)
             )
         )
-        candidates = (
-            fairness.Candidate(
-                job_seq=seq,
-                job_id="",
-                owner_id=owner,
-                last_served=served.get(owner, 0),
-                running=running.get(owner, 0),
-                gpu_seconds_today=usage.get(owner, 0.0),
-                guild_id=guild,
-                guild_running=guild_running.get(guild, 0),
-            )
-            for seq, owner, guild in queued
-        )
-        return fairness.rank(candidates, limits)
+        found = fairness.candidates(queued, running, guild_running, served, usage)
+        return fairness.rank(found, limits)
 
     async def _candidate(self, con: Con, c: fairness.Candidate, now: float) -> fairness.Candidate:
         """`c` with its owner's and guild's numbers read again (under the locks this claim holds)."""

@@ -6,6 +6,7 @@ import json
 import time
 from collections.abc import Mapping, Sequence
 
+from trainer.queue.rows import caption_from_row
 from trainer.queue.sqlite_extra import STEP_TIME_WEIGHT
 from trainer.queue.types import CaptionVersion, Dataset, DatasetImage
 
@@ -126,11 +127,4 @@ class PgExtras:
             row = await con.fetchrow(sql, dataset_id)
         if row is None:
             return None
-        return CaptionVersion(
-            row["dataset_id"],
-            row["version"],
-            row["method"],
-            json.loads(row["captions_json"]),
-            row["trigger_word"],
-            row["created_at"],
-        )
+        return caption_from_row(row)

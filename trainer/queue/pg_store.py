@@ -15,7 +15,7 @@ from typing import Any
 
 import asyncpg
 
-from trainer.queue import fairness
+from trainer.queue import fairness, rows
 from trainer.queue.options import QueueLimits
 from trainer.queue.pg_base import PgBase
 from trainer.queue.pg_claim import PgClaims
@@ -28,7 +28,6 @@ from trainer.queue.types import (
     HeartbeatReply,
     Job,
     JobEvent,
-    JobKind,
     JobResult,
     JobSpec,
     JobStateError,
@@ -90,34 +89,12 @@ class PgJobStore(PgWorkers, PgClaims, PgExtras, PgBase, JobStore):
             user_gpu_seconds_today=await self._gpu_seconds(con, spec.owner_id, now),
             now=now,
         )
+        marks = ", ".join(f"${i}" for i in range(1, 20))
         await con.execute(
-            "INSERT INTO jobs (id, owner_id, guild_id, channel_id, dataset_id, name, config_json, "
-            "config_version, priority, status, max_attempts, job_dir, created_at, updated_at, "
-            "kind, source_job_id, planned_steps, vram_gb, arch) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15, $16, $17, $18)",
-            job_id,
-            spec.owner_id,
-            spec.guild_id,
-            spec.channel_id,
-            spec.dataset_id,
-            spec.name,
-            json.dumps(dict(spec.config), sort_keys=True),
-            spec.config_version,
-            int(spec.priority),
-            _Q,
-            max(1, max_attempts),
-            spec.job_dir,
-            now,
-            JobKind(spec.kind).value,
-            spec.source_job_id,
-            spec.planned_steps,
-            spec.vram_gb,
-            spec.arch,
+            f"INSERT INTO jobs ({rows.JOB_INSERT_COLUMNS}) VALUES ({marks})",
+            *rows.job_insert_values(spec, job_id, max_attempts, now),
         )
-        queued = {"owner_id": spec.owner_id, "kind": JobKind(spec.kind).value}
-        if spec.source_job_id:
-            queued["source_job_id"] = spec.source_job_id
-        await insert_event(con, job_id, "queued", queued, now)
+        await insert_event(con, job_id, "queued", rows.queued_event(spec), now)
         return await get_job_row(con, job_id)
 
     async def get_job(self, job_id: str) -> Job:
@@ -259,24 +236,14 @@ class PgJobStore(PgWorkers, PgClaims, PgExtras, PgBase, JobStore):
     async def _set_finished(
         self, con: Con, job_id: str, status: JobStatus, result: JobResult, now: float
     ) -> None:
+        columns = [c.strip() for c in rows.FINISHED_COLUMNS.split(",")]
+        sets = ", ".join(f"{c} = ${i}" for i, c in enumerate(columns, 1))
         await con.execute(
-            "UPDATE jobs SET status = $1, finished_at = $2, updated_at = $2, lease_until = NULL, "
-            "output_path = $3, files_json = $4, error_kind = $5, error_message = $6, error_cause = $7, "
-            "error_fix = $8, error_rules_json = $9, log_tail = $10 WHERE id = $11",
-            status.value,
-            now,
-            result.output,
-            json.dumps(list(result.files)),
-            result.error_kind,
-            result.error_message,
-            result.cause,
-            result.fix,
-            json.dumps(list(result.rule_ids)),
-            result.log_tail,
+            f"UPDATE jobs SET {sets}, lease_until = NULL WHERE id = ${len(columns) + 1}",
+            *rows.finished_values(status, result, now),
             job_id,
         )
-        data = {"status": status.value, "output": result.output, "error": result.error_message}
-        await insert_event(con, job_id, status.value, data, now)
+        await insert_event(con, job_id, status.value, rows.finished_event(status, result), now)
 
     async def release(
         self, job_id: str, worker_id: str, *, reason: str, crashed: bool, now: float | None = None
@@ -291,14 +258,9 @@ class PgJobStore(PgWorkers, PgClaims, PgExtras, PgBase, JobStore):
         return await get_job_row(con, job_id)
 
     async def _requeue_one(self, con: Con, job: Job, reason: str, *, crashed: bool, now: float) -> None:
-        if crashed and job.attempts >= job.max_attempts:
-            message = f"{reason}; gave up after {job.attempts} attempt(s)"
-            result = JobResult(error_kind="crash", error_message=message)
-            await self._set_finished(con, job.id, JobStatus.FAILED, result, now)
-            return
-        if job.cancel_requested:
-            result = JobResult(error_kind="cancelled", error_message="cancelled while its worker was lost")
-            await self._set_finished(con, job.id, JobStatus.CANCELLED, result, now)
+        ending = rows.requeue_outcome(job, reason, crashed=crashed)
+        if ending is not None:
+            await self._set_finished(con, job.id, *ending, now)
             return
         await con.execute(
             "UPDATE jobs SET status = $1, worker_id = NULL, lease_until = NULL, heartbeat_at = NULL, "

@@ -1,4 +1,5 @@
-"""A stored job row as a `Job`: shared by the SQLite and PostgreSQL stores (same columns)."""
+"""What the SQLite and PostgreSQL stores share about rows: a stored row as a `Job`, the values of a
+new or finished job, how a job without its worker ends (same columns on both backends)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from trainer.queue.types import Job, JobKind, JobResult, JobStatus, Progress
+from trainer.queue.types import CaptionVersion, Job, JobKind, JobResult, JobSpec, JobStatus, Progress
 
 
 def row_to_job(row: Mapping[str, Any]) -> Job:
@@ -58,4 +59,96 @@ def row_to_job(row: Mapping[str, Any]) -> Job:
         planned_steps=row["planned_steps"],
         vram_gb=row["vram_gb"],
         arch=row["arch"],
+    )
+
+
+# --- what both stores write: the same columns and values, each in its own SQL dialect -------------------
+
+#: Columns of a new job row, in the order of `job_insert_values`.
+JOB_INSERT_COLUMNS = (
+    "id, owner_id, guild_id, channel_id, dataset_id, name, config_json, config_version, priority, status, "
+    "max_attempts, job_dir, created_at, updated_at, kind, source_job_id, planned_steps, vram_gb, arch"
+)
+
+
+def job_insert_values(spec: JobSpec, job_id: str, max_attempts: int, now: float) -> tuple[Any, ...]:
+    return (
+        job_id,
+        spec.owner_id,
+        spec.guild_id,
+        spec.channel_id,
+        spec.dataset_id,
+        spec.name,
+        json.dumps(dict(spec.config), sort_keys=True),
+        spec.config_version,
+        int(spec.priority),
+        JobStatus.QUEUED.value,
+        max(1, max_attempts),
+        spec.job_dir,
+        now,
+        now,
+        JobKind(spec.kind).value,
+        spec.source_job_id,
+        spec.planned_steps,
+        spec.vram_gb,
+        spec.arch,
+    )
+
+
+def queued_event(spec: JobSpec) -> dict[str, Any]:
+    """The data of a job's `queued` event."""
+    data: dict[str, Any] = {"owner_id": spec.owner_id, "kind": JobKind(spec.kind).value}
+    if spec.source_job_id:
+        data["source_job_id"] = spec.source_job_id
+    return data
+
+
+#: Columns set when a job ends, in the order of `finished_values` (then the job id).
+FINISHED_COLUMNS = (
+    "status, finished_at, updated_at, output_path, files_json, error_kind, error_message, error_cause, "
+    "error_fix, error_rules_json, log_tail"
+)
+
+
+def finished_values(status: JobStatus, result: JobResult, now: float) -> tuple[Any, ...]:
+    return (
+        status.value,
+        now,
+        now,
+        result.output,
+        json.dumps(list(result.files)),
+        result.error_kind,
+        result.error_message,
+        result.cause,
+        result.fix,
+        json.dumps(list(result.rule_ids)),
+        result.log_tail,
+    )
+
+
+def finished_event(status: JobStatus, result: JobResult) -> dict[str, Any]:
+    return {"status": status.value, "output": result.output, "error": result.error_message}
+
+
+def requeue_outcome(job: Job, reason: str, *, crashed: bool) -> tuple[JobStatus, JobResult] | None:
+    """How a running job that lost its worker ends: failed when a crash used its last attempt,
+    cancelled when a cancel was pending, otherwise None (back to the queue)."""
+    if crashed and job.attempts >= job.max_attempts:
+        message = f"{reason}; gave up after {job.attempts} attempt(s)"
+        return JobStatus.FAILED, JobResult(error_kind="crash", error_message=message)
+    if job.cancel_requested:
+        return JobStatus.CANCELLED, JobResult(
+            error_kind="cancelled", error_message="cancelled while its worker was lost"
+        )
+    return None
+
+
+def caption_from_row(row: Mapping[str, Any]) -> CaptionVersion:
+    return CaptionVersion(
+        row["dataset_id"],
+        row["version"],
+        row["method"],
+        json.loads(row["captions_json"]),
+        row["trigger_word"],
+        row["created_at"],
     )

@@ -6,6 +6,7 @@ import json
 import time
 from collections.abc import Mapping, Sequence
 
+from trainer.queue.rows import caption_from_row
 from trainer.queue.types import CaptionVersion, Dataset, DatasetImage
 
 #: Weight of a new measurement in the running average of seconds per step: recent runs count most
@@ -130,11 +131,4 @@ class SqliteExtras:
             row = await cur.fetchone()
         if row is None:
             return None
-        return CaptionVersion(
-            row["dataset_id"],
-            row["version"],
-            row["method"],
-            json.loads(row["captions_json"]),
-            row["trigger_word"],
-            row["created_at"],
-        )
+        return caption_from_row(row)

@@ -10,7 +10,7 @@ from typing import Any
 
 import aiosqlite
 
-from trainer.queue import fairness
+from trainer.queue import fairness, rows
 from trainer.queue.options import QueueLimits
 from trainer.queue.sqlite_base import SqliteBase
 from trainer.queue.sqlite_extra import SqliteExtras
@@ -21,7 +21,6 @@ from trainer.queue.types import (
     HeartbeatReply,
     Job,
     JobEvent,
-    JobKind,
     JobResult,
     JobSpec,
     JobStateError,
@@ -85,36 +84,10 @@ class SqliteJobStore(SqliteWorkers, SqliteExtras, SqliteBase, JobStore):
                 now=now,
             )
             await db.execute(
-                "INSERT INTO jobs (id, owner_id, guild_id, channel_id, dataset_id, name, config_json, "
-                "config_version, priority, status, max_attempts, job_dir, created_at, updated_at, "
-                "kind, source_job_id, planned_steps, vram_gb, arch) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    job_id,
-                    spec.owner_id,
-                    spec.guild_id,
-                    spec.channel_id,
-                    spec.dataset_id,
-                    spec.name,
-                    json.dumps(dict(spec.config), sort_keys=True),
-                    spec.config_version,
-                    int(spec.priority),
-                    _Q,
-                    max(1, max_attempts),
-                    spec.job_dir,
-                    now,
-                    now,
-                    JobKind(spec.kind).value,
-                    spec.source_job_id,
-                    spec.planned_steps,
-                    spec.vram_gb,
-                    spec.arch,
-                ),
+                f"INSERT INTO jobs ({rows.JOB_INSERT_COLUMNS}) VALUES ({', '.join('?' * 19)})",
+                rows.job_insert_values(spec, job_id, max_attempts, now),
             )
-            queued = {"owner_id": spec.owner_id, "kind": JobKind(spec.kind).value}
-            if spec.source_job_id:
-                queued["source_job_id"] = spec.source_job_id
-            await insert_event(db, job_id, "queued", queued, now)
+            await insert_event(db, job_id, "queued", rows.queued_event(spec), now)
             return await get_job_row(db, job_id)
 
     async def get_job(self, job_id: str) -> Job:
@@ -242,22 +215,7 @@ class SqliteJobStore(SqliteWorkers, SqliteExtras, SqliteBase, JobStore):
                 db, "SELECT owner_id, gpu_seconds FROM gpu_usage WHERE day = ?", (fairness.day_key(now),)
             )
         )
-        chosen = fairness.pick(
-            (
-                fairness.Candidate(
-                    job_seq=seq,
-                    job_id="",
-                    owner_id=owner,
-                    last_served=served.get(owner, 0),
-                    running=running.get(owner, 0),
-                    gpu_seconds_today=usage.get(owner, 0.0),
-                    guild_id=guild,
-                    guild_running=guild_running.get(guild, 0),
-                )
-                for seq, owner, guild in queued
-            ),
-            limits,
-        )
+        chosen = fairness.pick(fairness.candidates(queued, running, guild_running, served, usage), limits)
         return chosen.job_seq if chosen else None
 
     async def heartbeat(
@@ -323,27 +281,12 @@ class SqliteJobStore(SqliteWorkers, SqliteExtras, SqliteBase, JobStore):
     async def _set_finished(
         self, db: aiosqlite.Connection, job_id: str, status: JobStatus, result: JobResult, now: float
     ) -> None:
+        sets = ", ".join(f"{c.strip()} = ?" for c in rows.FINISHED_COLUMNS.split(","))
         await db.execute(
-            "UPDATE jobs SET status = ?, finished_at = ?, updated_at = ?, lease_until = NULL, "
-            "output_path = ?, files_json = ?, error_kind = ?, error_message = ?, error_cause = ?, "
-            "error_fix = ?, error_rules_json = ?, log_tail = ? WHERE id = ?",
-            (
-                status.value,
-                now,
-                now,
-                result.output,
-                json.dumps(list(result.files)),
-                result.error_kind,
-                result.error_message,
-                result.cause,
-                result.fix,
-                json.dumps(list(result.rule_ids)),
-                result.log_tail,
-                job_id,
-            ),
+            f"UPDATE jobs SET {sets}, lease_until = NULL WHERE id = ?",
+            (*rows.finished_values(status, result, now), job_id),
         )
-        data = {"status": status.value, "output": result.output, "error": result.error_message}
-        await insert_event(db, job_id, status.value, data, now)
+        await insert_event(db, job_id, status.value, rows.finished_event(status, result), now)
 
     async def release(
         self, job_id: str, worker_id: str, *, reason: str, crashed: bool, now: float | None = None
@@ -361,14 +304,9 @@ class SqliteJobStore(SqliteWorkers, SqliteExtras, SqliteBase, JobStore):
     async def _requeue_one(
         self, db: aiosqlite.Connection, job: Job, reason: str, *, crashed: bool, now: float
     ) -> None:
-        if crashed and job.attempts >= job.max_attempts:
-            message = f"{reason}; gave up after {job.attempts} attempt(s)"
-            result = JobResult(error_kind="crash", error_message=message)
-            await self._set_finished(db, job.id, JobStatus.FAILED, result, now)
-            return
-        if job.cancel_requested:
-            result = JobResult(error_kind="cancelled", error_message="cancelled while its worker was lost")
-            await self._set_finished(db, job.id, JobStatus.CANCELLED, result, now)
+        ending = rows.requeue_outcome(job, reason, crashed=crashed)
+        if ending is not None:
+            await self._set_finished(db, job.id, *ending, now)
             return
         await db.execute(
             "UPDATE jobs SET status = ?, worker_id = NULL, lease_until = NULL, heartbeat_at = NULL, "
