@@ -86,8 +86,9 @@ class Prepared:
     target_size: tuple[int, int]  # (height, width) of the bucket
 
 
-def load_for_bucket(item: ImageItem, bucket: Bucket) -> Prepared:
-    """Resize the image so it covers the bucket, then take the centre crop of the bucket's size."""
+def load_for_bucket(item: ImageItem, bucket: Bucket, flip: bool = False) -> Prepared:
+    """Resize the image so it covers the bucket, then take the centre crop of the bucket's size;
+    `flip` mirrors it left-right (flip_aug)."""
     bw, bh = bucket
     with Image.open(item.path) as img:
         img = _to_rgb(img)
@@ -98,6 +99,8 @@ def load_for_bucket(item: ImageItem, bucket: Bucket) -> Prepared:
             img = img.resize((new_w, new_h), Image.Resampling.LANCZOS)
         left, top = (new_w - bw) // 2, (new_h - bh) // 2
         img = img.crop((left, top, left + bw, top + bh))
+        if flip:
+            img = img.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
         array = np.asarray(img, dtype=np.float32) / 127.5 - 1.0
     return Prepared(
         pixels=np.ascontiguousarray(array.transpose(2, 0, 1)),

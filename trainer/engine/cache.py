@@ -29,9 +29,9 @@ SizeInfo = tuple[int, int, int, int, int, int]
 
 @torch.no_grad()
 def encode_image(
-    vae: Any, item: ImageItem, bucket: Bucket, scaling: float, shift: float
+    vae: Any, item: ImageItem, bucket: Bucket, scaling: float, shift: float, flip: bool = False
 ) -> tuple[torch.Tensor, SizeInfo]:
-    prepared = load_for_bucket(item, bucket)
+    prepared = load_for_bucket(item, bucket, flip)
     pixels = torch.from_numpy(prepared.pixels).unsqueeze(0).to(vae.device, vae.dtype)
     latents = vae.encode(pixels).latent_dist.mean
     latents = ((latents - shift) * scaling).float().cpu()[0]
@@ -52,20 +52,24 @@ class LatentSource:
         mode: str | None,
         cache_dir: Path | None = None,
         model_key: str = "",
+        flip_aug: bool = False,
     ) -> None:
         self.vae = vae
+        #: flip_aug: both orientations are cached; `get` takes which one each sample uses.
+        self.flip_aug = flip_aug
         self.items = items
         self.scaling = scaling
         self.shift = shift
         self.mode = mode  # "memory", "disk" or None (encode every step)
         self.cache_dir = Path(cache_dir) if cache_dir else None
         self.model_key = model_key
-        self._memory: dict[tuple[int, Bucket], tuple[torch.Tensor, SizeInfo]] = {}
+        self._memory: dict[tuple[int, Bucket, bool], tuple[torch.Tensor, SizeInfo]] = {}
 
-    def _disk_path(self, index: int, bucket: Bucket) -> Path:
+    def _disk_path(self, index: int, bucket: Bucket, flip: bool = False) -> Path:
         item = self.items[index]
         stat = item.path.stat()
         key = f"{item.path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{bucket}|{self.model_key}"
+        key += "|flipped" if flip else ""
         return self.cache_dir / f"{hashlib.sha1(key.encode()).hexdigest()}.safetensors"
 
     def fill(self, pairs: Iterable[tuple[int, Bucket]]) -> int:
@@ -73,15 +77,16 @@ class LatentSource:
         if self.mode is None:
             return 0
         encoded = 0
-        for index, bucket in sorted(set(pairs)):
+        flips = (False, True) if self.flip_aug else (False,)
+        for index, bucket, flip in sorted({(i, b, f) for i, b in pairs for f in flips}):
             if self.mode == "memory":
-                if (index, bucket) not in self._memory:
-                    self._memory[(index, bucket)] = self._encode(index, bucket)
+                if (index, bucket, flip) not in self._memory:
+                    self._memory[(index, bucket, flip)] = self._encode(index, bucket, flip)
                     encoded += 1
                 continue
-            path = self._disk_path(index, bucket)
+            path = self._disk_path(index, bucket, flip)
             if not path.is_file():
-                latents, size = self._encode(index, bucket)
+                latents, size = self._encode(index, bucket, flip)
                 path.parent.mkdir(parents=True, exist_ok=True)
                 tmp = path.with_name(path.name + ".tmp")
                 save_file({"latents": latents, "size": torch.tensor(size)}, str(tmp))
@@ -89,24 +94,27 @@ class LatentSource:
                 encoded += 1
         return encoded
 
-    def _encode(self, index: int, bucket: Bucket) -> tuple[torch.Tensor, SizeInfo]:
-        return encode_image(self.vae, self.items[index], bucket, self.scaling, self.shift)
+    def _encode(self, index: int, bucket: Bucket, flip: bool = False) -> tuple[torch.Tensor, SizeInfo]:
+        return encode_image(self.vae, self.items[index], bucket, self.scaling, self.shift, flip)
 
-    def get(self, pairs: Sequence[tuple[int, Bucket]]) -> tuple[torch.Tensor, torch.Tensor]:
-        """(latents (B, 4, h, w) float32, size info (B, 6) long) for one batch."""
+    def get(
+        self, pairs: Sequence[tuple[int, Bucket]], flips: Sequence[bool] | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """(latents (B, 4, h, w) float32, size info (B, 6) long) for one batch; `flips` says which
+        samples use the mirrored image (flip_aug)."""
         latents, sizes = [], []
-        for index, bucket in pairs:
+        for (index, bucket), flip in zip(pairs, flips or [False] * len(pairs), strict=True):
             if self.mode == "memory":
-                lat, size = self._memory.get((index, bucket)) or self._encode(index, bucket)
+                lat, size = self._memory.get((index, bucket, flip)) or self._encode(index, bucket, flip)
             elif self.mode == "disk":
-                path = self._disk_path(index, bucket)
+                path = self._disk_path(index, bucket, flip)
                 if path.is_file():
                     stored = load_file(str(path))
                     lat, size = stored["latents"], tuple(stored["size"].tolist())
                 else:
-                    lat, size = self._encode(index, bucket)
+                    lat, size = self._encode(index, bucket, flip)
             else:
-                lat, size = self._encode(index, bucket)
+                lat, size = self._encode(index, bucket, flip)
             latents.append(lat)
             sizes.append(torch.tensor(size, dtype=torch.long))
         return torch.stack(latents), torch.stack(sizes)

@@ -192,7 +192,6 @@ class Session:
         accelerator = self.accelerator
         batch, rng = self.next_batch()
         pairs = [self.entries[i] for i in batch]
-        latents, sizes = self.latents.get(pairs)
         captions = [
             process_caption(
                 self.items[i].caption,
@@ -204,6 +203,10 @@ class Session:
             )
             for i, _ in pairs
         ]
+        # flip_aug: each sample mirrored with probability 1/2 (drawn after the captions, so runs
+        # without it draw exactly as before).
+        flips = [rng.random() < 0.5 for _ in pairs] if cfg.flip_aug else None
+        latents, sizes = self.latents.get(pairs, flips)
         weights = torch.tensor([cfg.prior_loss_weight if self.items[i].is_reg else 1.0 for i, _ in pairs])
         dtype = next(self.model.unet.parameters()).dtype
         with accelerator.accumulate(*self.trained):

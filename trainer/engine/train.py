@@ -178,6 +178,7 @@ def _build_session(setup: RunSetup, accelerator, model, events: EventWriter) -> 
         mode=mode,
         cache_dir=JobPaths(setup.job_dir).latent_cache,
         model_key=cfg.pretrained_model,
+        flip_aug=cfg.flip_aug,
     )
     latents.fill(entries)
     text = TextSource(
