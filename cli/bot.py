@@ -25,7 +25,9 @@ def register(subparsers: Any) -> None:
         "outputs (LoRA, samples, loss curve, transcript) to --out.",
     )
     demo.add_argument("--out", type=Path, default=Path("demo-out"), help="output folder (default ./demo-out)")
-    demo.add_argument("--steps", type=int, default=60, help="training steps of the tiny model (default 60)")
+    demo.add_argument(
+        "--steps", type=int, default=700, help="training steps on the tiny shapes base (default 700)"
+    )
     demo.add_argument("--no-llm", action="store_true", help="answer questions with the rule text only")
     demo.set_defaults(func=run_demo)
 

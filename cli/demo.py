@@ -1,16 +1,19 @@
-"""`loracord demo`: the scripted offline demo.
+"""`loracord demo`: the scripted offline demo that shows a LoRA learning.
 
-Starts the local Discord stand-in, the real bot, the real job store and an embedded worker, builds the
-project's tiny SD1.5 model and a tiny BLIP captioner (random weights: their captions and samples are
-noise; the point is that every part really runs), writes scikit-image's sample photographs as PNG, and
-plays the conversation in `cli.demo_script`. Outputs go to OUT (default ./demo-out): the LoRA, the
-sample grids, the loss curve, the dataset thumbnails and the full transcript.
+Starts the local Discord stand-in, the real bot, the real job store and an embedded worker, and plays
+the conversation in `cli.demo_script`: a member teaches the committed tiny shapes base
+(trainer/tinybase, which has learned circles, squares and triangles but never saw a star) the star,
+from 20 pictures, through the bot's whole flow. Afterwards the shapes scorer measures the delivered
+LoRA (`trainer.tinybase.compare`): the transcript ends with how often "sks, a red star ..." gives a
+star before and after, and how well the prompts the base already knew still come out. Outputs go to
+OUT (default ./demo-out): transcript, before/after picture, loss curve, the LoRA, sample grids and a
+README saying what each file is.
 """
 
 from __future__ import annotations
 
 import asyncio
-import io
+import json
 import secrets
 import shutil
 import socket
@@ -22,7 +25,6 @@ from pathlib import Path
 from config.secrets import Secret
 from config.settings import (
     AdvisorSettings,
-    CaptioningSettings,
     FilesSettings,
     LimitsSettings,
     ModelEntry,
@@ -33,65 +35,64 @@ from config.settings import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-MODEL_NAME = "tiny-sd15"
-#: scikit-image's bundled photographs (public domain / CC0), readable offline.
-PHOTOS = (
-    "astronaut",
-    "chelsea",
-    "coffee",
-    "rocket",
-    "immunohistochemistry",
-    "hubble_deep_field",
-    "colorwheel",
-)
+MODEL_NAME = "shapes-base"
+#: Direct messages carry files up to this size; the LoRA is larger, so the DM shows the signed link.
+DM_FILE_CAP = 16 * 1024
+OUTPUTS_README = """# What `loracord demo` wrote
+
+| file | what it is |
+|---|---|
+| `transcript.txt` | the whole conversation as the members saw it, ending with the measured numbers |
+| `before_after.png` | the same seeds without and with the LoRA, one row per prompt (stars: taught; the rest: kept) |
+| `measured.json` | the scorer's numbers behind the transcript's last line |
+| `results/loss_curve.png` | the training loss, as the bot posted it |
+| `results/*.safetensors` | the LoRA (kohya format, with sd-scripts' metadata), as the Download button gave it |
+| `results/step_*_grid.png` | the last sample grid the bot posted with the result |
+| `samples/` | every sample grid the bot posted while training (step 0 is the base model) |
+| `dataset/` | the dataset thumbnails from `/dataset show` |
+| `models/shapes-base/` | the tiny base the demo trains on (trainer/tinybase/shapes_base plus its tokenizer) |
+| `data/` | the bot's data folder (job store, datasets, job folders with train.log) |
+"""
 
 
 def say(text: str = "") -> None:
     print(text, flush=True)
 
 
-def sample_photos() -> list[tuple[str, bytes]]:
-    """The bundled photographs as PNG bytes (decoded and encoded in a thread by the caller)."""
-    import skimage.data
-    from PIL import Image
-
-    out = []
-    for name in PHOTOS:
-        array = getattr(skimage.data, name)()
-        buf = io.BytesIO()
-        Image.fromarray(array).convert("RGB").save(buf, "PNG")
-        out.append((f"{name}.png", buf.getvalue()))
-    return out
-
-
-def _build(code: str, target: Path, what: str) -> Path:
-    """Build a tiny model in a child process (torch stays out of this process); reused when present."""
-    marker = target / ".built"
-    if marker.is_file():
-        return target
-    shutil.rmtree(target, ignore_errors=True)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    say(f"  building {what} … ")
-    started = time.monotonic()
-    subprocess.run([sys.executable, "-c", code, str(target)], check=True, cwd=ROOT)
-    marker.write_text("ok\n")
-    say(f"  built {what} in {time.monotonic() - started:.0f} s")
+def build_base(out: Path) -> Path:
+    """The committed shapes base as a complete diffusers folder, in a child (torch stays out of here)."""
+    target = out / "models" / MODEL_NAME
+    if not (target / "model_index.json").is_file() or not (target / "tokenizer" / "vocab.json").is_file():
+        code = "import sys; from pathlib import Path; from trainer.tinybase import base; base.materialize(Path(sys.argv[1]))"
+        subprocess.run([sys.executable, "-c", code, str(target)], check=True, cwd=ROOT)
     return target
 
 
-def build_models(out: Path) -> tuple[Path, Path]:
-    sd = _build(
-        "import sys; from pathlib import Path; from trainer.models.tiny import build_tiny_pipeline; "
-        "build_tiny_pipeline(Path(sys.argv[1]), 'sd15')",
-        out / "models" / MODEL_NAME,
-        "the tiny SD1.5 model",
+def measure(model: Path, lora: Path, out: Path) -> dict:
+    """The scorer's before/after numbers for the delivered LoRA, and the side-by-side picture."""
+    cmd = [
+        sys.executable,
+        "-m",
+        "trainer.tinybase.compare",
+        str(model),
+        str(lora),
+        str(out / "before_after.png"),
+    ]
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=ROOT)
+    if proc.returncode != 0:
+        raise RuntimeError(f"measuring the LoRA failed:\n{proc.stderr[-2000:]}")
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    (out / "measured.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    return result
+
+
+def verdict(m: dict) -> str:
+    """The transcript's last line, from the measured numbers."""
+    return (
+        f"star in {m['concept_before']:.0%} of samples before → {m['concept_after']:.0%} after, "
+        f"other prompts kept at {m['prior_after']:.0%} (base model: {m['prior_before']:.0%}; "
+        f"{m['seeds']} seeds × {m['concept_prompts']} star prompts and {m['prior_prompts']} other prompts)"
     )
-    blip = _build(
-        "import sys; from trainer.dataset.tiny_captioners import build_tiny_blip; build_tiny_blip(sys.argv[1])",
-        out / "models" / "tiny-blip",
-        "the tiny BLIP captioner",
-    )
-    return sd, blip
 
 
 def _free_port() -> int:
@@ -100,51 +101,67 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def demo_settings(base: Settings, out: Path, model: Path, blip: Path, use_llm: bool) -> Settings:
+def demo_settings(base: Settings, out: Path, model: Path, use_llm: bool) -> Settings:
     """The user's advisor settings; everything else set for a self-contained run in OUT."""
-    entry = ModelEntry(str(model), "sd15", 64, "tiny SD1.5 built for the demo (random weights, 64 px)")
+    entry = ModelEntry(
+        str(model), "sd15", 64, "tiny shapes base: knows circles, squares, triangles; never saw a star"
+    )
     advisor = base.advisor if use_llm else AdvisorSettings(llm_enabled=False)
+    files = FilesSettings(
+        bind_port=_free_port(), signing_key=Secret(secrets.token_urlsafe(32)), max_dm_bytes=DM_FILE_CAP
+    )
     return Settings(
         storage=StorageSettings(data_dir=out / "data"),
         worker=WorkerSettings(min_free_disk_gb=0.2, cancel_grace_seconds=10),
         limits=LimitsSettings(commands_per_minute_per_user=30),
         models=ModelsSettings(default=MODEL_NAME, allowlist={MODEL_NAME: entry}),
         advisor=advisor,
-        files=FilesSettings(bind_port=_free_port(), signing_key=Secret(secrets.token_urlsafe(32))),
-        captioning=CaptioningSettings(blip_model=str(blip)),
+        files=files,
         i18n=base.i18n,
     )
 
 
-async def run(base: Settings, out: Path, *, steps: int = 60, use_llm: bool = True) -> int:
+async def run(base: Settings, out: Path, *, steps: int = 700, use_llm: bool = True) -> int:
     from bot.app import LoracordBot
+    from cli.demo_files import make_uploads
     from cli.demo_script import Conversation
     from standin.client import pointed_at, running
     from standin.driver import StandIn
 
     out = out.resolve()
     started = time.monotonic()
-    say(f"loracord demo → {out}")
-    shutil.rmtree(out / "data", ignore_errors=True)
-    for folder in ("results", "dataset"):
+    lines: list[str] = []
+
+    def tell(text: str = "") -> None:
+        lines.append(text)
+        say(text)
+
+    tell(f"loracord demo → {out}")
+    for folder in ("data", "results", "dataset", "samples"):
         shutil.rmtree(out / folder, ignore_errors=True)
-    model, blip = await asyncio.to_thread(build_models, out)
-    photos = await asyncio.to_thread(sample_photos)
-    settings = demo_settings(base, out, model, blip, use_llm)
+    model = await asyncio.to_thread(build_base, out)
+    uploads = await asyncio.to_thread(make_uploads)
+    settings = demo_settings(base, out, model, use_llm)
     standin = StandIn(guild_name="loracord demo").start()
     try:
         with pointed_at(standin):
             bot = LoracordBot(settings, progress_tick_s=0.5, progress_edit_s=2.0)
             async with running(bot, standin):
-                conversation = Conversation(standin, bot, out, say)
-                await conversation.play(photos, steps)
+                conversation = Conversation(standin, bot, out, tell)
+                await conversation.play(uploads, steps)
+        tell(
+            "\n  (the shapes scorer measures the delivered LoRA: the same prompts and seeds without and with it)"
+        )
+        result = await asyncio.to_thread(measure, model, conversation.lora, out)
+        tell(f"\n📏 {verdict(result)}")
     finally:
         standin.stop()
-        (out / "transcript.txt").write_text(standin.transcript() + "\n", encoding="utf-8")
-    say(f"\nDone in {time.monotonic() - started:.0f} s. Outputs in {out}:")
-    for path in sorted(
-        p for p in out.rglob("*") if p.is_file() and "data" not in p.relative_to(out).parts[:1]
-    ):
-        if "models" not in path.relative_to(out).parts[:1]:
+        (out / "transcript.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        (out / "README.md").write_text(OUTPUTS_README, encoding="utf-8")
+    say(
+        f"\nDone in {time.monotonic() - started:.0f} s. Look at {out / 'before_after.png'}. Outputs in {out}:"
+    )
+    for path in sorted(p for p in out.rglob("*") if p.is_file()):
+        if path.relative_to(out).parts[0] not in ("data", "models"):
             say(f"  {path.relative_to(out)}  ({path.stat().st_size:,} bytes)")
     return 0

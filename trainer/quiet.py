@@ -23,6 +23,18 @@ _DROPPED = (
         "torchvision is deliberately absent; the PIL image processors are the ones used",
     ),
     (
+        "transformers.modeling_utils",
+        " from: None\n",
+        # load_lora_weights into a text encoder: transformers tabulates every base weight as MISSING
+        # before its peft integration narrows the list to adapter keys (which it reports itself).
+        "an adapter-only load lists the base weights it did not need to load",
+    ),
+    (
+        "discord.client",
+        "voice will NOT be supported",
+        "loracord has no voice features; PyNaCl / davey are not needed",
+    ),
+    (
         "diffusers.models.modeling_utils",
         "should be kept in float32: []",
         # diffusers warns about an empty list of fp32-only modules whenever a dtype is passed.
