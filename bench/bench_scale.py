@@ -47,7 +47,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--procs", type=int, default=4, help="worker processes (the workers are split among them)")
     p.add_argument("--beats", type=int, default=2, help="heartbeats per fake job")
     p.add_argument("--beat", type=float, default=0.1, help="seconds between heartbeats")
-    p.add_argument("--lease", type=float, default=5.0)
+    p.add_argument("--lease", type=float, default=10.0)
     p.add_argument("--crash", type=float, default=0.01, help="chance a worker dies during a job")
     p.add_argument("--guild-limit", type=int, default=10)
     p.add_argument(

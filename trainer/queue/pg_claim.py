@@ -4,13 +4,15 @@ Claims run in parallel on many hosts. Each walks the ranked candidates and takes
 lock with `FOR UPDATE SKIP LOCKED` — the owner's `users` row (per-user running limit, quota,
 round-robin stamp), the guild's `guilds` row when a guild limit is set, and the job row — then
 re-checks the limits under those locks. Two workers claiming at once therefore never take the same
-job, never exceed a limit, and never wait on each other. A candidate served by another claim since
-the ranking was read goes back in line with its new stamp, as `fairness.pick` would order it.
+job, never exceed a limit, and never wait on each other. The owner lock is one statement over the
+ranked owners (the first one free is locked), so a hundred claims at once do not each walk the same
+locked users one round trip at a time. An owner served by another claim since the ranking was read
+goes to the back of the line, as `fairness.pick` would order them.
 """
 
 from __future__ import annotations
 
-import heapq
+from dataclasses import replace
 from typing import Any
 
 from trainer.queue import fairness
@@ -22,6 +24,8 @@ from trainer.queue.workers import WorkerCapacity, fit_clause
 
 _Q = JobStatus.QUEUED.value
 _R = JobStatus.RUNNING.value
+#: Users offered to one locking statement: the first one no other claim holds is taken.
+LOCK_BATCH = 64
 
 
 class PgClaims:
@@ -71,29 +75,68 @@ class PgClaims:
         self, con: Con, limits: QueueLimits, now: float, fit: tuple[str, list[Any]]
     ) -> int | None:
         """The seq of the job this claim takes, its row locked; None when no candidate may start."""
-        candidates = await self._candidates(con, limits, now, fit)
-        heap = [(*fairness.pick_key(c), i, c) for i, c in enumerate(candidates)]
-        heapq.heapify(heap)
-        locked: set[int] = set()
-        while heap:
-            stamp, _seq, i, c = heapq.heappop(heap)
-            if c.owner_id not in locked:
-                if not await con.fetchval(
-                    "SELECT 1 FROM users WHERE owner_id = $1 FOR UPDATE SKIP LOCKED", c.owner_id
-                ):
-                    continue  # another claim is serving this user right now
-                locked.add(c.owner_id)
-                fresh = await self._candidate(con, c, now)
-                if fresh.last_served != stamp:  # served meanwhile: back in line with its new stamp
-                    heapq.heappush(heap, (*fairness.pick_key(fresh), i, fresh))
-                    continue
-                c = fresh
+        ranked = await self._candidates(con, limits, now, fit)
+        by_owner: dict[int, list[fairness.Candidate]] = {}
+        for c in ranked:
+            by_owner.setdefault(c.owner_id, []).append(c)
+        owners, deferred, start = list(by_owner), [], 0
+        while start < len(owners):
+            found = await self._lock_first_owner(con, owners[start : start + LOCK_BATCH], now)
+            if found is None:
+                start += LOCK_BATCH  # every one of these users is being served by another claim
+                continue
+            index, fresh = found
+            owner, start = owners[start + index], start + index + 1
+            if fresh[0] != by_owner[owner][0].last_served:
+                deferred.append((owner, fresh))  # served meanwhile: now behind everyone else
+                continue
+            if (seq := await self._take_for_owner(con, by_owner[owner], fresh, limits)) is not None:
+                return seq
+        for owner, fresh in deferred:
+            if (seq := await self._take_for_owner(con, by_owner[owner], fresh, limits)) is not None:
+                return seq
+        return None
+
+    async def _lock_first_owner(
+        self, con: Con, owners: list[int], now: float
+    ) -> tuple[int, tuple[int, int, float]] | None:
+        """Lock the first of `owners` (in this order) that no other claim holds, in one round trip;
+        its position and fresh (last served, running jobs, GPU seconds today), or None."""
+        row = await con.fetchrow(
+            "SELECT t.ord, u.last_served, "
+            "(SELECT COUNT(*) FROM jobs WHERE status = $2 AND owner_id = t.owner), "
+            "(SELECT gpu_seconds FROM gpu_usage WHERE owner_id = t.owner AND day = $3) "
+            "FROM unnest($1::bigint[]) WITH ORDINALITY AS t(owner, ord) "
+            "CROSS JOIN LATERAL (SELECT last_served FROM users WHERE owner_id = t.owner "
+            "FOR UPDATE SKIP LOCKED) u LIMIT 1",
+            owners,
+            _R,
+            fairness.day_key(now),
+        )
+        if row is None:
+            return None
+        return int(row[0]) - 1, (int(row[1] or 0), int(row[2]), float(row[3] or 0.0))
+
+    async def _take_for_owner(
+        self,
+        con: Con,
+        candidates: list[fairness.Candidate],
+        fresh: tuple[int, int, float],
+        limits: QueueLimits,
+    ) -> int | None:
+        """The first of one owner's candidates (rank order) that may start now, its job row locked."""
+        for c in candidates:
+            c = replace(c, last_served=fresh[0], running=fresh[1], gpu_seconds_today=fresh[2])
             if c.guild_id is not None and limits.max_running_jobs_per_guild:
-                if not await con.fetchval(
-                    "SELECT 1 FROM guilds WHERE guild_id = $1 FOR UPDATE SKIP LOCKED", c.guild_id
-                ):
-                    continue
-                c = await self._candidate(con, c, now)
+                guild_running = await con.fetchval(
+                    "SELECT (SELECT COUNT(*) FROM jobs WHERE status = $2 AND guild_id = $1) "
+                    "FROM guilds WHERE guild_id = $1 FOR UPDATE SKIP LOCKED",
+                    c.guild_id,
+                    _R,
+                )
+                if guild_running is None:
+                    continue  # another claim is starting a job of this guild
+                c = replace(c, guild_running=int(guild_running))
             if not fairness.eligible(c, limits):
                 continue
             if await con.fetchval(
@@ -133,26 +176,3 @@ class PgClaims:
         )
         found = fairness.candidates(queued, running, guild_running, served, usage)
         return fairness.rank(found, limits)
-
-    async def _candidate(self, con: Con, c: fairness.Candidate, now: float) -> fairness.Candidate:
-        """`c` with its owner's and guild's numbers read again (under the locks this claim holds)."""
-        row = await con.fetchrow(
-            "SELECT (SELECT last_served FROM users WHERE owner_id = $1), "
-            "(SELECT COUNT(*) FROM jobs WHERE status = $3 AND owner_id = $1), "
-            "(SELECT COUNT(*) FROM jobs WHERE status = $3 AND guild_id = $2), "
-            "(SELECT gpu_seconds FROM gpu_usage WHERE owner_id = $1 AND day = $4)",
-            c.owner_id,
-            c.guild_id,
-            _R,
-            fairness.day_key(now),
-        )
-        return fairness.Candidate(
-            job_seq=c.job_seq,
-            job_id=c.job_id,
-            owner_id=c.owner_id,
-            last_served=row[0] or 0,
-            running=row[1],
-            gpu_seconds_today=row[3] or 0.0,
-            guild_id=c.guild_id,
-            guild_running=row[2] if c.guild_id is not None else 0,
-        )
