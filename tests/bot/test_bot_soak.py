@@ -1,0 +1,23 @@
+"""The Discord soak, small (issue 16): 3 guilds, a dozen members and jobs through the real bot and the
+stand-in with faults on (429 bursts, 5xx, a gateway drop, a deleted channel, Attach Files revoked,
+closed DMs, a restart, the clock past the token's life). `python -m bench soak` runs the big one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench.soak_discord import run_soak
+
+pytestmark = pytest.mark.slow
+
+
+async def test_soak_every_result_reaches_its_owner_once(tmp_path: Path) -> None:
+    report = await run_soak(tmp_path, guilds=3, members=9, jobs=18, seed=1)
+    assert report.undelivered == [] and report.duplicates == [], report.rows()
+    assert sum(report.delivered.values()) == 18 and report.delivered.get("dm", 0) > 0  # some channels broke
+    assert report.repeats_after_permanent == []
+    assert 0 < report.invalid_discord < 1_000  # under 10% of Discord's ban limit
+    assert report.invalid_bot == report.invalid_discord  # the bot's budget sees what Discord counts
+    assert not [name for name in report.leaked_tasks if "progress" in name or "standin" in name]
