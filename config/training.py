@@ -209,6 +209,12 @@ class TrainConfig:
     )
     gradient_checkpointing: bool = _f(False, "Recompute activations: much less VRAM, ~20-30% slower.")
     sdpa: bool = _f(True, "Use PyTorch's scaled-dot-product attention (memory-efficient kernels).")
+    compile: bool = _f(
+        False,
+        "torch.compile the U-Net's transformer and ResNet blocks; the first step compiles (its time is the "
+        "first step event's compile_s); falls back to eager if compiling fails. Off by default: it has not "
+        "measured faster yet (docs/benchmarks.md).",
+    )
     seed: int = _f(42, "Random seed for noise, timesteps, shuffling and samples.", min=0)
 
     # --- samples, checkpoints, output ----------------------------------------------------------------

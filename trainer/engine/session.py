@@ -286,6 +286,7 @@ def run_loop(session: Session) -> str:
     cfg = session.cfg
     job_dir = session.job_dir
     per_step = None
+    first = True
     while session.step < session.total_steps:
         # Checked before every step too: a STOP written while the run was starting is honoured,
         # and it stays in force until whoever wrote it removes it (the worker when it resumes a job).
@@ -294,7 +295,11 @@ def run_loop(session: Session) -> str:
         began = time.perf_counter()
         loss = session.optimizer_step()
         elapsed = time.perf_counter() - began
-        per_step = elapsed if per_step is None else 0.9 * per_step + 0.1 * elapsed
+        # With `compile` the first step compiles: its time is reported apart and kept out of the ETA.
+        compiled = {"compile_s": round(elapsed, 1)} if cfg.compile and first else {}
+        first = False
+        if not compiled:
+            per_step = elapsed if per_step is None else 0.9 * per_step + 0.1 * elapsed
         step = session.step
         session.losses.append((step, loss))
         lr = session.scheduler.get_last_lr()[0]
@@ -304,8 +309,9 @@ def run_loop(session: Session) -> str:
             total=session.total_steps,
             loss=round(loss, 6),
             lr=lr,
-            eta_s=round(per_step * (session.total_steps - step), 1),
-            s_per_step=round(per_step, 4),
+            eta_s=round((per_step or elapsed) * (session.total_steps - step), 1),
+            s_per_step=round(per_step or elapsed, 4),
+            **compiled,
         )
         if cfg.tensorboard:
             session.accelerator.log({"loss": loss, "lr": lr}, step=step)

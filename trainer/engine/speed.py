@@ -69,6 +69,24 @@ def compile_blocks(
     return len(blocks)
 
 
+def compile_for_training(unet: nn.Module, emit: Callable[..., Any]) -> int:
+    """The `compile` option: the U-Net's blocks compiled in place. If compiling fails the run goes on
+    eagerly and says so once, as a `warning` event of kind `compile_fallback`."""
+    warned: list[BaseException] = []
+
+    def fallback(exc: BaseException) -> None:
+        if not warned:
+            warned.append(exc)
+            why = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+            emit(
+                "warning",
+                kind="compile_fallback",
+                message=f"torch.compile failed, training goes on without it ({why})",
+            )
+
+    return compile_blocks(unet, on_fallback=fallback)
+
+
 def uncompile(module: nn.Module) -> None:
     """Back to eager execution (the compiled graphs are dropped with the wrapper)."""
     module._compiled_call_impl = None

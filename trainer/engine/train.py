@@ -32,6 +32,7 @@ from trainer.engine.sampling import class_prompts, default_prompts, generate_cla
 from trainer.engine.schedule import apply_zero_terminal_snr, model_has_zero_terminal_snr
 from trainer.engine.session import Session, offload_idle, run_loop, sample_now
 from trainer.engine.setup import RunSetup, load_model, size_factor, validate
+from trainer.engine.speed import compile_for_training
 from trainer.job_paths import JobPaths
 
 log = logging.getLogger(__name__)
@@ -275,6 +276,8 @@ def train(cfg: TrainConfig, job_dir: Path, *, events: EventWriter | None = None)
     )
     if resumed_from == 0:
         sample_now(session, 0)  # the base model's baseline, before any training
+    if cfg.compile:  # after the baseline sample, so that the first graph compiled is the training one
+        compile_for_training(accelerator.unwrap_model(session.trained[0]), events.emit)
     status = run_loop(session)
     if status == "stopped":
         saved = ckpt.list_checkpoints(job_dir)
