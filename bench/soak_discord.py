@@ -155,6 +155,7 @@ async def _scenario(standin: StandIn, work: Path, rng: random.Random, report: So
             await _finish_next(bot)
         await standin.delete_channel(rooms[1 % len(rooms)])
         await standin.drop_connection()
+    first_invalid = bot.invalid_requests.total
     # A restart: the second bot resumes what the first one tracked.
     standin.clock.advance(16 * 60)
     bot = LoracordBot(settings, progress_tick_s=0.05, progress_edit_s=0.1)
@@ -169,7 +170,7 @@ async def _scenario(standin: StandIn, work: Path, rng: random.Random, report: So
         await _wait_delivered(bot, list(owners))
         states = {job_id: await bot.progress.state(job_id) for job_id in owners}
     report.seconds = time.monotonic() - started
-    report.invalid_bot = bot.invalid_requests.total
+    report.invalid_bot = first_invalid + bot.invalid_requests.total
     _account(standin, report, owners, states)
     report.rss_growth_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
     report.leaked_tasks = [t.get_name() for t in asyncio.all_tasks() if t is not asyncio.current_task()]
