@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,11 @@ from typing import Any
 import torch
 
 from config.arch import ARCH_NAMES, ARCHS, Arch, arch_by_cross_attention, arch_spec
+from trainer.models.load_reports import capture_load_reports, missing_keys, report_rows
 from trainer.models.tiny import config_folder_for
+from trainer.quiet import quiet_libraries
 
+log = logging.getLogger(__name__)
 PREDICTION_TYPES = ("epsilon", "v_prediction")
 SINGLE_FILE_SUFFIXES = (".safetensors",)
 #: Suffixes of pickled checkpoints: refused, because unpickling a downloaded file can run code.
@@ -259,6 +263,22 @@ def _load_pipeline(path_or_id: str | Path, arch: str, dtype: torch.dtype, local_
         ) from exc
 
 
+def _check_load_reports(path_or_id: str | Path, reports: list[str]) -> None:
+    """A weight missing from the files is an error (it would train with random values); keys the files
+    have and the model does not use are noted in one line instead of transformers' table."""
+    missing = missing_keys(reports)
+    if missing:
+        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        raise ModelLoadError(
+            path_or_id,
+            f"weights missing from the files: {shown}; the model would run with random values there. "
+            "The files are incomplete or from another architecture: re-create or re-download the model",
+        )
+    extra = [key for _, key, status in report_rows(reports) if status == "UNEXPECTED"]
+    if extra:
+        log.info("ignored %d weights the model does not use (e.g. %s)", len(extra), extra[0])
+
+
 def load_base(
     path_or_id: str | Path,
     arch: str = "auto",
@@ -272,6 +292,7 @@ def load_base(
     "auto" takes the model's scheduler setting, which is how SD 2.x 768 models announce
     v-prediction. Hub ids are fetched only when `local_files_only` is False.
     """
+    quiet_libraries()
     from diffusers import DDPMScheduler
 
     if arch not in ("auto", *ARCH_NAMES):
@@ -286,7 +307,9 @@ def load_base(
         raise ModelLoadError(
             path_or_id, f"is an {detected} model but arch {arch!r} was asked for; use 'auto' or '{detected}'"
         )
-    pipe = _load_pipeline(path_or_id, detected, dtype, local_files_only)
+    with capture_load_reports() as reports:
+        pipe = _load_pipeline(path_or_id, detected, dtype, local_files_only)
+    _check_load_reports(path_or_id, reports)
     if pipe.text_encoder is None:
         # The SDXL refiner has only the OpenCLIP encoder: it refines images, it is no base to train on.
         raise ModelLoadError(path_or_id, "has no first text encoder (an SDXL refiner?); use a base model")
