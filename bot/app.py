@@ -1,8 +1,9 @@
 """`LoracordBot`: the Discord client, its services, and their start-up and shutdown order.
 
-setup_hook: open the job store → install the Korean translator and the error handler → load one
-extension per command group → start the signed-link file server → start the embedded worker as a
-child process (when worker.embedded) → resume progress messages of unfinished jobs → sync commands.
+__init__ builds the services (bot/services.py) once. setup_hook: open the job store → install the Korean
+translator → set up one extension per command group, handing it the services → start the signed-link
+file server → start the embedded worker as a child process (when worker.embedded) → resume progress
+messages of unfinished jobs → sync commands.
 The bot never imports torch: training and torch-based captioning run in other processes.
 """
 
@@ -11,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from pathlib import Path
 from typing import Any
 
 import discord
@@ -19,25 +19,20 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_errors import InvalidRequestBudget
-from bot.errors import ErrorHandler, RateLimited
-from bot.files import FileServer, LinkSigner, ephemeral_key
+from bot.errors import RateLimited
+from bot.exts import admin, advisor, captions, datasets, training
+from bot.exts.training._buttons import DownloadButton, RetryButton
+from bot.files import FileServer
 from bot.i18n import Translator
-from bot.progress import ProgressTracker
-from bot.ratelimit import CommandRateLimiter
+from bot.job_results import ResultButtons
+from bot.services import Services, build_services, services_of
 from bot.worker_proc import EmbeddedWorker
 from config.settings import Settings
-from trainer.queue.options import QueueOptions
-from trainer.queue.store import JobStore, open_store
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = (
-    "bot.exts.datasets",
-    "bot.exts.captions",
-    "bot.exts.advisor",
-    "bot.exts.training",
-    "bot.exts.admin",
-)
+#: One extension per command group, set up in this order with `setup(bot, services)`.
+EXTENSIONS = (datasets, captions, advisor, training, admin)
 
 
 def make_intents(settings: Settings) -> discord.Intents:
@@ -54,17 +49,16 @@ class LoracordTree(app_commands.CommandTree):
     """Applies the per-user rate limit to every interaction and sends every error to one handler."""
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        bot: LoracordBot = interaction.client  # type: ignore[assignment]
         if interaction.type is not discord.InteractionType.application_command:
             return True  # autocomplete and buttons are part of a command already counted
-        wait = bot.rate_limiter.check(interaction.user.id)
+        limiter = services_of(interaction).rate_limiter
+        wait = limiter.check(interaction.user.id)
         if wait > 0:
-            raise RateLimited(wait, bot.rate_limiter.per_minute)
+            raise RateLimited(wait, limiter.per_minute)
         return True
 
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
-        bot: LoracordBot = interaction.client  # type: ignore[assignment]
-        await bot.errors.handle(interaction, error)
+        await services_of(interaction).errors.handle(interaction, error)
 
 
 class LoracordBot(commands.Bot):
@@ -92,51 +86,40 @@ class LoracordBot(commands.Bot):
             help_command=None,
             **kwargs,
         )
-        self.settings = settings
-        self.queue_options = QueueOptions.from_settings(settings)
-        self.data_dir = Path(settings.storage.data_dir).resolve()
-        self.errors = ErrorHandler()
-        self.rate_limiter = CommandRateLimiter(settings.limits.commands_per_minute_per_user)
-        key = settings.files.signing_key or ephemeral_key()
-        if not settings.files.signing_key:
-            log.warning("files.signing_key is not set: download links stop working when the bot restarts")
-        self.signer = LinkSigner(key, settings.files.base_url, settings.files.link_ttl_seconds)
-        self.file_server = FileServer(
-            self.signer, self.queue_options.jobs_dir, settings.files.bind_host, settings.files.bind_port
+        #: Everything the extensions use, handed to each of them in setup_hook.
+        self.services: Services = build_services(
+            self,
+            settings,
+            invalid_requests=self.invalid_requests,
+            result_buttons=ResultButtons(download=DownloadButton, retry=RetryButton),
+            progress_tick_s=progress_tick_s,
+            progress_edit_s=progress_edit_s,
         )
-        self.store: JobStore = open_store(self.queue_options)
-        self.progress = ProgressTracker(self, tick_s=progress_tick_s, min_edit_s=progress_edit_s)
+        self.file_server = FileServer(
+            self.services.signer,
+            self.services.queue_options.jobs_dir,
+            settings.files.bind_host,
+            settings.files.bind_port,
+        )
         embedded = settings.worker.embedded if run_worker is None else run_worker
         self.worker = EmbeddedWorker(settings) if embedded else None
         self.started_at = time.time()
 
-    @property
-    def jobs_dir(self) -> Path:
-        return self.queue_options.jobs_dir.resolve()
-
-    @property
-    def datasets_dir(self) -> Path:
-        return self.data_dir / "datasets"
-
-    @property
-    def state_dir(self) -> Path:
-        """The bot's own files (progress message ids, dataset settings)."""
-        return self.data_dir / "bot"
-
     async def setup_hook(self) -> None:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        await self.store.open()
+        services = self.services
+        services.data_dir.mkdir(parents=True, exist_ok=True)
+        await services.store.open()
         await self.tree.set_translator(Translator())
-        for name in EXTENSIONS:
-            await self.load_extension(name)
+        for extension in EXTENSIONS:
+            await extension.setup(self, services)
         await self.file_server.start()
         if self.worker is not None:
             await self.worker.start()
-        await self.progress.start()
+        await services.progress.start()
         await self._sync()
 
     async def _sync(self) -> None:
-        guild_ids = self.settings.discord.sync_guild_ids
+        guild_ids = self.services.settings.discord.sync_guild_ids
         if not guild_ids:
             synced = await self.tree.sync()
             log.info("synced %d global commands", len(synced))
@@ -149,12 +132,13 @@ class LoracordBot(commands.Bot):
 
     async def close(self) -> None:
         # Stop what posts to Discord first, then the client, then the things it used.
-        await self.progress.stop()
+        await self.services.progress.stop()
         await super().close()
         await self.file_server.stop()
         if self.worker is not None:
             await self.worker.stop()
-        await self.store.close()
+        await self.services.advisor.close()
+        await self.services.store.close()
 
     async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
         log.exception("unhandled error in %s", event_method)

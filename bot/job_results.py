@@ -13,56 +13,72 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 import discord
 
 from bot import limits
 from bot.delivery import human_size, link_text
 from bot.discord_errors import classify
+from bot.files import LinkSigner
 from bot.i18n import t
 from bot.jobtext import diagnosis_for, output_file, result_files, sample_results
 from bot.results import Post, post_nonce, send
+from bot.tracked import Tracked
+from config.settings import Settings
 from trainer.queue.types import Job, JobKind, JobStatus
-
-if TYPE_CHECKING:
-    from bot.app import LoracordBot
-    from bot.progress import Tracked
 
 log = logging.getLogger(__name__)
 
 
-def dm_file_limit(bot: LoracordBot) -> int:
-    """Files in a DM: Discord's default per-file limit, or less when the settings say so."""
-    wanted = bot.settings.files.max_dm_bytes
-    return min(wanted, limits.DEFAULT_ATTACHMENT_SIZE_LIMIT) if wanted else 0
+@dataclass(frozen=True)
+class ResultButtons:
+    """The buttons under a result message, made by the training extension: (job_id, label) -> item."""
+
+    download: Callable[[str, str], discord.ui.Item[Any]]
+    retry: Callable[[str, str], discord.ui.Item[Any]]
 
 
-def _linker(bot: LoracordBot, job: Job, locale: str) -> Callable[[Path], str]:
-    return lambda path: link_text(bot.signer, job.id, path, locale)
+@dataclass(frozen=True)
+class ResultContext:
+    """What posting a job's results needs: the Discord client, settings, link signer, buttons, and how
+    to save the job's tracking state."""
+
+    client: discord.Client
+    settings: Settings
+    signer: LinkSigner
+    buttons: ResultButtons
+    save: Callable[[Tracked], Awaitable[None]]
+
+    def dm_file_limit(self) -> int:
+        """Files in a DM: Discord's default per-file limit, or less when the settings say so."""
+        wanted = self.settings.files.max_dm_bytes
+        return min(wanted, limits.DEFAULT_ATTACHMENT_SIZE_LIMIT) if wanted else 0
+
+    def linker(self, job: Job, locale: str) -> Callable[[Path], str]:
+        return lambda path: link_text(self.signer, job.id, path, locale)
 
 
-async def channel_post(bot: LoracordBot, tr: Tracked, job: Job) -> Post:
+async def channel_post(ctx: ResultContext, tr: Tracked, job: Job) -> Post:
     """The public result message (no weights in it)."""
-    from bot.exts.training._buttons import DownloadButton, RetryButton
-
     owner = f"<@{tr.owner_id}>"
     view = discord.ui.View(timeout=None)
-    link = _linker(bot, job, tr.locale)
+    link = ctx.linker(job, tr.locale)
     if job.status is JobStatus.SUCCEEDED and job.kind is JobKind.SAMPLE:
         grids, loras = await asyncio.to_thread(sample_results, job)
         text = t(tr.locale, "progress.samples_done", owner=owner, source=job.source_job_id, job=job.id)
         where = "progress.sample_files_private" if loras else "progress.sample_files_none"
         return Post(text, grids, link, extra_lines=[t(tr.locale, where, job=job.id)])
     if job.status is JobStatus.SUCCEEDED:
-        view.add_item(DownloadButton(job.id, t(tr.locale, "buttons.download")))
+        view.add_item(ctx.buttons.download(job.id, t(tr.locale, "buttons.download")))
         text = t(tr.locale, "progress.done_message", job=job.id, owner=owner)
         return Post(text, await asyncio.to_thread(result_files, job), link, view=view)
     if job.status is JobStatus.FAILED:
         diagnosis = await diagnosis_for(job, tr.locale)
-        view.add_item(RetryButton(job.id, t(tr.locale, "buttons.retry")))
+        view.add_item(ctx.buttons.retry(job.id, t(tr.locale, "buttons.retry")))
         embed = discord.Embed(
             title=t(tr.locale, "progress.failed_title", job=job.id),
             description=limits.clip(diagnosis.render(), limits.EMBED_DESCRIPTION_MAX),
@@ -72,9 +88,9 @@ async def channel_post(bot: LoracordBot, tr: Tracked, job: Job) -> Post:
     return Post("", [], link)  # cancelled: the edited progress message says it all
 
 
-async def dm_post(bot: LoracordBot, tr: Tracked, job: Job) -> Post:
+async def dm_post(ctx: ResultContext, tr: Tracked, job: Job) -> Post:
     """The whole result for the owner's DM (the channel could not be used): public part and weights."""
-    post = await channel_post(bot, tr, job)
+    post = await channel_post(ctx, tr, job)
     post.view, post.reference = None, None  # buttons act in their guild's channel
     note = t(tr.locale, "progress.channel_unusable", job=job.id)
     post.text = f"{note}\n{post.text}".strip()
@@ -92,17 +108,17 @@ def _private_paths(job: Job) -> list[Path]:
     return [output] if output is not None else []
 
 
-async def send_private_files(bot: LoracordBot, tr: Tracked, job: Job) -> None:
+async def send_private_files(ctx: ResultContext, tr: Tracked, job: Job) -> None:
     """The weights to the owner's DM after a public result; a closed DM is not an error (the download
     button and /train status still give them), and a failure here never resends the public part."""
-    limit = dm_file_limit(bot)
+    limit = ctx.dm_file_limit()
     paths = await asyncio.to_thread(_private_paths, job)
     if tr.dm_sent or not paths or (job.kind is JobKind.TRAIN and not limit):
         return
-    link = _linker(bot, job, tr.locale)
+    link = ctx.linker(job, tr.locale)
     text = t(tr.locale, "progress.private_files", job=job.id)
     try:
-        user = bot.get_user(tr.owner_id) or await bot.fetch_user(tr.owner_id)
+        user = ctx.client.get_user(tr.owner_id) or await ctx.client.fetch_user(tr.owner_id)
         await send(
             user,
             Post(text, paths, link),
@@ -118,10 +134,10 @@ async def send_private_files(bot: LoracordBot, tr: Tracked, job: Job) -> None:
             "no direct message to user %s (%s); /train status has the links", tr.owner_id, failure.reason
         )
     tr.dm_sent = True
-    await bot.progress.save(tr)
+    await ctx.save(tr)
 
 
-def status_lines(bot: LoracordBot, job: Job, locale: str, tr: Tracked | None) -> list[str]:
+def status_lines(signer: LinkSigner, job: Job, locale: str, tr: Tracked | None) -> list[str]:
     """For the owner's `/train status job`: where the result went, and a link to every result file."""
     if not job.finished:
         return []
@@ -135,5 +151,5 @@ def status_lines(bot: LoracordBot, job: Job, locale: str, tr: Tracked | None) ->
         files = [*sample_results(job)[0], *sample_results(job)[1]]
     for path in files:
         size = human_size(path.stat().st_size)
-        lines.append(f"• {path.name} ({size}): {bot.signer.url(job.id, path.name)}")
+        lines.append(f"• {path.name} ({size}): {signer.url(job.id, path.name)}")
     return lines

@@ -21,59 +21,54 @@ import contextlib
 import json
 import logging
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 
-from bot import job_results, limits
-from bot.discord_errors import Backoff, Failure, classify
+from bot import job_results
+from bot.discord_errors import Backoff, Failure, InvalidRequestBudget, classify
+from bot.files import LinkSigner
 from bot.i18n import t
 from bot.jobtext import progress_text
 from bot.results import post_nonce
+from bot.tracked import Tracked
+from config.settings import Settings
 from trainer.queue.eta import estimate_queue
+from trainer.queue.options import QueueLimits
+from trainer.queue.store import JobStore
 from trainer.queue.types import Job, JobKind, JobNotFound, JobStatus
-
-if TYPE_CHECKING:
-    from bot.app import LoracordBot
 
 log = logging.getLogger(__name__)
 #: How long `stop()` lets the Discord call in flight finish before cancelling it.
 STOP_GRACE_S = 10.0
-__all__ = ["ProgressTracker", "Tracked", "post_nonce"]
-
-
-@dataclass
-class Tracked:
-    job_id: str
-    channel_id: int
-    message_id: int
-    owner_id: int
-    locale: str
-    attachment_limit: int = limits.DEFAULT_ATTACHMENT_SIZE_LIMIT
-    last_seq: int = 0
-    last_text: str = ""
-    delivered: bool = False
-    dm_sent: bool = False
-    samples_posted: list[int] = field(default_factory=list)
-    last_edit: float = 0.0
-    #: Why the job's channel updates stopped (a permanent error, or retries used up); "" while usable.
-    channel_error: str = ""
-    #: Why the owner's direct message failed; the results are then in /train status only.
-    dm_error: str = ""
-    failures: int = 0  # transient failures in a row
-    retry_at: float = 0.0  # wall time before which the job is not tried again
-    parts_sent: int = 0  # result messages already out (a result may take several)
-    delivered_to: str = ""  # "channel", "dm" or "status"
-    hide_name: bool = False  # a private dataset's job: its name stays out of the public messages
+__all__ = ["ProgressTracker", "post_nonce"]
 
 
 class ProgressTracker:
     def __init__(
-        self, bot: LoracordBot, *, tick_s: float, min_edit_s: float, backoff: Backoff | None = None
+        self,
+        client: discord.Client,
+        *,
+        store: JobStore,
+        settings: Settings,
+        queue_limits: QueueLimits,
+        signer: LinkSigner,
+        invalid_requests: InvalidRequestBudget,
+        folder: Path,
+        buttons: job_results.ResultButtons,
+        tick_s: float,
+        min_edit_s: float,
+        backoff: Backoff | None = None,
     ) -> None:
-        self.bot = bot
+        self.client = client
+        self.store = store
+        self.queue_limits = queue_limits
+        self.invalid_requests = invalid_requests
+        #: One JSON file per followed job, so that a restarted bot resumes (data/bot/progress/).
+        self.folder = folder
+        self.results = job_results.ResultContext(client, settings, signer, buttons, self.save)
         self.backoff = backoff or Backoff()
         self.tick_s = tick_s
         self.min_edit_s = min_edit_s
@@ -81,10 +76,6 @@ class ProgressTracker:
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._stopping = False
-
-    @property
-    def folder(self) -> Path:
-        return self.bot.state_dir / "progress"
 
     # --- life cycle ------------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -211,10 +202,10 @@ class ProgressTracker:
         await self.save(tr)
 
     def _channel(self, tr: Tracked) -> discord.PartialMessageable:
-        return self.bot.get_partial_messageable(tr.channel_id)
+        return self.client.get_partial_messageable(tr.channel_id)
 
     async def update(self, tr: Tracked) -> None:
-        job = await self.bot.store.get_job(tr.job_id)
+        job = await self.store.get_job(tr.job_id)
         if tr.channel_error:
             if job.finished and not tr.delivered:
                 await self._deliver_dm(tr, job)
@@ -223,7 +214,7 @@ class ProgressTracker:
             await self._post_progress(tr, job)
         # A sample job's grids all come at its end: they go out with its result message.
         sampling = job.kind is JobKind.SAMPLE
-        for event in await self.bot.store.events_since(tr.job_id, tr.last_seq):
+        for event in await self.store.events_since(tr.job_id, tr.last_seq):
             if event.type == "sample" and not sampling and event.seq not in tr.samples_posted:
                 await self._post_sample(tr, job, event.data)
                 tr.samples_posted.append(event.seq)
@@ -243,15 +234,13 @@ class ProgressTracker:
     async def _edit(self, tr: Tracked, job: Job) -> None:
         position = None
         if job.status is JobStatus.QUEUED:
-            estimate = (await estimate_queue(self.bot.store, limits=self.bot.queue_options.limits)).get(
-                job.id
-            )
+            estimate = (await estimate_queue(self.store, limits=self.queue_limits)).get(job.id)
             position = estimate.position if estimate else None
         text = progress_text(job, tr.locale, position, hide_name=tr.hide_name)
         # Wall-clock time: the value is saved and compared again by a restarted bot.
         now = time.time()
         # Progress edits are non-essential: they thin out as the invalid-request budget fills.
-        every = self.bot.invalid_requests.edit_interval(self.min_edit_s)
+        every = self.invalid_requests.edit_interval(self.min_edit_s)
         if text == tr.last_text or (not job.finished and (every is None or now - tr.last_edit < every)):
             return
         await self._channel(tr).get_partial_message(tr.message_id).edit(content=text)
@@ -277,17 +266,17 @@ class ProgressTracker:
         """The result in the job's channel, in as many messages as it takes; then the owner's private
         files (the LoRA, a sample job's checkpoints) by direct message."""
         channel = self._channel(tr)
-        post = await job_results.channel_post(self.bot, tr, job)
+        post = await job_results.channel_post(self.results, tr, job)
         post.reference = channel.get_partial_message(tr.message_id)
         await self._send(tr, job, channel, post, tr.attachment_limit, "result")
         await self._finish(tr, "channel")
-        await job_results.send_private_files(self.bot, tr, job)
+        await job_results.send_private_files(self.results, tr, job)
 
     async def _deliver_dm(self, tr: Tracked, job: Job) -> None:
         """The channel is unusable: the whole result, files included, to the owner's DM."""
-        user = self.bot.get_user(tr.owner_id) or await self.bot.fetch_user(tr.owner_id)
-        post = await job_results.dm_post(self.bot, tr, job)
-        await self._send(tr, job, user, post, job_results.dm_file_limit(self.bot), "dm")
+        user = self.client.get_user(tr.owner_id) or await self.client.fetch_user(tr.owner_id)
+        post = await job_results.dm_post(self.results, tr, job)
+        await self._send(tr, job, user, post, self.results.dm_file_limit(), "dm")
         tr.dm_sent = True
         await self._finish(tr, "dm")
 

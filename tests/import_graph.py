@@ -81,13 +81,32 @@ def imported_names(module: str, path: Path) -> set[str]:
     return names
 
 
+def _enclosing_packages(target: str, importer: str, modules: dict[str, Path]) -> set[str]:
+    """The packages Python initialises first when `importer` imports `target` from outside them.
+
+    Importing `a.b.c` runs `a/b/__init__.py` too; from inside `a.b` that package is already being
+    initialised, but from outside it is a real dependency (an __init__ that imports its cog, which
+    imports back, is a circle at run time).
+    """
+    parts = target.split(".")
+    found = set()
+    for i in range(1, len(parts)):
+        package = ".".join(parts[:i])
+        if package in modules and not (importer == package or importer.startswith(package + ".")):
+            found.add(package)
+    return found
+
+
 def import_graph(root: Path = ROOT) -> dict[str, set[str]]:
     """Module -> the set of our modules it imports (a module never lists itself)."""
     modules = source_files(root)
     graph: dict[str, set[str]] = {}
     for module, path in modules.items():
         targets = {_resolve(n, modules) for n in imported_names(module, path)}
-        graph[module] = {t for t in targets if t and t != module}
+        targets = {t for t in targets if t}
+        for target in list(targets):
+            targets |= _enclosing_packages(target, module, modules)
+        graph[module] = {t for t in targets if t != module}
     return graph
 
 

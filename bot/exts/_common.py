@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 from discord import app_commands
 
 from bot import limits
+from bot.datasets import DatasetService
 from bot.i18n import t
-
-if TYPE_CHECKING:
-    from bot.app import LoracordBot
-    from bot.exts.datasets._service import DatasetService
-
-
-def bot_of(interaction: discord.Interaction) -> LoracordBot:
-    return interaction.client  # type: ignore[return-value]
+from bot.services import services_of
 
 
 class OwnerView(discord.ui.View):
@@ -35,11 +29,11 @@ class OwnerView(discord.ui.View):
     async def on_error(
         self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
     ) -> None:
-        await bot_of(interaction).errors.handle(interaction, error)
+        await services_of(interaction).errors.handle(interaction, error)
 
 
 def datasets_of(interaction: discord.Interaction) -> DatasetService:
-    return bot_of(interaction).datasets  # type: ignore[attr-defined]
+    return services_of(interaction).datasets
 
 
 async def defer(interaction: discord.Interaction, *, ephemeral: bool = True) -> None:

@@ -34,13 +34,15 @@ async def test_other_user_cannot_touch_a_job(standin: StandIn, make_bot, setting
     alice, bob = standin.add_user("alice"), standin.add_user("bob")
     async with make_bot(settings) as bot:
         dataset_id = await make_dataset(standin, alice, "cats", images=2)
-        info = await bot.datasets.find(dataset_id)
+        info = await bot.services.datasets.find(dataset_id)
         config = TrainConfig(pretrained_model="unused", data_dir=str(info.prepared), max_train_steps=5)
-        job = await submit_job(bot.store, bot.queue_options, config, owner_id=alice.id, dataset_id=dataset_id)
+        job = await submit_job(
+            bot.services.store, bot.services.queue_options, config, owner_id=alice.id, dataset_id=dataset_id
+        )
         for sub in ("cancel", "retry", "download", "status"):
             _, msg = await command(standin, bob, "train", sub, {"job": job.id})
             assert "belongs to someone else" in msg.content, sub
-        assert (await bot.store.get_job(job.id)).status.value == "queued"
+        assert (await bot.services.store.get_job(job.id)).status.value == "queued"
         _, msg = await command(standin, alice, "train", "cancel", {"job": job.id})
         assert "Cancel requested" in msg.content
-        assert (await bot.store.get_job(job.id)).status.value == "cancelled"
+        assert (await bot.services.store.get_job(job.id)).status.value == "cancelled"

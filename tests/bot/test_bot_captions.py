@@ -50,7 +50,7 @@ async def test_wd14_and_blip_through_the_bot(
         dataset = await make_dataset(standin, alice, "colours", images=0)
         files = [("red.png", solid((220, 20, 20))), ("blue.png", solid((20, 20, 220)))]
         await command(standin, alice, "dataset", "add", {"dataset": dataset}, attachments=files, timeout=60)
-        info = await bot.datasets.find(dataset)
+        info = await bot.services.datasets.find(dataset)
         red = next(info.prepared.glob("red_*.png")).with_suffix(".txt")
         blue = next(info.prepared.glob("blue_*.png")).with_suffix(".txt")
 
@@ -79,5 +79,5 @@ async def test_wd14_and_blip_through_the_bot(
         assert "kept 1 caption(s) you wrote" in msg.content, msg.content
         assert blue.read_text().strip() == "sks, my own words"
         assert red.read_text().startswith("sks, ")
-        latest = await bot.store.latest_caption_version(dataset)
+        latest = await bot.services.store.latest_caption_version(dataset)
         assert latest.version == 2 and latest.method == "blip" and latest.trigger_word == "sks"

@@ -35,7 +35,7 @@ async def job_in_new_room(standin: StandIn, user: User) -> tuple[Channel, str, i
 
 async def finish_with_lora(bot, job_id: str) -> Path:
     """Stand in for the worker: claim the job, write its LoRA, grid and loss curve, mark it succeeded."""
-    job = await bot.store.claim("w", 60, bot.queue_options.limits)
+    job = await bot.services.store.claim("w", 60, bot.services.queue_options.limits)
     assert job is not None and job.id == job_id
     job_dir = Path(job.job_dir)
     (job_dir / "output").mkdir(exist_ok=True)
@@ -44,7 +44,7 @@ async def finish_with_lora(bot, job_id: str) -> Path:
     lora.write_bytes(os.urandom(4096))
     (job_dir / "output" / "loss_curve.png").write_bytes(png_bytes(3))
     (job_dir / "samples" / "step_000004_grid.png").write_bytes(png_bytes(4))
-    await bot.store.finish(job_id, "w", JobStatus.SUCCEEDED, JobResult(output=str(lora)))
+    await bot.services.store.finish(job_id, "w", JobStatus.SUCCEEDED, JobResult(output=str(lora)))
     return lora
 
 
@@ -79,15 +79,15 @@ async def test_deleted_channel_is_never_retried_and_the_result_goes_by_dm(
             lora.read_bytes()
         )
         # Delivered: the tracker is done with the job, and it touched the channel after the 404 never.
-        await wait_until(lambda: job_id not in bot.progress.jobs)
+        await wait_until(lambda: job_id not in bot.services.progress.jobs)
         assert [(m, s) for m, s in requests_on(standin, room.id) if s >= 400] == [("PATCH", 404)]
-        state = await bot.progress.state(job_id)
+        state = await bot.services.progress.state(job_id)
         assert state.delivered_to == "dm" and "10003" in state.channel_error
         _, status = await command(standin, alice, "train", "status", {"job": job_id})
         assert "could not be used" in status.content and f"/{job_id}/shapes.safetensors?" in status.content
         _, admin = await command(standin, standin.owner, "admin", "status")
         assert "Invalid requests" in text_of(admin)
-        assert not bot.errors.unexpected
+        assert not bot.services.errors.unexpected
 
 
 async def test_with_channel_gone_and_dms_closed_the_result_is_in_train_status(
@@ -99,8 +99,8 @@ async def test_with_channel_gone_and_dms_closed_the_result_is_in_train_status(
         await standin.delete_message(standin.message(progress_id))
         standin.close_dms(alice)
         await finish_with_lora(bot, job_id)
-        await wait_until(lambda: bot.progress.jobs.get(job_id) is None)
-        state = await bot.progress.state(job_id)
+        await wait_until(lambda: bot.services.progress.jobs.get(job_id) is None)
+        state = await bot.services.progress.state(job_id)
         assert (state.delivered, state.delivered_to) == (True, "status")
         assert "10008" in state.channel_error and "50007" in state.dm_error
         dm_posts = [(m, s) for m, s in requests_on(standin, standin.dm_channel(alice).id) if m == "POST"]
@@ -108,7 +108,7 @@ async def test_with_channel_gone_and_dms_closed_the_result_is_in_train_status(
         _, status = await command(standin, alice, "train", "status", {"job": job_id})
         urls = re.findall(r"http://\S+", status.content)
         assert status.ephemeral and any("shapes.safetensors" in u for u in urls)
-        assert not bot.errors.unexpected
+        assert not bot.services.errors.unexpected
 
 
 async def test_results_over_the_request_limit_are_split_not_refused(
@@ -120,7 +120,7 @@ async def test_results_over_the_request_limit_are_split_not_refused(
         source_id = await _fabricated_finished_job(bot, alice.id)
         _, queued = await command(standin, alice, "train", "sample", {"job": source_id, "prompts": "a|b|c"})
         sample_id = JOB_ID.search(queued.content).group(1)
-        job = await bot.store.claim("w", 60, bot.queue_options.limits)
+        job = await bot.services.store.claim("w", 60, bot.services.queue_options.limits)
         assert job.id == sample_id
         job_dir = Path(job.job_dir)
         (job_dir / "samples").mkdir()
@@ -129,14 +129,14 @@ async def test_results_over_the_request_limit_are_split_not_refused(
             (job_dir / "samples" / f"grid_p{i}.png").write_bytes(os.urandom(9 * MiB))
             files.append(f"samples/grid_p{i}.png")
         result = JobResult(output=str(job_dir / files[-1]), files=tuple(files))
-        await bot.store.finish(sample_id, "w", JobStatus.SUCCEEDED, result)
-        await wait_until(lambda: bot.progress.jobs.get(sample_id) is None, timeout=60)
+        await bot.services.store.finish(sample_id, "w", JobStatus.SUCCEEDED, result)
+        await wait_until(lambda: bot.services.progress.jobs.get(sample_id) is None, timeout=60)
         posted = [m for m in standin.messages() if m.attachments and m.author_id == standin.bot_user.id]
         names = [a.filename for m in posted for a in m.attachments]
         assert sorted(names) == ["grid_p0.png", "grid_p1.png", "grid_p2.png"]  # each exactly once
         assert all(sum(a.size for a in m.attachments) <= 25 * MiB for m in posted) and len(posted) == 2
         assert not [r for r in standin.requests if r.status == 413]
-        assert not bot.errors.unexpected
+        assert not bot.services.errors.unexpected
 
 
 async def test_a_job_whose_progress_post_failed_still_reaches_its_owner(
@@ -152,13 +152,13 @@ async def test_a_job_whose_progress_post_failed_still_reaches_its_owner(
         note = await standin.wait_for_message(predicate=lambda m: "cannot post in this channel" in m.content)
         assert refused.hits and note.ephemeral and note.interaction_id == click.id
         job_id = JOB_ID.search(note.content).group(1)
-        assert job_id in bot.progress.jobs  # tracked: someone will be told
+        assert job_id in bot.services.progress.jobs  # tracked: someone will be told
         lora = await finish_with_lora(bot, job_id)
         dm = await standin.wait_for_message(
             channel=standin.dm_channel(alice), predicate=lambda m: job_id in m.content, since=0, timeout=20
         )
         assert lora.name in [a.filename for a in dm.attachments]
-        assert not bot.errors.unexpected
+        assert not bot.services.errors.unexpected
 
 
 async def test_a_passing_failure_of_the_first_post_is_retried_by_the_tracker(
@@ -173,8 +173,8 @@ async def test_a_passing_failure_of_the_first_post_is_retried_by_the_tracker(
         await standin.click(alice, confirm, "lc:confirm:start")
         progress = await standin.wait_for_message(predicate=lambda m: m.content.startswith("⏳"), timeout=30)
         job_id = JOB_ID.search(progress.content).group(1)
-        assert len(failing.hits) == 1 and bot.progress.jobs[job_id].message_id == progress.id
-        assert not bot.errors.unexpected
+        assert len(failing.hits) == 1 and bot.services.progress.jobs[job_id].message_id == progress.id
+        assert not bot.services.errors.unexpected
 
 
 async def test_attach_files_revoked_mid_job_is_one_refusal_and_the_files_go_by_dm(
@@ -190,7 +190,7 @@ async def test_attach_files_revoked_mid_job_is_one_refusal_and_the_files_go_by_d
             channel=standin.dm_channel(alice), predicate=lambda m: job_id in m.content, since=0, timeout=20
         )
         assert lora.name in [a.filename for a in dm.attachments]
-        await wait_until(lambda: job_id not in bot.progress.jobs)
+        await wait_until(lambda: job_id not in bot.services.progress.jobs)
         assert [(m, s) for m, s in requests_on(standin, room.id) if s >= 400] == [("POST", 403)]
-        assert bot.invalid_requests.count() == 1 == standin.invalid_requests
-        assert not bot.errors.unexpected
+        assert bot.services.invalid_requests.count() == 1 == standin.invalid_requests
+        assert not bot.services.errors.unexpected

@@ -32,11 +32,11 @@ async def test_unexpected_error_gets_an_id(standin: StandIn, make_bot, settings,
         async def broken(owner_id: int) -> list:
             raise RuntimeError("database on fire")
 
-        bot.store.list_datasets = broken  # a fault in the store, as a disk error would cause
+        bot.services.store.list_datasets = broken  # a fault in the store, as a disk error would cause
         with caplog.at_level(logging.ERROR, logger="bot.errors"):
             _, msg = await command(standin, alice, "dataset", "list")
         assert msg.ephemeral and korean(msg.content)
-        (error_id,) = bot.errors.unexpected
+        (error_id,) = bot.services.errors.unexpected
         assert f"`{error_id}`" in msg.content and "database on fire" not in msg.content
         logged = [r for r in caplog.records if error_id in r.getMessage()]
         assert logged and str(alice.id) in logged[0].getMessage() and "dataset list" in logged[0].getMessage()

@@ -30,7 +30,7 @@ async def test_intruders_are_refused_everywhere_owner_and_operator_are_not(
     elsewhere = standin.channel_in(second, "general")
     async with make_bot(settings) as bot:
         _, job_id, _ = await job_in_new_room(standin, alice)
-        dataset_id = (await bot.store.get_job(job_id)).dataset_id
+        dataset_id = (await bot.services.store.get_job(job_id)).dataset_id
         await finish_with_lora(bot, job_id)
         done = await standin.wait_for_message(
             predicate=lambda m: f"`{job_id}` is ready" in m.content, since=0, timeout=20
@@ -58,7 +58,7 @@ async def test_intruders_are_refused_everywhere_owner_and_operator_are_not(
             _, queue = await command(standin, user, "train", "queue")
             assert job_id not in queue.content
             _, paused = await command(standin, user, "admin", "pause")
-            assert not await bot.store.is_paused() and refused(paused.content)
+            assert not await bot.services.store.is_paused() and refused(paused.content)
         # The owner and the bot's operator (from the other guild) are not refused.
         _, mine = await command(standin, alice, "train", "status", {"job": job_id})
         assert not refused(mine.content) and "shapes.safetensors" in mine.content
@@ -70,7 +70,7 @@ async def test_intruders_are_refused_everywhere_owner_and_operator_are_not(
         # Nothing public shows the private dataset: no thread, no name in the channel's messages.
         public = [text_of(m) for m in standin.messages(include_ephemeral=False)]
         assert not standin.threads and not [t for t in public if "shapes" in t]
-        assert not bot.errors.unexpected
+        assert not bot.services.errors.unexpected
 
 
 async def test_admin_role_counts_by_id_in_its_own_guild_only(
@@ -97,4 +97,4 @@ async def test_admin_role_counts_by_id_in_its_own_guild_only(
         )  # fmt: skip
         no = await standin.wait_for_message(predicate=lambda m: m.interaction_id == inter.id)
         assert refused(no.content)
-        assert not bot.errors.unexpected
+        assert not bot.services.errors.unexpected

@@ -58,7 +58,7 @@ async def test_caption_run_after_15_minutes_answers_by_dm(
         assert "Captioned 0 image(s)" in dm.content
         assert not [m for m in standin.messages(standin.channels["general"]) if "Captioned" in m.content]
         assert token_refusals(standin) == []  # the dead token was never tried
-        assert not bot.errors.unexpected
+        assert not bot.services.errors.unexpected
 
 
 async def test_dataset_add_after_15_minutes_answers_by_dm(
@@ -67,7 +67,7 @@ async def test_dataset_add_after_15_minutes_answers_by_dm(
     alice = standin.add_user("alice")
     async with make_bot(settings) as bot:
         dataset_id = await make_dataset(standin, alice, "shapes", images=0)
-        release = hold(monkeypatch, bot.datasets, "add")
+        release = hold(monkeypatch, bot.services.datasets, "add")
         inter = await standin.send_slash_command(
             alice, "dataset", subcommand="add", options={"dataset": dataset_id},
             attachments=[("a.png", png_bytes(1))],
@@ -76,7 +76,7 @@ async def test_dataset_add_after_15_minutes_answers_by_dm(
         dm = await standin.wait_for_message(channel=standin.dm_channel(alice))
         assert "Added 1 image" in dm.content
         assert token_refusals(standin) == []
-        assert not bot.errors.unexpected
+        assert not bot.services.errors.unexpected
 
 
 async def test_an_error_after_15_minutes_reaches_the_user_privately_or_as_a_note(

@@ -21,17 +21,21 @@ URL = re.compile(r"(http://\S+)")
 
 async def finished_job(bot, owner_id: int, dataset_id: str, size: int) -> tuple[str, bytes]:
     """A job that succeeded with an output file of `size` random bytes (as the worker records it)."""
-    info = await bot.datasets.find(dataset_id)
+    info = await bot.services.datasets.find(dataset_id)
     config = TrainConfig(
         pretrained_model="unused", data_dir=str(info.prepared), max_train_steps=5, name="big"
     )
-    job = await submit_job(bot.store, bot.queue_options, config, owner_id=owner_id, dataset_id=dataset_id)
-    await bot.store.claim("w1", 60, bot.queue_options.limits)
+    job = await submit_job(
+        bot.services.store, bot.services.queue_options, config, owner_id=owner_id, dataset_id=dataset_id
+    )
+    await bot.services.store.claim("w1", 60, bot.services.queue_options.limits)
     data = os.urandom(size)
     out = Path(job.job_dir) / "output" / "big.safetensors"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
-    await bot.store.finish(job.id, "w1", JobStatus.SUCCEEDED, JobResult(output=str(out), files=(str(out),)))
+    await bot.services.store.finish(
+        job.id, "w1", JobStatus.SUCCEEDED, JobResult(output=str(out), files=(str(out),))
+    )
     return job.id, data
 
 
@@ -64,7 +68,9 @@ async def test_big_file_arrives_as_signed_link(standin: StandIn, make_bot, setti
             status, body = await fetch(bad)
             assert status == 403, bad
             assert data[:64] not in body
-        expired = bot.signer.url(job_id, "big.safetensors", now=time.time() - bot.signer.ttl_seconds - 5)
+        expired = bot.services.signer.url(
+            job_id, "big.safetensors", now=time.time() - bot.services.signer.ttl_seconds - 5
+        )
         assert (await fetch(expired))[0] == 403
         # The link is handed out to the owner only.
         _, msg = await command(standin, bob, "train", "download", {"job": job_id})

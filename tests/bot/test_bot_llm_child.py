@@ -23,10 +23,9 @@ async def test_the_bot_serves_through_llm_crashes_hangs_and_switch_off(
     monkeypatch.setenv("LLM_DOUBLE_MARKER", str(marker))
     alice, bob = standin.add_user("alice"), standin.add_user("bob")
     async with make_bot(settings_factory()) as bot:
-        cog = bot.get_cog("AdvisorCog")
-        options = AdvisorOptions.from_settings(bot.settings)
+        options = AdvisorOptions.from_settings(bot.services.settings)
         llm = LocalLLM(options, backend=llm_double.ANSWERING, restart_backoff_s=(0.0,), max_failures=3)
-        cog._advisor = Advisor(options, llm=llm)
+        bot.services.advisor._advisor = Advisor(options, llm=llm)
 
         async def ask(question: str) -> str:
             _, msg = await command(standin, alice, "advisor", "ask", {"question": question}, timeout=60)
@@ -64,4 +63,4 @@ async def test_the_bot_serves_through_llm_crashes_hangs_and_switch_off(
         assert "Switched off after repeated failures" in status and "3 failures in a row" in status
         _, listed = await command(standin, bob, "dataset", "list")
         assert listed.content
-        assert not bot.errors.unexpected
+        assert not bot.services.errors.unexpected

@@ -37,7 +37,7 @@ async def test_every_command_in_the_users_language(
         await run("dataset", "list")
         shown = await run("dataset", "show", {"dataset": dataset})
         assert [a.filename for a in shown.attachments] == ["thumbnails.png"]
-        stems = sorted(p.stem for p in (await bot.datasets.find(dataset)).prepared.glob("*.png"))
+        stems = sorted(p.stem for p in (await bot.services.datasets.find(dataset)).prepared.glob("*.png"))
         captions = [(f"img{i}.txt", f"a cat, number {i}".encode()) for i in range(3)] + [("x.txt", b"dog")]
         uploaded = await run("caption", "upload", {"dataset": dataset}, attachments=captions)
         assert "x.txt" in uploaded.content
@@ -77,13 +77,13 @@ async def test_every_command_in_the_users_language(
         confirm = await run("train", "start", {"dataset": dataset, "steps": 5})
         started = await standin.click(user, confirm, "lc:confirm:start", locale=locale)
         check(await answer_to(standin, started), locale, "job queued")
-        job = (await bot.store.list_jobs(owner_id=user.id))[0]
+        job = (await bot.services.store.list_jobs(owner_id=user.id))[0]
         await run("train", "status")
         await run("train", "queue")
         await run("train", "download", {"job": job.id})
         await run("train", "sample", {"job": job.id})  # refused: the job is not running
         await run("train", "cancel", {"job": job.id})
-        assert (await bot.store.get_job(job.id)).status is JobStatus.CANCELLED
+        assert (await bot.services.store.get_job(job.id)).status is JobStatus.CANCELLED
         await run("train", "retry", {"job": job.id})
         for sub in ("models", "limits", "pause", "resume", "status"):
             await run("admin", sub, user=standin.owner)
@@ -91,7 +91,7 @@ async def test_every_command_in_the_users_language(
         refused = await run("admin", "pause")  # not an admin: refused, in the user's language
         assert refused.ephemeral
         await run("dataset", "delete", {"dataset": dataset})
-        assert not bot.errors.unexpected
+        assert not bot.services.errors.unexpected
 
 
 async def test_rate_limit(standin: StandIn, make_bot, settings_factory) -> None:

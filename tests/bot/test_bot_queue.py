@@ -29,7 +29,7 @@ async def test_queue_full_and_queue_view(standin: StandIn, make_bot, settings_fa
         assert first.content.startswith("Queued as")
         second = await queue_job(standin, alice, dataset)
         assert "You already have 1 jobs waiting (the limit is 1)" in second.content and second.ephemeral
-        assert len(await bot.store.list_jobs(owner_id=alice.id)) == 1
+        assert len(await bot.services.store.list_jobs(owner_id=alice.id)) == 1
 
         ko_dataset = await make_dataset(standin, minsu, "b", images=1)
         await queue_job(standin, minsu, ko_dataset)
@@ -39,6 +39,10 @@ async def test_queue_full_and_queue_view(standin: StandIn, make_bot, settings_fa
         _, view = await command(standin, minsu, "train", "queue")
         assert korean(view.content) and "다른 사람의 작업" in view.content and " a " not in view.content
         _, paused = await command(standin, standin.owner, "admin", "pause")
-        assert await bot.store.is_paused() and "paused the queue" in paused.content and not paused.ephemeral
+        assert (
+            await bot.services.store.is_paused()
+            and "paused the queue" in paused.content
+            and not paused.ephemeral
+        )
         _, view = await command(standin, alice, "train", "queue")
         assert "paused by an admin" in view.content

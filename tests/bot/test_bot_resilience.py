@@ -92,7 +92,7 @@ async def test_failure_gets_diagnosis_and_retry(
             timeout=120,
             since=0,
         )
-        job = await bot.store.get_job(job_id)
+        job = await bot.services.store.get_job(job_id)
         assert job.status is JobStatus.FAILED
         diagnosis = failed.embeds[0]["description"]
         assert "Cause" in diagnosis and "Fix" in diagnosis
@@ -104,5 +104,5 @@ async def test_failure_gets_diagnosis_and_retry(
         retried = await standin.click(alice, failed, f"lc:job:retry:{job_id}")
         reply = await answer_to(standin, retried)
         assert "Queued" in reply.content
-        jobs = await bot.store.list_jobs(owner_id=alice.id)
+        jobs = await bot.services.store.list_jobs(owner_id=alice.id)
         assert len(jobs) == 2 and jobs[0].id != job_id

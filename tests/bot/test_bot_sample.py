@@ -25,7 +25,7 @@ OVERRIDES = (
 
 async def wait_finished(bot, job_id: str, timeout: float):
     for _ in range(int(timeout / 0.2)):
-        job = await bot.store.get_job(job_id)
+        job = await bot.services.store.get_job(job_id)
         if job.finished:
             return job
         await asyncio.sleep(0.2)
@@ -55,13 +55,13 @@ async def test_owner_gets_grids_and_files_another_user_is_refused(
         _, refused = await command(standin, bob, "train", "sample", {"job": source_id}, locale="ko")
         assert refused.ephemeral and korean(refused.content) and source_id in refused.content
         _, bad = await command(standin, alice, "train", "sample", {"job": source_id, "strengths": "0.5,9"})
-        assert "strengths" in bad.content and await bot.store.count_jobs(JobStatus.QUEUED) == 0
+        assert "strengths" in bad.content and await bot.services.store.count_jobs(JobStatus.QUEUED) == 0
 
         options = {"job": source_id, "prompts": "sks | a photo of sks", "strengths": "0.5,1"}
         _, queued = await command(standin, alice, "train", "sample", options)
         assert queued.ephemeral and "Queued sample job" in queued.content
         sample_id = JOB_ID.search(queued.content).group(1)
-        sample_job = await bot.store.get_job(sample_id)
+        sample_job = await bot.services.store.get_job(sample_id)
         assert (sample_job.kind, sample_job.source_job_id, sample_job.owner_id) == (
             JobKind.SAMPLE,
             source_id,
@@ -73,7 +73,7 @@ async def test_owner_gets_grids_and_files_another_user_is_refused(
             timeout=120,
             since=0,
         )
-        ended = await bot.store.get_job(sample_id)
+        ended = await bot.services.store.get_job(sample_id)
         assert ended.status is JobStatus.SUCCEEDED
         # The grids are public; the checkpoint files are the owner's alone: by direct message.
         assert [a.filename for a in done.attachments] == ["grid_p0.png", "grid_p1.png"]
@@ -89,22 +89,24 @@ async def test_owner_gets_grids_and_files_another_user_is_refused(
         # The sample job's own progress message counted image sets, not training steps.
         own = [m for m in standin.messages() if m.content.startswith("✅") and sample_id in m.content]
         assert own and "4/4" in own[0].content
-        assert not bot.errors.unexpected
+        assert not bot.services.errors.unexpected
 
 
 async def _fabricated_finished_job(bot, owner_id: int) -> str:
     """A succeeded training job whose folder holds what a sample job checks for (no training here)."""
     job_id = "240101-000000-0000beef"
-    job_dir = bot.queue_options.jobs_dir / job_id
+    job_dir = bot.services.queue_options.jobs_dir / job_id
     (job_dir / "output").mkdir(parents=True)
     (job_dir / "output" / "x.safetensors").write_bytes(b"weights")
     (job_dir / "config.toml").write_text('name = "x"\n')
     done = {"type": "done", "time": 1.0, "step": 8, "output": "output/x.safetensors", "files": []}
     (job_dir / "events.jsonl").write_text(json.dumps(done) + "\n")
     spec = JobSpec(owner_id=owner_id, config={}, job_dir=str(job_dir), name="x", job_id=job_id)
-    await bot.store.enqueue(spec, bot.queue_options.limits)
-    await bot.store.claim("w", 60, bot.queue_options.limits)
-    await bot.store.finish(job_id, "w", JobStatus.SUCCEEDED, JobResult(output=str(job_dir / done["output"])))
+    await bot.services.store.enqueue(spec, bot.services.queue_options.limits)
+    await bot.services.store.claim("w", 60, bot.services.queue_options.limits)
+    await bot.services.store.finish(
+        job_id, "w", JobStatus.SUCCEEDED, JobResult(output=str(job_dir / done["output"]))
+    )
     return job_id
 
 
@@ -113,10 +115,15 @@ async def test_retry_of_a_failed_sample_job_samples_again(standin: StandIn, make
     async with make_bot(settings) as bot:
         source_id = await _fabricated_finished_job(bot, alice.id)
         failed = await submit_sample_job(
-            bot.store, bot.queue_options, source_id, owner_id=alice.id, prompts=["sks"], strengths=(0.7,)
+            bot.services.store,
+            bot.services.queue_options,
+            source_id,
+            owner_id=alice.id,
+            prompts=["sks"],
+            strengths=(0.7,),
         )
-        await bot.store.claim("w", 60, bot.queue_options.limits)
-        await bot.store.finish(
+        await bot.services.store.claim("w", 60, bot.services.queue_options.limits)
+        await bot.services.store.finish(
             failed.id, "w", JobStatus.FAILED, JobResult(error_kind="oom", error_message="oom")
         )
 
@@ -124,7 +131,7 @@ async def test_retry_of_a_failed_sample_job_samples_again(standin: StandIn, make
         assert "belongs to someone else" in refused.content
         _, queued = await command(standin, alice, "train", "retry", {"job": failed.id})
         new_id = JOB_ID.search(queued.content).group(1)
-        again = await bot.store.get_job(new_id)
+        again = await bot.services.store.get_job(new_id)
         assert (again.kind, again.source_job_id, again.status) == (
             JobKind.SAMPLE,
             source_id,
@@ -135,7 +142,7 @@ async def test_retry_of_a_failed_sample_job_samples_again(standin: StandIn, make
         # Asking a sample job for samples points the user at its training job.
         _, msg = await command(standin, alice, "train", "sample", {"job": failed.id})
         assert "sample the training job" in msg.content
-        assert not bot.errors.unexpected
+        assert not bot.services.errors.unexpected
 
 
 async def test_sample_weights_go_only_to_the_owner_attached_or_linked(
@@ -157,7 +164,7 @@ async def test_sample_weights_go_only_to_the_owner_attached_or_linked(
         _, queued = await command(standin, alice, "train", "sample", {"job": source_id, "prompts": "sks"})
         assert "place in the queue: 1" in queued.content
         sample_id = JOB_ID.search(queued.content).group(1)
-        job = await bot.store.claim("w", 60, bot.queue_options.limits)
+        job = await bot.services.store.claim("w", 60, bot.services.queue_options.limits)
         assert job.id == sample_id and job.kind is JobKind.SAMPLE
         job_dir = Path(job.job_dir)
         (job_dir / "samples").mkdir()
@@ -168,7 +175,7 @@ async def test_sample_weights_go_only_to_the_owner_attached_or_linked(
         (job_dir / "output" / "x-step000008.safetensors").write_bytes(big)
         files = ("samples/grid_p0.png", "output/x-step000004.safetensors", "output/x-step000008.safetensors")
         result = JobResult(output=str(job_dir / files[-1]), files=files)
-        await bot.store.finish(sample_id, "w", JobStatus.SUCCEEDED, result)
+        await bot.services.store.finish(sample_id, "w", JobStatus.SUCCEEDED, result)
 
         done = await standin.wait_for_message(
             predicate=lambda m: "sample grids of" in m.content and sample_id in m.content, timeout=10, since=0
@@ -182,4 +189,4 @@ async def test_sample_weights_go_only_to_the_owner_attached_or_linked(
         assert "x-step000008.safetensors" in url
         async with aiohttp.ClientSession() as session, session.get(url) as resp:
             assert resp.status == 200 and await resp.read() == big
-        assert not bot.errors.unexpected
+        assert not bot.services.errors.unexpected

@@ -33,7 +33,7 @@ async def start_training(standin: StandIn, user, dataset_id: str, steps: int) ->
 
 async def wait_status(bot, job_id: str, wanted: set[JobStatus], timeout: float) -> None:
     for _ in range(int(timeout / 0.2)):
-        if (await bot.store.get_job(job_id)).status in wanted:
+        if (await bot.services.store.get_job(job_id)).status in wanted:
             return
         await asyncio.sleep(0.2)
     raise TimeoutError(f"job {job_id} never reached {wanted}")
@@ -41,7 +41,7 @@ async def wait_status(bot, job_id: str, wanted: set[JobStatus], timeout: float) 
 
 async def wait_step(bot, job_id: str, step: int, timeout: float) -> None:
     for _ in range(int(timeout / 0.1)):
-        if (await bot.store.get_job(job_id)).progress.step >= step:
+        if (await bot.services.store.get_job(job_id)).progress.step >= step:
             return
         await asyncio.sleep(0.1)
     raise TimeoutError(f"job {job_id} never reached step {step}")
@@ -78,9 +78,11 @@ async def test_train_deliver_and_stay_responsive(
             inter, reply = await command(standin, bob if sub == "cancel" else alice, name, sub, options)
             probes.append(inter.response_time)
             replies.append(reply.content)
-        assert (await bot.store.get_job(job_id)).status is JobStatus.RUNNING, "bob's cancel was refused"
+        assert (await bot.services.store.get_job(job_id)).status is JobStatus.RUNNING, (
+            "bob's cancel was refused"
+        )
         done = await done_message(standin, job_id)
-        job = await bot.store.get_job(job_id)
+        job = await bot.services.store.get_job(job_id)
         assert job.status is JobStatus.SUCCEEDED
         print("acknowledged in (s):", [round(p, 3) for p in probes])
         assert all(p is not None and p < 3.0 for p in probes)
@@ -107,4 +109,4 @@ async def test_train_deliver_and_stay_responsive(
         assert standin.attachment_bytes(reply.attachments[0].url) == output.read_bytes()
         dms = await standin.wait_for_message(channel=standin.dm_channel(alice), since=0, timeout=5)
         assert standin.attachment_bytes(dms.attachments[0].url) == output.read_bytes()
-        assert not bot.errors.unexpected
+        assert not bot.services.errors.unexpected

@@ -36,7 +36,7 @@ async def test_bad_files_refused_good_ones_kept(standin: StandIn, make_bot, sett
         downloads = [r.path for r in standin.requests if "/cdn/" in r.path]
         assert not any(p.endswith("huge.png") for p in downloads)
         assert any(p.endswith("good1.png") for p in downloads)
-        assert len(await bot.store.list_dataset_images(dataset)) == 2
+        assert len(await bot.services.store.list_dataset_images(dataset)) == 2
 
         _, msg = await command(
             standin, alice, "dataset", "add", {"dataset": dataset}, attachments=[("only.txt", b"x")]
@@ -58,7 +58,7 @@ async def test_zip_with_captions(standin: StandIn, make_bot, settings) -> None:
             standin, alice, "dataset", "add", {"dataset": dataset}, attachments=[("set.zip", buf.getvalue())]
         )
         assert "Added 2 image(s)" in msg.content and "evil.png" in msg.content
-        info = await bot.datasets.find(dataset)
+        info = await bot.services.datasets.find(dataset)
         captions = [p.read_text().strip() for p in info.prepared.glob("a_*.txt")]
         assert captions == ["sks, red ball"]
 
@@ -82,7 +82,7 @@ async def test_images_posted_in_the_dataset_thread(standin: StandIn, make_bot, s
         await standin.post_message(bob, thread, "mine too", files=[("z.png", png_bytes(10))])
         reply = await standin.wait_for_message(channel=thread, timeout=20)
         assert "belongs to someone else" in reply.content
-        assert len(await bot.store.list_dataset_images(dataset)) == 2
+        assert len(await bot.services.store.list_dataset_images(dataset)) == 2
 
 
 async def test_images_beyond_the_dataset_limit_are_not_downloaded(

@@ -2,39 +2,36 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from advisor.llm import LLMStatus
 from bot import access, limits
 from bot.exts._common import defer
 from bot.i18n import L, t
+from bot.services import Services
 from trainer.queue.types import JobStatus
-
-if TYPE_CHECKING:
-    from bot.app import LoracordBot
 
 
 class Admin(commands.GroupCog, group_name=L("cmd.admin.name"), group_description=L("cmd.admin.desc")):
-    def __init__(self, bot: LoracordBot) -> None:
-        self.bot = bot
+    def __init__(self, services: Services) -> None:
+        self.services = services
         super().__init__()
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        access.require_admin(interaction.user, self.bot.settings)
+        access.require_admin(interaction.user, self.services.settings)
         return True
 
     @app_commands.command(name=L("cmd.admin.models.name"), description=L("cmd.admin.models.desc"))
     async def models(self, interaction: discord.Interaction) -> None:
-        access.require_operator(interaction.user, self.bot.settings)  # every server at once
+        access.require_operator(interaction.user, self.services.settings)  # every server at once
         locale = interaction.locale
-        allow = self.bot.settings.models.allowlist
+        allow = self.services.settings.models.allowlist
         embed = discord.Embed(title=t(locale, "admin.models_title"))
         for name, entry in list(allow.items())[: limits.EMBED_FIELDS_MAX]:
-            default = " ⭐" if name == self.bot.settings.models.default else ""
+            default = " ⭐" if name == self.services.settings.models.default else ""
             value = t(
                 locale, "admin.model_line", arch=entry.arch, resolution=entry.effective_resolution,
                 path=entry.path, description=entry.description or "-",
@@ -49,7 +46,7 @@ class Admin(commands.GroupCog, group_name=L("cmd.admin.name"), group_description
 
     @app_commands.command(name=L("cmd.admin.limits.name"), description=L("cmd.admin.limits.desc"))
     async def limits_(self, interaction: discord.Interaction) -> None:
-        lim = self.bot.settings.limits
+        lim = self.services.settings.limits
         lines = [
             f"`{key}` = **{getattr(lim, key)}**"
             for key in (
@@ -67,10 +64,12 @@ class Admin(commands.GroupCog, group_name=L("cmd.admin.name"), group_description
     @app_commands.describe(user=L("opt.user.desc"))
     async def quota(self, interaction: discord.Interaction, user: discord.User) -> None:
         await defer(interaction, ephemeral=True)
-        used = await self.bot.store.gpu_seconds_today(user.id) / 60
-        queued = await self.bot.store.list_jobs(owner_id=user.id, statuses=[JobStatus.QUEUED], limit=100)
-        running = await self.bot.store.list_jobs(owner_id=user.id, statuses=[JobStatus.RUNNING], limit=100)
-        quota = self.bot.settings.limits.daily_gpu_minutes_per_user
+        used = await self.services.store.gpu_seconds_today(user.id) / 60
+        queued = await self.services.store.list_jobs(owner_id=user.id, statuses=[JobStatus.QUEUED], limit=100)
+        running = await self.services.store.list_jobs(
+            owner_id=user.id, statuses=[JobStatus.RUNNING], limit=100
+        )
+        quota = self.services.settings.limits.daily_gpu_minutes_per_user
         text = t(
             interaction.locale, "admin.quota", user=user.mention, used=f"{used:.1f}",
             limit=quota or "∞", queued=len(queued), running=len(running),
@@ -79,16 +78,16 @@ class Admin(commands.GroupCog, group_name=L("cmd.admin.name"), group_description
 
     @app_commands.command(name=L("cmd.admin.pause.name"), description=L("cmd.admin.pause.desc"))
     async def pause(self, interaction: discord.Interaction) -> None:
-        access.require_operator(interaction.user, self.bot.settings)  # every server at once
+        access.require_operator(interaction.user, self.services.settings)  # every server at once
         await defer(interaction, ephemeral=False)
-        await self.bot.store.set_paused(True)
+        await self.services.store.set_paused(True)
         await interaction.followup.send(t(interaction.locale, "admin.paused", admin=interaction.user.mention))
 
     @app_commands.command(name=L("cmd.admin.resume.name"), description=L("cmd.admin.resume.desc"))
     async def resume(self, interaction: discord.Interaction) -> None:
-        access.require_operator(interaction.user, self.bot.settings)  # every server at once
+        access.require_operator(interaction.user, self.services.settings)  # every server at once
         await defer(interaction, ephemeral=False)
-        await self.bot.store.set_paused(False)
+        await self.services.store.set_paused(False)
         await interaction.followup.send(
             t(interaction.locale, "admin.resumed", admin=interaction.user.mention)
         )
@@ -97,38 +96,39 @@ class Admin(commands.GroupCog, group_name=L("cmd.admin.name"), group_description
     async def status(self, interaction: discord.Interaction) -> None:
         await defer(interaction, ephemeral=True)
         locale = interaction.locale
-        queued = await self.bot.store.count_jobs(JobStatus.QUEUED)
-        running = await self.bot.store.count_jobs(JobStatus.RUNNING)
-        paused = await self.bot.store.is_paused()
+        queued = await self.services.store.count_jobs(JobStatus.QUEUED)
+        running = await self.services.store.count_jobs(JobStatus.RUNNING)
+        paused = await self.services.store.is_paused()
         embed = discord.Embed(title=t(locale, "admin.status_title"))
         queue_state = t(locale, "admin.status_paused" if paused else "admin.status_open")
         jobs = t(locale, "admin.status_jobs", queued=queued, running=running)
         embed.add_field(name=t(locale, "admin.status_queue"), value=f"{queue_state}\n{jobs}", inline=False)
         embed.add_field(
-            name=t(locale, "admin.status_llm"), value=llm_status_text(self.bot, locale), inline=False
+            name=t(locale, "admin.status_llm"), value=llm_status_text(self.services, locale), inline=False
         )
         embed.add_field(
-            name=t(locale, "admin.status_discord"), value=discord_status_text(self.bot, locale), inline=False
+            name=t(locale, "admin.status_discord"),
+            value=discord_status_text(self.services, locale),
+            inline=False,
         )
         await interaction.followup.send(embed=embed, ephemeral=True)
 
 
-def discord_status_text(bot: LoracordBot, locale: Any) -> str:
+def discord_status_text(services: Services, locale: Any) -> str:
     """The invalid-request budget and the jobs whose channel can no longer be used."""
-    budget = bot.invalid_requests
-    every = budget.edit_interval(bot.progress.min_edit_s)
-    edits = "normal" if every == bot.progress.min_edit_s else "paused" if every is None else "slowed"
-    stopped = sum(1 for tr in bot.progress.jobs.values() if tr.channel_error)
+    budget, progress = services.invalid_requests, services.progress
+    every = budget.edit_interval(progress.min_edit_s)
+    edits = "normal" if every == progress.min_edit_s else "paused" if every is None else "slowed"
+    stopped = sum(1 for tr in progress.jobs.values() if tr.channel_error)
     return t(
         locale, "admin.status_discord_value", count=budget.count(), limit=budget.limit,
         percent=f"{budget.fill():.1%}", edits=t(locale, f"admin.status_edits_{edits}"), stopped=stopped,
     )  # fmt: skip
 
 
-def llm_status_text(bot: LoracordBot, locale: Any) -> str:
+def llm_status_text(services: Services, locale: Any) -> str:
     """The advisor LLM's state in the admin's language (advisor.llm.LLMStatus)."""
-    cog = bot.get_cog("AdvisorCog")
-    status = cog.llm_status() if cog is not None else LLMStatus("disabled")
+    status = services.advisor.llm_status()
     text = t(
         locale, f"admin.llm.{status.state}", pids=", ".join(map(str, status.pids)) or "-",
         restarts=status.restarts, seconds=f"{status.restart_in_s:.0f}", failures=status.failures,

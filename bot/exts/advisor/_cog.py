@@ -3,27 +3,24 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from advisor.answer import Advisor
-from advisor.llm import AdvisorOptions, LLMStatus
 from advisor.suggest import Suggestion, suggest_config
 from bot import limits
 from bot.errors import BadValue
-from bot.exts._common import OwnerView, bot_of, dataset_autocomplete, datasets_of, defer
+from bot.exts._common import OwnerView, dataset_autocomplete, datasets_of, defer
 from bot.exts.training import _service as training
 from bot.exts.training._cog import model_autocomplete
 from bot.exts.training._views import confirmation, params_embed
 from bot.i18n import L, language_of, t
+from bot.services import Services, services_of
 from config.training import ConfigError, TrainConfig, load_train_config
 from trainer.dataset.stats import dataset_stats
-
-if TYPE_CHECKING:
-    from bot.app import LoracordBot
 
 VIEW_TIMEOUT_S = 900.0
 QUESTION_MAX = 1000
@@ -69,7 +66,7 @@ class ChangeModal(discord.ui.Modal):
         await interaction.response.edit_message(embed=embed, view=self.view)
 
     async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
-        await bot_of(interaction).errors.handle(interaction, error)
+        await services_of(interaction).errors.handle(interaction, error)
 
 
 class SuggestView(OwnerView):
@@ -101,28 +98,16 @@ class SuggestView(OwnerView):
 class AdvisorCog(
     commands.GroupCog, group_name=L("cmd.advisor.name"), group_description=L("cmd.advisor.desc")
 ):
-    def __init__(self, bot: LoracordBot) -> None:
-        self.bot = bot
-        self._advisor: Advisor | None = None
+    def __init__(self, services: Services) -> None:
+        self.services = services
         super().__init__()
 
     @property
     def advisor(self) -> Advisor:
-        # Built on first use: finding the LLM file is cheap; its child process starts on the first
-        # question, so a crash of the model never takes the bot down (docs/advisor.md).
-        if self._advisor is None:
-            self._advisor = Advisor(AdvisorOptions.from_settings(self.bot.settings))
-        return self._advisor
-
-    def llm_status(self) -> LLMStatus:
-        """The LLM's state for /admin status, without starting anything."""
-        if self._advisor is not None and self._advisor.llm is not None:
-            return self._advisor.llm.status()
-        return LLMStatus("not_started" if self.bot.settings.advisor.llm_enabled else "disabled")
+        return self.services.advisor.advisor
 
     async def cog_unload(self) -> None:
-        if self._advisor is not None:
-            await asyncio.to_thread(self._advisor.close)
+        await self.services.advisor.close()
 
     @app_commands.command(name=L("cmd.advisor.suggest.name"), description=L("cmd.advisor.suggest.desc"))
     @app_commands.rename(dataset=L("opt.dataset.name"), kind=L("opt.kind.name"), model=L("opt.model.name"))
@@ -138,7 +123,7 @@ class AdvisorCog(
         await defer(interaction, ephemeral=True)
         info = await datasets_of(interaction).get(interaction.user, dataset, modify=True)
         await datasets_of(interaction).require_images(info)
-        base = training.base_fields(self.bot, model)
+        base = training.base_fields(self.services, model)
         fields = training.dataset_fields(info)
         stats = await asyncio.to_thread(dataset_stats, info.prepared)
         try:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from discord.ext import commands
 
 from bot.exts.captions._cog import Captions
-
-if TYPE_CHECKING:
-    from bot.app import LoracordBot
+from bot.services import Services
 
 
-async def setup(bot: LoracordBot) -> None:
-    await bot.add_cog(Captions(bot))
+async def setup(bot: commands.Bot, services: Services) -> None:
+    """Add the command group to `bot`; called by LoracordBot.setup_hook with the services."""
+    await bot.add_cog(Captions(services))

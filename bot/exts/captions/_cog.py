@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import discord
 from discord import app_commands
@@ -11,12 +11,10 @@ from discord.ext import commands
 
 from bot import limits, replies
 from bot.errors import BotError
-from bot.exts._common import bot_of, dataset_autocomplete, datasets_of, defer
+from bot.exts._common import dataset_autocomplete, datasets_of, defer
 from bot.exts.captions import _service as service
 from bot.i18n import L, t
-
-if TYPE_CHECKING:
-    from bot.app import LoracordBot
+from bot.services import Services, services_of
 
 TOP_TAGS = 20
 EXAMPLES = 3
@@ -63,7 +61,7 @@ class CaptionModal(discord.ui.Modal):
         )
 
     async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
-        await bot_of(interaction).errors.handle(interaction, error)
+        await services_of(interaction).errors.handle(interaction, error)
 
 
 def summary_text(summary: dict[str, Any], locale: Any, examples: dict[str, str]) -> str:
@@ -87,8 +85,8 @@ def summary_text(summary: dict[str, Any], locale: Any, examples: dict[str, str])
 
 
 class Captions(commands.GroupCog, group_name=L("cmd.caption.name"), group_description=L("cmd.caption.desc")):
-    def __init__(self, bot: LoracordBot) -> None:
-        self.bot = bot
+    def __init__(self, services: Services) -> None:
+        self.services = services
         super().__init__()
 
     @app_commands.command(name=L("cmd.caption.run.name"), description=L("cmd.caption.run.desc"))
@@ -110,12 +108,10 @@ class Captions(commands.GroupCog, group_name=L("cmd.caption.name"), group_descri
         info = await datasets_of(interaction).get(interaction.user, dataset, modify=True)
         await datasets_of(interaction).require_images(info)
         async with datasets_of(interaction).lock(info.record.id):
-            summary = await service.run_captioner(self.bot, info, method, trigger)
+            summary = await service.run_captioner(self.services, info, method, trigger)
         examples = await asyncio.to_thread(service._current, info)
         # Captioning may outlive the 15-minute token: `answer` switches to the bot token then.
-        await replies.answer(
-            interaction, summary_text(summary, interaction.locale, examples), ephemeral=True
-        )
+        await replies.answer(interaction, summary_text(summary, interaction.locale, examples), ephemeral=True)
 
     @app_commands.command(name=L("cmd.caption.edit.name"), description=L("cmd.caption.edit.desc"))
     @app_commands.rename(dataset=L("opt.dataset.name"), image=L("opt.image.name"))

@@ -8,16 +8,14 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from bot.datasets import DatasetInfo
 from bot.errors import BadValue, Unavailable
-from bot.exts.datasets._service import DatasetInfo
+from bot.services import Services
 from trainer.dataset.captioning import CaptionOptions, caption_dataset
 from trainer.dataset.captions import CaptionStore, apply_trigger
 from trainer.dataset.stats import caption_stats, list_images
-
-if TYPE_CHECKING:
-    from bot.app import LoracordBot
 
 ROOT = Path(__file__).resolve().parents[3]
 #: A captioner that runs longer than this is stopped (a big dataset on a CPU host can take a while).
@@ -36,12 +34,12 @@ def _current(info: DatasetInfo) -> dict[str, str]:
 
 
 async def run_captioner(
-    bot: LoracordBot, info: DatasetInfo, method: str, trigger: str | None
+    services: Services, info: DatasetInfo, method: str, trigger: str | None
 ) -> dict[str, Any]:
     """Caption the dataset; returns the summary (captioned, kept, failed, statistics)."""
     if trigger is not None and ("," in trigger or not trigger.strip()):
         raise BadValue("trigger", "one word or phrase without commas, e.g. sks or ohwx woman")
-    cap = bot.settings.captioning
+    cap = services.settings.captioning
     if method == "manual":
         opts = CaptionOptions(method="manual", trigger=trigger)
         summary = await asyncio.to_thread(caption_dataset, info.prepared, opts, None, False)
@@ -64,7 +62,7 @@ async def run_captioner(
             args += ["--model", cap.blip_model]
         summary = await _child(args)
     captions = await asyncio.to_thread(_current, info)
-    await bot.store.add_caption_version(info.record.id, method, captions, trigger_word=trigger or "")
+    await services.store.add_caption_version(info.record.id, method, captions, trigger_word=trigger or "")
     return summary
 
 

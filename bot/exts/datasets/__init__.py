@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from discord.ext import commands
 
 from bot.exts.datasets._cog import Datasets
-from bot.exts.datasets._service import DatasetService
-
-if TYPE_CHECKING:
-    from bot.app import LoracordBot
+from bot.services import Services
 
 
-async def setup(bot: LoracordBot) -> None:
-    bot.datasets = DatasetService(bot)  # type: ignore[attr-defined]
-    await bot.datasets.load_threads()  # type: ignore[attr-defined]
-    await bot.add_cog(Datasets(bot))
+async def setup(bot: commands.Bot, services: Services) -> None:
+    """Add the command group to `bot`; called by LoracordBot.setup_hook with the services."""
+    await services.datasets.load_threads()
+    await bot.add_cog(Datasets(services))

@@ -5,21 +5,19 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot import limits, replies
+from bot.datasets import AddOutcome, DatasetService
 from bot.errors import BadValue
 from bot.exts._common import dataset_autocomplete, defer
 from bot.exts.datasets._render import report_embed, thumbnails_png
-from bot.exts.datasets._service import AddOutcome, DatasetService
 from bot.i18n import L, t
-
-if TYPE_CHECKING:
-    from bot.app import LoracordBot
+from bot.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -42,13 +40,13 @@ def outcome_text(outcome: AddOutcome, label: str, locale: Any) -> str:
 
 
 class Datasets(commands.GroupCog, group_name=L("cmd.dataset.name"), group_description=L("cmd.dataset.desc")):
-    def __init__(self, bot: LoracordBot) -> None:
-        self.bot = bot
+    def __init__(self, services: Services) -> None:
+        self.services = services
         super().__init__()
 
     @property
     def service(self) -> DatasetService:
-        return self.bot.datasets  # type: ignore[attr-defined]
+        return self.services.datasets
 
     @app_commands.command(name=L("cmd.dataset.create.name"), description=L("cmd.dataset.create.desc"))
     @app_commands.rename(name=L("opt.name.name"), private=L("opt.private.name"))
@@ -63,7 +61,7 @@ class Datasets(commands.GroupCog, group_name=L("cmd.dataset.name"), group_descri
         channel = interaction.channel
         # A thread is public and named after the dataset: private datasets get none (uploads go
         # through /dataset add), so nothing in the channel shows that they exist.
-        wants_thread = self.bot.settings.discord.message_content_intent and not private
+        wants_thread = self.services.settings.discord.message_content_intent and not private
         if wants_thread and isinstance(channel, discord.TextChannel):
             try:
                 thread = await channel.create_thread(
@@ -123,7 +121,7 @@ class Datasets(commands.GroupCog, group_name=L("cmd.dataset.name"), group_descri
             return
         lines = []
         for d in mine:
-            count = len(await self.bot.store.list_dataset_images(d.record.id))
+            count = len(await self.services.store.list_dataset_images(d.record.id))
             lines.append(t(interaction.locale, "datasets.list_line", dataset=d.label, images=count))
         await interaction.followup.send(limits.clip("\n".join(lines), limits.CONTENT_MAX), ephemeral=True)
 
@@ -134,7 +132,7 @@ class Datasets(commands.GroupCog, group_name=L("cmd.dataset.name"), group_descri
     async def show(self, interaction: discord.Interaction, dataset: str) -> None:
         await defer(interaction, ephemeral=True)
         info = await self.service.get(interaction.user, dataset, modify=False)
-        count = len(await self.bot.store.list_dataset_images(info.record.id))
+        count = len(await self.services.store.list_dataset_images(info.record.id))
         report = await self.service.report(info)
         embed = report_embed(info.label, report, count, interaction.locale)
         grid = await asyncio.to_thread(thumbnails_png, info.prepared)
@@ -165,12 +163,12 @@ class Datasets(commands.GroupCog, group_name=L("cmd.dataset.name"), group_descri
         dataset_id = self.service.by_thread.get(message.channel.id)
         if dataset_id is None:
             return
-        locale = self.bot.settings.channel_locale
+        locale = self.services.settings.channel_locale
         try:
             info = await self.service.get(message.author, dataset_id, modify=True)
             outcome = await self.service.add(info, message.attachments, locale)
             text = outcome_text(outcome, info.label, locale)
         except Exception as exc:  # noqa: BLE001 - handed to the one error handler, like command errors
             where = f"thread upload in {message.channel.id}"
-            text = self.bot.errors.text(exc, locale, user_id=message.author.id, where=where)
+            text = self.services.errors.text(exc, locale, user_id=message.author.id, where=where)
         await message.reply(text, mention_author=False)

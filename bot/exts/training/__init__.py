@@ -3,15 +3,14 @@ the advisor's fix, download the LoRA."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from discord.ext import commands
 
 from bot.exts.training._buttons import DYNAMIC_ITEMS
 from bot.exts.training._cog import Training
-
-if TYPE_CHECKING:
-    from bot.app import LoracordBot
+from bot.services import Services
 
 
-async def setup(bot: LoracordBot) -> None:
+async def setup(bot: commands.Bot, services: Services) -> None:
+    """Add the command group to `bot`; called by LoracordBot.setup_hook with the services."""
     bot.add_dynamic_items(*DYNAMIC_ITEMS)
-    await bot.add_cog(Training(bot))
+    await bot.add_cog(Training(services))

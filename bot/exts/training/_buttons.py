@@ -8,9 +8,10 @@ from typing import Any
 import discord
 
 from bot import limits
-from bot.exts._common import bot_of, defer
+from bot.exts._common import defer
 from bot.exts.training import _service as service
 from bot.i18n import t
+from bot.services import services_of
 
 JOB_ID = r"(?P<job>[A-Za-z0-9_-]{1,64})"
 
@@ -38,7 +39,7 @@ class _JobButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"lc:j
         try:
             await self.run(interaction)
         except Exception as exc:  # noqa: BLE001 - handed to the bot's one error handler
-            await bot_of(interaction).errors.handle(interaction, exc, job_id=self.job_id)
+            await services_of(interaction).errors.handle(interaction, exc, job_id=self.job_id)
 
     async def run(self, interaction: discord.Interaction) -> None:
         raise TypeError(f"{type(self).__name__} has no action")
@@ -50,7 +51,7 @@ class DownloadButton(_JobButton, template=r"lc:job:download:" + JOB_ID):
 
     async def run(self, interaction: discord.Interaction) -> None:
         await defer(interaction, ephemeral=True)
-        await service.download(bot_of(interaction), interaction, self.job_id)
+        await service.download(services_of(interaction), interaction, self.job_id)
 
 
 class RetryButton(_JobButton, template=r"lc:job:retry:" + JOB_ID):
@@ -59,7 +60,7 @@ class RetryButton(_JobButton, template=r"lc:job:retry:" + JOB_ID):
 
     async def run(self, interaction: discord.Interaction) -> None:
         await defer(interaction, ephemeral=True)
-        job, changes = await service.retry(bot_of(interaction), interaction, self.job_id)
+        job, changes = await service.retry(services_of(interaction), interaction, self.job_id)
         shown = ", ".join(f"{k}={v}" for k, v in changes.items()) or t(interaction.locale, "common.none")
         await interaction.followup.send(
             t(interaction.locale, "training.retried", job=job.id, old=self.job_id, changes=shown),
@@ -73,7 +74,7 @@ class CancelButton(_JobButton, template=r"lc:job:cancel:" + JOB_ID):
 
     async def run(self, interaction: discord.Interaction) -> None:
         await defer(interaction, ephemeral=True)
-        job = await service.cancel(bot_of(interaction), interaction.user, self.job_id)
+        job = await service.cancel(services_of(interaction), interaction.user, self.job_id)
         await interaction.followup.send(
             t(interaction.locale, "training.cancel_requested", job=job.id), ephemeral=True
         )

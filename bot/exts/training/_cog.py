@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -15,12 +14,10 @@ from bot.exts.training import _service as service
 from bot.exts.training._views import confirmation
 from bot.i18n import L, t
 from bot.jobtext import progress_text
+from bot.services import Services, services_of
 from config.training import available_presets
 from trainer.queue.eta import estimate_queue, format_duration
 from trainer.queue.types import JobStatus
-
-if TYPE_CHECKING:
-    from bot.app import LoracordBot
 
 UNFINISHED = [JobStatus.QUEUED, JobStatus.RUNNING]
 
@@ -28,8 +25,7 @@ UNFINISHED = [JobStatus.QUEUED, JobStatus.RUNNING]
 async def model_autocomplete(
     interaction: discord.Interaction, current: str
 ) -> list[app_commands.Choice[str]]:
-    bot: LoracordBot = interaction.client  # type: ignore[assignment]
-    allow = bot.settings.models.allowlist
+    allow = services_of(interaction).settings.models.allowlist
     return [
         app_commands.Choice(name=limits.clip(f"{name} — {entry.description or entry.arch}", 100), value=name)
         for name, entry in allow.items()
@@ -46,8 +42,7 @@ async def preset_autocomplete(
 
 
 async def job_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-    bot: LoracordBot = interaction.client  # type: ignore[assignment]
-    jobs = await bot.store.list_jobs(owner_id=interaction.user.id, limit=25)
+    jobs = await services_of(interaction).store.list_jobs(owner_id=interaction.user.id, limit=25)
     return [
         app_commands.Choice(name=limits.clip(f"{j.id} {j.name} ({j.status.value})", 100), value=j.id)
         for j in jobs
@@ -56,8 +51,8 @@ async def job_autocomplete(interaction: discord.Interaction, current: str) -> li
 
 
 class Training(commands.GroupCog, group_name=L("cmd.train.name"), group_description=L("cmd.train.desc")):
-    def __init__(self, bot: LoracordBot) -> None:
-        self.bot = bot
+    def __init__(self, services: Services) -> None:
+        self.services = services
         super().__init__()
 
     @app_commands.command(name=L("cmd.train.start.name"), description=L("cmd.train.start.desc"))
@@ -87,7 +82,7 @@ class Training(commands.GroupCog, group_name=L("cmd.train.name"), group_descript
         extra = service.parse_overrides(overrides)
         if steps:
             extra["max_train_steps"] = steps
-        config = service.build_config(self.bot, info, preset=preset, model=model, overrides=extra)
+        config = service.build_config(self.services, info, preset=preset, model=model, overrides=extra)
         title = t(interaction.locale, "training.confirm_title", dataset=info.label)
         embed, view = await confirmation(interaction, config, info.record.id, title)
         await interaction.followup.send(embed=embed, view=view, ephemeral=True)
@@ -99,17 +94,17 @@ class Training(commands.GroupCog, group_name=L("cmd.train.name"), group_descript
     async def status(self, interaction: discord.Interaction, job: str | None = None) -> None:
         await defer(interaction, ephemeral=True)
         if job:
-            jobs = [await service.owned_job(self.bot, interaction.user, job)]
+            jobs = [await service.owned_job(self.services, interaction.user, job)]
         else:
-            jobs = await self.bot.store.list_jobs(owner_id=interaction.user.id, limit=5)
+            jobs = await self.services.store.list_jobs(owner_id=interaction.user.id, limit=5)
         if not jobs:
             await interaction.followup.send(t(interaction.locale, "training.no_jobs"), ephemeral=True)
             return
         text = "\n\n".join(progress_text(j, interaction.locale) for j in jobs)
         if job:  # one job asked for by name: where its result went, and every result file's link
-            state = await self.bot.progress.state(jobs[0].id)
+            state = await self.services.progress.state(jobs[0].id)
             lines = await asyncio.to_thread(
-                job_results.status_lines, self.bot, jobs[0], interaction.locale.value, state
+                job_results.status_lines, self.services.signer, jobs[0], interaction.locale.value, state
             )
             text = "\n".join([text, *lines])
         await interaction.followup.send(limits.clip(text, limits.CONTENT_MAX), ephemeral=True)
@@ -117,11 +112,11 @@ class Training(commands.GroupCog, group_name=L("cmd.train.name"), group_descript
     @app_commands.command(name=L("cmd.train.queue.name"), description=L("cmd.train.queue.desc"))
     async def queue(self, interaction: discord.Interaction) -> None:
         await defer(interaction, ephemeral=True)
-        estimates = await estimate_queue(self.bot.store, limits=self.bot.queue_options.limits)
-        jobs = await self.bot.store.list_jobs(statuses=UNFINISHED, limit=50, oldest_first=True)
+        estimates = await estimate_queue(self.services.store, limits=self.services.queue_options.limits)
+        jobs = await self.services.store.list_jobs(statuses=UNFINISHED, limit=50, oldest_first=True)
         locale = interaction.locale
-        lines = [t(locale, "training.queue_paused")] if await self.bot.store.is_paused() else []
-        user, settings = interaction.user, self.bot.settings
+        lines = [t(locale, "training.queue_paused")] if await self.services.store.is_paused() else []
+        user, settings = interaction.user, self.services.settings
         for job in sorted(jobs, key=lambda j: estimates[j.id].position if j.id in estimates else 999):
             if job.guild_id != interaction.guild_id and not access.is_operator(user, settings):
                 continue  # another server's job: not even its id (positions stay the true ones)
@@ -149,7 +144,7 @@ class Training(commands.GroupCog, group_name=L("cmd.train.name"), group_descript
     @app_commands.autocomplete(job=job_autocomplete)
     async def cancel(self, interaction: discord.Interaction, job: str) -> None:
         await defer(interaction, ephemeral=True)
-        done = await service.cancel(self.bot, interaction.user, job)
+        done = await service.cancel(self.services, interaction.user, job)
         await interaction.followup.send(
             t(interaction.locale, "training.cancel_requested", job=done.id), ephemeral=True
         )
@@ -160,7 +155,7 @@ class Training(commands.GroupCog, group_name=L("cmd.train.name"), group_descript
     @app_commands.autocomplete(job=job_autocomplete)
     async def retry(self, interaction: discord.Interaction, job: str) -> None:
         await defer(interaction, ephemeral=True)
-        new_job, changes = await service.retry(self.bot, interaction, job)
+        new_job, changes = await service.retry(self.services, interaction, job)
         shown = ", ".join(f"{k}={v}" for k, v in changes.items()) or t(interaction.locale, "common.none")
         await interaction.followup.send(
             t(interaction.locale, "training.retried", job=new_job.id, old=job, changes=shown), ephemeral=True
@@ -172,7 +167,7 @@ class Training(commands.GroupCog, group_name=L("cmd.train.name"), group_descript
     @app_commands.autocomplete(job=job_autocomplete)
     async def download(self, interaction: discord.Interaction, job: str) -> None:
         await defer(interaction, ephemeral=True)
-        await service.download(self.bot, interaction, job)
+        await service.download(self.services, interaction, job)
 
     @app_commands.command(name=L("cmd.train.sample.name"), description=L("cmd.train.sample.desc"))
     @app_commands.rename(
@@ -186,13 +181,13 @@ class Training(commands.GroupCog, group_name=L("cmd.train.name"), group_descript
         self, interaction: discord.Interaction, job: str, prompts: str = "", strengths: str = ""
     ) -> None:
         await defer(interaction, ephemeral=True)
-        found, sample_job = await service.sample(self.bot, interaction, job, prompts, strengths)
+        found, sample_job = await service.sample(self.services, interaction, job, prompts, strengths)
         if sample_job is None:
             text = t(interaction.locale, "training.sample_requested", job=found.id)
         else:
-            estimate = (await estimate_queue(self.bot.store, limits=self.bot.queue_options.limits)).get(
-                sample_job.id
-            )
+            estimate = (
+                await estimate_queue(self.services.store, limits=self.services.queue_options.limits)
+            ).get(sample_job.id)
             position = estimate.position if estimate and estimate.position else "-"
             text = t(
                 interaction.locale,

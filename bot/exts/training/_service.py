@@ -7,17 +7,18 @@ import asyncio
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 
 from bot import access, delivery
+from bot.datasets import DatasetInfo
 from bot.discord_errors import classify
 from bot.errors import BadValue, DatasetEmpty, DatasetNotFound, NotOwner, Unavailable, reply
-from bot.exts.datasets._service import DatasetInfo
 from bot.i18n import language_of, t
 from bot.jobtext import diagnosis_for, job_config, output_file, progress_text
-from bot.progress import Tracked
+from bot.services import Services
+from bot.tracked import Tracked
 from config.training import ConfigError, TrainConfig, available_presets, load_train_config
 from trainer.dataset.captions import CaptionStore
 from trainer.job_paths import JobPaths
@@ -26,9 +27,6 @@ from trainer.queue.jobdir import JobDirError, count_images, submit_job
 from trainer.queue.samplejob import SampleRefused, submit_sample_job
 from trainer.queue.samplereq import DEFAULT_STRENGTHS, SampleRequestError, load_request, parse_strengths
 from trainer.queue.types import Job, JobKind, JobStatus
-
-if TYPE_CHECKING:
-    from bot.app import LoracordBot
 
 #: Keys a user may not override: paths are the bot's to choose, never the user's.
 PROTECTED = frozenset({"pretrained_model", "data_dir", "output_dir", "reg_data_dir", "config_version"})
@@ -54,14 +52,14 @@ def parse_overrides(text: str) -> dict[str, str]:
     return out
 
 
-def model_choices(bot: LoracordBot) -> list[str]:
-    return list(bot.settings.models.allowlist)
+def model_choices(services: Services) -> list[str]:
+    return list(services.settings.models.allowlist)
 
 
-def base_fields(bot: LoracordBot, model: str | None) -> dict[str, Any]:
+def base_fields(services: Services, model: str | None) -> dict[str, Any]:
     """Fields that come from the admin's allowlist entry (users name a model, never a path)."""
-    allow = bot.settings.models.allowlist
-    name = model or bot.settings.models.default
+    allow = services.settings.models.allowlist
+    name = model or services.settings.models.default
     if name not in allow:
         raise BadValue("model", f"choose one of: {', '.join(allow) or '(none: ask an admin)'}")
     entry = allow[name]
@@ -79,7 +77,7 @@ def dataset_fields(info: DatasetInfo) -> dict[str, Any]:
 
 
 def build_config(
-    bot: LoracordBot,
+    services: Services,
     info: DatasetInfo,
     *,
     preset: str | None,
@@ -92,7 +90,7 @@ def build_config(
         raise BadValue("preset", f"choose one of: {', '.join(available_presets())}")
     merged: dict[str, Any] = dict(base or {})
     merged.update(dataset_fields(info))
-    merged.update(base_fields(bot, model))
+    merged.update(base_fields(services, model))
     merged.update(overrides)
     try:
         return load_train_config(preset=preset, overrides=merged)
@@ -100,9 +98,9 @@ def build_config(
         raise BadValue(exc.field or "config", str(exc)) from None
 
 
-async def queue_estimate(bot: LoracordBot, config: TrainConfig) -> tuple[int, float | None]:
+async def queue_estimate(services: Services, config: TrainConfig) -> tuple[int, float | None]:
     """Where a new job would stand: (position, seconds until it starts) if queued now."""
-    estimates = await estimate_queue(bot.store, limits=bot.queue_options.limits)
+    estimates = await estimate_queue(services.store, limits=services.queue_options.limits)
     queued = [e for e in estimates.values() if e.status is JobStatus.QUEUED]
     running = [e for e in estimates.values() if e.status is JobStatus.RUNNING]
     waits = [e.done_in_s for e in (*queued, *running) if e.done_in_s is not None]
@@ -111,7 +109,7 @@ async def queue_estimate(bot: LoracordBot, config: TrainConfig) -> tuple[int, fl
 
 
 async def submit_and_announce(
-    bot: LoracordBot,
+    services: Services,
     interaction: discord.Interaction,
     config: TrainConfig,
     dataset_id: str | None,
@@ -121,8 +119,8 @@ async def submit_and_announce(
         raise DatasetEmpty(dataset_id or config.data_dir)
     try:
         job = await submit_job(
-            bot.store,
-            bot.queue_options,
+            services.store,
+            services.queue_options,
             config,
             owner_id=interaction.user.id,
             guild_id=interaction.guild_id,
@@ -131,11 +129,11 @@ async def submit_and_announce(
         )
     except JobDirError as exc:
         raise BadValue("dataset", str(exc)) from None
-    await announce(bot, interaction, job)
+    await announce(services, interaction, job)
     return job
 
 
-async def announce(bot: LoracordBot, interaction: discord.Interaction, job: Job) -> None:
+async def announce(services: Services, interaction: discord.Interaction, job: Job) -> None:
     """Post the job's progress message in the channel; the tracker keeps it current and delivers.
 
     The job is queued already, so it is tracked whatever Discord says: no job runs with nobody to
@@ -143,30 +141,30 @@ async def announce(bot: LoracordBot, interaction: discord.Interaction, job: Job)
     unusable — its result goes to the owner's DM and /train status, and the user is told now; a
     passing failure leaves the post to the tracker's next tries."""
     locale = interaction.locale.value
-    channel = bot.get_partial_messageable(interaction.channel_id or 0)
+    channel = interaction.client.get_partial_messageable(interaction.channel_id or 0)
     tracked = Tracked(job.id, channel.id, 0, interaction.user.id, locale, interaction.filesize_limit)
-    tracked.hide_name = await _private_dataset(bot, job.dataset_id)
+    tracked.hide_name = await _private_dataset(services, job.dataset_id)
     try:
         text = progress_text(job, locale, hide_name=tracked.hide_name)
         tracked.message_id = (await channel.send(text)).id
     except Exception as exc:
         failure = classify(exc)
         if failure is None:
-            await bot.progress.track(tracked)
+            await services.progress.track(tracked)
             raise
         if failure.permanent:
             tracked.channel_error = failure.reason
             await reply(
                 interaction, t(locale, "training.no_progress_message", job=job.id, reason=failure.reason)
             )
-    await bot.progress.track(tracked)
+    await services.progress.track(tracked)
 
 
-async def _private_dataset(bot: LoracordBot, dataset_id: str | None) -> bool:
+async def _private_dataset(services: Services, dataset_id: str | None) -> bool:
     if not dataset_id:
         return False
     try:
-        return (await bot.datasets.find(dataset_id)).private  # type: ignore[attr-defined]
+        return (await services.datasets.find(dataset_id)).private
     except DatasetNotFound:
         return True  # gone: say nothing about it
 
@@ -175,23 +173,23 @@ def _no_images(folder: str) -> bool:
     return count_images(Path(folder)) == 0
 
 
-async def owned_job(bot: LoracordBot, user: discord.abc.User, job_id: str) -> Job:
-    job = await bot.store.get_job(job_id.strip())
-    access.require_owner(user, job.owner_id, bot.settings, "job", job.id, job.guild_id)
+async def owned_job(services: Services, user: discord.abc.User, job_id: str) -> Job:
+    job = await services.store.get_job(job_id.strip())
+    access.require_owner(user, job.owner_id, services.settings, "job", job.id, job.guild_id)
     return job
 
 
-async def cancel(bot: LoracordBot, user: discord.abc.User, job_id: str) -> Job:
-    job = await owned_job(bot, user, job_id)
-    return await bot.store.request_cancel(job.id)
+async def cancel(services: Services, user: discord.abc.User, job_id: str) -> Job:
+    job = await owned_job(services, user, job_id)
+    return await services.store.request_cancel(job.id)
 
 
 #: The flag file the training loop checks after every step (docs/contracts.md): it samples, then deletes it.
 
 
-async def request_samples(bot: LoracordBot, interaction: discord.Interaction, job_id: str) -> Job:
+async def request_samples(services: Services, interaction: discord.Interaction, job_id: str) -> Job:
     """Ask a running job for a sample round now; the grid arrives under its progress message."""
-    job = await owned_job(bot, interaction.user, job_id)
+    job = await owned_job(services, interaction.user, job_id)
     if job.status is not JobStatus.RUNNING:
         status = t(interaction.locale, f"status.{job.status.value}")
         raise BadValue("job", t(interaction.locale, "training.sample_only_running", status=status))
@@ -200,21 +198,21 @@ async def request_samples(bot: LoracordBot, interaction: discord.Interaction, jo
 
 
 async def sample(
-    bot: LoracordBot, interaction: discord.Interaction, job_id: str, prompts: str = "", strengths: str = ""
+    services: Services, interaction: discord.Interaction, job_id: str, prompts: str = "", strengths: str = ""
 ) -> tuple[Job, Job | None]:
     """`/train sample`: a running job samples now (returns it, None); a finished one gets a sample job in
     the queue (returns the source and the new job). Only the owner can sample a finished job: the
     grids and files go to them."""
-    job = await owned_job(bot, interaction.user, job_id)
+    job = await owned_job(services, interaction.user, job_id)
     if job.status is JobStatus.RUNNING:
-        return await request_samples(bot, interaction, job.id), None
+        return await request_samples(services, interaction, job.id), None
     if job.owner_id != interaction.user.id:
         raise NotOwner("job", job.id)
     try:
         chosen = parse_strengths(strengths) if strengths.strip() else DEFAULT_STRENGTHS
         new_job = await submit_sample_job(
-            bot.store,
-            bot.queue_options,
+            services.store,
+            services.queue_options,
             job.id,
             owner_id=interaction.user.id,
             prompts=[p for p in prompts.split("|") if p.strip()],
@@ -226,7 +224,7 @@ async def sample(
         raise BadValue(exc.field, str(exc).partition(": ")[2] or str(exc)) from None
     except SampleRefused as exc:
         raise _sample_refusal(exc, job, interaction.locale) from None
-    await announce(bot, interaction, new_job)
+    await announce(services, interaction, new_job)
     return job, new_job
 
 
@@ -243,17 +241,17 @@ def _sample_refusal(exc: SampleRefused, job: Job, locale: Any) -> Exception:
 
 
 async def retry(
-    bot: LoracordBot, interaction: discord.Interaction, job_id: str
+    services: Services, interaction: discord.Interaction, job_id: str
 ) -> tuple[Job, dict[str, Any]]:
     """Queue the failed job again with the advisor's fix applied; returns the new job and the changes."""
-    job = await owned_job(bot, interaction.user, job_id)
+    job = await owned_job(services, interaction.user, job_id)
     if job.owner_id != interaction.user.id:
         # A retry is a new job of the retrier's, with a copy of the dataset: its owner's alone.
         raise NotOwner("job", job.id)
     if job.status not in (JobStatus.FAILED, JobStatus.CANCELLED):
         raise BadValue("job", t(interaction.locale, "training.retry_only_failed", status=job.status.value))
     if job.kind is JobKind.SAMPLE:
-        return await _retry_sample(bot, interaction, job), {}
+        return await _retry_sample(services, interaction, job), {}
     config = job_config(job)
     if config is None:
         raise BadValue("job", "its stored configuration can no longer be read; start a new job")
@@ -267,13 +265,13 @@ async def retry(
     # The old job folder held the dataset copy; the retry reads the dataset's prepared folder again.
     if job.dataset_id:
         # Access is checked again: the dataset may have been made private or deleted since.
-        info = await bot.datasets.get(interaction.user, job.dataset_id, modify=False)  # type: ignore[attr-defined]
+        info = await services.datasets.get(interaction.user, job.dataset_id, modify=False)
         config = config.replace(data_dir=str(info.prepared))
-    new_job = await submit_and_announce(bot, interaction, config.replace(output_dir=""), job.dataset_id)
+    new_job = await submit_and_announce(services, interaction, config.replace(output_dir=""), job.dataset_id)
     return new_job, changes
 
 
-async def _retry_sample(bot: LoracordBot, interaction: discord.Interaction, job: Job) -> Job:
+async def _retry_sample(services: Services, interaction: discord.Interaction, job: Job) -> Job:
     """A failed or cancelled sample job runs again with the same request, for its owner."""
     try:
         request = await asyncio.to_thread(load_request, Path(job.job_dir))
@@ -281,8 +279,8 @@ async def _retry_sample(bot: LoracordBot, interaction: discord.Interaction, job:
         raise BadValue("job", t(interaction.locale, "training.sample_no_weights")) from None
     try:
         new_job = await submit_sample_job(
-            bot.store,
-            bot.queue_options,
+            services.store,
+            services.queue_options,
             request.source_job_id or job.source_job_id or "",
             owner_id=job.owner_id,
             prompts=request.prompts,
@@ -298,19 +296,19 @@ async def _retry_sample(bot: LoracordBot, interaction: discord.Interaction, job:
         raise BadValue(exc.field, str(exc).partition(": ")[2] or str(exc)) from None
     except SampleRefused as exc:
         raise _sample_refusal(exc, job, interaction.locale) from None
-    await announce(bot, interaction, new_job)
+    await announce(services, interaction, new_job)
     return new_job
 
 
-async def download(bot: LoracordBot, interaction: discord.Interaction, job_id: str) -> str:
-    job = await owned_job(bot, interaction.user, job_id)
+async def download(services: Services, interaction: discord.Interaction, job_id: str) -> str:
+    job = await owned_job(services, interaction.user, job_id)
     path = output_file(job)
     if job.status is not JobStatus.SUCCEEDED or path is None:
         raise Unavailable(
             t(interaction.locale, "training.no_output_what", job=job.id),
             t(interaction.locale, "training.no_output_how"),
         )
-    return await delivery.send_to_interaction(interaction, bot.signer, job.id, path)
+    return await delivery.send_to_interaction(interaction, services.signer, job.id, path)
 
 
 def lang_of(interaction: discord.Interaction) -> str:

@@ -7,9 +7,10 @@ from typing import Any
 import discord
 
 from bot import limits
-from bot.exts._common import OwnerView, bot_of
+from bot.exts._common import OwnerView
 from bot.exts.training import _service as service
 from bot.i18n import t
+from bot.services import services_of
 from config.training import TrainConfig
 from trainer.queue.eta import format_duration, s_per_step_for
 
@@ -51,9 +52,9 @@ async def confirmation(
     interaction: discord.Interaction, config: TrainConfig, dataset_id: str | None, title: str
 ) -> tuple[discord.Embed, ConfirmView]:
     """The embed and view that ask the user to confirm `config`."""
-    bot = bot_of(interaction)
-    position, starts_in = await service.queue_estimate(bot, config)
-    history = await bot.store.step_times()
+    services = services_of(interaction)
+    position, starts_in = await service.queue_estimate(services, config)
+    history = await services.store.step_times()
     duration = (
         config.max_train_steps * s_per_step_for(config.to_dict(), history) if config.max_train_steps else None
     )
@@ -79,7 +80,7 @@ class ConfirmView(OwnerView):
         await interaction.response.edit_message(view=None)
         self.stop()
         job = await service.submit_and_announce(
-            bot_of(interaction), interaction, self.config, self.dataset_id
+            services_of(interaction), interaction, self.config, self.dataset_id
         )
         await interaction.followup.send(t(interaction.locale, "training.queued", job=job.id), ephemeral=True)
 

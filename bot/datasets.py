@@ -17,21 +17,20 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 
 from bot import access
 from bot.errors import AttachmentRejected, DatasetEmpty, DatasetNotFound, NotOwner
 from bot.i18n import t
+from config.settings import Settings
 from trainer.dataset import prep
 from trainer.dataset.intake import DatasetIntake, IntakeResult
 from trainer.dataset.limits import IntakeLimits
 from trainer.dataset.pipeline import prepare_dataset
+from trainer.queue.store import JobStore
 from trainer.queue.types import Dataset, DatasetImage, new_dataset_id
-
-if TYPE_CHECKING:
-    from bot.app import LoracordBot
 
 log = logging.getLogger(__name__)
 
@@ -65,10 +64,13 @@ class AddOutcome:
 
 
 class DatasetService:
-    def __init__(self, bot: LoracordBot) -> None:
-        self.bot = bot
-        self.root = bot.datasets_dir
-        self.limits = IntakeLimits.from_settings(bot.settings)
+    """The bot's datasets: records in the store, folders under `root` (data/datasets/)."""
+
+    def __init__(self, store: JobStore, settings: Settings, root: Path) -> None:
+        self.store = store
+        self.settings = settings
+        self.root = root
+        self.limits = IntakeLimits.from_settings(settings)
         self._locks: dict[str, asyncio.Lock] = {}
         self.by_thread: dict[int, str] = {}
 
@@ -120,7 +122,7 @@ class DatasetService:
         info = DatasetInfo(record, folder, private)
         await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=False)
         await asyncio.to_thread(self._write_meta, info)
-        await self.bot.store.add_dataset(record)
+        await self.store.add_dataset(record)
         return info
 
     async def set_thread(self, info: DatasetInfo, thread_id: int) -> None:
@@ -133,7 +135,7 @@ class DatasetService:
         # Autocomplete shows "name (id)"; a user who typed the whole label still means the id.
         if ident.endswith(")") and "(" in ident:
             ident = ident[ident.rindex("(") + 1 : -1]
-        record = await self.bot.store.get_dataset(ident) if ident else None
+        record = await self.store.get_dataset(ident) if ident else None
         if record is None or record.deleted_at is not None:
             raise DatasetNotFound(dataset_id)
         folder = self.root / record.id
@@ -144,20 +146,18 @@ class DatasetService:
         """The dataset, if `user` may see it (`modify`: may change it). Others' private datasets are
         refused as if they belonged to someone else, never shown."""
         info = await self.find(dataset_id)
-        owner = user.id == info.record.owner_id or access.is_admin(
-            user, self.bot.settings, info.record.guild_id
-        )
+        owner = user.id == info.record.owner_id or access.is_admin(user, self.settings, info.record.guild_id)
         if not owner and (modify or info.private):
             raise NotOwner("dataset", info.record.id)
         return info
 
     async def mine(self, owner_id: int) -> list[DatasetInfo]:
-        records = await self.bot.store.list_datasets(owner_id)
+        records = await self.store.list_datasets(owner_id)
         return [DatasetInfo(r, self.root / r.id) for r in records if r.deleted_at is None]
 
     async def delete(self, info: DatasetInfo) -> None:
         async with self.lock(info.record.id):
-            await self.bot.store.delete_dataset(info.record.id)
+            await self.store.delete_dataset(info.record.id)
             await asyncio.to_thread(shutil.rmtree, info.folder, True)
         if info.thread_id:
             self.by_thread.pop(info.thread_id, None)
@@ -187,9 +187,7 @@ class DatasetService:
     ) -> AddOutcome:
         ok, refused = self.precheck(attachments, locale)
         # Count, also before downloading: images beyond the dataset's room are refused by name.
-        room = self.limits.max_images_per_dataset - len(
-            await self.bot.store.list_dataset_images(info.record.id)
-        )
+        room = self.limits.max_images_per_dataset - len(await self.store.list_dataset_images(info.record.id))
         images = [a for a in ok if not a.filename.lower().endswith(".zip")]
         for att in images[max(0, room) :]:
             ok.remove(att)
@@ -206,7 +204,7 @@ class DatasetService:
             result = await asyncio.to_thread(self._intake, info, uploads)
             await self._record(info, result)
             await asyncio.to_thread(self._prepare, info, result)
-            total = len(await self.bot.store.list_dataset_images(info.record.id))
+            total = len(await self.store.list_dataset_images(info.record.id))
         return AddOutcome(result, refused, total)
 
     def _intake(self, info: DatasetInfo, uploads: list[tuple[str, bytes]]) -> IntakeResult:
@@ -219,7 +217,7 @@ class DatasetService:
             size = (info.folder / a.raw_file).stat().st_size
             images.append(DatasetImage(info.record.id, a.sha256, a.name, a.width, a.height, size, now))
         if images:
-            await self.bot.store.add_dataset_images(images)
+            await self.store.add_dataset_images(images)
 
     def _prepare(self, info: DatasetInfo, result: IntakeResult | None) -> dict[str, Any]:
         opts = prep.PrepOptions(resolution=self.prep_resolution())
@@ -228,11 +226,11 @@ class DatasetService:
     def prep_resolution(self) -> int:
         """Images are prepared once at the largest training size among the allowed models; training
         at a smaller size scales them down (never up)."""
-        models = self.bot.settings.models.allowlist.values()
+        models = self.settings.models.allowlist.values()
         return max((m.effective_resolution for m in models), default=512)
 
     async def require_images(self, info: DatasetInfo) -> int:
-        count = len(await self.bot.store.list_dataset_images(info.record.id))
+        count = len(await self.store.list_dataset_images(info.record.id))
         if count == 0:
             raise DatasetEmpty(info.label)
         return count

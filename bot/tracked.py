@@ -1,0 +1,32 @@
+"""What the progress tracker keeps about one job it follows (a small JSON file per job)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot import limits
+
+
+@dataclass
+class Tracked:
+    job_id: str
+    channel_id: int
+    message_id: int
+    owner_id: int
+    locale: str
+    attachment_limit: int = limits.DEFAULT_ATTACHMENT_SIZE_LIMIT
+    last_seq: int = 0
+    last_text: str = ""
+    delivered: bool = False
+    dm_sent: bool = False
+    samples_posted: list[int] = field(default_factory=list)
+    last_edit: float = 0.0
+    #: Why the job's channel updates stopped (a permanent error, or retries used up); "" while usable.
+    channel_error: str = ""
+    #: Why the owner's direct message failed; the results are then in /train status only.
+    dm_error: str = ""
+    failures: int = 0  # transient failures in a row
+    retry_at: float = 0.0  # wall time before which the job is not tried again
+    parts_sent: int = 0  # result messages already out (a result may take several)
+    delivered_to: str = ""  # "channel", "dm" or "status"
+    hide_name: bool = False  # a private dataset's job: its name stays out of the public messages
