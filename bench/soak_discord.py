@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import LoracordBot
-from bot.progress import Tracked
+from bot.tracked import Tracked
 from config.secrets import Secret
 from config.settings import (
     DiscordSettings,
@@ -89,21 +89,21 @@ def soak_settings(data_dir: Path, port: int) -> Settings:
 
 async def _queue(bot: LoracordBot, owner: Any, channel: Any, index: int) -> str:
     """A job queued in the real store, announced in `channel` as `announce` does."""
-    job_dir = bot.queue_options.jobs_dir / f"soak-{index:04d}"
+    job_dir = bot.services.queue_options.jobs_dir / f"soak-{index:04d}"
     (job_dir / "output").mkdir(parents=True, exist_ok=True)
     spec = JobSpec(
         owner_id=owner.id, config={}, job_dir=str(job_dir), name=f"soak{index}",
         guild_id=channel.guild_id, channel_id=channel.id, job_id=f"261206-000000-{index:08x}",
     )  # fmt: skip
-    job = await bot.store.enqueue(spec, bot.queue_options.limits)
+    job = await bot.services.store.enqueue(spec, bot.services.queue_options.limits)
     tracked = Tracked(job.id, channel.id, 0, owner.id, "en-US")
-    await bot.progress.track(tracked)  # the tracker posts the progress message
+    await bot.services.progress.track(tracked)  # the tracker posts the progress message
     return job.id
 
 
 async def _finish_next(bot: LoracordBot) -> None:
     """The stand-in worker: claim the next job (the store's fair order) and finish it with results."""
-    job = await bot.store.claim("soak-worker", 600, bot.queue_options.limits)
+    job = await bot.services.store.claim("soak-worker", 600, bot.services.queue_options.limits)
     assert job is not None, "the soak's jobs are claimed in order"
     job_dir = Path(job.job_dir)
     (job_dir / "samples").mkdir(exist_ok=True)
@@ -111,7 +111,7 @@ async def _finish_next(bot: LoracordBot) -> None:
     lora.write_bytes(os.urandom(2048))
     (job_dir / "output" / "loss_curve.png").write_bytes(PNG)
     (job_dir / "samples" / "step_000010_grid.png").write_bytes(PNG)
-    await bot.store.finish(job.id, "soak-worker", JobStatus.SUCCEEDED, JobResult(output=str(lora)))
+    await bot.services.store.finish(job.id, "soak-worker", JobStatus.SUCCEEDED, JobResult(output=str(lora)))
 
 
 async def run_soak(
@@ -155,7 +155,7 @@ async def _scenario(standin: StandIn, work: Path, rng: random.Random, report: So
             await _finish_next(bot)
         await standin.delete_channel(rooms[1 % len(rooms)])
         await standin.drop_connection()
-    first_invalid = bot.invalid_requests.total
+    first_invalid = bot.services.invalid_requests.total
     # A restart: the second bot resumes what the first one tracked.
     standin.clock.advance(16 * 60)
     bot = LoracordBot(settings, progress_tick_s=0.05, progress_edit_s=0.1)
@@ -168,9 +168,9 @@ async def _scenario(standin: StandIn, work: Path, rng: random.Random, report: So
         for _ in range(report.jobs - half // 2):
             await _finish_next(bot)
         await _wait_delivered(bot, list(owners))
-        states = {job_id: await bot.progress.state(job_id) for job_id in owners}
+        states = {job_id: await bot.services.progress.state(job_id) for job_id in owners}
     report.seconds = time.monotonic() - started
-    report.invalid_bot = first_invalid + bot.invalid_requests.total
+    report.invalid_bot = first_invalid + bot.services.invalid_requests.total
     _account(standin, report, owners, states)
     report.rss_growth_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
     report.leaked_tasks = [t.get_name() for t in asyncio.all_tasks() if t is not asyncio.current_task()]
@@ -178,7 +178,9 @@ async def _scenario(standin: StandIn, work: Path, rng: random.Random, report: So
 
 async def _wait_posted(bot: LoracordBot, job_ids: list[str], timeout: float = 600) -> None:
     deadline = time.monotonic() + timeout
-    while any(bot.progress.jobs.get(j) and not bot.progress.jobs[j].message_id for j in job_ids):
+    while any(
+        bot.services.progress.jobs.get(j) and not bot.services.progress.jobs[j].message_id for j in job_ids
+    ):
         if time.monotonic() > deadline:
             raise TimeoutError("progress messages were not all posted")
         await asyncio.sleep(0.1)
@@ -186,9 +188,9 @@ async def _wait_posted(bot: LoracordBot, job_ids: list[str], timeout: float = 60
 
 async def _wait_delivered(bot: LoracordBot, job_ids: list[str], timeout: float = 900) -> None:
     deadline = time.monotonic() + timeout
-    while any(j in bot.progress.jobs for j in job_ids):
+    while any(j in bot.services.progress.jobs for j in job_ids):
         if time.monotonic() > deadline:
-            left = [j for j in job_ids if j in bot.progress.jobs]
+            left = [j for j in job_ids if j in bot.services.progress.jobs]
             raise TimeoutError(f"{len(left)} job(s) never delivered: {left[:5]}")
         await asyncio.sleep(0.1)
 
