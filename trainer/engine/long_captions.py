@@ -19,6 +19,13 @@ import torch
 CHUNK = 75
 
 
+def final_layer_norm(encoder) -> torch.nn.Module:  # noqa: ANN001
+    """The text encoder's final LayerNorm (applied after clip_skip picks an earlier layer)."""
+    # transformers 5 flattened CLIPTextModel (no `text_model` level); older versions have it.
+    inner = getattr(encoder, "text_model", encoder)
+    return inner.final_layer_norm
+
+
 def chunk_ids(tokenizer, captions: Sequence[str], max_token_length: int) -> torch.Tensor:  # noqa: ANN001
     """Token ids (B, max_token_length / 75, 77), one row of 77 per chunk."""
     ids = tokenizer(
@@ -58,8 +65,6 @@ def encode_long_captions(
     max_token_length: int,
 ) -> tuple[torch.Tensor, torch.Tensor | None]:
     """Like text.encode_captions for captions up to `max_token_length` tokens."""
-    from trainer.engine.text import _final_norm
-
     batch = len(captions)
     two_encoders = len(text_encoders) > 1
     hidden_parts, pooled = [], None
@@ -75,6 +80,8 @@ def encode_long_captions(
         elif clip_skip == 1:
             hidden = encoder(flat).last_hidden_state
         else:
-            hidden = _final_norm(encoder)(encoder(flat, output_hidden_states=True).hidden_states[-clip_skip])
+            hidden = final_layer_norm(encoder)(
+                encoder(flat, output_hidden_states=True).hidden_states[-clip_skip]
+            )
         hidden_parts.append(_join(hidden, batch, chunks))
     return torch.cat(hidden_parts, dim=-1), pooled

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import torch
 
 from config.arch import arch_spec
+from trainer.engine.long_captions import encode_long_captions, final_layer_norm
 
 MAX_TOKENS = 77
 
@@ -20,12 +21,6 @@ def tokenize(tokenizer, captions: Sequence[str]) -> torch.Tensor:  # noqa: ANN00
     return tokenizer(
         list(captions), padding="max_length", max_length=MAX_TOKENS, truncation=True, return_tensors="pt"
     ).input_ids
-
-
-def _final_norm(encoder) -> torch.nn.Module:  # noqa: ANN001
-    # transformers 5 flattened CLIPTextModel (no `text_model` level); older versions have it.
-    inner = getattr(encoder, "text_model", encoder)
-    return inner.final_layer_norm
 
 
 def encode_captions(
@@ -40,8 +35,6 @@ def encode_captions(
 
     `max_token_length` 150 / 225: chunked in 75-token pieces (long_captions.py), (B, 152 / 227, D)."""
     if max_token_length > MAX_TOKENS - 2:
-        from trainer.engine.long_captions import encode_long_captions
-
         return encode_long_captions(captions, text_encoders, tokenizers, clip_skip, max_token_length)
     if len(arch_spec(arch).text_encoders) > 1:
         hidden_parts = []
@@ -58,4 +51,4 @@ def encode_captions(
     if clip_skip == 1:
         return encoder(ids).last_hidden_state, None
     out = encoder(ids, output_hidden_states=True)
-    return _final_norm(encoder)(out.hidden_states[-clip_skip]), None
+    return final_layer_norm(encoder)(out.hidden_states[-clip_skip]), None
