@@ -32,7 +32,7 @@ from trainer.engine.sampling import class_prompts, default_prompts, generate_cla
 from trainer.engine.schedule import apply_zero_terminal_snr, model_has_zero_terminal_snr
 from trainer.engine.session import Session, offload_idle, run_loop, sample_now
 from trainer.engine.setup import RunSetup, load_model, size_factor, validate
-from trainer.engine.speed import compile_for_training
+from trainer.engine.speed import compile_for_training, enable_tf32
 from trainer.job_paths import JobPaths
 
 log = logging.getLogger(__name__)
@@ -261,6 +261,7 @@ def train(cfg: TrainConfig, job_dir: Path, *, events: EventWriter | None = None)
     model = load_model(setup)
     apply_zero_terminal_snr(model, cfg)  # schedule.py: before anything uses the noise schedule
     _freeze_and_place(model, cfg, accelerator.device)
+    enable_tf32(accelerator.device)  # fp32 matmuls on tensor cores on Ampere and newer; no-op elsewhere
     _class_images(setup, model, accelerator.device, events)
     session = _build_session(setup, accelerator, model, events)
     offload_idle(session)
