@@ -338,5 +338,8 @@ def compiled_rows(
             if len(fallbacks) > seen:
                 row.notes.append("compile fell back to eager: " + fallbacks[-1][:200])
     del stepper
+    import torch._dynamo
+
+    torch._dynamo.reset()  # drop the compiled graphs with the model they were made for
     _free(settings.device)
     return rows
