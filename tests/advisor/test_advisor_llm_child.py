@@ -29,7 +29,8 @@ HAVE_LLM = llama_cpp_installed() and default_model_path() is not None
 
 
 def double_advisor(backend: str = llm_double.ANSWERING, backoff=(0.0,), max_failures: int = 3, **options):
-    opts = AdvisorOptions(**options)
+    # English explicitly: whether the bundled model may word answers by default is the advisor's call.
+    opts = AdvisorOptions(**{"llm_languages": ("en",), **options})
     llm = LocalLLM(opts, backend=backend, restart_backoff_s=backoff, max_failures=max_failures)
     return Advisor(opts, llm=llm), llm
 

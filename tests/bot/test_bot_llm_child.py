@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+from dataclasses import replace
 
 from advisor.answer import Advisor
 from advisor.llm import AdvisorOptions, LocalLLM
@@ -23,7 +24,8 @@ async def test_the_bot_serves_through_llm_crashes_hangs_and_switch_off(
     monkeypatch.setenv("LLM_DOUBLE_MARKER", str(marker))
     alice, bob = standin.add_user("alice"), standin.add_user("bob")
     async with make_bot(settings_factory()) as bot:
-        options = AdvisorOptions.from_settings(bot.services.settings)
+        # English explicitly: whether the bundled model may word answers by default is the advisor's call.
+        options = replace(AdvisorOptions.from_settings(bot.services.settings), llm_languages=("en",))
         llm = LocalLLM(options, backend=llm_double.ANSWERING, restart_backoff_s=(0.0,), max_failures=3)
         bot.services.advisor._advisor = Advisor(options, llm=llm)
 
