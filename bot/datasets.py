@@ -1,8 +1,9 @@
-"""Datasets as the bot sees them: the store's record, the folder, and the bot's own per-dataset settings.
+"""Datasets as the bot sees them: the store's record (with its private flag and thread) and the folder.
 
 Folder layout (ARCHITECTURE.md): data/datasets/<id>/raw/ (uploads, never modified), prepared/ (the
-kohya folder training reads, with captions), report.json (the quality report), and bot.json (the bot's
-settings for the dataset: private or not, its thread). Decoding, intake and preparation run in a
+kohya folder training reads, with captions), report.json (the quality report). Whether a dataset is
+private and which thread feeds it live in the store's record, so every bot host sees the same; a
+bot.json left by an older version is imported once at start (`load_threads`). Decoding, intake and preparation run in a
 thread with one lock per dataset, so the event loop never waits on them and two uploads to the same
 dataset never interleave.
 """
@@ -88,25 +89,35 @@ class DatasetService:
             log.warning("unreadable %s; treating the dataset as private", path)
             return {}
 
-    def _write_meta(self, info: DatasetInfo) -> None:
-        data = {"private": info.private, "thread_id": info.thread_id}
-        tmp = info.folder / f".{META_FILE}.tmp"
-        tmp.write_text(json.dumps(data), encoding="utf-8")
-        tmp.replace(info.folder / META_FILE)
-
     async def load_threads(self) -> None:
-        """Remember which thread belongs to which dataset (for images posted in threads)."""
+        """Import the threads of bot.json files written by older versions into the store, once (the file
+        is renamed to bot.json.imported). Their private flag is not imported: the record's default,
+        private, is the safe side; the owner can share the dataset again."""
 
-        def scan() -> dict[int, str]:
-            found: dict[int, str] = {}
+        def scan() -> dict[str, int]:
+            found: dict[str, int] = {}
             if self.root.is_dir():
                 for folder in self.root.iterdir():
-                    thread = self._read_meta(folder).get("thread_id")
-                    if isinstance(thread, int):
-                        found[thread] = folder.name
+                    if (folder / META_FILE).is_file():
+                        thread = self._read_meta(folder).get("thread_id")
+                        if isinstance(thread, int):
+                            found[folder.name] = thread
+                        (folder / META_FILE).replace(folder / f"{META_FILE}.imported")
             return found
 
-        self.by_thread = await asyncio.to_thread(scan)
+        for dataset_id, thread in (await asyncio.to_thread(scan)).items():
+            record = await self.store.get_dataset(dataset_id)
+            if record is not None and record.thread_id is None:
+                await self.store.set_dataset_thread(dataset_id, thread)
+
+    async def dataset_for_thread(self, thread_id: int) -> str | None:
+        """The dataset a thread feeds (the store's answer, remembered for the next message)."""
+        if thread_id not in self.by_thread:
+            record = await self.store.dataset_by_thread(thread_id)
+            if record is None:
+                return None
+            self.by_thread[thread_id] = record.id
+        return self.by_thread[thread_id]
 
     async def create(self, owner_id: int, guild_id: int | None, name: str, private: bool) -> DatasetInfo:
         dataset_id = new_dataset_id()
@@ -118,17 +129,17 @@ class DatasetService:
             name=name,
             prepared_dir=str(folder / prep.PREPARED_DIR),
             created_at=time.time(),
+            private=private,
         )
         info = DatasetInfo(record, folder, private)
         await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=False)
-        await asyncio.to_thread(self._write_meta, info)
         await self.store.add_dataset(record)
         return info
 
     async def set_thread(self, info: DatasetInfo, thread_id: int) -> None:
+        await self.store.set_dataset_thread(info.record.id, thread_id)
         info.thread_id = thread_id
         self.by_thread[thread_id] = info.record.id
-        await asyncio.to_thread(self._write_meta, info)
 
     async def find(self, dataset_id: str) -> DatasetInfo:
         ident = dataset_id.strip()
@@ -138,9 +149,7 @@ class DatasetService:
         record = await self.store.get_dataset(ident) if ident else None
         if record is None or record.deleted_at is not None:
             raise DatasetNotFound(dataset_id)
-        folder = self.root / record.id
-        meta = await asyncio.to_thread(self._read_meta, folder)
-        return DatasetInfo(record, folder, bool(meta.get("private", True)), meta.get("thread_id"))
+        return DatasetInfo(record, self.root / record.id, record.private, record.thread_id)
 
     async def get(self, user: discord.abc.User, dataset_id: str, *, modify: bool) -> DatasetInfo:
         """The dataset, if `user` may see it (`modify`: may change it). Others' private datasets are
@@ -153,7 +162,9 @@ class DatasetService:
 
     async def mine(self, owner_id: int) -> list[DatasetInfo]:
         records = await self.store.list_datasets(owner_id)
-        return [DatasetInfo(r, self.root / r.id) for r in records if r.deleted_at is None]
+        return [
+            DatasetInfo(r, self.root / r.id, r.private, r.thread_id) for r in records if r.deleted_at is None
+        ]
 
     async def delete(self, info: DatasetInfo) -> None:
         async with self.lock(info.record.id):

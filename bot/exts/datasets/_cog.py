@@ -160,7 +160,7 @@ class Datasets(commands.GroupCog, group_name=L("cmd.dataset.name"), group_descri
         """Images posted in a dataset's thread join the dataset (needs the Message Content intent)."""
         if message.author.bot or not message.attachments:
             return
-        dataset_id = self.service.by_thread.get(message.channel.id)
+        dataset_id = await self.service.dataset_for_thread(message.channel.id)
         if dataset_id is None:
             return
         locale = self.services.settings.channel_locale
