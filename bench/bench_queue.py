@@ -25,8 +25,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from trainer.queue.backends import open_store
 from trainer.queue.options import QueueLimits, QueueOptions, WorkerOptions
-from trainer.queue.store import open_store
 from trainer.queue.types import JobSpec
 
 LIMITS = QueueLimits(

@@ -26,8 +26,9 @@ from bot.job_results import ResultButtons
 from bot.progress import ProgressTracker
 from bot.ratelimit import CommandRateLimiter
 from config.settings import Settings
+from trainer.queue.backends import open_store
 from trainer.queue.options import QueueOptions
-from trainer.queue.store import JobStore, open_store
+from trainer.queue.store import JobStore
 
 log = logging.getLogger(__name__)
 

@@ -80,8 +80,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _with_store(settings: Any, action: Callable[[Any, QueueOptions], Awaitable[int]]) -> int:
+    from trainer.queue.backends import open_store
     from trainer.queue.fairness import QueueRefused
-    from trainer.queue.store import StoreConfigError, StoreUnavailable, open_store
+    from trainer.queue.store import StoreConfigError, StoreUnavailable
     from trainer.queue.types import JobNotFound, JobStateError
 
     options = QueueOptions.from_settings(settings)

@@ -47,8 +47,9 @@ def cmd_migrate_store(args: argparse.Namespace, settings: Any) -> int:
 
 
 def cmd_workers(args: argparse.Namespace, settings: Any) -> int:
+    from trainer.queue.backends import open_store
     from trainer.queue.options import QueueOptions
-    from trainer.queue.store import StoreConfigError, StoreUnavailable, open_store
+    from trainer.queue.store import StoreConfigError, StoreUnavailable
 
     async def run() -> list[Any]:
         async with open_store(QueueOptions.from_settings(settings)) as store:

@@ -102,18 +102,3 @@ class ArtifactStore(abc.ABC):
         """A link users download `key` from as `filename`, valid `expires_s`; None when this store
         cannot make one (the local store: the bot's own signed file server serves the file)."""
         return None
-
-
-def open_artifacts(options: ArtifactOptions) -> ArtifactStore:
-    """The store `storage.artifacts_url` names; the local folder DATA_DIR/artifacts when empty."""
-    if options.is_s3:
-        from trainer.artifacts.s3 import S3Artifacts
-
-        return S3Artifacts(options)
-    if options.url:
-        raise ArtifactConfigError(
-            f"storage.artifacts_url: {options.url!r} is not supported; use s3://BUCKET/PREFIX or leave it empty"
-        )
-    from trainer.artifacts.local import LocalArtifacts
-
-    return LocalArtifacts(Path(options.data_dir) / "artifacts")

@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from trainer.artifacts.base import ArtifactOptions
+from trainer.queue.backends import open_store
 from trainer.queue.failures import Diagnoser
 from trainer.queue.options import QueueLimits, QueueOptions, WorkerOptions
-from trainer.queue.store import open_store
 from trainer.queue.worker import Worker
 
 log = logging.getLogger(__name__)

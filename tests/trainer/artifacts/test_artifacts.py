@@ -10,7 +10,8 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from trainer.artifacts.base import ArtifactConfigError, ArtifactOptions, file_sha256, open_artifacts
+from trainer.artifacts.backends import open_artifacts
+from trainer.artifacts.base import ArtifactConfigError, ArtifactOptions, file_sha256
 from trainer.artifacts.cache import InputCache, blob_key
 from trainer.artifacts.local import LocalArtifacts
 from trainer.artifacts.s3 import S3Artifacts

@@ -7,7 +7,7 @@ import tomllib
 import pytest
 import tomli_w
 
-from trainer.artifacts.base import open_artifacts
+from trainer.artifacts.backends import open_artifacts
 from trainer.artifacts.cache import InputCache
 from trainer.artifacts.jobsync import CheckpointUploader, materialize_job, publish_job, upload_results
 from trainer.artifacts.local import LocalArtifacts

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from trainer.queue.backends import open_store
 from trainer.queue.options import QueueLimits, QueueOptions
-from trainer.queue.store import open_store
 
 #: Limits that never refuse; tests that exercise a limit build their own.
 NO_LIMITS = QueueLimits(

@@ -7,8 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from trainer.queue.backends import open_store
 from trainer.queue.options import QueueLimits, QueueOptions
-from trainer.queue.store import open_store
 from trainer.queue.types import JobSpec
 
 NO_LIMITS = QueueLimits(0, 0, 0, 0)

@@ -22,9 +22,9 @@ from safetensors import safe_open
 
 from config.training import TrainConfig
 from trainer.job_paths import read_events
+from trainer.queue.backends import open_store
 from trainer.queue.jobdir import submit_job
 from trainer.queue.launcher import worker_argv
-from trainer.queue.store import open_store
 from trainer.queue.types import JobStatus
 from trainer.queue.worker import Worker
 

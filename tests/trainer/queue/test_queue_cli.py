@@ -96,8 +96,8 @@ def test_quota_refusal_says_when_it_resets(settings_file, train_toml, tmp_path, 
     import asyncio
     import time
 
+    from trainer.queue.backends import open_store
     from trainer.queue.options import QueueLimits, QueueOptions
-    from trainer.queue.store import open_store
     from trainer.queue.types import JobSpec
 
     now = time.time()

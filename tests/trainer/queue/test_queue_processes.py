@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from trainer.queue.store import open_store
+from trainer.queue.backends import open_store
 
 HELPER = Path(__file__).with_name("queue_proc_helper.py")
 

@@ -9,11 +9,12 @@ import sqlite3
 import pytest
 from conftest import NO_LIMITS
 
+from trainer.queue.backends import open_store
 from trainer.queue.fairness import QueueFull, QuotaExceeded
 from trainer.queue.options import QueueLimits
 from trainer.queue.sqlite_base import migration_files
 from trainer.queue.sqlite_store import SqliteJobStore
-from trainer.queue.store import StoreConfigError, open_store
+from trainer.queue.store import StoreConfigError
 from trainer.queue.types import (
     Dataset,
     DatasetImage,

@@ -20,7 +20,7 @@ import pytest
 from safetensors import safe_open
 from test_queue_acceptance import real_dataset, tiny_config, tiny_model, wait_for  # noqa: F401
 
-from trainer.artifacts.base import open_artifacts
+from trainer.artifacts.backends import open_artifacts
 from trainer.artifacts.jobsync import remote_checkpoints
 from trainer.queue.jobdir import submit_job
 from trainer.queue.options import QueueLimits, QueueOptions

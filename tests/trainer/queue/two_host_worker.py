@@ -11,7 +11,8 @@ import logging
 import sys
 from pathlib import Path
 
-from trainer.artifacts.base import ArtifactOptions, open_artifacts
+from trainer.artifacts.backends import open_artifacts
+from trainer.artifacts.base import ArtifactOptions
 from trainer.queue.options import QueueLimits, QueueOptions, WorkerOptions
 from trainer.queue.pg_store import PgJobStore
 from trainer.queue.shared_store import HostOptions, SharedStore
