@@ -81,7 +81,9 @@ def _freeze_and_place(model, cfg: TrainConfig, device: torch.device) -> None:  #
         model.unet.enable_gradient_checkpointing()
         if cfg.train_text_encoder:
             for encoder in model.text_encoders:
-                encoder.gradient_checkpointing_enable()
+                # transformers 5 renamed it (the old name warns FutureWarning); 4.x has only the old one.
+                enable = getattr(encoder, "activation_checkpointing_enable", None)
+                (enable or encoder.gradient_checkpointing_enable)()
     if not cfg.sdpa:
         from diffusers.models.attention_processor import AttnProcessor
 
