@@ -10,7 +10,8 @@ With --variants, each variant is timed on its own (median of `--steps` steps aft
 variants alternating `--rounds` times so the machine's load hits them alike: `base` (the engine as it
 is), `foreach` / `fused` (AdamW implementation), `channels_last`, `compiled` (the `compile` option's
 regional torch.compile; the first step's compile time reported apart), `no_sync` (no host read of the
-loss), `math_sdpa` (SDPA's math kernel) and `attn_processor` (diffusers' classic attention, `sdpa = false`).
+loss), `math_sdpa` (SDPA's math kernel) and `attn_processor` (diffusers' classic attention, `sdpa = false`), `fused_lora` (LoRA's scale and sum
+folded into one GEMM, trainer.engine.speed.fuse_lora_linears).
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from typing import Any
 
 import torch
 
-VARIANTS = ("base", "foreach", "fused", "channels_last", "compiled", "no_sync", "math_sdpa", "attn_processor")
+VARIANTS = (
+    "base", "foreach", "fused", "channels_last", "compiled", "no_sync", "math_sdpa", "attn_processor", "fused_lora",
+)  # fmt: skip
 
 
 def build(variant: str, threads: int) -> dict[str, Any]:
@@ -61,6 +64,10 @@ def build(variant: str, threads: int) -> dict[str, Any]:
         from diffusers.models.attention_processor import AttnProcessor
 
         unet.set_attn_processor(AttnProcessor())  # the classic bmm + softmax path (`sdpa = false`)
+    if variant == "fused_lora":
+        from trainer.engine.speed import fuse_lora_linears
+
+        fuse_lora_linears(unet)
     if variant == "compiled":
         from trainer.engine.speed import compile_blocks
 

@@ -50,3 +50,31 @@ def test_compiled_blocks_give_the_eager_result():
         compiled = unet(x, 10, h).sample
     speed.uncompile(unet)
     assert torch.allclose(eager, compiled, atol=1e-5)
+
+
+def test_fused_lora_layers_match_peft_and_step_aside_when_adapters_are_off():
+    from trainer.engine.network import Targets, add_lora
+
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(16, 32), torch.nn.GELU(), torch.nn.Linear(32, 8))
+    add_lora(model, Targets(("0", "2")), rank=4, alpha=2.0, conv_rank=4, conv_alpha=2.0)
+    for name, param in model.named_parameters():
+        if "lora_B" in name:
+            param.data.normal_()  # B starts at zero: make the adapter count
+    x = torch.randn(3, 5, 16)
+
+    def run() -> tuple[torch.Tensor, list[torch.Tensor]]:
+        model.zero_grad()
+        out = model(x)
+        out.square().mean().backward()
+        return out.detach(), [p.grad.clone() for p in model.parameters() if p.requires_grad]
+
+    peft_out, peft_grads = run()
+    assert speed.fuse_lora_linears(model) == 2
+    fused_out, fused_grads = run()
+    assert torch.allclose(peft_out, fused_out, atol=1e-6)
+    assert all(torch.allclose(a, b, atol=1e-6) for a, b in zip(peft_grads, fused_grads, strict=True))
+
+    model[0].enable_adapters(False)  # PEFT's own forward takes over: the base layer alone
+    base = model[0].base_layer(x)
+    assert torch.equal(model[0](x), base)
