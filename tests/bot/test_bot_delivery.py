@@ -14,7 +14,7 @@ from standin.driver import StandIn
 from standin.state import Channel, User
 from tests.bot.botkit import JOB_ID, answer_to, command, make_dataset, text_of
 from tests.bot.conftest import png_bytes
-from tests.bot.test_bot_sample import _fabricated_finished_job
+from tests.bot.exts.training.test_bot_sample import _fabricated_finished_job
 from trainer.queue.types import JobResult, JobStatus
 
 MiB = 2**20

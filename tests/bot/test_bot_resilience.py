@@ -13,7 +13,7 @@ from config.settings import ModelEntry, ModelsSettings
 from standin.driver import StandIn
 from tests.bot.botkit import answer_to, make_dataset
 from tests.bot.conftest import ROOT
-from tests.bot.test_bot_training import done_message, start_training, wait_status, wait_step
+from tests.bot.exts.training.test_bot_training import done_message, start_training, wait_status, wait_step
 from trainer.queue.failures import load_diagnosis
 from trainer.queue.launcher import worker_argv
 from trainer.queue.options import WorkerOptions
