@@ -126,6 +126,8 @@ def _weights_from_file(path: Path, cfg: TrainConfig, arch: str, parts, unet_conf
         tensors, _ = read_kohya_lora(path)
     except ExportError as exc:
         raise _Failure("data", str(exc), "source_run") from exc
+    if cfg.network_type != "lora":
+        return _lycoris_weights(tensors, path, cfg, arch, parts, unet_config)
     layout = UNetLayout.from_config(unet_config) if arch_spec(arch).sai_unet_names else None
     out: dict[str, dict[str, torch.Tensor]] = {}
     for component, module in parts:
@@ -149,8 +151,35 @@ def _weights_from_file(path: Path, cfg: TrainConfig, arch: str, parts, unet_conf
     return out
 
 
+def _lycoris_weights(tensors: dict, path: Path, cfg: TrainConfig, arch: str, parts, unet_config) -> dict:  # noqa: ANN001
+    """A LoHa / LoKr / DoRA file read back into the adapters' state dicts (trainer.export.lycoris)."""
+    from trainer.engine.adapters import adapter_scales
+    from trainer.engine.network import lora_state_dict
+    from trainer.export.common import ExportError
+    from trainer.export.lycoris import peft_state_from_lycoris
+
+    out = {}
+    for component, module in parts:
+        try:
+            out[component] = peft_state_from_lycoris(
+                tensors,
+                component,
+                lora_state_dict(module),
+                arch,
+                cfg.network_type,
+                adapter_scales(module),
+                unet_config,
+            )
+        except ExportError as exc:
+            raise _Failure("data", f"{path.name}: {exc}; was it edited?", "source_run") from exc
+    return out
+
+
 def _set_strength(parts, weights: dict, strength: float) -> None:  # noqa: ANN001
-    """Load `weights` scaled to `strength`: B × s scales the update B·A by s, exactly."""
+    """Load `weights` scaled to `strength`: the one factor each update is linear in (LoRA's B, LoHa's
+    w1_a, LoKr's w1) times s scales the update by s, exactly (DoRA's magnitude normalisation makes
+    its strength approximate)."""
+    from trainer.engine.adapters import is_strength_factor
     from trainer.engine.network import load_lora_state_dict
 
     for component, module in parts:
@@ -159,8 +188,15 @@ def _set_strength(parts, weights: dict, strength: float) -> None:  # noqa: ANN00
             raise _Failure(
                 "data", f"the checkpoint has no {component} weights; was the run's config changed?"
             )
-        scaled = {k: (v * strength if ".lora_B." in k else v) for k, v in state.items()}
+        scaled = {k: (v * strength if is_strength_factor(k) else v) for k, v in state.items()}
         load_lora_state_dict(module, scaled)
+
+
+def _scales(parts) -> dict:  # noqa: ANN001
+    """Each adapted module's (alpha, rank), for the LyCORIS writer."""
+    from trainer.engine.adapters import adapter_scales
+
+    return {component: adapter_scales(module) for component, module in parts}
 
 
 def _export_info(cfg: TrainConfig, source: LoraSource, started_at: float) -> dict[str, Any]:
@@ -242,7 +278,15 @@ def sample_run(job_dir: Path, events) -> list[str]:  # noqa: ANN001 - EventWrite
             out_dir.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source.final_file, target)
         else:
-            save_kohya_file(cfg, model.arch, weights, _export_info(cfg, source, began), target, unet_config)
+            save_kohya_file(
+                cfg,
+                model.arch,
+                weights,
+                _export_info(cfg, source, began),
+                target,
+                unet_config,
+                _scales(parts),
+            )
         files.append(str(target.relative_to(job_dir)))
         for row in cells:
             row.append([])

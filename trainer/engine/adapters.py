@@ -30,6 +30,15 @@ def is_adapter_param(name: str) -> bool:
     return ADAPTER_PARAM.search(name) is not None
 
 
+#: The factor each network's update is linear in: scaling it by s scales the update by s.
+_STRENGTH_FACTORS = (".lora_B.weight", ".hada_w1_a", ".lokr_w1", ".lokr_w1_a")
+
+
+def is_strength_factor(key: str) -> bool:
+    """Whether a state-dict key (adapter name stripped) is the factor a strength multiplies."""
+    return key.endswith(_STRENGTH_FACTORS)
+
+
 def peft_config(
     network_type: str,
     modules: Iterable[str],

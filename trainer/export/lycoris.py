@@ -151,3 +151,35 @@ def save_lycoris_lora(
     check_metadata(full)
     full["sshs_model_hash"], full["sshs_legacy_hash"] = lora_hashes(tensors, full)
     return atomic_save(tensors, Path(path), full)
+
+
+def peft_state_from_lycoris(
+    tensors: Mapping[str, torch.Tensor],
+    component: str,
+    own: Mapping[str, torch.Tensor],
+    arch: str,
+    network_type: str,
+    scales: Mapping[str, tuple[float, int]],
+    unet_config: Mapping[str, Any] | None = None,
+) -> dict[str, torch.Tensor]:
+    """The inverse of `lycoris_state_dict` for one component: the file's tensors under the keys of
+    `own` (the adapters' state dict, whose shapes they must match). Raises ExportError naming what
+    does not fit."""
+    layout = UNetLayout.from_config(unet_config) if unet_config is not None and arch == "sdxl" else None
+    modules = _modules(component, own, network_type)
+    out: dict[str, torch.Tensor] = {}
+    for path, parts in modules.items():
+        name = kohya_module_name(component, path, arch, layout)
+        alpha, rank = scales[path]
+        for part, mine in parts.items():
+            file_part = _RENAME.get(part, part)
+            tensor = tensors.get(f"{name}.{file_part}")
+            if tensor is None or tensor.numel() != mine.numel():
+                raise ExportError(
+                    f"the file has no {name}.{file_part} of {tuple(mine.shape)}; it is not this run's"
+                )
+            tensor = tensor.float().reshape(mine.shape)
+            if part == "lokr_w1" and "lokr_w2" in parts:
+                tensor = tensor / (alpha / rank)  # unfold the scale the writer folded in
+            out[f"{path}.{part}"] = tensor
+    return out
