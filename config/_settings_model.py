@@ -1,16 +1,8 @@
 """The settings' types: one typed, frozen `Settings` object made of section dataclasses.
 
-Import them from `config.settings` (the public module); `config._settings_load` reads them from files
-and the environment. Split so that the loader can import the types without a circle.
-
-Loaded once at start-up by `load_settings` and passed down explicitly. Precedence, lowest first:
-field defaults < the TOML file (`--config`, else $LORACORD_CONFIG, else ./loracord.toml if it exists)
-< environment variables `LORACORD__SECTION__KEY`. Secrets (the Discord token, the link-signing key)
-come only from the environment or from a file named by a `*_file` key; a secret written in the TOML
-file is refused. `load_settings` is the one place in loracord that reads the environment.
-
-Every field carries a one-line help text and its accepted values in its metadata; they drive the
-validation messages, `loracord.example.toml` (`render_example_toml`) and docs/configuration.md.
+Import them from `config.settings` (the public module, which says how settings are loaded);
+`config._settings_load` reads them from files and the environment. Split so that the loader can import
+the types without a circle. Every field carries a one-line help text and its accepted values.
 """
 
 from __future__ import annotations
