@@ -89,7 +89,9 @@ def arch_from_unet_config(config: dict[str, Any], has_second_encoder: bool = Fal
     if config.get("addition_embed_type") == "text_time" or has_second_encoder:
         return Arch.SDXL
     single = [s for s in ARCHS.values() if len(s.text_encoders) == 1]
-    by_width = next((s.arch for s in single if s.cross_attention_dim == config.get("cross_attention_dim")), None)
+    by_width = next(
+        (s.arch for s in single if s.cross_attention_dim == config.get("cross_attention_dim")), None
+    )
     if by_width is not None:
         return by_width
     linear = bool(config.get("use_linear_projection"))

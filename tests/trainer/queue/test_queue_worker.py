@@ -88,6 +88,7 @@ async def test_the_diagnosis_is_kept_with_the_job_in_every_language(store, worke
 
     class Diagnosis:
         kind, cause, fix, rule_ids = "oom", "too big", "smaller batch", ("vram.batch",)
+
         def __init__(self, lang):
             self.lang = lang
             self.changes = {"train_batch_size": (2, 1)}
