@@ -51,6 +51,11 @@ class JobPaths:
         return self.job_dir / "reg_dataset"
 
     @property
+    def network_weights(self) -> Path:
+        """The job's own copy of the LoRA it continues from (`network_weights`)."""
+        return self.job_dir / "network_weights.safetensors"
+
+    @property
     def sample_request(self) -> Path:
         """A sample job's request (trainer.queue.samplereq)."""
         return self.job_dir / "sample_request.json"

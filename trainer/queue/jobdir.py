@@ -85,11 +85,36 @@ def create_job_dir(jobs_dir: Path, job_id: str, config: TrainConfig) -> Path:
         if config.regularization and config.reg_data_dir:
             _copy_dataset(config.reg_data_dir, paths.reg_dataset, "reg_data_dir")
             changes["reg_data_dir"] = str(paths.reg_dataset)
+        if config.network_weights:
+            changes["network_weights"] = str(_copy_network_weights(config, paths.network_weights))
         config.replace(**changes).save(paths.config)
     except BaseException:
         shutil.rmtree(job_dir, ignore_errors=True)
         raise
     return job_dir
+
+
+def _copy_network_weights(config: TrainConfig, target: Path) -> Path:
+    """Check the LoRA a job continues from (a kohya .safetensors, for this base's family when it can
+    be told here; no pickles) and copy it into the job folder, so the job does not depend on a file
+    that may move or change. The worker checks it against the loaded model again."""
+    from trainer.engine.errors import TrainingError
+    from trainer.engine.network_weights import inspect_network_weights, resolve_network_weights
+    from trainer.models.load import ModelLoadError, detect_arch
+
+    try:
+        arch = detect_arch(config.pretrained_model) if config.model_arch == "auto" else config.model_arch
+    except ModelLoadError:
+        arch = None  # a hub id not fetched yet: the family is checked when the job starts
+    try:
+        if arch is None:
+            inspect_network_weights(config.network_weights)
+        else:
+            resolve_network_weights(config, arch)
+    except TrainingError as exc:
+        raise JobDirError(f"network_weights: {exc}") from exc
+    shutil.copyfile(Path(config.network_weights).expanduser(), target)
+    return target
 
 
 def read_job_config(job_dir: Path) -> TrainConfig:
