@@ -24,6 +24,7 @@ from typing import Any, get_args, get_type_hints
 import tomli_w
 
 from config.arch import ARCH_NAMES
+from config.training_more import more_problems, sample_prompts_value
 from config.training_options import (
     HUBER_SCHEDULES,
     LOSS_TYPES,
@@ -39,7 +40,7 @@ PRESET_DIR = Path(__file__).resolve().parent / "presets"
 ARCHITECTURES = ("auto", *ARCH_NAMES)
 PREDICTION_TYPES = ("auto", "epsilon", "v_prediction")
 TARGETS = ("attn", "attn_mlp", "locon")
-OPTIMIZERS = ("adamw", "adamw8bit", "adafactor", "prodigy")
+OPTIMIZERS = ("adamw", "adamw8bit", "adafactor", "prodigy", "lion", "adamwschedulefree", "came")
 SCHEDULERS = (
     "constant",
     "constant_with_warmup",
@@ -47,6 +48,7 @@ SCHEDULERS = (
     "cosine",
     "cosine_with_restarts",
     "polynomial",
+    "cosine_with_min_lr",
 )
 PRECISIONS = ("no", "fp16", "bf16")
 SAVE_PRECISIONS = ("fp32", "fp16", "bf16")
@@ -122,11 +124,30 @@ class TrainConfig:
     text_encoder_lr: float | None = _f(None, "Learning rate of the text-encoder LoRA; default learning_rate.")
     train_batch_size: int = _f(2, "Images per step. The guide: 1, 2 or 4 depending on VRAM.", min=1)
     gradient_accumulation_steps: int = _f(1, "Steps whose gradients are summed before an update.", min=1)
-    optimizer: str = _f("adamw", "Optimizer; adamw8bit needs bitsandbytes and a GPU.", choices=OPTIMIZERS)
+    optimizer: str = _f(
+        "adamw",
+        "Optimizer; adamw8bit needs bitsandbytes and a GPU. Lion, schedule-free AdamW and CAME come from "
+        "lion-pytorch, schedulefree and came-pytorch (sd-scripts: Lion, AdamWScheduleFree, CAME).",
+        choices=OPTIMIZERS,
+    )
     weight_decay: float = _f(1e-2, "Weight decay of the optimizer.", min=0.0)
     lr_scheduler: str = _f("constant_with_warmup", "Learning-rate schedule.", choices=SCHEDULERS)
     lr_warmup_steps: int = _f(0, "Steps of linear warm-up at the start.", min=0)
     max_grad_norm: float = _f(1.0, "Gradient clipping norm; 0 turns clipping off.", min=0.0)
+    optimizer_args: list[str] = _f(
+        [],
+        "Extra optimizer arguments as key=value (e.g. betas=0.9,0.99 weight_decay=0.1 d_coef=2), passed "
+        "to the optimizer; each key is checked against the optimizer's own arguments (sd-scripts: "
+        "--optimizer_args).",
+    )
+    lr_scheduler_num_cycles: int = _f(
+        1, "Cosine restarts (hard restarts) of lr_scheduler cosine_with_restarts.", min=1
+    )
+    lr_scheduler_power: float = _f(1.0, "Power of lr_scheduler polynomial (1 is linear decay).", min=0.0)
+    lr_scheduler_min_lr_ratio: float | None = _f(
+        None,
+        "Lowest learning rate as a fraction of the start, for lr_scheduler cosine_with_min_lr (e.g. 0.1).",
+    )
 
     # --- the network --------------------------------------------------------------------------------
     network_dim: int = _f(
@@ -221,7 +242,12 @@ class TrainConfig:
     sample_every_n_steps: int = _f(
         250, "Generate the sample prompts every N steps; 0: only at start/end.", min=0
     )
-    sample_prompts: list[str] = _f([], "Sample prompts; default: prompts built around the trigger word.")
+    sample_prompts: list[str] = _f(
+        [],
+        "Sample prompt lines, or a .txt prompt file (one per line) as in sd-scripts; a line may add "
+        "--n negative --w width --h height --d seed --s steps --l cfg_scale --ss sampler (euler, euler_a, "
+        "dpm++_2m, dpm++_2m_karras, ddim, ...). Default: prompts built around the trigger word.",
+    )
     sample_seed: int = _f(1234, "Seed of the first sample image; each prompt adds one.", min=0)
     sample_steps: int = _f(20, "Denoising steps per sample image.", min=1)
     sample_guidance_scale: float = _f(7.0, "Classifier-free guidance scale for samples.", min=0.0)
@@ -271,7 +297,7 @@ class TrainConfig:
             raise ConfigError(
                 "caption_extension", f"must start with a dot, e.g. '.txt', got {self.caption_extension!r}"
             )
-        for field_name, message in option_problems(self)[:1]:
+        for field_name, message in (option_problems(self) + more_problems(self))[:1]:
             raise ConfigError(field_name, message)
         if self.config_version > CONFIG_VERSION:
             raise ConfigError(
@@ -335,7 +361,7 @@ def _check_field(f: dataclasses.Field, value: Any) -> None:
         raise ConfigError(f.name, f"must be a number, got {value!r}")
     if hint is str and not isinstance(value, str):
         raise ConfigError(f.name, f"must be a string, got {value!r}")
-    if f.name == "sample_prompts" and (
+    if f.name in ("sample_prompts", "optimizer_args") and (
         not isinstance(value, list) or not all(isinstance(p, str) for p in value)
     ):
         raise ConfigError(f.name, "must be a list of strings")
@@ -395,6 +421,11 @@ def from_dict(data: Mapping[str, Any]) -> TrainConfig:
     for key in data:
         if key not in known:
             raise ConfigError(key, f"unknown setting{_did_you_mean(key, known)}")
+    if "sample_prompts" in data:
+        try:
+            data["sample_prompts"] = sample_prompts_value(data["sample_prompts"])
+        except ValueError as exc:
+            raise ConfigError("sample_prompts", str(exc)) from None
     return TrainConfig(**{k: _coerce(k, v) for k, v in data.items()})
 
 
@@ -458,7 +489,14 @@ def load_train_config(
         file_data = read_toml(config_file)
         preset = preset or file_data.pop("preset", None)
         base = Path(config_file).resolve().parent
-        for key in ("pretrained_model", "data_dir", "output_dir", "reg_data_dir", "network_weights"):
+        for key in (
+            "pretrained_model",
+            "data_dir",
+            "output_dir",
+            "reg_data_dir",
+            "network_weights",
+            "sample_prompts",
+        ):
             value = file_data.get(key)
             if isinstance(value, str) and value and _looks_like_relative_path(value, base):
                 file_data[key] = str((base / value).resolve())

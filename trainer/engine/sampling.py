@@ -17,6 +17,7 @@ import torch
 from PIL import Image
 
 from trainer.job_paths import JobPaths
+from trainer.sample_prompts import SampleDefaults, make_scheduler, resolve
 
 
 def default_prompts(trigger_word: str, captions: Sequence[str] = ()) -> list[str]:
@@ -35,7 +36,8 @@ def default_prompts(trigger_word: str, captions: Sequence[str] = ()) -> list[str
 def make_grid(images: Sequence[Image.Image], columns: int = 4) -> Image.Image:
     columns = max(1, min(columns, len(images)))
     rows = (len(images) + columns - 1) // columns
-    width, height = images[0].size
+    # Lines may set their own --w/--h: each cell is as big as the largest image.
+    width, height = max(i.size[0] for i in images), max(i.size[1] for i in images)
     grid = Image.new("RGB", (columns * width, rows * height), "white")
     for i, image in enumerate(images):
         grid.paste(image, ((i % columns) * width, (i // columns) * height))
@@ -97,25 +99,28 @@ def generate(
     height: int,
     device: torch.device,
 ) -> list[Image.Image]:
-    """One image per prompt; prompt i uses seed + i."""
+    """One image per prompt line; prompt i uses seed + i, `steps`, `guidance` and width x height unless
+    the line says otherwise (sd-scripts' `--n --w --h --d --s --l --ss` flags, trainer.sample_prompts)."""
     modules = [model.unet, model.vae, *model.text_encoders]
     modes = [m.training for m in modules]
     for module in modules:
         module.eval()
     try:
         with _KeepRandomState():
-            pipe = model.make_pipeline()
-            pipe.set_progress_bar_config(disable=True)
+            defaults = SampleDefaults(seed, steps, guidance, width, height)
             images = []
-            for i, prompt in enumerate(prompts):
-                generator = torch.Generator(device=device).manual_seed(seed + i)
+            for i, line in enumerate(prompts):
+                spec = resolve(line, i, defaults)
+                pipe = model.make_pipeline(make_scheduler(spec.sampler, model.scheduler))
+                pipe.set_progress_bar_config(disable=True)
                 out = pipe(
-                    prompt,
-                    num_inference_steps=steps,
-                    guidance_scale=guidance,
-                    width=width,
-                    height=height,
-                    generator=generator,
+                    spec.prompt,
+                    negative_prompt=spec.negative or None,
+                    num_inference_steps=spec.steps,
+                    guidance_scale=spec.scale,
+                    width=spec.width,
+                    height=spec.height,
+                    generator=torch.Generator(device=device).manual_seed(spec.seed),
                     output_type="pil",
                 )
                 images.append(out.images[0])

@@ -23,6 +23,7 @@ from trainer.engine.data import ImageItem, process_caption
 from trainer.engine.events import EventWriter
 from trainer.engine.loop import LossSettings, check_finite, diffusion_loss
 from trainer.engine.network import COMPONENTS, load_lora_state_dict, lora_parameters, lora_state_dict
+from trainer.engine.optim_args import EvalWeights
 from trainer.engine.output import save_outputs
 from trainer.engine.sampling import generate, save_samples
 from trainer.job_paths import JobPaths
@@ -131,10 +132,12 @@ class Session:
         return self.step
 
     def save_outputs(self) -> list[Path]:
+        with EvalWeights(self.optimizer):  # schedule-free: the averaged weights are the LoRA
+            state = self.lora_state()
         return save_outputs(
             self.cfg,
             self.arch,
-            self.lora_state(),
+            state,
             self.export_info(final=True),
             self.job_dir,
             dict(self.accelerator.unwrap_model(self.trained[0]).config),
@@ -266,16 +269,17 @@ def sample_now(session: Session, step: int) -> None:
     for module in idle_modules(session):
         module.to(device)
     try:
-        images = generate(
-            session.model,
-            session.prompts,
-            seed=cfg.sample_seed,
-            steps=cfg.sample_steps,
-            guidance=cfg.sample_guidance_scale,
-            width=cfg.resolution,
-            height=cfg.resolution,
-            device=device,
-        )
+        with EvalWeights(session.optimizer):  # schedule-free: sample the averaged weights
+            images = generate(
+                session.model,
+                session.prompts,
+                seed=cfg.sample_seed,
+                steps=cfg.sample_steps,
+                guidance=cfg.sample_guidance_scale,
+                width=cfg.resolution,
+                height=cfg.resolution,
+                device=device,
+            )
     finally:
         offload_idle(session)
     session.events.emit("sample", **save_samples(session.job_dir, step, session.prompts, images))

@@ -20,6 +20,7 @@ from trainer.engine.errors import TrainingError
 from trainer.engine.fp8 import check_fp8_supported
 from trainer.engine.network_weights import resolve_network_weights
 from trainer.engine.optim import check_optimizer_available
+from trainer.engine.optim_args import check_optimizer_args
 from trainer.job_paths import JobPaths
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,7 @@ def _check_hardware(cfg: TrainConfig, device: str) -> None:
     if cfg.mixed_precision == "bf16" and device == "cuda" and not torch.cuda.is_bf16_supported():
         raise TrainingError("config", "this GPU has no bf16 support; use 'fp16'", "mixed_precision")
     check_optimizer_available(cfg.optimizer, device)
+    check_optimizer_args(cfg.optimizer, cfg.optimizer_args)
     if cfg.fp8_base:
         check_fp8_supported(device)
     if cfg.optimizer == "prodigy":

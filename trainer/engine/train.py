@@ -28,6 +28,7 @@ from trainer.engine.loss_options import loss_option_kwargs
 from trainer.engine.network import inject_adapters, lora_parameters
 from trainer.engine.network_weights import load_network_weights
 from trainer.engine.optim import build_optimizer, build_scheduler
+from trainer.engine.optim_args import check_optimizer_args
 from trainer.engine.sampling import class_prompts, default_prompts, generate_class_images
 from trainer.engine.schedule import apply_zero_terminal_snr, model_has_zero_terminal_snr
 from trainer.engine.session import Session, offload_idle, run_loop, sample_now
@@ -203,11 +204,19 @@ def _build_session(setup: RunSetup, accelerator, model, events: EventWriter) -> 
     groups = [{"params": lora_parameters(model.unet), "lr": cfg.effective_unet_lr}]
     for encoder in trained[1:]:
         groups.append({"params": lora_parameters(encoder), "lr": cfg.effective_text_encoder_lr})
-    optimizer = build_optimizer(cfg.optimizer, groups, cfg.weight_decay)
+    optimizer = build_optimizer(
+        cfg.optimizer, groups, cfg.weight_decay, check_optimizer_args(cfg.optimizer, cfg.optimizer_args)
+    )
     batches_per_epoch = len(epoch_batches(entries, cfg.train_batch_size, cfg.seed, 0, n_train))
     total = _total_steps(cfg, batches_per_epoch)
     scheduler = build_scheduler(
-        cfg.lr_scheduler, optimizer, warmup_steps=cfg.lr_warmup_steps, total_steps=total
+        cfg.lr_scheduler,
+        optimizer,
+        warmup_steps=cfg.lr_warmup_steps,
+        total_steps=total,
+        num_cycles=cfg.lr_scheduler_num_cycles,
+        power=cfg.lr_scheduler_power,
+        min_lr_ratio=cfg.lr_scheduler_min_lr_ratio,
     )
     prepared = accelerator.prepare(*trained, optimizer, scheduler)
     trained, optimizer, scheduler = list(prepared[: len(trained)]), prepared[-2], prepared[-1]

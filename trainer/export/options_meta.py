@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from config.training import TrainConfig
+from trainer.export.training_meta import more_entries
 
 LYCORIS_MODULE = "lycoris.kohya"
 #: LyCORIS' `algo` per network_type (DoRA is LyCORIS' LoCon with dora_wd).
@@ -63,4 +64,5 @@ def option_entries(config: TrainConfig, info: Mapping[str, Any]) -> dict[str, An
         **network_type_entries(config),
         **schedule_entries(config, info),
         **loss_and_data_entries(config),
+        **more_entries(config),  # items 3, 4, 5, 8 (training_meta.py)
     }

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from config.sample_prompts import PromptLineError, parse_prompt_lines
 from trainer.job_paths import JobPaths
 
 REQUEST_VERSION = 1
@@ -100,6 +101,10 @@ def clean_prompts(prompts: Sequence[str]) -> tuple[str, ...]:
             raise SampleRequestError(
                 "prompts", f"a prompt may have at most {MAX_PROMPT_CHARS} characters, got {len(p)}"
             )
+    try:  # sd-scripts' `prompt --n neg --w 512 --d 42 ...` lines, checked before anything is queued
+        parse_prompt_lines(list(kept))
+    except PromptLineError as exc:
+        raise SampleRequestError("prompts", f"prompt {exc.line}: {exc.message}") from None
     return kept
 
 
