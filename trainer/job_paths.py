@@ -153,6 +153,26 @@ class JobPaths:
         """Written to ask for samples after the current step; the loop deletes it."""
         return self.job_dir / "SAMPLE_NOW"
 
+    @property
+    def written_by_the_run(self) -> tuple[Path, ...]:
+        """What training and the worker write into the folder; everything else in it is an input."""
+        return (
+            self.checkpoints,
+            self.output,
+            self.samples,
+            self.logs,
+            self.cache,
+            self.events,
+            self.train_log,
+            self.stop_flag,
+            self.child_pid,
+        )
+
+    @property
+    def result_files(self) -> tuple[Path, ...]:
+        """The files of a finished job kept beside its served folders (events, log, diagnosis)."""
+        return (self.events, self.train_log, self.diagnosis)
+
     def relative(self, path: Path) -> str:
         """`path` as events name it: relative to the job folder, with forward slashes."""
         return Path(path).relative_to(self.job_dir).as_posix()

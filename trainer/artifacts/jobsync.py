@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import shutil
 import tomllib
 from pathlib import Path
@@ -25,26 +24,18 @@ import tomli_w
 
 from trainer.artifacts.base import ArtifactStore, file_sha256
 from trainer.artifacts.cache import InputCache, blob_key
+from trainer.job_paths import CHECKPOINT_COMPLETE, JobPaths, checkpoint_step
 
 log = logging.getLogger(__name__)
 
 MANIFEST = "inputs.json"
-COMPLETE_MARK = "state.json"
+_LAYOUT = JobPaths(Path("."))
 #: Files and folders of a job folder that are not inputs.
-NOT_INPUTS = {
-    "checkpoints",
-    "output",
-    "samples",
-    "logs",
-    "cache",
-    "events.jsonl",
-    "train.log",
-    "STOP",
-    "child.pid",
-}
-RESULT_DIRS = ("output", "samples")
-RESULT_FILES = ("events.jsonl", "train.log", "diagnosis.json")
-_STEP = re.compile(r"^step_\d+$")
+NOT_INPUTS = {p.name for p in _LAYOUT.written_by_the_run}
+RESULT_DIRS = tuple(_LAYOUT.relative(p) for p in _LAYOUT.served)
+RESULT_FILES = tuple(_LAYOUT.relative(p) for p in _LAYOUT.result_files)
+#: The checkpoints' folder, in the job folder and under the job's key prefix alike.
+CHECKPOINTS = _LAYOUT.relative(_LAYOUT.checkpoints)
 
 
 def job_prefix(job_id: str) -> str:
@@ -77,7 +68,7 @@ def materialize_job(store: ArtifactStore, cache: InputCache, job_id: str, jobs_d
         target = dest / rel
         if not target.is_file():
             cache.link_into(store, sha, target)
-    config = dest / "config.toml"
+    config = JobPaths(dest).config
     if config.is_file():
         _relocate_config(config, str(manifest["job_dir"]), str(dest))
     restore_checkpoint(store, job_id, dest)
@@ -103,13 +94,13 @@ def _relocate_config(config: Path, old_dir: str, new_dir: str) -> None:
 
 def remote_checkpoints(store: ArtifactStore, job_id: str) -> dict[str, list[str]]:
     """Complete uploaded checkpoints: {folder name: [relative file paths]}."""
-    prefix = job_prefix(job_id) + "checkpoints/"
+    prefix = f"{job_prefix(job_id)}{CHECKPOINTS}/"
     found: dict[str, list[str]] = {}
     for key in store.list_keys(prefix):
         name, _, rel = key[len(prefix) :].partition("/")
-        if _STEP.match(name) and rel:
+        if checkpoint_step(Path(name)) is not None and rel:
             found.setdefault(name, []).append(rel)
-    return {name: rels for name, rels in found.items() if COMPLETE_MARK in rels}
+    return {name: rels for name, rels in found.items() if CHECKPOINT_COMPLETE in rels}
 
 
 def restore_checkpoint(store: ArtifactStore, job_id: str, job_dir: Path) -> str | None:
@@ -118,13 +109,13 @@ def restore_checkpoint(store: ArtifactStore, job_id: str, job_dir: Path) -> str 
     if not remote:
         return None
     name = max(remote)
-    folder = Path(job_dir) / "checkpoints" / name
-    if (folder / COMPLETE_MARK).is_file():
+    folder = JobPaths(job_dir).checkpoints / name
+    if (folder / CHECKPOINT_COMPLETE).is_file():
         return name
     tmp = folder.with_name(f".{name}.download")
     shutil.rmtree(tmp, ignore_errors=True)
-    for rel in sorted(remote[name], key=lambda r: r == COMPLETE_MARK):
-        store.get_file(f"{job_prefix(job_id)}checkpoints/{name}/{rel}", tmp / rel)
+    for rel in sorted(remote[name], key=lambda r: r == CHECKPOINT_COMPLETE):
+        store.get_file(f"{job_prefix(job_id)}{CHECKPOINTS}/{name}/{rel}", tmp / rel)
     shutil.rmtree(folder, ignore_errors=True)
     tmp.rename(folder)
     log.info("job %s: resumes from checkpoint %s uploaded by another host", job_id, name)
@@ -142,21 +133,23 @@ class CheckpointUploader:
 
     def sync(self) -> list[str]:
         """Upload the checkpoints not uploaded yet; returns their names."""
-        folder = self.job_dir / "checkpoints"
+        folder = JobPaths(self.job_dir).checkpoints
         if not folder.is_dir():
             return []
         done = []
         for ckpt in sorted(folder.iterdir()):
             if (
                 ckpt.name in self.uploaded
-                or not _STEP.match(ckpt.name)
-                or not (ckpt / COMPLETE_MARK).is_file()
+                or checkpoint_step(ckpt) is None
+                or not (ckpt / CHECKPOINT_COMPLETE).is_file()
             ):
                 continue
-            files = sorted((p for p in ckpt.rglob("*") if p.is_file()), key=lambda p: p.name == COMPLETE_MARK)
+            files = sorted(
+                (p for p in ckpt.rglob("*") if p.is_file()), key=lambda p: p.name == CHECKPOINT_COMPLETE
+            )
             for path in files:
                 rel = path.relative_to(ckpt).as_posix()
-                self.store.put_file(f"{job_prefix(self.job_id)}checkpoints/{ckpt.name}/{rel}", path)
+                self.store.put_file(f"{job_prefix(self.job_id)}{CHECKPOINTS}/{ckpt.name}/{rel}", path)
             self.uploaded.add(ckpt.name)
             done.append(ckpt.name)
         return done
