@@ -13,11 +13,13 @@ from typing import Any
 
 from advisor.facts import Hardware
 from advisor.registry import max_batch_for
+from config.arch import ARCHS, arch_spec
 from config.training import TrainConfig
 
-# Below this VRAM (GB) the memory savers that cost speed or need bitsandbytes are turned on.
-TIGHT_VRAM = {"sd15": 12, "sd2": 16, "sdxl": 24}
-EIGHT_BIT_BELOW = {"sd15": 8, "sd2": 10, "sdxl": 16}
+# Below this VRAM (GB) the memory savers that cost speed or need bitsandbytes are turned on
+# (the architecture table's VRAM inputs, config/arch.py).
+TIGHT_VRAM = {s.arch.value: s.tight_vram_gb for s in ARCHS.values()}
+EIGHT_BIT_BELOW = {s.arch.value: s.eight_bit_below_gb for s in ARCHS.values()}
 SDXL_UNET_ONLY_BELOW = 24
 
 
@@ -49,7 +51,9 @@ def fit(config: TrainConfig, arch: str, hardware: Hardware) -> dict[str, Any]:
         out["optimizer"] = "adamw8bit"
     if not config.cache_latents:
         out["cache_latents"] = True
-    if arch == "sdxl" and vram < SDXL_UNET_ONLY_BELOW and config.train_text_encoder:
+    # A family trained U-Net only by default (SDXL) drops its text encoders when memory is short.
+    unet_only = not arch_spec(arch).trains_text_encoder_by_default
+    if unet_only and vram < SDXL_UNET_ONLY_BELOW and config.train_text_encoder:
         out["train_text_encoder"] = False
         out["cache_text_encoder_outputs"] = True
     return out

@@ -78,6 +78,10 @@ class ArchSpec:
     #: fits from each VRAM size up ((GB, batch), ascending).
     min_vram_gb: float
     vram_batch: tuple[tuple[int, int], ...]
+    #: Below this VRAM the advisor turns on the memory savers that cost speed; below the next one it
+    #: suggests 8-bit AdamW (bitsandbytes).
+    tight_vram_gb: float
+    eight_bit_below_gb: float
     #: Seconds per step assumed by the queue's ETA before any job of the family was measured.
     fallback_s_per_step: float
 
@@ -113,6 +117,8 @@ ARCHS: dict[Arch, ArchSpec] = {
         trains_text_encoder_by_default=True,
         min_vram_gb=4.0,
         vram_batch=((0, 1), (10, 2), (16, 4)),
+        tight_vram_gb=12,
+        eight_bit_below_gb=8,
         fallback_s_per_step=0.6,
     ),
     Arch.SD2: ArchSpec(
@@ -138,6 +144,8 @@ ARCHS: dict[Arch, ArchSpec] = {
         trains_text_encoder_by_default=True,
         min_vram_gb=6.0,
         vram_batch=((0, 1), (12, 2), (20, 4)),
+        tight_vram_gb=16,
+        eight_bit_below_gb=10,
         fallback_s_per_step=0.9,
     ),
     Arch.SDXL: ArchSpec(
@@ -166,6 +174,8 @@ ARCHS: dict[Arch, ArchSpec] = {
         trains_text_encoder_by_default=False,
         min_vram_gb=8.0,
         vram_batch=((0, 1), (16, 2), (24, 4)),
+        tight_vram_gb=24,
+        eight_bit_below_gb=16,
         fallback_s_per_step=1.8,
     ),
 }
