@@ -62,8 +62,10 @@ class AdvisorOptions:
     llm_timeout_seconds: float = 30.0
     max_answer_tokens: int = 256
     context_tokens: int = 2048
-    # Languages the model can write; None: English only for the bundled SmolLM2-135M (measured: it
-    # never produced Korean prose, see docs/advisor.md), every language for a model you configure.
+    # Languages the model may word answers in; None: none for the bundled SmolLM2-135M (measured on
+    # the question bank: about half of the wordings the checker let through were wrong, and it writes
+    # no Korean; docs/advisor.md), every language for a model you configure. ("en",) opts the bundled
+    # model back in.
     llm_languages: tuple[str, ...] | None = None
 
     @classmethod
@@ -91,8 +93,7 @@ class AdvisorOptions:
         if self.llm_languages is not None:
             return lang in self.llm_languages
         path = self.model_path()
-        bundled = path is not None and path.name == DEFAULT_MODEL_FILE
-        return lang == "en" or not bundled
+        return not (path is not None and path.name == DEFAULT_MODEL_FILE)
 
 
 @dataclass(frozen=True)

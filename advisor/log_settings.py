@@ -47,8 +47,15 @@ def _convert(field: str, raw: str) -> Any:
     return int(float(raw))
 
 
+def _ends(text: str, keep: int = 20_000) -> str:
+    """Settings are printed where a run starts, the card's memory where it died: a pasted log can be
+    650 KB, and scanning all of it twenty times would hold the GIL (and a bot's event loop)."""
+    return text if len(text) <= 2 * keep else f"{text[:keep]}\n{text[-keep:]}"
+
+
 def settings_from_log(text: str) -> dict[str, Any]:
     """TrainConfig fields the log states (the last value printed wins)."""
+    text = _ends(text)
     out: dict[str, Any] = {}
     for field, names in _ALIASES.items():
         for name in names:
@@ -71,7 +78,7 @@ def settings_from_log(text: str) -> dict[str, Any]:
 
 
 def vram_from_log(text: str) -> float | None:
-    found = _TOTAL.search(text)
+    found = _TOTAL.search(_ends(text))
     if not found:
         return None
     return round(float(found.group(1))) if found.group(1) else round(int(found.group(2)) / 1024)

@@ -80,7 +80,9 @@ def run(cores: int, threads: list[int], max_tokens: int, rounds: int) -> dict:
     }
     advisor = None
     for n in threads:
-        options = AdvisorOptions(llm_threads=n, max_answer_tokens=max_tokens, llm_timeout_seconds=120)
+        options = AdvisorOptions(
+            llm_languages=("en",), llm_threads=n, max_answer_tokens=max_tokens, llm_timeout_seconds=120
+        )
         started = time.perf_counter()
         advisor = Advisor(options)
         result.setdefault("index_build_s", round(time.perf_counter() - started, 3))

@@ -311,8 +311,9 @@ class AdvisorSettings(_Section):
     llm_languages: list[str] = setting(
         [],
         "Languages the LLM may word answers in (en, ko); other questions get the rule text at once. "
-        "Empty: automatic, English only for the bundled SmolLM2-135M (it cannot write Korean, see "
-        "docs/advisor.md) and every language for a model set in llm_model_path.",
+        "Empty: automatic, none for the bundled SmolLM2-135M (measured: its wordings misled more than "
+        'they helped, see docs/advisor.md; ["en"] opts it in) and every language for a model set in '
+        "llm_model_path.",
         check=_check_llm_languages,
     )
 

@@ -82,7 +82,7 @@ def test_eval_llm_off(capsys):
 @pytest.mark.slow
 @pytest.mark.skipif(not (llama_cpp_installed() and default_model_path()), reason="no local LLM installed")
 def test_eval_llm_on(capsys):
-    advisor = Advisor(AdvisorOptions(llm_threads=1, llm_timeout_seconds=30))
+    advisor = Advisor(AdvisorOptions(llm_languages=("en",), llm_threads=1, llm_timeout_seconds=30))
     started = time.perf_counter()
     accuracy, failures, sources = run_eval(advisor, use_llm=True)
     elapsed = time.perf_counter() - started

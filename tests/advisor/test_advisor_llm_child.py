@@ -190,7 +190,7 @@ def test_the_real_model_answers_from_a_child_and_the_caller_never_loads_llama_cp
         "import json, sys\n"
         "from advisor.answer import Advisor\n"
         "from advisor.llm import AdvisorOptions\n"
-        "a = Advisor(AdvisorOptions(llm_threads=1, llm_timeout_seconds=300))\n"
+        "a = Advisor(AdvisorOptions(llm_languages=('en',), llm_threads=1, llm_timeout_seconds=300))\n"
         f"answer = a.ask({QUESTION!r}, max_tokens=16)\n"
         "status = a.llm.status()\n"
         "print(json.dumps({'tokens': answer.llm_tokens, 'source': answer.source, 'rules': answer.rule_ids,\n"
