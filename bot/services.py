@@ -26,6 +26,7 @@ from bot.job_results import ResultButtons
 from bot.progress import ProgressTracker
 from bot.ratelimit import CommandRateLimiter
 from config.settings import Settings
+from trainer.job_paths import DATASETS_FOLDER
 from trainer.queue.backends import open_store
 from trainer.queue.options import QueueOptions
 from trainer.queue.store import JobStore
@@ -81,7 +82,7 @@ class Services:
 
     @property
     def datasets_dir(self) -> Path:
-        return self.data_dir / "datasets"
+        return self.data_dir / DATASETS_FOLDER
 
     @property
     def state_dir(self) -> Path:
@@ -128,7 +129,7 @@ def build_services(
         rate_limiter=CommandRateLimiter(settings.limits.commands_per_minute_per_user),
         invalid_requests=invalid_requests,
         progress=progress,
-        datasets=DatasetService(store, settings, data_dir / "datasets"),
+        datasets=DatasetService(store, settings, data_dir / DATASETS_FOLDER),
         advisor=AdvisorService(settings),
     )
 

@@ -15,6 +15,8 @@ from typing import Any
 
 #: data/jobs/<id>/ under storage.data_dir (the queue's job folders).
 JOBS_FOLDER = "jobs"
+#: data/datasets/<id>/ under storage.data_dir (the bot's datasets: raw uploads and prepared images).
+DATASETS_FOLDER = "datasets"
 CHECKPOINT_PREFIX = "step_"
 # Inside a checkpoint folder (trainer.engine.checkpoint writes them; the queue reads them torch-free):
 #: the LoRA weights,

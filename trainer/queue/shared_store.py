@@ -29,6 +29,7 @@ from typing import Any
 from trainer.artifacts.base import ArtifactConfigError, ArtifactStore, ArtifactUnavailable
 from trainer.artifacts.cache import InputCache
 from trainer.artifacts.jobsync import CheckpointUploader, materialize_job, publish_job, upload_results
+from trainer.job_paths import JOBS_FOLDER
 from trainer.queue.options import QueueLimits
 from trainer.queue.store import JobStore, StoreUnavailable
 from trainer.queue.types import HeartbeatReply, Job, JobResult, JobSpec, JobStatus
@@ -124,7 +125,7 @@ class SharedStore:
         await self._store.worker_seen(worker_id, job_id=job.id)
         try:
             local = await asyncio.to_thread(
-                materialize_job, self.artifacts, self.cache, job.id, Path(self.host.data_dir) / "jobs"
+                materialize_job, self.artifacts, self.cache, job.id, Path(self.host.data_dir) / JOBS_FOLDER
             )
         except KeyError:
             return job  # submitted without the artifact store: its folder is wherever it was made
