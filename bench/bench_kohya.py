@@ -5,7 +5,8 @@ user; nothing of it is copied here) and `loracord train` on the same model files
 alternating A B A B, and reports per pair: the steady-state step (median gap between each tool's own
 optimizer-step time stamps, the first `--skip` steps excluded; sd-scripts' stamps come from the
 launcher in bench/kohya_wrapper.py, loracord's from its `step` events), the whole run's wall time and
-the peak RSS of the process tree (`os.wait4`). Equal work (../shared/KOHYA.md): the ~17.6M-parameter
+the peak RSS and the CPU seconds of the process tree (`os.wait4`; on a shared machine the CPU seconds
+move far less with other processes' load than wall time does). Equal work (../shared/KOHYA.md): the ~17.6M-parameter
 SD1.5-shaped model of `bench.bench_train.build_bench_model`, 12 images at 256 px, batch 2, rank 4 /
 alpha 2, lr 1e-3, LoRA on attention + MLP (sd-scripts' set; loracord `attn_mlp`), fp32, seed 0.
 loracord still draws its baseline and final samples (one denoising step each): part of its run.
@@ -105,15 +106,15 @@ def loracord_cmd(plan: Plan, row: str, out: Path) -> list[str]:
     return cmd + [arg for value in sets for arg in ("--set", value)]
 
 
-def _timed(cmd: list[str], env: dict[str, str], log: Path) -> tuple[float, float, float, int]:
-    """(start time, wall seconds, peak RSS MiB of the process tree, exit code)."""
+def _timed(cmd: list[str], env: dict[str, str], log: Path) -> tuple[float, float, float, float, int]:
+    """(start time, wall seconds, peak RSS MiB of the process tree, its CPU seconds, exit code)."""
     with log.open("w", encoding="utf-8") as fh:
         start = time.time()
         proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.time() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return start, wall, usage.ru_maxrss / 1024, proc.returncode
+    return start, wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, proc.returncode
 
 
 def _steady(stamps: list[float], skip: int) -> float | None:
@@ -140,17 +141,17 @@ def run_once(plan: Plan, tool: str, row: str, index: int) -> dict[str, Any]:
             plan, LORACORD_SD_SCRIPTS=str(plan.scripts), LORACORD_UNET_CONFIG=str(unet_config),
             LORACORD_STEP_LOG=str(stamp_file),
         )  # fmt: skip
-        start, wall, rss, code = _timed(kohya_command(plan, row, out), env, out / "log.txt")
+        start, wall, rss, cpu, code = _timed(kohya_command(plan, row, out), env, out / "log.txt")
         text = stamp_file.read_text() if stamp_file.is_file() else ""
         stamps = [float(x) for x in text.split()]
         lora = out / "kohya_ref.safetensors"
     else:
-        start, wall, rss, code = _timed(loracord_cmd(plan, row, out), _env(plan), out / "log.txt")
+        start, wall, rss, cpu, code = _timed(loracord_cmd(plan, row, out), _env(plan), out / "log.txt")
         stamps = [e["time"] for e in read_events(out) if e["type"] == "step"]
         lora = out / "output" / "loracord_ref.safetensors"
     result = {
         "tool": tool, "row": row, "exit_code": code, "steps_seen": len(stamps),
-        "steady_s": _steady(stamps, plan.skip), "wall_s": round(wall, 2), "peak_rss_mib": round(rss),
+        "steady_s": _steady(stamps, plan.skip), "wall_s": round(wall, 2), "cpu_s": round(cpu, 1), "peak_rss_mib": round(rss),
         "first_step_at_s": round(stamps[0] - start, 2) if stamps else None, "tensors": _tensors(lora),
         "load_avg": round(os.getloadavg()[0], 2),
     }  # fmt: skip
@@ -170,12 +171,12 @@ def summarize(row: str, runs: list[dict[str, Any]]) -> dict[str, Any]:
     ours = [r for r in runs if r["tool"] == "loracord"]
     pairs = list(zip(kohya, ours, strict=False))
     out: dict[str, Any] = {"row": row, "pairs": len(pairs)}
-    for key in ("steady_s", "wall_s", "peak_rss_mib"):
-        out[f"{key}_ratios"] = [_ratio(b[key], a[key]) for a, b in pairs]
+    for key in ("steady_s", "wall_s", "cpu_s", "peak_rss_mib"):
+        out[f"{key}_ratios"] = [_ratio(b.get(key), a.get(key)) for a, b in pairs]
         vals = [x for x in out[f"{key}_ratios"] if x is not None]
         out[f"{key}_ratio_median"] = round(statistics.median(vals), 3) if vals else None
         for name, group in (("kohya", kohya), ("loracord", ours)):
-            got = [r[key] for r in group if r[key] is not None]
+            got = [r[key] for r in group if r.get(key) is not None]
             out[f"{name}_{key}_median"] = round(statistics.median(got), 3) if got else None
     out["tensors"] = {
         "kohya": kohya[0]["tensors"] if kohya else None,
@@ -189,8 +190,8 @@ def summarize(row: str, runs: list[dict[str, Any]]) -> dict[str, Any]:
 def markdown(summaries: list[dict[str, Any]]) -> str:
     head = (
         "| row | s/step sd-scripts | s/step loracord | step ratio (pairs) | wall ratio (pairs) | "
-        "RSS ratio (pairs) | RSS MiB sd-scripts / loracord | tensors sd-scripts / loracord | load avg |\n"
-        "|---|---|---|---|---|---|---|---|---|\n"
+        "CPU-seconds ratio (pairs) | RSS ratio (pairs) | RSS MiB sd-scripts / loracord | tensors sd-scripts / loracord | load avg |\n"
+        "|---|---|---|---|---|---|---|---|---|---|\n"
     )
     lines = []
     for s in summaries:
@@ -201,7 +202,7 @@ def markdown(summaries: list[dict[str, Any]]) -> str:
         load = s["load_avg"]
         lines.append(
             f"| {s['row']} | {s['kohya_steady_s_median']} | {s['loracord_steady_s_median']} | "
-            f"{pairs('steady_s')} | {pairs('wall_s')} | {pairs('peak_rss_mib')} | "
+            f"{pairs('steady_s')} | {pairs('wall_s')} | {pairs('cpu_s')} | {pairs('peak_rss_mib')} | "
             f"{s['kohya_peak_rss_mib_median']} / {s['loracord_peak_rss_mib_median']} | "
             f"{s['tensors']['kohya']} / {s['tensors']['loracord']} | {min(load)}–{max(load)} |"
         )
