@@ -24,6 +24,7 @@ from typing import Any
 
 import torch
 
+from config.arch import ARCH_NAMES, arch_spec
 from config.training import TrainConfig
 from trainer.engine.errors import TrainingError
 
@@ -42,21 +43,15 @@ _CONV_MARKS = (
     "samplers_",
     "_op",
 )
-_SDXL_MARKS = (
-    "lora_te1_",
-    "lora_te2_",
-    "lora_unet_input_blocks_",
-    "lora_unet_output_blocks_",
-    "lora_unet_middle_block_",
-)
-_BASE_VERSIONS = {"sd_v1": "sd15", "sd_v2": "sd2", "sdxl_base_v1-0": "sdxl"}
+#: kohya U-Net names in Stability AI's block scheme (families with `sai_unet_names`).
+_SAI_UNET_MARKS = ("lora_unet_input_blocks_", "lora_unet_output_blocks_", "lora_unet_middle_block_")
 
 
 @dataclass(frozen=True)
 class FileNetwork:
     """What a kohya LoRA file says about its network."""
 
-    arch: str | None  # sd15 / sd2 / sdxl when the file tells, else None
+    archs: tuple[str, ...]  # the families the file's names and metadata allow (config/arch.py names)
     rank: int
     alpha: float
     conv_dim: int | None
@@ -135,7 +130,7 @@ def _describe(path: Path, modules: dict, metadata: dict[str, str], alphas: dict[
     (rank, alpha), _ = linear.most_common(1)[0]
     (conv_dim, conv_alpha) = conv.most_common(1)[0][0] if conv else (None, None)
     return FileNetwork(
-        arch=_file_arch(metadata, names),
+        archs=_file_archs(metadata, names),
         rank=int(rank),
         alpha=float(alpha),
         conv_dim=conv_dim,
@@ -145,16 +140,23 @@ def _describe(path: Path, modules: dict, metadata: dict[str, str], alphas: dict[
     )
 
 
-def _file_arch(metadata: dict[str, str], names: list[str]) -> str | None:
+def _file_archs(metadata: dict[str, str], names: list[str]) -> tuple[str, ...]:
+    """Families whose kohya names fit the file: text-encoder prefixes and U-Net naming scheme from the
+    architecture table, narrowed by `ss_base_model_version` when the file has it (SD 1.x and 2.x
+    files share their names; the shapes tell them apart once the model is loaded)."""
+    te_prefixes = {n.split("_text_model_")[0] for n in names if n.startswith("lora_te")}
+    sai_names = any(n.startswith(_SAI_UNET_MARKS) for n in names)
+    unet = any(n.startswith("lora_unet_") for n in names)
     version = metadata.get("ss_base_model_version", "")
-    for prefix, arch in _BASE_VERSIONS.items():
-        if version.startswith(prefix):
-            return arch
-    if any(n.startswith(_SDXL_MARKS) for n in names):
-        return "sdxl"
-    if any(n.startswith("lora_te_") or n.startswith("lora_unet_down_blocks_") for n in names):
-        return "sd2" if metadata.get("ss_v2") == "True" else None  # SD 1.x or 2.x: the shapes decide later
-    return None
+    out = []
+    for name in ARCH_NAMES:
+        spec = arch_spec(name)
+        if not te_prefixes <= set(spec.lora_te_prefixes) or (unet and sai_names != spec.sai_unet_names):
+            continue
+        if version and not version.startswith(spec.base_model_version):
+            continue
+        out.append(name)
+    return tuple(out)
 
 
 def resolve_network_weights(cfg: TrainConfig, arch: str) -> TrainConfig:
@@ -164,10 +166,11 @@ def resolve_network_weights(cfg: TrainConfig, arch: str) -> TrainConfig:
     if cfg.network_type != "lora":
         raise _refuse(f"continuing is for LoRA files; set network_type = 'lora' (it is {cfg.network_type!r})")
     found = inspect_network_weights(cfg.network_weights)
-    if found.arch is not None and found.arch != arch and {found.arch, arch} != {"sd15", "sd2"}:
+    if arch not in found.archs:
+        family = " or ".join(found.archs) or "no family loracord knows"
         raise _refuse(
-            f"{Path(cfg.network_weights).name} is a LoRA for {found.arch} but the base model is {arch}; "
-            f"continue it on an {found.arch} base model, or start a new LoRA (leave network_weights empty)"
+            f"{Path(cfg.network_weights).name} is a LoRA for {family} but the base model is {arch}; "
+            "continue it on a base model of its family, or start a new LoRA (leave network_weights empty)"
         )
     changes: dict[str, Any] = {
         "network_dim": found.rank,
@@ -195,7 +198,7 @@ def load_network_weights(
     from trainer.export.sai_names import UNetLayout
 
     tensors = load_file(cfg.network_weights)
-    layout = UNetLayout.from_config(unet_config) if arch == "sdxl" and unet_config is not None else None
+    layout = UNetLayout.from_config(unet_config) if arch_spec(arch).sai_unet_names and unet_config else None
     name = Path(cfg.network_weights).name
     loaded: set[str] = set()
     for component, module in parts:

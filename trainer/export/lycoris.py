@@ -26,6 +26,7 @@ from typing import Any
 
 import torch
 
+from config.arch import arch_spec
 from trainer.export.common import ExportError, atomic_save, check_arch, check_metadata, components
 from trainer.export.kohya import kohya_module_name, lora_hashes
 from trainer.export.sai_names import UNetLayout
@@ -165,7 +166,11 @@ def peft_state_from_lycoris(
     """The inverse of `lycoris_state_dict` for one component: the file's tensors under the keys of
     `own` (the adapters' state dict, whose shapes they must match). Raises ExportError naming what
     does not fit."""
-    layout = UNetLayout.from_config(unet_config) if unet_config is not None and arch == "sdxl" else None
+    layout = (
+        UNetLayout.from_config(unet_config)
+        if unet_config is not None and arch_spec(arch).sai_unet_names
+        else None
+    )
     modules = _modules(component, own, network_type)
     out: dict[str, torch.Tensor] = {}
     for path, parts in modules.items():
