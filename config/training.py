@@ -238,6 +238,30 @@ class TrainConfig:
     )
     seed: int = _f(42, "Random seed for noise, timesteps, shuffling and samples.", min=0)
 
+    # --- validation (a held-out split) -----------------------------------------------------------------
+    validation_split: float = _f(
+        0.0,
+        "Fraction of the training images held out (never trained on) to measure validation loss; 0 off. "
+        "The images are picked with validation_seed.",
+        min=0.0,
+    )
+    validation_data_dir: str = _f(
+        "",
+        "A folder of held-out images with captions for validation loss (instead of validation_split; "
+        "sd-scripts has no such flag: there, a dataset with is_val).",
+    )
+    validate_every_n_steps: int = _f(
+        0,
+        "Compute validation loss every N steps; 0: once per epoch's worth of steps (and at the end).",
+        min=0,
+    )
+    validation_seed: int | None = _f(
+        None, "Seed of the held-out pick and of the fixed validation noise; default: seed.", min=0
+    )
+    max_validation_steps: int = _f(
+        0, "Validate on at most this many held-out images (0: all of them).", min=0
+    )
+
     # --- samples, checkpoints, output ----------------------------------------------------------------
     sample_every_n_steps: int = _f(
         250, "Generate the sample prompts every N steps; 0: only at start/end.", min=0

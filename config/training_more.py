@@ -51,6 +51,17 @@ def more_problems(cfg: Any) -> list[tuple[str, str]]:
         parse_optimizer_args(list(cfg.optimizer_args))
     except ValueError as exc:
         out.append(("optimizer_args", str(exc)))
+    if not 0 <= cfg.validation_split < 1:
+        out.append(
+            ("validation_split", f"must be in [0, 1) (0.1 holds out a tenth), got {cfg.validation_split}")
+        )
+    if cfg.validation_split and cfg.validation_data_dir:
+        out.append(
+            (
+                "validation_data_dir",
+                "set validation_data_dir or validation_split, not both (the folder wins nothing)",
+            )
+        )
     ratio = cfg.lr_scheduler_min_lr_ratio
     if ratio is not None:
         if not (math.isfinite(ratio) and 0 <= ratio < 1):

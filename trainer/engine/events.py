@@ -67,8 +67,14 @@ def _jsonable(value: Any) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} into an event")
 
 
-def plot_loss_curve(losses: Sequence[tuple[int, float]], path: Path, title: str = "") -> Path:
-    """Write the loss per step and its moving average as a PNG (matplotlib, no display needed)."""
+def plot_loss_curve(
+    losses: Sequence[tuple[int, float]],
+    path: Path,
+    title: str = "",
+    val_losses: Sequence[tuple[int, float]] = (),
+) -> Path:
+    """Write the loss per step and its moving average as a PNG (matplotlib, no display needed), and
+    the validation loss at its steps when images were held out."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -84,6 +90,9 @@ def plot_loss_curve(losses: Sequence[tuple[int, float]], path: Path, title: str 
     fig, ax = plt.subplots(figsize=(8, 4.5), dpi=100)
     ax.plot(steps, values, color="#9ab", linewidth=0.8, label="loss")
     ax.plot(steps, smooth, color="#c33", linewidth=1.6, label=f"moving average ({window} steps)")
+    if val_losses:
+        ax.plot(*zip(*val_losses, strict=True), "o-", color="#27a", linewidth=1.6, label="validation loss")
+        values = values + [v for _, v in val_losses]
     ax.set_xlabel("step")
     ax.set_ylabel("loss")
     if values and min(values) > 0 and max(values) / min(values) > 50 and math.isfinite(max(values)):

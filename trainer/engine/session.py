@@ -26,6 +26,7 @@ from trainer.engine.network import COMPONENTS, load_lora_state_dict, lora_parame
 from trainer.engine.optim_args import EvalWeights
 from trainer.engine.output import save_outputs
 from trainer.engine.sampling import generate, save_samples
+from trainer.engine.validation import validate_if_due
 from trainer.job_paths import JobPaths
 
 
@@ -57,6 +58,8 @@ class Session:
     epoch: int = 0
     batch_pos: int = 0
     losses: list[tuple[int, float]] = field(default_factory=list)
+    validator: Any = None  # validation.Validator when images are held out
+    val_losses: list[tuple[int, float]] = field(default_factory=list)
     started_at: float = field(default_factory=time.time)
     _batches: tuple[int, list[list[int]]] | None = None
 
@@ -103,6 +106,7 @@ class Session:
                 "epoch": self.epoch,
                 "batch_pos": self.batch_pos,
                 "losses": self.losses,
+                "val_losses": self.val_losses,
                 "started_at": self.started_at,
                 "total_steps": self.total_steps,
             },
@@ -128,6 +132,7 @@ class Session:
         self.epoch = int(state.state["epoch"])
         self.batch_pos = int(state.state["batch_pos"])
         self.losses = [(int(s), float(v)) for s, v in state.state["losses"]]
+        self.val_losses = [(int(s), float(v)) for s, v in state.state.get("val_losses", [])]
         self.started_at = float(state.state.get("started_at", self.started_at))
         return self.step
 
@@ -306,6 +311,7 @@ def run_loop(session: Session) -> str:
             per_step = elapsed if per_step is None else 0.9 * per_step + 0.1 * elapsed
         step = session.step
         session.losses.append((step, loss))
+        validated = validate_if_due(session, step)  # {"val_loss": v} at a validation step
         lr = session.scheduler.get_last_lr()[0]
         session.events.emit(
             "step",
@@ -316,6 +322,7 @@ def run_loop(session: Session) -> str:
             eta_s=round((per_step or elapsed) * (session.total_steps - step), 1),
             s_per_step=round(per_step or elapsed, 4),
             **compiled,
+            **validated,
         )
         if cfg.tensorboard:
             session.accelerator.log({"loss": loss, "lr": lr}, step=step)

@@ -21,6 +21,7 @@ from trainer.engine.fp8 import check_fp8_supported
 from trainer.engine.network_weights import resolve_network_weights
 from trainer.engine.optim import check_optimizer_available
 from trainer.engine.optim_args import check_optimizer_args
+from trainer.engine.validation import split_validation
 from trainer.job_paths import JobPaths
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ class RunSetup:
     train_data: Dataset
     reg_data: Dataset | None  # None: no regularization
     generate_reg_into: Path | None  # set when class images must be generated first
+    val_data: Dataset | None = None  # held-out images for validation loss (validation.py)
 
 
 def device_type() -> str:
@@ -136,6 +138,9 @@ def validate(cfg: TrainConfig, job_dir: Path) -> RunSetup:
     _check_hardware(cfg, device)
     data_path = _check_folder(cfg.data_dir, "data_dir", "training image")
     train_data = _scan(data_path, cfg, "data_dir", repeats=cfg.repeats, is_reg=False)
+    train_data, val_data = split_validation(
+        cfg, train_data, lambda p: _scan(p, cfg, "validation_data_dir", repeats=1, is_reg=False)
+    )
     reg_data: Dataset | None = None
     generate_into: Path | None = None
     if cfg.regularization:
@@ -151,7 +156,7 @@ def validate(cfg: TrainConfig, job_dir: Path) -> RunSetup:
         else:
             generate_into = JobPaths(job_dir).reg_images
     _check_job_dir(job_dir)
-    return RunSetup(cfg, job_dir, arch, device, train_data, reg_data, generate_into)
+    return RunSetup(cfg, job_dir, arch, device, train_data, reg_data, generate_into, val_data)
 
 
 def load_model(setup: RunSetup, dtype: torch.dtype = torch.float32):  # noqa: ANN201 - BaseModel

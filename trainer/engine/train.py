@@ -34,6 +34,7 @@ from trainer.engine.schedule import apply_zero_terminal_snr, model_has_zero_term
 from trainer.engine.session import Session, offload_idle, run_loop, sample_now
 from trainer.engine.setup import RunSetup, load_model, size_factor, validate
 from trainer.engine.speed import compile_for_training, enable_tf32
+from trainer.engine.validation import build_validator
 from trainer.job_paths import JobPaths
 
 log = logging.getLogger(__name__)
@@ -254,6 +255,21 @@ def _build_session(setup: RunSetup, accelerator, model, events: EventWriter) -> 
         num_train_images=len(setup.train_data.items),
         num_reg_images=len(setup.reg_data.items) if setup.reg_data else 0,
         tag_frequency=setup.train_data.tag_frequency(),
+        validator=_validator(setup, model, text, -(-batches_per_epoch // cfg.gradient_accumulation_steps)),
+    )
+
+
+def _validator(setup: RunSetup, model, text: TextSource, steps_per_epoch: int):  # noqa: ANN001
+    """The held-out images, encoded once, in the buckets the run would give them (validation.py)."""
+    spec = BucketSpec.from_config(setup.cfg, size_factor(model))
+    buckets = make_buckets(spec)
+    return build_validator(
+        setup.cfg,
+        setup.val_data,
+        model,
+        text,
+        lambda it: assign_bucket(it.width, it.height, buckets, spec),
+        steps_per_epoch,
     )
 
 
@@ -300,7 +316,12 @@ def train(cfg: TrainConfig, job_dir: Path, *, events: EventWriter | None = None)
         return RunResult("stopped", session.step)
 
     files = session.save_outputs()
-    curve = plot_loss_curve(session.losses, JobPaths(job_dir).loss_curve, title=f"{cfg.name} ({setup.arch})")
+    curve = plot_loss_curve(
+        session.losses,
+        JobPaths(job_dir).loss_curve,
+        title=f"{cfg.name} ({setup.arch})",
+        val_losses=session.val_losses,
+    )
     rel = [str(p.relative_to(job_dir)) for p in [*files, curve]]
     events.emit("done", step=session.step, output=rel[0], loss_curve=rel[-1], files=rel)
     accelerator.end_training()
