@@ -520,6 +520,7 @@ def load_train_config(
             "reg_data_dir",
             "network_weights",
             "sample_prompts",
+            "validation_data_dir",
         ):
             value = file_data.get(key)
             if isinstance(value, str) and value and _looks_like_relative_path(value, base):
