@@ -178,6 +178,7 @@ class Session:
             "img_count": len(train_items),
             "num_reg_images": sum(it.repeats for it in reg_items),
             "reg_img_count": len(reg_items),
+            "num_validation_images": len(self.validator.pairs) if self.validator else 0,
             "num_batches_per_epoch": self.batches_per_epoch,
             "num_epochs": -(-self.total_steps // per_epoch),
             "steps": self.step,

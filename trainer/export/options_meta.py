@@ -64,5 +64,5 @@ def option_entries(config: TrainConfig, info: Mapping[str, Any]) -> dict[str, An
         **network_type_entries(config),
         **schedule_entries(config, info),
         **loss_and_data_entries(config),
-        **more_entries(config),  # items 3, 4, 5, 8 (training_meta.py)
+        **more_entries(config, info),  # items 3, 4, 5, 8 (training_meta.py)
     }

@@ -6,6 +6,7 @@ This module does not import torch.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from config.training import TrainConfig
@@ -33,7 +34,19 @@ def optimizer_entry(config: TrainConfig) -> str:
     return OPTIMIZER_PATHS[config.optimizer] + (f"({text})" if text else "")
 
 
-def more_entries(config: TrainConfig) -> dict[str, Any]:
-    """ss_optimizer with its arguments; the scheduler knobs sd-scripts records in ss_lr_scheduler's
-    neighbours are not ss_ keys there, so only the optimizer line carries them."""
-    return {"ss_optimizer": optimizer_entry(config)}
+def validation_entries(config: TrainConfig, info: Mapping[str, Any]) -> dict[str, Any]:
+    """sd-scripts' validation keys (None where its argument is unset) and the held-out image count."""
+    on = bool(config.validation_split or config.validation_data_dir)
+    return {
+        "ss_validation_seed": config.validation_seed,
+        "ss_validation_split": config.validation_split,
+        "ss_validate_every_n_steps": (config.validate_every_n_steps or None) if on else None,
+        "ss_max_validation_steps": config.max_validation_steps or None,
+        "ss_num_validation_images": info.get("num_validation_images", 0),
+    }
+
+
+def more_entries(config: TrainConfig, info: Mapping[str, Any]) -> dict[str, Any]:
+    """ss_optimizer with its arguments (sd-scripts writes no ss_ key for the scheduler knobs), the
+    validation keys."""
+    return {"ss_optimizer": optimizer_entry(config), **validation_entries(config, info)}
