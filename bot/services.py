@@ -55,8 +55,10 @@ class AdvisorService:
         return LLMStatus("not_started" if self.settings.advisor.llm_enabled else "disabled")
 
     async def close(self) -> None:
-        if self._advisor is not None:
-            await asyncio.to_thread(self._advisor.close)
+        """Stop the LLM child (the bot's close calls this once, after the client is closed)."""
+        advisor, self._advisor = self._advisor, None
+        if advisor is not None:
+            await asyncio.to_thread(advisor.close)
 
 
 @dataclass(frozen=True)

@@ -106,9 +106,6 @@ class AdvisorCog(
     def advisor(self) -> Advisor:
         return self.services.advisor.advisor
 
-    async def cog_unload(self) -> None:
-        await self.services.advisor.close()
-
     @app_commands.command(name=L("cmd.advisor.suggest.name"), description=L("cmd.advisor.suggest.desc"))
     @app_commands.rename(dataset=L("opt.dataset.name"), kind=L("opt.kind.name"), model=L("opt.model.name"))
     @app_commands.describe(dataset=L("opt.dataset.desc"), kind=L("opt.kind.desc"), model=L("opt.model.desc"))
