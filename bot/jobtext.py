@@ -14,6 +14,7 @@ from typing import Any
 
 from advisor.i18n import t as advisor_t
 from bot.i18n import language_of, t
+from bot.validation_text import validation_lines
 from config.training import ConfigError, TrainConfig, from_dict
 from trainer.job_paths import JobPaths
 from trainer.queue.eta import format_duration
@@ -53,6 +54,7 @@ def progress_text(job: Job, locale: Any, position: int | None = None, *, hide_na
             lines.append(t(locale, "progress.sample_numbers", step=p.step, total=p.total, eta=eta))
         else:
             lines.append(t(locale, "progress.numbers", step=p.step, total=p.total, loss=loss, eta=eta))
+            lines.extend(validation_lines(job.job_dir, locale))  # held-out loss, overfitting (issue 19)
     if job.status is JobStatus.CANCELLED:
         lines.append(t(locale, "progress.cancelled"))
     return "\n".join(lines)

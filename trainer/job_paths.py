@@ -106,6 +106,12 @@ class JobPaths:
         return self.output / "loss_curve.png"
 
     @property
+    def validation_curve(self) -> Path:
+        """validation.json: {"curve": [[step, val_loss], ...], "checkpoints": [steps]} (held-out
+        images only; rewritten at each validation, read by the bot's progress message)."""
+        return self.job_dir / "validation.json"
+
+    @property
     def logs(self) -> Path:
         """TensorBoard logs (tensorboard = true)."""
         return self.job_dir / "logs"

@@ -12,6 +12,7 @@ give the same value. `val_loss` goes into the step event and a `validation` even
 from __future__ import annotations
 
 import dataclasses
+import json
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,9 +24,11 @@ import torch
 
 from config.arch import arch_spec
 from trainer.engine.cache import LatentSource
+from trainer.engine.checkpoint import list_checkpoints
 from trainer.engine.data import Dataset
 from trainer.engine.errors import TrainingError
 from trainer.engine.optim_args import EvalWeights
+from trainer.job_paths import JobPaths
 
 #: sd-scripts' NUM_VALIDATION_TIMESTEPS.
 NUM_TIMESTEPS = 4
@@ -158,4 +161,14 @@ def validate_if_due(session: Any, step: int) -> dict[str, float]:
     value = round(value, 6)
     session.val_losses.append((step, value))
     session.events.emit("validation", step=step, val_loss=value, images=len(validator.pairs))
+    write_curve(session.job_dir, session.val_losses)
     return {"val_loss": value}
+
+
+def write_curve(job_dir: Path, curve: list[tuple[int, float]]) -> None:
+    """JOB_DIR/validation.json, atomically: the curve so far and the checkpoints saved so far."""
+    path = JobPaths(job_dir).validation_curve
+    saved = [step for step, _ in list_checkpoints(job_dir)]
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps({"curve": [list(p) for p in curve], "checkpoints": saved}), encoding="utf-8")
+    tmp.replace(path)
