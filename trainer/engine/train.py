@@ -33,7 +33,7 @@ from trainer.engine.sampling import class_prompts, default_prompts, generate_cla
 from trainer.engine.schedule import apply_zero_terminal_snr, model_has_zero_terminal_snr
 from trainer.engine.session import Session, offload_idle, run_loop, sample_now
 from trainer.engine.setup import RunSetup, load_model, size_factor, validate
-from trainer.engine.speed import compile_for_training, enable_tf32
+from trainer.engine.speed import compile_for_training, enable_tf32, fuse_lora_linears
 from trainer.engine.validation import build_validator
 from trainer.job_paths import JobPaths
 
@@ -129,6 +129,7 @@ def _add_adapters(cfg: TrainConfig, model) -> list[torch.nn.Module]:  # noqa: AN
     """LoRA into the U-Net, and into the text encoder(s) when they train; returns the trained modules."""
     trained = [module for _, module in inject_adapters(model, cfg)]
     for module in trained:
+        fuse_lora_linears(module)  # LoRA's scale and sum in one GEMM (speed.py; docs/benchmarks.md)
         for param in lora_parameters(module):
             # Trainable weights in fp32 even under mixed precision (the frozen base is half).
             param.data = param.data.float()
