@@ -29,7 +29,9 @@ from trainer.queue.samplereq import DEFAULT_STRENGTHS, SampleRequestError, load_
 from trainer.queue.types import Job, JobKind, JobStatus
 
 #: Keys a user may not override: paths are the bot's to choose, never the user's.
-PROTECTED = frozenset({"pretrained_model", "data_dir", "output_dir", "reg_data_dir", "config_version"})
+PROTECTED = frozenset(
+    {"pretrained_model", "data_dir", "output_dir", "reg_data_dir", "network_weights", "config_version"}
+)
 _NAME = re.compile(r"[^A-Za-z0-9_-]+")
 
 
