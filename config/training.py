@@ -238,6 +238,19 @@ class TrainConfig:
     )
     seed: int = _f(42, "Random seed for noise, timesteps, shuffling and samples.", min=0)
 
+    # --- masked loss ----------------------------------------------------------------------------------
+    masked_loss: bool = _f(
+        False,
+        "Weight the loss by a mask per image: NAME_mask.png beside NAME.png (white = trained, black = "
+        "ignored, grey between; the image's size or aspect). Images without one train whole.",
+    )
+    alpha_mask: bool = _f(False, "Use each image's alpha channel as its loss mask (transparent = ignored).")
+    mask_from_saliency: bool = _f(
+        False,
+        "With masked_loss: an image without a mask file gets one from the saliency map (where the subject "
+        "is), so backgrounds weigh less.",
+    )
+
     # --- validation (a held-out split) -----------------------------------------------------------------
     validation_split: float = _f(
         0.0,

@@ -62,6 +62,8 @@ def more_problems(cfg: Any) -> list[tuple[str, str]]:
                 "set validation_data_dir or validation_split, not both (the folder wins nothing)",
             )
         )
+    if cfg.mask_from_saliency and not cfg.masked_loss:
+        out.append(("mask_from_saliency", "needs masked_loss = true (it makes the masks masked_loss uses)"))
     ratio = cfg.lr_scheduler_min_lr_ratio
     if ratio is not None:
         if not (math.isfinite(ratio) and 0 <= ratio < 1):

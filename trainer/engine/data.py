@@ -89,7 +89,10 @@ class Dataset:
 
 
 def _image_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_EXTENSIONS)
+    """Images of a folder; NAME_mask.png beside NAME.png is a loss mask (masks.py), not an image."""
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_EXTENSIONS)
+    stems = {p.stem for p in files}
+    return [p for p in files if not (p.stem.endswith("_mask") and p.stem[: -len("_mask")] in stems)]
 
 
 def scan_dataset(

@@ -60,8 +60,10 @@ def diffusion_loss(
     sample_weights: torch.Tensor,
     generator: torch.Generator,
     settings: LossSettings,
+    mask: torch.Tensor | None = None,
 ) -> torch.Tensor:
-    """The batch's loss: per-sample MSE, min-SNR and sample weights applied, mean over the batch."""
+    """The batch's loss: per-sample MSE, min-SNR and sample weights applied, mean over the batch.
+    `mask` (B, 1, h, w) weights each latent pixel (masked_loss, masks.py)."""
     batch = latents.shape[0]
     device = latents.device
     gen_device = generator.device
@@ -90,6 +92,8 @@ def diffusion_loss(
     pred = unet(noisy.to(hidden.dtype), timesteps, hidden, added_cond_kwargs=added).sample
 
     per_sample = elementwise_loss(pred.float(), target.float(), settings, noise_scheduler, timesteps)
+    if mask is not None:
+        per_sample = per_sample * mask.to(device, per_sample.dtype)
     per_sample = per_sample.mean(dim=(1, 2, 3))
     if settings.min_snr_gamma > 0:
         per_sample = per_sample * snr_weights(

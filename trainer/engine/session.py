@@ -59,6 +59,7 @@ class Session:
     batch_pos: int = 0
     losses: list[tuple[int, float]] = field(default_factory=list)
     validator: Any = None  # validation.Validator when images are held out
+    masks: Any = None  # masks.MaskSource (masked_loss / alpha_mask)
     val_losses: list[tuple[int, float]] = field(default_factory=list)
     started_at: float = field(default_factory=time.time)
     _batches: tuple[int, list[list[int]]] | None = None
@@ -233,6 +234,7 @@ class Session:
                     weights,
                     self.generator,
                     self.loss_settings,
+                    self.masks.get(pairs, flips, tuple(latents.shape[-2:])) if self.masks else None,
                 )
             value = check_finite(loss, self.step + 1, cfg.mixed_precision, cfg.effective_unet_lr)
             accelerator.backward(loss)

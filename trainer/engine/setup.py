@@ -18,6 +18,7 @@ from config.training import TrainConfig
 from trainer.engine.data import Dataset, scan_dataset
 from trainer.engine.errors import TrainingError
 from trainer.engine.fp8 import check_fp8_supported
+from trainer.engine.masks import check_masks
 from trainer.engine.network_weights import resolve_network_weights
 from trainer.engine.optim import check_optimizer_available
 from trainer.engine.optim_args import check_optimizer_args
@@ -138,6 +139,7 @@ def validate(cfg: TrainConfig, job_dir: Path) -> RunSetup:
     _check_hardware(cfg, device)
     data_path = _check_folder(cfg.data_dir, "data_dir", "training image")
     train_data = _scan(data_path, cfg, "data_dir", repeats=cfg.repeats, is_reg=False)
+    check_masks(cfg, train_data.items)  # masks.py: a mask of another size is refused here
     train_data, val_data = split_validation(
         cfg, train_data, lambda p: _scan(p, cfg, "validation_data_dir", repeats=1, is_reg=False)
     )

@@ -25,6 +25,7 @@ from trainer.engine.events import EventWriter, plot_loss_curve
 from trainer.engine.fp8 import store_in_fp8
 from trainer.engine.loop import LossSettings
 from trainer.engine.loss_options import loss_option_kwargs
+from trainer.engine.masks import MaskSource
 from trainer.engine.network import inject_adapters, lora_parameters
 from trainer.engine.network_weights import load_network_weights
 from trainer.engine.optim import build_optimizer, build_scheduler
@@ -256,6 +257,7 @@ def _build_session(setup: RunSetup, accelerator, model, events: EventWriter) -> 
         num_train_images=len(setup.train_data.items),
         num_reg_images=len(setup.reg_data.items) if setup.reg_data else 0,
         tag_frequency=setup.train_data.tag_frequency(),
+        masks=MaskSource(cfg, items),
         validator=_validator(setup, model, text, -(-batches_per_epoch // cfg.gradient_accumulation_steps)),
     )
 

@@ -1,6 +1,7 @@
 """Validation loss: held-out images only, fixed timesteps and noise (same weights, same value), in the
 step and validation events and on the loss curve; training itself is unchanged by it."""
 
+import json
 import shutil
 
 import pytest
@@ -55,6 +56,8 @@ def test_validation_loss_in_events_and_training_left_alone(tiny_model, tmp_path)
     assert step_events[2]["val_loss"] == val_a[0][1] and "val_loss" not in step_events[1]
     assert all(e["images"] == 2 for e in runs["a"] if e["type"] == "validation")
     assert (tmp_path / "a" / "output" / "loss_curve.png").is_file()
+    written = json.loads((tmp_path / "a" / "validation.json").read_text(encoding="utf-8"))
+    assert [tuple(p) for p in written["curve"]] == val_a  # what the bot's progress message reads
 
 
 def test_validation_measures_the_held_out_images_deterministically(tiny_model, tmp_path):
