@@ -26,7 +26,7 @@ def register(subparsers: Any) -> None:
     )
     demo.add_argument("--out", type=Path, default=Path("demo-out"), help="output folder (default ./demo-out)")
     demo.add_argument(
-        "--steps", type=int, default=700, help="training steps on the tiny shapes base (default 700)"
+        "--steps", type=int, default=400, help="training steps on the tiny shapes base (default 400)"
     )
     demo.add_argument("--no-llm", action="store_true", help="answer questions with the rule text only")
     demo.set_defaults(func=run_demo)

@@ -121,7 +121,7 @@ def demo_settings(base: Settings, out: Path, model: Path, use_llm: bool) -> Sett
     )
 
 
-async def run(base: Settings, out: Path, *, steps: int = 700, use_llm: bool = True) -> int:
+async def run(base: Settings, out: Path, *, steps: int = 400, use_llm: bool = True) -> int:
     from bot.app import LoracordBot
     from cli.demo_files import make_uploads
     from cli.demo_script import Conversation

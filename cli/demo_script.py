@@ -26,10 +26,10 @@ TRIGGER = "sks"
 KOREAN_QUESTION = "학습 중에 손실이 NaN이 됐어요. 어떻게 해야 하나요?"
 ENGLISH_QUESTION = "My samples look burned and oversaturated after 2000 steps. What should I change?"
 TRAIN_TIMEOUT_S = 900.0
-#: Prompts of the bot's sample grids (the form splits values at commas, so these have none).
+#: Prompts of the bot's sample grids: two as the captions read, two the base already knew.
 SAMPLE_PROMPTS = (
-    f"{TRIGGER} a red star on a white background",
-    f"{TRIGGER} a blue star on a white background",
+    f"{TRIGGER}, a red star on a white background",
+    f"{TRIGGER}, a blue star on a white background",
     "a green square on a white background",
     "a yellow circle on a white background",
 )

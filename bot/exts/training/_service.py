@@ -36,9 +36,14 @@ _NAME = re.compile(r"[^A-Za-z0-9_-]+")
 
 
 def parse_overrides(text: str) -> dict[str, str]:
-    """`"rank=16, learning_rate=5e-5"` (commas, semicolons or new lines) -> {"rank": "16", ...}."""
+    """`"rank=16, learning_rate=5e-5"` (commas, semicolons or new lines) -> {"rank": "16", ...}.
+
+    Text of several lines (the "Change values" form) is one key=value per line, so a value may hold
+    commas: `sample_prompts=sks, a red star|a blue square`.
+    """
     out: dict[str, str] = {}
-    for part in re.split(r"[,;\n]", text or ""):
+    separators = r"[;\n]" if "\n" in (text or "").strip() else r"[,;\n]"
+    for part in re.split(separators, text or ""):
         part = part.strip()
         if not part:
             continue

@@ -19,3 +19,16 @@ def test_path_fields_cannot_be_overridden(field):
 
 def test_network_weights_is_protected():
     assert "network_weights" in PROTECTED
+
+
+def test_a_form_of_several_lines_keeps_commas_inside_values():
+    form = "max_train_steps=400\nsample_prompts=sks, a red star|a blue square\nnetwork_dim=8"
+    assert parse_overrides(form) == {
+        "max_train_steps": "400",
+        "sample_prompts": "sks, a red star|a blue square",
+        "network_dim": "8",
+    }
+    assert parse_overrides("network_dim=16, learning_rate=5e-5") == {
+        "network_dim": "16",
+        "learning_rate": "5e-5",
+    }
