@@ -75,7 +75,10 @@ async def channel_post(ctx: ResultContext, tr: Tracked, job: Job) -> Post:
     if job.status is JobStatus.SUCCEEDED:
         view.add_item(ctx.buttons.download(job.id, t(tr.locale, "buttons.download")))
         text = t(tr.locale, "progress.done_message", job=job.id, owner=owner)
-        return Post(text, await asyncio.to_thread(result_files, job), link, view=view)
+        files = await asyncio.to_thread(result_files, job)
+        if samples_private(ctx, tr):  # the grid goes with the owner's private files
+            files = [f for f in files if not _is_grid(f)]
+        return Post(text, files, link, view=view)
     if job.status is JobStatus.FAILED:
         diagnosis = await diagnosis_for(job, tr.locale)
         view.add_item(ctx.buttons.retry(job.id, t(tr.locale, "buttons.retry")))
@@ -88,6 +91,32 @@ async def channel_post(ctx: ResultContext, tr: Tracked, job: Job) -> Post:
     return Post("", [], link)  # cancelled: the edited progress message says it all
 
 
+def samples_private(ctx: ResultContext, tr: Tracked) -> bool:
+    """A private dataset's job whose sample grids go to its owner only (`discord.private_samples`)."""
+    return tr.hide_name and ctx.settings.discord.private_samples == "owner"
+
+
+def _is_grid(path: Path) -> bool:
+    return path.suffix == ".png" and path.name.endswith("_grid.png")
+
+
+async def send_sample_privately(
+    ctx: ResultContext, tr: Tracked, job: Job, text: str, path: Path, step: object
+) -> None:
+    """A private dataset's sample grid to its owner's DM; a closed DM skips it (the channel is not
+    at fault, and /train status lists the final files)."""
+    try:
+        user = ctx.client.get_user(tr.owner_id) or await ctx.client.fetch_user(tr.owner_id)
+        await user.send(
+            text, file=discord.File(path), nonce=post_nonce(job.id, f"psample-{step}-{path.name}")
+        )
+    except Exception as exc:
+        failure = classify(exc)
+        if failure is None or not failure.permanent:
+            raise
+        log.info("job %s: sample grid not sent to user %s (%s)", job.id, tr.owner_id, failure.reason)
+
+
 async def dm_post(ctx: ResultContext, tr: Tracked, job: Job) -> Post:
     """The whole result for the owner's DM (the channel could not be used): public part and weights."""
     post = await channel_post(ctx, tr, job)
@@ -95,7 +124,10 @@ async def dm_post(ctx: ResultContext, tr: Tracked, job: Job) -> Post:
     note = t(tr.locale, "progress.channel_unusable", job=job.id)
     post.text = f"{note}\n{post.text}".strip()
     post.extra_lines = []
-    post.files = [*post.files, *await asyncio.to_thread(_private_paths, job)]
+    private = await asyncio.to_thread(_private_paths, job)
+    if samples_private(ctx, tr) and job.status is JobStatus.SUCCEEDED and job.kind is JobKind.TRAIN:
+        private = [f for f in await asyncio.to_thread(result_files, job) if _is_grid(f)] + private
+    post.files = [*post.files, *private]
     return post
 
 
@@ -113,6 +145,11 @@ async def send_private_files(ctx: ResultContext, tr: Tracked, job: Job) -> None:
     button and /train status still give them), and a failure here never resends the public part."""
     limit = ctx.dm_file_limit()
     paths = await asyncio.to_thread(_private_paths, job)
+    if samples_private(ctx, tr) and job.status is JobStatus.SUCCEEDED and job.kind is JobKind.TRAIN:
+        for grid in [f for f in await asyncio.to_thread(result_files, job) if _is_grid(f)]:
+            step = grid.name.split("_")[1].lstrip("0") or "0"  # step_000060_grid.png
+            text = t(tr.locale, "progress.samples", step=step, job=job.id)
+            await send_sample_privately(ctx, tr, job, text, grid, step)
     if tr.dm_sent or not paths or (job.kind is JobKind.TRAIN and not limit):
         return
     link = ctx.linker(job, tr.locale)

@@ -253,6 +253,9 @@ class ProgressTracker:
         if path is None or not path.is_file():
             return
         text = t(tr.locale, "progress.samples", step=data.get("step", "?"), job=job.id)
+        if job_results.samples_private(self.results, tr):
+            await job_results.send_sample_privately(self.results, tr, job, text, path, data.get("step"))
+            return
         reference = self._channel(tr).get_partial_message(tr.message_id)
         await self._channel(tr).send(
             text,

@@ -81,6 +81,12 @@ class DiscordSettings(_Section):
     operator_ids: list[int] = setting(
         [], "User ids of the bot's operators: they manage every server's jobs and the whole queue."
     )
+    private_samples: str = setting(
+        "owner",
+        "Where a private dataset's job shows its sample grids: owner (direct message to its owner only) "
+        "or channel (in the job's channel, like any job); its name stays hidden either way.",
+        choices=("owner", "channel"),
+    )
     default_locale: str = setting(
         "",
         "Locale of messages posted to a channel (not to one user) when the server's locale is not "

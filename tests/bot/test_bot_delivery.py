@@ -194,3 +194,31 @@ async def test_attach_files_revoked_mid_job_is_one_refusal_and_the_files_go_by_d
         assert [(m, s) for m, s in requests_on(standin, room.id) if s >= 400] == [("POST", 403)]
         assert bot.services.invalid_requests.count() == 1 == standin.invalid_requests
         assert not bot.services.errors.unexpected
+
+
+async def test_a_private_datasets_sample_grids_go_to_its_owner_only(
+    standin: StandIn, make_bot, settings
+) -> None:
+    """`discord.private_samples = "owner"` (the default): grids of a private dataset's job never show in
+    the channel — mid-run ones and the final one go to the owner's DM; the loss curve stays public."""
+    alice = standin.add_user("alice")
+    async with make_bot(settings) as bot:
+        room, job_id, _ = await job_in_new_room(standin, alice)  # make_dataset: private by default
+        store = bot.services.store
+        job = await store.get_job(job_id)
+        (Path(job.job_dir) / "samples").mkdir(exist_ok=True)
+        (Path(job.job_dir) / "samples" / "step_000002_grid.png").write_bytes(png_bytes(2))
+        await store.add_event(job_id, "sample", {"grid": "samples/step_000002_grid.png", "step": 2}, time=1.0)
+        mid = await standin.wait_for_message(
+            channel=standin.dm_channel(alice), predicate=lambda m: "Samples at step 2" in m.content, since=0
+        )
+        assert [a.filename for a in mid.attachments] == ["step_000002_grid.png"]
+        await finish_with_lora(bot, job_id)
+        await wait_until(lambda: job_id not in bot.services.progress.jobs)
+        final = await standin.wait_for_message(
+            channel=standin.dm_channel(alice), predicate=lambda m: "Samples at step 4" in m.content, since=0
+        )
+        assert [a.filename for a in final.attachments] == ["step_000004_grid.png"]
+        public = [a.filename for m in standin.messages(room, include_ephemeral=False) for a in m.attachments]
+        assert public == ["loss_curve.png"]
+        assert not bot.services.errors.unexpected
