@@ -129,6 +129,7 @@ def _subset(config: TrainConfig, name: str, spec: Mapping[str, Any], *, is_reg: 
         "num_repeats": spec["n_repeats"],
         "color_aug": False,
         "flip_aug": bool(getattr(config, "flip_aug", False)),
+        "alpha_mask": bool(config.alpha_mask),  # sd-scripts' per-subset flag (masked_loss has no ss_ key)
         "random_crop": False,
         "shuffle_caption": bool(config.shuffle_caption),
         "keep_tokens": config.keep_tokens,
