@@ -23,8 +23,6 @@ from typing import Any, get_args, get_type_hints
 
 import tomli_w
 
-from config.arch import ARCH_NAMES
-from config.training_more import more_problems, sample_prompts_value
 from config.training_options import (
     HUBER_SCHEDULES,
     LOSS_TYPES,
@@ -37,10 +35,10 @@ CONFIG_VERSION = 1
 
 PRESET_DIR = Path(__file__).resolve().parent / "presets"
 
-ARCHITECTURES = ("auto", *ARCH_NAMES)
+ARCHITECTURES = ("auto", "sd15", "sd2", "sdxl")
 PREDICTION_TYPES = ("auto", "epsilon", "v_prediction")
 TARGETS = ("attn", "attn_mlp", "locon")
-OPTIMIZERS = ("adamw", "adamw8bit", "adafactor", "prodigy", "lion", "adamwschedulefree", "came")
+OPTIMIZERS = ("adamw", "adamw8bit", "adafactor", "prodigy")
 SCHEDULERS = (
     "constant",
     "constant_with_warmup",
@@ -48,7 +46,6 @@ SCHEDULERS = (
     "cosine",
     "cosine_with_restarts",
     "polynomial",
-    "cosine_with_min_lr",
 )
 PRECISIONS = ("no", "fp16", "bf16")
 SAVE_PRECISIONS = ("fp32", "fp16", "bf16")
@@ -124,30 +121,11 @@ class TrainConfig:
     text_encoder_lr: float | None = _f(None, "Learning rate of the text-encoder LoRA; default learning_rate.")
     train_batch_size: int = _f(2, "Images per step. The guide: 1, 2 or 4 depending on VRAM.", min=1)
     gradient_accumulation_steps: int = _f(1, "Steps whose gradients are summed before an update.", min=1)
-    optimizer: str = _f(
-        "adamw",
-        "Optimizer; adamw8bit needs bitsandbytes and a GPU. Lion, schedule-free AdamW and CAME come from "
-        "lion-pytorch, schedulefree and came-pytorch (sd-scripts: Lion, AdamWScheduleFree, CAME).",
-        choices=OPTIMIZERS,
-    )
+    optimizer: str = _f("adamw", "Optimizer; adamw8bit needs bitsandbytes and a GPU.", choices=OPTIMIZERS)
     weight_decay: float = _f(1e-2, "Weight decay of the optimizer.", min=0.0)
     lr_scheduler: str = _f("constant_with_warmup", "Learning-rate schedule.", choices=SCHEDULERS)
     lr_warmup_steps: int = _f(0, "Steps of linear warm-up at the start.", min=0)
     max_grad_norm: float = _f(1.0, "Gradient clipping norm; 0 turns clipping off.", min=0.0)
-    optimizer_args: list[str] = _f(
-        [],
-        "Extra optimizer arguments as key=value (e.g. betas=0.9,0.99 weight_decay=0.1 d_coef=2), passed "
-        "to the optimizer; each key is checked against the optimizer's own arguments (sd-scripts: "
-        "--optimizer_args).",
-    )
-    lr_scheduler_num_cycles: int = _f(
-        1, "Cosine restarts (hard restarts) of lr_scheduler cosine_with_restarts.", min=1
-    )
-    lr_scheduler_power: float = _f(1.0, "Power of lr_scheduler polynomial (1 is linear decay).", min=0.0)
-    lr_scheduler_min_lr_ratio: float | None = _f(
-        None,
-        "Lowest learning rate as a fraction of the start, for lr_scheduler cosine_with_min_lr (e.g. 0.1).",
-    )
 
     # --- the network --------------------------------------------------------------------------------
     network_dim: int = _f(
@@ -230,61 +208,13 @@ class TrainConfig:
     )
     gradient_checkpointing: bool = _f(False, "Recompute activations: much less VRAM, ~20-30% slower.")
     sdpa: bool = _f(True, "Use PyTorch's scaled-dot-product attention (memory-efficient kernels).")
-    compile: bool = _f(
-        False,
-        "torch.compile the U-Net's transformer and ResNet blocks; the first step compiles (its time is the "
-        "first step event's compile_s); falls back to eager if compiling fails. Off by default: it has not "
-        "measured faster yet (docs/benchmarks.md).",
-    )
     seed: int = _f(42, "Random seed for noise, timesteps, shuffling and samples.", min=0)
-
-    # --- masked loss ----------------------------------------------------------------------------------
-    masked_loss: bool = _f(
-        False,
-        "Weight the loss by a mask per image: NAME_mask.png beside NAME.png (white = trained, black = "
-        "ignored, grey between; the image's size or aspect). Images without one train whole.",
-    )
-    alpha_mask: bool = _f(False, "Use each image's alpha channel as its loss mask (transparent = ignored).")
-    mask_from_saliency: bool = _f(
-        False,
-        "With masked_loss: an image without a mask file gets one from the saliency map (where the subject "
-        "is), so backgrounds weigh less.",
-    )
-
-    # --- validation (a held-out split) -----------------------------------------------------------------
-    validation_split: float = _f(
-        0.0,
-        "Fraction of the training images held out (never trained on) to measure validation loss; 0 off. "
-        "The images are picked with validation_seed.",
-        min=0.0,
-    )
-    validation_data_dir: str = _f(
-        "",
-        "A folder of held-out images with captions for validation loss (instead of validation_split; "
-        "sd-scripts has no such flag: there, a dataset with is_val).",
-    )
-    validate_every_n_steps: int = _f(
-        0,
-        "Compute validation loss every N steps; 0: once per epoch's worth of steps (and at the end).",
-        min=0,
-    )
-    validation_seed: int | None = _f(
-        None, "Seed of the held-out pick and of the fixed validation noise; default: seed.", min=0
-    )
-    max_validation_steps: int = _f(
-        0, "Validate on at most this many held-out images (0: all of them).", min=0
-    )
 
     # --- samples, checkpoints, output ----------------------------------------------------------------
     sample_every_n_steps: int = _f(
         250, "Generate the sample prompts every N steps; 0: only at start/end.", min=0
     )
-    sample_prompts: list[str] = _f(
-        [],
-        "Sample prompt lines, or a .txt prompt file (one per line) as in sd-scripts; a line may add "
-        "--n negative --w width --h height --d seed --s steps --l cfg_scale --ss sampler (euler, euler_a, "
-        "dpm++_2m, dpm++_2m_karras, ddim, ...). Default: prompts built around the trigger word.",
-    )
+    sample_prompts: list[str] = _f([], "Sample prompts; default: prompts built around the trigger word.")
     sample_seed: int = _f(1234, "Seed of the first sample image; each prompt adds one.", min=0)
     sample_steps: int = _f(20, "Denoising steps per sample image.", min=1)
     sample_guidance_scale: float = _f(7.0, "Classifier-free guidance scale for samples.", min=0.0)
@@ -334,7 +264,7 @@ class TrainConfig:
             raise ConfigError(
                 "caption_extension", f"must start with a dot, e.g. '.txt', got {self.caption_extension!r}"
             )
-        for field_name, message in (option_problems(self) + more_problems(self))[:1]:
+        for field_name, message in option_problems(self)[:1]:
             raise ConfigError(field_name, message)
         if self.config_version > CONFIG_VERSION:
             raise ConfigError(
@@ -398,7 +328,7 @@ def _check_field(f: dataclasses.Field, value: Any) -> None:
         raise ConfigError(f.name, f"must be a number, got {value!r}")
     if hint is str and not isinstance(value, str):
         raise ConfigError(f.name, f"must be a string, got {value!r}")
-    if f.name in ("sample_prompts", "optimizer_args") and (
+    if f.name == "sample_prompts" and (
         not isinstance(value, list) or not all(isinstance(p, str) for p in value)
     ):
         raise ConfigError(f.name, "must be a list of strings")
@@ -458,11 +388,6 @@ def from_dict(data: Mapping[str, Any]) -> TrainConfig:
     for key in data:
         if key not in known:
             raise ConfigError(key, f"unknown setting{_did_you_mean(key, known)}")
-    if "sample_prompts" in data:
-        try:
-            data["sample_prompts"] = sample_prompts_value(data["sample_prompts"])
-        except ValueError as exc:
-            raise ConfigError("sample_prompts", str(exc)) from None
     return TrainConfig(**{k: _coerce(k, v) for k, v in data.items()})
 
 
@@ -526,15 +451,7 @@ def load_train_config(
         file_data = read_toml(config_file)
         preset = preset or file_data.pop("preset", None)
         base = Path(config_file).resolve().parent
-        for key in (
-            "pretrained_model",
-            "data_dir",
-            "output_dir",
-            "reg_data_dir",
-            "network_weights",
-            "sample_prompts",
-            "validation_data_dir",
-        ):
+        for key in ("pretrained_model", "data_dir", "output_dir", "reg_data_dir", "network_weights"):
             value = file_data.get(key)
             if isinstance(value, str) and value and _looks_like_relative_path(value, base):
                 file_data[key] = str((base / value).resolve())
