@@ -19,6 +19,7 @@ from trainer.dataset.captions import CaptionStore
 from trainer.dataset.decode import WHITE, Rejected, decode_path
 from trainer.dataset.intake import DatasetIntake, IntakeResult
 from trainer.dataset.limits import IntakeLimits
+from trainer.dataset.mask_report import mask_summary
 
 STATE_DIR = ".loracord"
 
@@ -111,5 +112,6 @@ def prepare_dataset(
         "interrupted": result.interrupted,
         "seconds": round(time.monotonic() - started, 2),
     }
+    out["summary"]["masks"] = mask_summary(out_dir, [e["file"] for e in images])
     report.write_report(out, dataset_dir)
     return out

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from trainer.dataset import prep, quality
+from trainer.dataset.mask_report import mask_lines
 
 REPORT_FILE = "report.json"
 REPORT_VERSION = 1
@@ -114,6 +115,7 @@ def format_report(report: dict[str, Any]) -> str:
         )
     for cluster in s["near_duplicate_clusters"]:
         lines.append(f"Near-duplicates (keep one for diversity): {', '.join(cluster)}")
+    lines.extend(mask_lines(s))
     intake = report.get("intake", {})
     for dup in intake.get("duplicates", []):
         lines.append(f"Merged exact duplicate: {dup['name']} = {dup['same_as']}")
