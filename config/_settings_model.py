@@ -82,7 +82,7 @@ class DiscordSettings(_Section):
         [], "User ids of the bot's operators: they manage every server's jobs and the whole queue."
     )
     private_samples: str = setting(
-        "owner",
+        "channel",
         "Where a private dataset's job shows its sample grids: owner (direct message to its owner only) "
         "or channel (in the job's channel, like any job); its name stays hidden either way.",
         choices=("owner", "channel"),

@@ -10,6 +10,7 @@ import os
 import re
 from pathlib import Path
 
+from config.settings import DiscordSettings
 from standin.driver import StandIn
 from standin.state import Channel, User
 from tests.bot.botkit import JOB_ID, answer_to, command, make_dataset, text_of
@@ -197,11 +198,12 @@ async def test_attach_files_revoked_mid_job_is_one_refusal_and_the_files_go_by_d
 
 
 async def test_a_private_datasets_sample_grids_go_to_its_owner_only(
-    standin: StandIn, make_bot, settings
+    standin: StandIn, make_bot, settings_factory
 ) -> None:
-    """`discord.private_samples = "owner"` (the default): grids of a private dataset's job never show in
-    the channel — mid-run ones and the final one go to the owner's DM; the loss curve stays public."""
+    """`discord.private_samples = "owner"`: grids of a private dataset's job never show in the channel —
+    mid-run ones and the final one go to the owner's DM; the loss curve stays public."""
     alice = standin.add_user("alice")
+    settings = settings_factory(discord=DiscordSettings(private_samples="owner"))
     async with make_bot(settings) as bot:
         room, job_id, _ = await job_in_new_room(standin, alice)  # make_dataset: private by default
         store = bot.services.store
