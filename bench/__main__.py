@@ -12,8 +12,11 @@ import importlib
 import sys
 
 BENCHMARKS = ("bench.bench_queue", "bench.bench_advisor", "bench.bench_train", "bench.bench_concept")
-#: Run only when named: they need a GPU, an sd-scripts checkout, or minutes and PostgreSQL (scale).
-ON_REQUEST = ("bench.bench_gpu", "bench.bench_kohya", "bench.bench_scale", "bench.bench_profile")
+#: Run only when named: they need a GPU, an sd-scripts checkout, or minutes and PostgreSQL (scale),
+#: or minutes of Discord traffic through the stand-in (soak).
+ON_REQUEST = (
+    "bench.bench_gpu", "bench.bench_kohya", "bench.bench_scale", "bench.bench_profile", "bench.bench_soak",
+)  # fmt: skip
 
 
 def _module(name: str) -> str:
