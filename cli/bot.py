@@ -19,10 +19,11 @@ def register(subparsers: Any) -> None:
     bot.set_defaults(func=run_bot)
     demo = subparsers.add_parser(
         "demo",
-        help="offline end-to-end demo: local Discord stand-in + real bot + worker + tiny model",
+        help="offline end-to-end demo: the real bot teaches the tiny shapes base stars, then measures it",
         description="Play a scripted conversation against a local Discord stand-in with the real bot, "
-        "queue and worker, training a tiny model on the CPU. Prints the transcript; writes the "
-        "outputs (LoRA, samples, loss curve, transcript) to --out.",
+        "queue and worker, teaching the committed tiny shapes base a shape it never saw (stars) on the "
+        "CPU, then score the LoRA before/after. Prints the transcript; writes the outputs (transcript, "
+        "before_after.png, LoRA, samples, loss curve, README.md) to --out.",
     )
     demo.add_argument("--out", type=Path, default=Path("demo-out"), help="output folder (default ./demo-out)")
     demo.add_argument(
