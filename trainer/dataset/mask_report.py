@@ -12,7 +12,8 @@ MASK_SUFFIX = "_mask"
 MASK_EXTENSIONS = (".png", ".jpg", ".jpeg", ".webp", ".bmp")
 
 
-def _mask_of(image: Path) -> Path | None:
+def mask_file(image: Path) -> Path | None:
+    """NAME_mask.png (or another image extension) beside NAME.png, if there is one."""
     for ext in MASK_EXTENSIONS:
         candidate = image.with_name(f"{image.stem}{MASK_SUFFIX}{ext}")
         if candidate.is_file():
@@ -25,7 +26,7 @@ def mask_summary(prepared_dir: Path, files: list[str]) -> dict[str, Any]:
     with_mask, bad, without = [], [], 0
     for name in files:
         image = Path(prepared_dir) / name
-        mask = _mask_of(image)
+        mask = mask_file(image)
         if mask is None:
             without += 1
             continue

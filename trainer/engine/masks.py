@@ -15,27 +15,18 @@ refused before anything is queued (`check_masks`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 import torch
 from PIL import Image
 
-from trainer.engine.data import IMAGE_EXTENSIONS, ImageItem
+from trainer.dataset.mask_report import mask_file as mask_path
+from trainer.engine.data import ImageItem
 from trainer.engine.errors import TrainingError
 
 MASK_SUFFIX = "_mask"
 #: A mask whose aspect ratio is within this of the image's is resized to it; more is refused.
 ASPECT_TOLERANCE = 0.01
-
-
-def mask_path(image: Path) -> Path | None:
-    """IMAGE_mask.png (or .jpg/.webp/...) beside the image, if there is one."""
-    for ext in IMAGE_EXTENSIONS:
-        candidate = image.with_name(f"{image.stem}{MASK_SUFFIX}{ext}")
-        if candidate.is_file():
-            return candidate
-    return None
 
 
 def masks_wanted(cfg: object) -> bool:
