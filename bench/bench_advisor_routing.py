@@ -50,15 +50,20 @@ def main(argv: list[str] | None = None) -> int:
         candidates = candidates or ["train.steps_range"]
         choice = choose(q.text, q.lang, advisor.rulebook, advisor.index)
 
-        def answer(rule_id: str, notes: list[str] = choice.notes) -> str:
-            return "\n".join([*notes, advisor.rulebook.get(rule_id).render(q.lang)])
+        def answer(rule_id: str, notes: list[str] = choice.notes, lang: str = q.lang) -> str:
+            return "\n".join([*notes, advisor.rulebook.get(rule_id).render(lang)])
 
-        grammar = LlamaGrammar.from_string("root ::= " + " | ".join(f'"{c}"' for c in candidates), verbose=False)
+        grammar = LlamaGrammar.from_string(
+            "root ::= " + " | ".join(f'"{c}"' for c in candidates), verbose=False
+        )
         listing = "\n".join(f"{c}: {advisor.rulebook.get(c).text(q.lang).problem}" for c in candidates)
         reply = llm.create_chat_completion(
             messages=[
                 {"role": "system", "content": "Pick the id of the rule that answers the question."},
-                {"role": "user", "content": f"Question: {q.text}\n\nRules:\n{listing}\n\nAnswer with one id."},
+                {
+                    "role": "user",
+                    "content": f"Question: {q.text}\n\nRules:\n{listing}\n\nAnswer with one id.",
+                },
             ],
             grammar=grammar,
             max_tokens=16,
