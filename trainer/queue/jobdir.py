@@ -95,24 +95,19 @@ def create_job_dir(jobs_dir: Path, job_id: str, config: TrainConfig) -> Path:
 
 
 def _copy_network_weights(config: TrainConfig, target: Path) -> Path:
-    """Check the LoRA a job continues from (a kohya .safetensors, for this base's family when it can
-    be told here; no pickles) and copy it into the job folder, so the job does not depend on a file
-    that may move or change. The worker checks it against the loaded model again."""
+    """Check the LoRA a job continues from (a kohya .safetensors, for the config's model family when it
+    names one; no pickles) from its header, without torch, and copy it into the job folder, so the job
+    does not depend on a file that may move or change. The worker checks it against the model again."""
     from trainer.engine.errors import TrainingError
-    from trainer.engine.network_weights import inspect_network_weights, resolve_network_weights
-    from trainer.models.load import ModelLoadError, detect_arch
+    from trainer.engine.network_file import inspect_network_weights, resolve_network_weights
 
     try:
-        arch = detect_arch(config.pretrained_model) if config.model_arch == "auto" else config.model_arch
-    except ModelLoadError:
-        arch = None  # a hub id not fetched yet: the family is checked when the job starts
-    try:
-        if arch is None:
-            inspect_network_weights(config.network_weights)
+        if config.model_arch == "auto":
+            inspect_network_weights(config.network_weights)  # the family is checked when the job starts
         else:
-            resolve_network_weights(config, arch)
+            resolve_network_weights(config, config.model_arch)
     except TrainingError as exc:
-        raise JobDirError(f"network_weights: {exc}") from exc
+        raise JobDirError(f"network_weights: {exc.message}") from exc
     shutil.copyfile(Path(config.network_weights).expanduser(), target)
     return target
 

@@ -59,10 +59,12 @@ class Training(commands.GroupCog, group_name=L("cmd.train.name"), group_descript
     @app_commands.rename(
         dataset=L("opt.dataset.name"), preset=L("opt.preset.name"), model=L("opt.model.name"),
         steps=L("opt.steps.name"), overrides=L("opt.overrides.name"),
+        continue_from=L("opt.continue_from.name"),
     )  # fmt: skip
     @app_commands.describe(
         dataset=L("opt.dataset.desc"), preset=L("opt.preset.desc"), model=L("opt.model.desc"),
         steps=L("opt.steps.desc"), overrides=L("opt.overrides.desc"),
+        continue_from=L("opt.continue_from.desc"),
     )  # fmt: skip
     @app_commands.autocomplete(
         dataset=dataset_autocomplete, preset=preset_autocomplete, model=model_autocomplete
@@ -75,11 +77,17 @@ class Training(commands.GroupCog, group_name=L("cmd.train.name"), group_descript
         model: str | None = None,
         steps: app_commands.Range[int, 1, 100_000] | None = None,
         overrides: str = "",
+        continue_from: discord.Attachment | None = None,
     ) -> None:
         await defer(interaction, ephemeral=True)
         info = await datasets_of(interaction).get(interaction.user, dataset, modify=True)
         await datasets_of(interaction).require_images(info)
         extra = service.parse_overrides(overrides)
+        if continue_from is not None:
+            # The bot saves the upload and chooses the path (members never name server paths).
+            extra["network_weights"] = str(
+                await service.save_lora_upload(self.services, interaction.user, continue_from)
+            )
         if steps:
             extra["max_train_steps"] = steps
         config = service.build_config(self.services, info, preset=preset, model=model, overrides=extra)

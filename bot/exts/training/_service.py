@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,39 @@ def parse_overrides(text: str) -> dict[str, str]:
             raise BadValue(key, "is chosen by the bot and cannot be overridden")
         out[key] = value.strip()
     return out
+
+
+#: The largest LoRA a member may upload to continue from (SDXL rank 128 is ~650 MB; rank 64 ~325 MB).
+MAX_LORA_UPLOAD_BYTES = 700 * 1024 * 1024
+
+
+async def save_lora_upload(services: Services, user: Any, attachment: Any) -> Path:
+    """Save a member's LoRA upload (`/train start continue_from:`) under the bot's data folder, after
+    the checks that need no model: a .safetensors file (pickles can run code), not too big, a plain
+    kohya LoRA. The base-model family is checked when the job is queued (trainer.queue.jobdir)."""
+    from trainer.engine.errors import TrainingError
+    from trainer.engine.network_file import inspect_network_weights
+
+    if not attachment.filename.lower().endswith(".safetensors"):
+        raise BadValue(
+            "continue_from",
+            f"{attachment.filename} is not a .safetensors file; pickled .pt/.ckpt files can run code "
+            "when opened and are refused. Upload the LoRA as .safetensors",
+        )
+    if attachment.size > MAX_LORA_UPLOAD_BYTES:
+        raise BadValue(
+            "continue_from", f"{attachment.filename} is larger than {MAX_LORA_UPLOAD_BYTES >> 20} MB"
+        )
+    folder = services.state_dir / "lora_uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{user.id}-{uuid.uuid4().hex}.safetensors"
+    await attachment.save(path)
+    try:
+        await asyncio.to_thread(inspect_network_weights, str(path))
+    except TrainingError as exc:
+        path.unlink(missing_ok=True)
+        raise BadValue("continue_from", exc.message) from None
+    return path
 
 
 def model_choices(services: Services) -> list[str]:
