@@ -15,30 +15,40 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, get_args, get_type_hints
+from typing import Any, get_type_hints
 
 import tomli_w
 
+from config.arch import ARCH_NAMES
+from config.training_more import more_problems, sample_prompts_value
 from config.training_options import (
     HUBER_SCHEDULES,
     LOSS_TYPES,
     NETWORK_TYPES,
     option_problems,
 )
+from config.training_values import ConfigError as ConfigError
+from config.training_values import (
+    check_field,
+    coerce,
+    did_you_mean,
+    looks_like_relative_path,
+    read_toml,
+)
+from config.training_values import parse_set_args as parse_set_args
 
 #: Bumped whenever a field is renamed or its meaning changes; `migrate_train_dict` upgrades old configs.
 CONFIG_VERSION = 1
 
 PRESET_DIR = Path(__file__).resolve().parent / "presets"
 
-ARCHITECTURES = ("auto", "sd15", "sd2", "sdxl")
+ARCHITECTURES = ("auto", *ARCH_NAMES)
 PREDICTION_TYPES = ("auto", "epsilon", "v_prediction")
 TARGETS = ("attn", "attn_mlp", "locon")
-OPTIMIZERS = ("adamw", "adamw8bit", "adafactor", "prodigy")
+OPTIMIZERS = ("adamw", "adamw8bit", "adafactor", "prodigy", "lion", "adamwschedulefree", "came")
 SCHEDULERS = (
     "constant",
     "constant_with_warmup",
@@ -46,20 +56,12 @@ SCHEDULERS = (
     "cosine",
     "cosine_with_restarts",
     "polynomial",
+    "cosine_with_min_lr",
 )
 PRECISIONS = ("no", "fp16", "bf16")
 SAVE_PRECISIONS = ("fp32", "fp16", "bf16")
 SAVE_FORMATS = ("kohya", "both")
 CACHE_LOCATIONS = ("memory", "disk")
-
-
-class ConfigError(ValueError):
-    """A training configuration value is wrong. `field` names it; the message says what is accepted."""
-
-    def __init__(self, field_name: str, message: str) -> None:
-        super().__init__(f"{field_name}: {message}")
-        self.field = field_name
-        self.message = message
 
 
 def _f(default: Any, help: str, **kw: Any) -> Any:
@@ -121,11 +123,30 @@ class TrainConfig:
     text_encoder_lr: float | None = _f(None, "Learning rate of the text-encoder LoRA; default learning_rate.")
     train_batch_size: int = _f(2, "Images per step. The guide: 1, 2 or 4 depending on VRAM.", min=1)
     gradient_accumulation_steps: int = _f(1, "Steps whose gradients are summed before an update.", min=1)
-    optimizer: str = _f("adamw", "Optimizer; adamw8bit needs bitsandbytes and a GPU.", choices=OPTIMIZERS)
+    optimizer: str = _f(
+        "adamw",
+        "Optimizer; adamw8bit needs bitsandbytes and a GPU. Lion, schedule-free AdamW and CAME come from "
+        "lion-pytorch, schedulefree and came-pytorch (sd-scripts: Lion, AdamWScheduleFree, CAME).",
+        choices=OPTIMIZERS,
+    )
     weight_decay: float = _f(1e-2, "Weight decay of the optimizer.", min=0.0)
     lr_scheduler: str = _f("constant_with_warmup", "Learning-rate schedule.", choices=SCHEDULERS)
     lr_warmup_steps: int = _f(0, "Steps of linear warm-up at the start.", min=0)
     max_grad_norm: float = _f(1.0, "Gradient clipping norm; 0 turns clipping off.", min=0.0)
+    optimizer_args: list[str] = _f(
+        [],
+        "Extra optimizer arguments as key=value (e.g. betas=0.9,0.99 weight_decay=0.1 d_coef=2), passed "
+        "to the optimizer; each key is checked against the optimizer's own arguments (sd-scripts: "
+        "--optimizer_args).",
+    )
+    lr_scheduler_num_cycles: int = _f(
+        1, "Cosine restarts (hard restarts) of lr_scheduler cosine_with_restarts.", min=1
+    )
+    lr_scheduler_power: float = _f(1.0, "Power of lr_scheduler polynomial (1 is linear decay).", min=0.0)
+    lr_scheduler_min_lr_ratio: float | None = _f(
+        None,
+        "Lowest learning rate as a fraction of the start, for lr_scheduler cosine_with_min_lr (e.g. 0.1).",
+    )
 
     # --- the network --------------------------------------------------------------------------------
     network_dim: int = _f(
@@ -208,13 +229,61 @@ class TrainConfig:
     )
     gradient_checkpointing: bool = _f(False, "Recompute activations: much less VRAM, ~20-30% slower.")
     sdpa: bool = _f(True, "Use PyTorch's scaled-dot-product attention (memory-efficient kernels).")
+    compile: bool = _f(
+        False,
+        "torch.compile the U-Net's transformer and ResNet blocks; the first step compiles (its time is the "
+        "first step event's compile_s); falls back to eager if compiling fails. Off by default: it has not "
+        "measured faster yet (docs/benchmarks.md).",
+    )
     seed: int = _f(42, "Random seed for noise, timesteps, shuffling and samples.", min=0)
+
+    # --- masked loss ----------------------------------------------------------------------------------
+    masked_loss: bool = _f(
+        False,
+        "Weight the loss by a mask per image: NAME_mask.png beside NAME.png (white = trained, black = "
+        "ignored, grey between; the image's size or aspect). Images without one train whole.",
+    )
+    alpha_mask: bool = _f(False, "Use each image's alpha channel as its loss mask (transparent = ignored).")
+    mask_from_saliency: bool = _f(
+        False,
+        "With masked_loss: an image without a mask file gets one from the saliency map (where the subject "
+        "is), so backgrounds weigh less.",
+    )
+
+    # --- validation (a held-out split) -----------------------------------------------------------------
+    validation_split: float = _f(
+        0.0,
+        "Fraction of the training images held out (never trained on) to measure validation loss; 0 off. "
+        "The images are picked with validation_seed.",
+        min=0.0,
+    )
+    validation_data_dir: str = _f(
+        "",
+        "A folder of held-out images with captions for validation loss (instead of validation_split; "
+        "sd-scripts has no such flag: there, a dataset with is_val).",
+    )
+    validate_every_n_steps: int = _f(
+        0,
+        "Compute validation loss every N steps; 0: once per epoch's worth of steps (and at the end).",
+        min=0,
+    )
+    validation_seed: int | None = _f(
+        None, "Seed of the held-out pick and of the fixed validation noise; default: seed.", min=0
+    )
+    max_validation_steps: int = _f(
+        0, "Validate on at most this many held-out images (0: all of them).", min=0
+    )
 
     # --- samples, checkpoints, output ----------------------------------------------------------------
     sample_every_n_steps: int = _f(
         250, "Generate the sample prompts every N steps; 0: only at start/end.", min=0
     )
-    sample_prompts: list[str] = _f([], "Sample prompts; default: prompts built around the trigger word.")
+    sample_prompts: list[str] = _f(
+        [],
+        "Sample prompt lines, or a .txt prompt file (one per line) as in sd-scripts; a line may add "
+        "--n negative --w width --h height --d seed --s steps --l cfg_scale --ss sampler (euler, euler_a, "
+        "dpm++_2m, dpm++_2m_karras, ddim, ...). Default: prompts built around the trigger word.",
+    )
     sample_seed: int = _f(1234, "Seed of the first sample image; each prompt adds one.", min=0)
     sample_steps: int = _f(20, "Denoising steps per sample image.", min=1)
     sample_guidance_scale: float = _f(7.0, "Classifier-free guidance scale for samples.", min=0.0)
@@ -232,7 +301,7 @@ class TrainConfig:
 
     def __post_init__(self) -> None:
         for f in fields(self):
-            _check_field(f, getattr(self, f.name))
+            check_field(f, getattr(self, f.name), _hints()[f.name])
         if self.max_train_steps == 0 and self.max_train_epochs == 0:
             raise ConfigError("max_train_steps", "set max_train_steps or max_train_epochs to more than 0")
         for name in ("learning_rate", "unet_lr", "text_encoder_lr"):
@@ -264,7 +333,7 @@ class TrainConfig:
             raise ConfigError(
                 "caption_extension", f"must start with a dot, e.g. '.txt', got {self.caption_extension!r}"
             )
-        for field_name, message in option_problems(self)[:1]:
+        for field_name, message in (option_problems(self) + more_problems(self))[:1]:
             raise ConfigError(field_name, message)
         if self.config_version > CONFIG_VERSION:
             raise ConfigError(
@@ -313,62 +382,6 @@ def _hints() -> dict[str, Any]:
     return get_type_hints(TrainConfig)
 
 
-def _check_field(f: dataclasses.Field, value: Any) -> None:
-    hint = _hints()[f.name]
-    allowed = tuple(a for a in get_args(hint)) or (hint,)
-    if value is None:
-        if type(None) not in allowed:
-            raise ConfigError(f.name, "must be set")
-        return
-    if hint is bool and not isinstance(value, bool):
-        raise ConfigError(f.name, f"must be true or false, got {value!r}")
-    if int in allowed and float not in allowed and (isinstance(value, bool) or not isinstance(value, int)):
-        raise ConfigError(f.name, f"must be a whole number, got {value!r}")
-    if float in allowed and (isinstance(value, bool) or not isinstance(value, int | float)):
-        raise ConfigError(f.name, f"must be a number, got {value!r}")
-    if hint is str and not isinstance(value, str):
-        raise ConfigError(f.name, f"must be a string, got {value!r}")
-    if f.name == "sample_prompts" and (
-        not isinstance(value, list) or not all(isinstance(p, str) for p in value)
-    ):
-        raise ConfigError(f.name, "must be a list of strings")
-    choices = f.metadata.get("choices")
-    if choices and value not in choices:
-        raise ConfigError(f.name, f"must be one of {', '.join(choices)}; got {value!r}")
-    minimum = f.metadata.get("min")
-    if minimum is not None and isinstance(value, int | float) and value < minimum:
-        raise ConfigError(f.name, f"must be at least {minimum}, got {value}")
-
-
-def _coerce(name: str, raw: Any) -> Any:
-    """Turn a `--set key=value` string into the field's type; non-strings pass through."""
-    if not isinstance(raw, str):
-        return raw
-    hint = _hints()[name]
-    allowed = get_args(hint) or (hint,)
-    text = raw.strip()
-    if type(None) in allowed and text.lower() in ("", "none", "null"):
-        return None
-    try:
-        if bool in allowed:
-            lowered = text.lower()
-            if lowered in ("true", "1", "yes", "on"):
-                return True
-            if lowered in ("false", "0", "no", "off"):
-                return False
-            raise ConfigError(name, f"must be true or false, got {raw!r}")
-        if int in allowed and float not in allowed:
-            return int(text)
-        if float in allowed:
-            return float(text)
-        if hint == list[str]:
-            return [p.strip() for p in text.split("|") if p.strip()]
-    except ValueError:
-        kind = "a whole number" if int in allowed and float not in allowed else "a number"
-        raise ConfigError(name, f"must be {kind}, got {raw!r}") from None
-    return raw
-
-
 # --- loading -------------------------------------------------------------------------------------------
 
 
@@ -387,31 +400,13 @@ def from_dict(data: Mapping[str, Any]) -> TrainConfig:
     known = {f.name for f in fields(TrainConfig)}
     for key in data:
         if key not in known:
-            raise ConfigError(key, f"unknown setting{_did_you_mean(key, known)}")
-    return TrainConfig(**{k: _coerce(k, v) for k, v in data.items()})
-
-
-def _did_you_mean(key: str, known: set[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(key, sorted(known), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def read_toml(path: Path) -> dict[str, Any]:
-    """Read a TOML config file; the error names the file and line."""
-    path = Path(path)
-    try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError:
-        raise ConfigError("config", f"file not found: {path}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError("config", f"{path} is not valid TOML: {exc}") from None
-    # A [train] table is accepted as well as top-level keys, so one file can hold other sections.
-    if "train" in data and isinstance(data["train"], dict):
-        data = {**{k: v for k, v in data.items() if k != "train"}, **data["train"]}
-    return data
+            raise ConfigError(key, f"unknown setting{did_you_mean(key, known)}")
+    if "sample_prompts" in data:
+        try:
+            data["sample_prompts"] = sample_prompts_value(data["sample_prompts"])
+        except ValueError as exc:
+            raise ConfigError("sample_prompts", str(exc)) from None
+    return TrainConfig(**{k: coerce(k, v, _hints()[k]) for k, v in data.items()})
 
 
 def available_presets() -> list[str]:
@@ -427,17 +422,6 @@ def load_preset(name: str) -> dict[str, Any]:
     return data
 
 
-def parse_set_args(items: list[str]) -> dict[str, str]:
-    """Parse `--set key=value` arguments."""
-    out: dict[str, str] = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise ConfigError("--set", f"expected key=value, got {item!r}")
-        out[key.strip()] = value
-    return out
-
-
 def load_train_config(
     config_file: Path | None = None,
     preset: str | None = None,
@@ -451,19 +435,20 @@ def load_train_config(
         file_data = read_toml(config_file)
         preset = preset or file_data.pop("preset", None)
         base = Path(config_file).resolve().parent
-        for key in ("pretrained_model", "data_dir", "output_dir", "reg_data_dir", "network_weights"):
+        for key in (
+            "pretrained_model",
+            "data_dir",
+            "output_dir",
+            "reg_data_dir",
+            "network_weights",
+            "sample_prompts",
+            "validation_data_dir",
+        ):
             value = file_data.get(key)
-            if isinstance(value, str) and value and _looks_like_relative_path(value, base):
+            if isinstance(value, str) and value and looks_like_relative_path(value, base):
                 file_data[key] = str((base / value).resolve())
     if preset:
         merged.update(load_preset(preset))
     merged.update(file_data)
     merged.update(overrides or {})
     return from_dict(merged)
-
-
-def _looks_like_relative_path(value: str, base: Path) -> bool:
-    """A hub id ('org/model') is not a path; a relative path that exists (or starts with ./) is."""
-    if Path(value).is_absolute():
-        return False
-    return value.startswith(("./", "../")) or (base / value).exists()
