@@ -78,6 +78,9 @@ class Conversation:
             return "\n".join(f"    {line}" for line in text.splitlines())
 
         who = " (only they see this)" if msg.ephemeral else ""
+        for user in (self.alex, self.minji):
+            if msg.channel_id == self.standin.dm_channel(user).id:
+                who = f" (in {user.username}'s direct messages)"
         self.say(f"  🤖 loracord{who}:")
         if msg.content:
             self.say(indent(msg.content))
@@ -250,7 +253,7 @@ class Conversation:
             self.lora = path
             self.say(f"  saved the LoRA to {path.relative_to(self.out)}")
         dm = await self.direct_message(self.alex, job_id)
-        self.note("and in alex's direct messages (the demo caps DM files at 16 KiB, so a signed link):")
+        self.note("the demo caps files in DMs at 16 KiB, so the weights come there as a signed link:")
         self.show(dm)
         for url in URL.findall(dm.content):
             data = await asyncio.to_thread(_download, url)
@@ -258,12 +261,13 @@ class Conversation:
             self.say(f"  the signed link downloads {len(data):,} bytes{' (the same LoRA)' if same else ''}")
 
     async def direct_message(self, user: User, job_id: str, timeout: float = 60.0) -> Message:
-        """The bot's direct message to `user` about `job_id` (polled: it follows the channel post)."""
+        """The bot's direct message to `user` with the weights of `job_id` (polled: it follows the
+        channel post; samples of a private dataset's job come by DM too)."""
         channel = self.standin.dm_channel(user)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for msg in self.standin.messages(channel):
-                if job_id in msg.content:
+                if job_id in msg.content and URL.search(msg.content):
                     return msg
             await asyncio.sleep(0.25)
         raise TimeoutError(f"no direct message about {job_id} within {timeout:.0f} s")
