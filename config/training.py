@@ -123,6 +123,12 @@ class TrainConfig:
     text_encoder_lr: float | None = _f(None, "Learning rate of the text-encoder LoRA; default learning_rate.")
     train_batch_size: int = _f(2, "Images per step. The guide: 1, 2 or 4 depending on VRAM.", min=1)
     gradient_accumulation_steps: int = _f(1, "Steps whose gradients are summed before an update.", min=1)
+    num_processes: int = _f(
+        1,
+        "Data-parallel processes (GPUs) for one job; each sees its own batches, so the total batch is "
+        "train_batch_size x gradient_accumulation_steps x num_processes. 1: one GPU per job.",
+        min=1,
+    )
     optimizer: str = _f(
         "adamw",
         "Optimizer; adamw8bit needs bitsandbytes and a GPU. Lion, schedule-free AdamW and CAME come from "

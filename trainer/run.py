@@ -8,7 +8,9 @@ It always resumes from the newest complete checkpoint in JOB_DIR/checkpoints/. E
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
+import json
 import logging
 import sys
 import traceback
@@ -47,6 +49,7 @@ def job_dir_main(job_dir: Path, *, progress: bool | None = None) -> int:
     """Train JOB_DIR from its config.toml; returns the exit status."""
     import torch
 
+    from trainer.engine import ddp
     from trainer.engine.errors import TrainingError
     from trainer.engine.events import EventWriter
     from trainer.engine.train import train
@@ -62,6 +65,8 @@ def job_dir_main(job_dir: Path, *, progress: bool | None = None) -> int:
         cfg = load_train_config(JobPaths(job_dir).config)
         # The run folder is where it is now, whatever the frozen config said when it was written.
         cfg = cfg.replace(output_dir=str(job_dir))
+        if cfg.num_processes > 1 and not ddp.launched():
+            return _run_ranks(job_dir, cfg.num_processes, events)
         result = train(cfg, job_dir, events=events)
     except ConfigError as exc:
         return report_failure(events, "config", str(exc), exc.field)
@@ -87,6 +92,35 @@ def job_dir_main(job_dir: Path, *, progress: bool | None = None) -> int:
     finally:
         events.close()
     return EXIT_DONE if result.status == "done" else EXIT_STOPPED
+
+
+def _run_ranks(job_dir: Path, num_processes: int, events) -> int:  # noqa: ANN001 - EventWriter
+    """Train with `num_processes` ranks (trainer/engine/ddp.py); the exit status follows the main
+    rank's last event (done 0, stopped 3, error 1)."""
+    from trainer.engine import ddp
+
+    shortfall = ddp.gpu_shortfall(num_processes)
+    if shortfall:
+        return report_failure(events, "config", shortfall, "num_processes")
+    path = JobPaths(job_dir).events
+    start = path.stat().st_size if path.exists() else 0
+    code = ddp.launch_ranks(job_dir, num_processes)
+    ended = None
+    with path.open("rb") as fh:
+        fh.seek(start)
+        for line in fh.read().splitlines():
+            with contextlib.suppress(ValueError):
+                kind = json.loads(line).get("type")
+                ended = kind if kind in ("done", "stopped", "error") else ended
+    if ended == "done":
+        return EXIT_DONE
+    if ended == "stopped":
+        return EXIT_STOPPED
+    if ended == "error":
+        return EXIT_FAILED
+    return report_failure(
+        events, "internal", f"the {num_processes} training processes ended (status {code}) without a result"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

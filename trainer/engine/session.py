@@ -20,6 +20,7 @@ from trainer.engine import checkpoint as ckpt
 from trainer.engine.buckets import epoch_batches
 from trainer.engine.cache import LatentSource, TextSource
 from trainer.engine.data import ImageItem, process_caption
+from trainer.engine.ddp import SkipUNet, any_rank, average_gradients, mean_over_ranks
 from trainer.engine.events import EventWriter
 from trainer.engine.loop import LossSettings, check_finite, diffusion_loss
 from trainer.engine.network import COMPONENTS, load_lora_state_dict, lora_parameters, lora_state_dict
@@ -62,6 +63,8 @@ class Session:
     masks: Any = None  # masks.MaskSource (masked_loss / alpha_mask)
     val_losses: list[tuple[int, float]] = field(default_factory=list)
     started_at: float = field(default_factory=time.time)
+    rank: int = 0  # this process's rank and the number of processes (num_processes; ddp.py)
+    world: int = 1
     _batches: tuple[int, list[list[int]]] | None = None
 
     # --- data ------------------------------------------------------------------------------------
@@ -95,7 +98,11 @@ class Session:
             for name, module in zip(COMPONENTS, self.trained, strict=False)
         }
 
-    def save_checkpoint(self) -> Path:
+    def save_checkpoint(self) -> Path | None:
+        """Called on every rank; the main process writes. (Every rank draws the same noise stream,
+        so the main process's RNG state is every rank's: see micro_step.)"""
+        if not self.accelerator.is_main_process:
+            return None
         path = ckpt.save_checkpoint(
             self.job_dir,
             self.step,
@@ -172,8 +179,9 @@ class Session:
         epochs_done = self.epoch + (1 if self.batch_pos >= self.batches_per_epoch else 0)
         if final and self.step > 0:
             epochs_done = self.epoch + 1
-        per_epoch = -(-self.batches_per_epoch // self.cfg.gradient_accumulation_steps)
+        per_epoch = -(-self.batches_per_epoch // (self.cfg.gradient_accumulation_steps * self.world))
         return {
+            "num_processes": self.world,
             # sd-scripts counts images with their repeats; img_count is the files on disk.
             "num_train_images": sum(it.repeats for it in train_items),
             "img_count": len(train_items),
@@ -198,9 +206,30 @@ class Session:
 
     # --- one optimizer step ------------------------------------------------------------------------
     def micro_step(self) -> float:
+        """One batch per rank. With num_processes N every rank takes the next N batches in order and
+        trains on its own one; it still draws the noise of the others (cheap, no U-Net), so the run
+        equals a 1-process run with N times the gradient accumulation (ddp.py)."""
+        taken = [self.next_batch() for _ in range(self.world)]
+        for batch, rng in taken[: self.rank]:
+            self._replay_draws(batch, rng)
+        value = self._train_on(*taken[self.rank])
+        for batch, rng in taken[self.rank + 1 :]:
+            self._replay_draws(batch, rng)
+        return value
+
+    def _replay_draws(self, batch: list[int], rng: random.Random) -> None:
+        """Advance the noise generator as training on `batch` would, without the U-Net."""
+        pairs, _, flips = self._inputs(batch, rng)
+        latents, sizes = self.latents.get(pairs, flips)
+        empty = torch.zeros(1)
+        diffusion_loss(
+            SkipUNet(), self.model.noise_scheduler, latents.float(), sizes, empty, empty,
+            torch.ones(len(pairs)), self.generator, self.loss_settings,
+        )  # fmt: skip
+
+    def _inputs(self, batch: list[int], rng: random.Random) -> tuple[list, list[str], list[bool] | None]:
+        """A batch's (entry, bucket) pairs, its processed captions and its flips."""
         cfg = self.cfg
-        accelerator = self.accelerator
-        batch, rng = self.next_batch()
         pairs = [self.entries[i] for i in batch]
         captions = [
             process_caption(
@@ -216,6 +245,12 @@ class Session:
         # flip_aug: each sample mirrored with probability 1/2 (drawn after the captions, so runs
         # without it draw exactly as before).
         flips = [rng.random() < 0.5 for _ in pairs] if cfg.flip_aug else None
+        return pairs, captions, flips
+
+    def _train_on(self, batch: list[int], rng: random.Random) -> float:
+        cfg = self.cfg
+        accelerator = self.accelerator
+        pairs, captions, flips = self._inputs(batch, rng)
         latents, sizes = self.latents.get(pairs, flips)
         weights = torch.tensor([cfg.prior_loss_weight if self.items[i].is_reg else 1.0 for i, _ in pairs])
         dtype = next(self.model.unet.parameters()).dtype
@@ -238,6 +273,8 @@ class Session:
                 )
             value = check_finite(loss, self.step + 1, cfg.mixed_precision, cfg.effective_unet_lr)
             accelerator.backward(loss)
+            if accelerator.sync_gradients and self.world > 1:
+                average_gradients([p for module in self.trained for p in lora_parameters(module)], self.world)
             if accelerator.sync_gradients and cfg.max_grad_norm > 0:
                 params = [p for module in self.trained for p in lora_parameters(module)]
                 accelerator.clip_grad_norm_(params, cfg.max_grad_norm)
@@ -249,7 +286,7 @@ class Session:
     def optimizer_step(self) -> float:
         values = [self.micro_step() for _ in range(self.cfg.gradient_accumulation_steps)]
         self.step += 1
-        return sum(values) / len(values)
+        return mean_over_ranks(self.accelerator, sum(values) / len(values))
 
 
 def idle_modules(session: Session) -> list[torch.nn.Module]:
@@ -272,6 +309,9 @@ def offload_idle(session: Session) -> None:
 
 
 def sample_now(session: Session, step: int) -> None:
+    """Draw the sample images (main process only; the other ranks go on to the next step)."""
+    if not session.accelerator.is_main_process:
+        return
     cfg = session.cfg
     device = session.accelerator.device
     for module in idle_modules(session):
@@ -302,7 +342,7 @@ def run_loop(session: Session) -> str:
     while session.step < session.total_steps:
         # Checked before every step too: a STOP written while the run was starting is honoured,
         # and it stays in force until whoever wrote it removes it (the worker when it resumes a job).
-        if JobPaths(job_dir).stop_flag.exists():
+        if any_rank(session.accelerator, JobPaths(job_dir).stop_flag.exists()):
             return "stopped"
         began = time.perf_counter()
         loss = session.optimizer_step()
@@ -331,12 +371,16 @@ def run_loop(session: Session) -> str:
             session.accelerator.log({"loss": loss, "lr": lr}, step=step)
         sample_flag = JobPaths(job_dir).sample_flag
         due = cfg.sample_every_n_steps and step % cfg.sample_every_n_steps == 0
-        if sample_flag.exists() or (due and step < session.total_steps):
+        if (sample_flag.exists() and session.accelerator.is_main_process) or (
+            due and step < session.total_steps
+        ):
             sample_now(session, step)
-            sample_flag.unlink(missing_ok=True)
+            if session.accelerator.is_main_process:
+                sample_flag.unlink(missing_ok=True)
         if cfg.save_every_n_steps and step % cfg.save_every_n_steps == 0 and step < session.total_steps:
             session.save_checkpoint()
     # A final checkpoint lets a re-run of a finished run re-export without training again.
+    session.accelerator.wait_for_everyone()  # every rank sees the same checkpoints before deciding
     saved = ckpt.list_checkpoints(job_dir)
     if not saved or saved[-1][0] != session.step:
         session.save_checkpoint()

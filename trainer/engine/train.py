@@ -18,6 +18,7 @@ from accelerate.utils import set_seed
 
 from config.training import TrainConfig
 from trainer.engine import checkpoint as ckpt
+from trainer.engine import ddp
 from trainer.engine.buckets import BucketSpec, assign_bucket, epoch_batches, expand_repeats, make_buckets
 from trainer.engine.cache import LatentSource, TextSource
 from trainer.engine.data import ImageItem, captions_are_fixed, scan_dataset
@@ -53,7 +54,7 @@ class RunResult:
 def _accelerator(cfg: TrainConfig, job_dir: Path):
     from accelerate import Accelerator
     from accelerate.state import AcceleratorState, GradientState
-    from accelerate.utils import ProjectConfiguration
+    from accelerate.utils import DataLoaderConfiguration, ProjectConfiguration
 
     # accelerate keeps process-wide singletons that refuse a second run with other precision or
     # accumulation settings in the same process (tests, notebooks): every run starts from scratch.
@@ -67,6 +68,8 @@ def _accelerator(cfg: TrainConfig, job_dir: Path):
         log_with="tensorboard" if cfg.tensorboard else None,
         project_config=project,
         cpu=not torch.cuda.is_available(),
+        # One scheduler step per optimizer step whatever num_processes is (our step counts are global).
+        dataloader_config=DataLoaderConfiguration(split_batches=True),
     )
 
 
@@ -157,10 +160,10 @@ def _plan_data(setup: RunSetup, model) -> tuple[list[ImageItem], list[tuple[int,
     return all_items, entries, n_train
 
 
-def _total_steps(cfg: TrainConfig, batches_per_epoch: int) -> int:
+def _total_steps(cfg: TrainConfig, batches_per_epoch: int, world: int = 1) -> int:
     if cfg.max_train_steps:
         return cfg.max_train_steps
-    per_epoch = -(-batches_per_epoch // cfg.gradient_accumulation_steps)
+    per_epoch = -(-batches_per_epoch // (cfg.gradient_accumulation_steps * world))
     return max(1, per_epoch * cfg.max_train_epochs)
 
 
@@ -187,7 +190,8 @@ def _build_session(setup: RunSetup, accelerator, model, events: EventWriter) -> 
         model_key=cfg.pretrained_model,
         flip_aug=cfg.flip_aug,
     )
-    latents.fill(entries)
+    with accelerator.main_process_first():  # the disk cache is written once, then read by the others
+        latents.fill(entries)
     text = TextSource(
         model.text_encoders,
         model.tokenizers,
@@ -211,7 +215,8 @@ def _build_session(setup: RunSetup, accelerator, model, events: EventWriter) -> 
         cfg.optimizer, groups, cfg.weight_decay, check_optimizer_args(cfg.optimizer, cfg.optimizer_args)
     )
     batches_per_epoch = len(epoch_batches(entries, cfg.train_batch_size, cfg.seed, 0, n_train))
-    total = _total_steps(cfg, batches_per_epoch)
+    world = accelerator.num_processes
+    total = _total_steps(cfg, batches_per_epoch, world)
     scheduler = build_scheduler(
         cfg.lr_scheduler,
         optimizer,
@@ -221,10 +226,15 @@ def _build_session(setup: RunSetup, accelerator, model, events: EventWriter) -> 
         power=cfg.lr_scheduler_power,
         min_lr_ratio=cfg.lr_scheduler_min_lr_ratio,
     )
-    prepared = accelerator.prepare(*trained, optimizer, scheduler)
-    trained, optimizer, scheduler = list(prepared[: len(trained)]), prepared[-2], prepared[-1]
+    if world > 1:  # gradients are averaged by ddp.average_gradients (text encoders too): no DDP wrapper
+        trained = [accelerator.prepare_model(module, evaluation_mode=True) for module in trained]
+        optimizer, scheduler = accelerator.prepare(optimizer, scheduler)
+    else:
+        prepared = accelerator.prepare(*trained, optimizer, scheduler)
+        trained, optimizer, scheduler = list(prepared[: len(trained)]), prepared[-2], prepared[-1]
 
-    generator = torch.Generator(device="cpu").manual_seed(cfg.seed)
+    rank = accelerator.process_index
+    generator = torch.Generator(device="cpu").manual_seed(cfg.seed)  # the same on every rank
     prompts = cfg.sample_prompts or default_prompts(cfg.trigger_word, [it.caption for it in items])
     loss_settings = LossSettings(
         model.prediction_type,
@@ -258,7 +268,11 @@ def _build_session(setup: RunSetup, accelerator, model, events: EventWriter) -> 
         num_reg_images=len(setup.reg_data.items) if setup.reg_data else 0,
         tag_frequency=setup.train_data.tag_frequency(),
         masks=MaskSource(cfg, items),
-        validator=_validator(setup, model, text, -(-batches_per_epoch // cfg.gradient_accumulation_steps)),
+        validator=_validator(
+            setup, model, text, -(-batches_per_epoch // (cfg.gradient_accumulation_steps * world))
+        ),
+        rank=rank,
+        world=world,
     )
 
 
@@ -281,6 +295,8 @@ def train(cfg: TrainConfig, job_dir: Path, *, events: EventWriter | None = None)
     job_dir = Path(job_dir)
     setup = validate(cfg, job_dir)  # before any work: bad configs fail here, naming the field
     events = events or EventWriter(job_dir)
+    if ddp.rank() > 0:  # with num_processes > 1 only the main process reports (ddp.py)
+        events = ddp.RankEvents(job_dir)
     _warn_about_data(setup, events)
     accelerator = _accelerator(cfg, job_dir)
     if cfg.tensorboard:
@@ -288,11 +304,13 @@ def train(cfg: TrainConfig, job_dir: Path, *, events: EventWriter | None = None)
     # Seeds Python, NumPy and torch: PEFT draws the initial LoRA A matrices from torch's global RNG,
     # so without this two runs of one config would start from different weights.
     set_seed(cfg.seed)
-    model = load_model(setup)
+    with accelerator.main_process_first():
+        model = load_model(setup)
     apply_zero_terminal_snr(model, cfg)  # schedule.py: before anything uses the noise schedule
     _freeze_and_place(model, cfg, accelerator.device)
     enable_tf32(accelerator.device)  # fp32 matmuls on tensor cores on Ampere and newer; no-op elsewhere
-    _class_images(setup, model, accelerator.device, events)
+    with accelerator.main_process_first():
+        _class_images(setup, model, accelerator.device, events)
     session = _build_session(setup, accelerator, model, events)
     offload_idle(session)
 
@@ -311,6 +329,7 @@ def train(cfg: TrainConfig, job_dir: Path, *, events: EventWriter | None = None)
         compile_for_training(accelerator.unwrap_model(session.trained[0]), events.emit)
     status = run_loop(session)
     if status == "stopped":
+        accelerator.wait_for_everyone()  # every rank sees the same checkpoints before deciding to save
         saved = ckpt.list_checkpoints(job_dir)
         if session.step and (not saved or saved[-1][0] != session.step):
             session.save_checkpoint()
@@ -318,6 +337,9 @@ def train(cfg: TrainConfig, job_dir: Path, *, events: EventWriter | None = None)
         accelerator.end_training()
         return RunResult("stopped", session.step)
 
+    if not accelerator.is_main_process:
+        accelerator.end_training()
+        return RunResult("done", session.step)
     files = session.save_outputs()
     curve = plot_loss_curve(
         session.losses,
