@@ -42,15 +42,11 @@ from trainer.export.errors import ExportError
 from trainer.export.model_hash import base_model_hashes
 from trainer.export.options_meta import option_entries
 from trainer.export.sd_scripts_keys import sd_scripts_entries
+from trainer.export.training_meta import OPTIMIZER_PATHS
 from trainer.job_paths import JobPaths
 
 #: The optimizer class each `TrainConfig.optimizer` stands for, named as sd-scripts names it.
-OPTIMIZER_NAMES = {
-    "adamw": "torch.optim.adamw.AdamW",
-    "adamw8bit": "bitsandbytes.optim.adamw.AdamW8bit",
-    "adafactor": "transformers.optimization.Adafactor",
-    "prodigy": "prodigyopt.prodigy.Prodigy",
-}
+OPTIMIZER_NAMES = OPTIMIZER_PATHS  # one table for every optimizer (training_meta.py)
 NETWORK_MODULE = "networks.lora"
 REQUIRED_INFO = ("steps", "epoch", "started_at", "finished_at", "num_train_images")
 

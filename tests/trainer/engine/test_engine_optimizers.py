@@ -102,3 +102,29 @@ def test_polynomial_power_and_min_lr_ratio():
 def test_ss_optimizer_names_the_class_and_its_arguments():
     cfg = from_dict({"optimizer": "lion", "optimizer_args": ["betas=0.95,0.98"], "weight_decay": 0.1})
     assert optimizer_entry(cfg) == "lion_pytorch.lion_pytorch.Lion(weight_decay=0.1,betas=(0.95, 0.98))"
+
+
+def test_a_run_with_schedule_free_adamw_and_its_arguments(tiny_model, dataset, tmp_path):
+    """Through the engine: optimizer_args reach it, it trains, the file records ss_optimizer."""
+    from engine_helpers import fast_config
+    from safetensors import safe_open
+
+    from trainer.engine.train import train
+    from trainer.job_paths import read_events
+
+    cfg = fast_config(
+        tiny_model("sd15"),
+        dataset,
+        tmp_path,
+        optimizer="adamwschedulefree",
+        optimizer_args=["betas=0.9,0.99", "warmup_steps=1"],
+        lr_scheduler="cosine_with_restarts",
+        lr_scheduler_num_cycles=2,
+    )
+    assert train(cfg, tmp_path).status == "done"
+    lrs = [e["lr"] for e in read_events(tmp_path) if e["type"] == "step"]
+    assert lrs[1] > lrs[0] and lrs[1] == max(lrs)  # 4 steps, 2 cycles: back to the top after step 2
+    with safe_open(str(tmp_path / "output" / "my_lora.safetensors"), "pt") as fh:
+        meta = fh.metadata()
+    assert meta["ss_optimizer"].startswith("schedulefree.adamw_schedulefree.AdamWScheduleFree(")
+    assert "betas=(0.9, 0.99)" in meta["ss_optimizer"]
