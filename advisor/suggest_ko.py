@@ -91,6 +91,14 @@ FIELD_HELP_KO: dict[str, str] = {
     "max_timestep": "학습할 타임스텝의 상한 (1-1000)",
     "fp8_base": "고정된 U-Net과 텍스트 인코더를 float8로 저장 (LoRA는 bf16). Ada/Hopper GPU 필요",
     "compile": "U-Net 블록을 torch.compile합니다. 첫 스텝이 컴파일하고, 실패하면 일반 실행으로 돌아갑니다",
+    "masked_loss": "이미지마다 NAME_mask.png로 손실에 가중치 (흰색 = 학습, 검은색 = 무시)",
+    "alpha_mask": "이미지의 알파 채널을 손실 마스크로 사용 (투명 = 무시)",
+    "mask_from_saliency": "마스크 파일이 없는 이미지는 saliency 맵으로 마스크를 만듭니다 (masked_loss 필요)",
+    "validation_split": "검증 손실용으로 떼어 둘 학습 이미지 비율 (학습에는 쓰지 않음), 0이면 끔",
+    "validation_data_dir": "검증 손실용 이미지 폴더 (validation_split 대신)",
+    "validate_every_n_steps": "N 스텝마다 검증 손실 계산, 0이면 에폭마다",
+    "validation_seed": "검증 이미지 선택과 고정 노이즈의 시드, 기본은 seed",
+    "max_validation_steps": "검증에 쓸 최대 이미지 수 (0이면 전부)",
 }
 
 
