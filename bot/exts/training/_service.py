@@ -12,6 +12,7 @@ from typing import Any
 
 import discord
 
+from advisor.vram import job_needs
 from bot import access, delivery
 from bot.datasets import DatasetInfo
 from bot.discord_errors import classify
@@ -167,6 +168,7 @@ async def submit_and_announce(
             guild_id=interaction.guild_id,
             channel_id=interaction.channel_id,
             dataset_id=dataset_id,
+            vram_gb=job_needs(config)[0],  # as `loracord queue submit`: workers with less free VRAM leave it
         )
     except JobDirError as exc:
         raise BadValue("dataset", str(exc)) from None
