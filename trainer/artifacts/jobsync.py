@@ -168,3 +168,20 @@ def upload_results(store: ArtifactStore, job_id: str, job_dir: Path) -> list[str
             store.put_file(key, path)
             keys.append(key)
     return keys
+
+
+def download_results(store: ArtifactStore, job_id: str, job_dir: Path) -> list[Path]:
+    """Fetch a finished job's uploaded results (output, samples, events, log, diagnosis) into the
+    submitting host's `job_dir`, skipping files it has; returns the files written."""
+    job_dir = Path(job_dir)
+    prefix = job_prefix(job_id)
+    written = []
+    for key in store.list_keys(prefix):
+        relative = key[len(prefix) :]
+        wanted = relative in RESULT_FILES or any(relative.startswith(f"{d}/") for d in RESULT_DIRS)
+        dest = job_dir / relative
+        if wanted and ".." not in Path(relative).parts and not dest.exists():
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            store.get_file(key, dest)
+            written.append(dest)
+    return written

@@ -28,7 +28,13 @@ from typing import Any
 
 from trainer.artifacts.base import ArtifactConfigError, ArtifactStore, ArtifactUnavailable
 from trainer.artifacts.cache import InputCache
-from trainer.artifacts.jobsync import CheckpointUploader, materialize_job, publish_job, upload_results
+from trainer.artifacts.jobsync import (
+    CheckpointUploader,
+    download_results,
+    materialize_job,
+    publish_job,
+    upload_results,
+)
 from trainer.job_paths import JOBS_FOLDER
 from trainer.queue.options import QueueLimits
 from trainer.queue.store import JobStore, StoreUnavailable
@@ -66,6 +72,7 @@ class SharedStore:
         self._seen_at = 0.0
         self._jobs: dict[str, tuple[str, Path, CheckpointUploader]] = {}
         self._syncing: dict[str, asyncio.Task] = {}
+        self._fetched: set[str] = set()
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)
@@ -84,6 +91,21 @@ class SharedStore:
         if spec.job_id and Path(spec.job_dir).is_dir():
             await asyncio.to_thread(publish_job, self.artifacts, Path(spec.job_dir), spec.job_id)
         return await self._store.enqueue(spec, limits, **kw)
+
+    async def get_job(self, job_id: str) -> Job:
+        """The job; a finished one's results are fetched into its folder when that folder is on this
+        host (the bot's side of layout 2: attachments, sizes and links then work as on one host)."""
+        job = await self._store.get_job(job_id)
+        if job.finished and job_id not in self._fetched and job_id not in self._jobs:
+            self._fetched.add(job_id)
+            if Path(job.job_dir).is_dir():
+                try:
+                    got = await asyncio.to_thread(download_results, self.artifacts, job_id, Path(job.job_dir))
+                    log.info("job %s: %d result files fetched from the artifact store", job_id, len(got))
+                except (ArtifactUnavailable, ArtifactConfigError, OSError) as exc:
+                    self._fetched.discard(job_id)  # the next look tries again
+                    log.error("job %s: results could not be fetched (%s); will retry", job_id, exc)
+        return job
 
     # --- the worker's side ----------------------------------------------------------------------------
     async def register(self, worker_id: str) -> WorkerCapacity:

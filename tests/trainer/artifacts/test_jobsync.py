@@ -66,3 +66,28 @@ def test_a_job_published_on_one_host_runs_and_resumes_on_others(store, tmp_path)
     (job_c / "events.jsonl").write_text('{"type": "done"}\n')
     keys = upload_results(store, "j1", job_c)
     assert "jobs/j1/output/cat.safetensors" in keys and "jobs/j1/events.jsonl" in keys
+
+
+def test_the_submitting_host_fetches_a_finished_jobs_results(store, tmp_path):
+    from trainer.artifacts.jobsync import download_results
+
+    worker_dir = tmp_path / "worker" / "jobs" / "j2"
+    (worker_dir / "output").mkdir(parents=True)
+    (worker_dir / "output" / "cat.safetensors").write_bytes(b"lora")
+    (worker_dir / "samples").mkdir()
+    (worker_dir / "samples" / "step_000004_grid.png").write_bytes(b"grid")
+    (worker_dir / "events.jsonl").write_text('{"type": "done"}\n')
+    upload_results(store, "j2", worker_dir)
+    store.put_bytes("jobs/j2/checkpoints/step_000004/lora.safetensors", b"ckpt")  # not a result
+
+    bot_dir = _submitted_job(tmp_path / "bot", "j2")
+    (bot_dir / "output").mkdir()
+    (bot_dir / "output" / "cat.safetensors").write_bytes(b"kept")  # a file it has stays as it is
+    got = download_results(store, "j2", bot_dir)
+    assert sorted(p.relative_to(bot_dir).as_posix() for p in got) == [
+        "events.jsonl",
+        "samples/step_000004_grid.png",
+    ]
+    assert (bot_dir / "output" / "cat.safetensors").read_bytes() == b"kept"
+    assert not (bot_dir / "checkpoints").exists()
+    assert download_results(store, "j2", bot_dir) == []
