@@ -25,6 +25,7 @@ from bot.files import LinkSigner, ephemeral_key
 from bot.job_results import ResultButtons
 from bot.progress import ProgressTracker
 from bot.ratelimit import CommandRateLimiter
+from bot.s3_links import ArtifactLinkSigner
 from config.settings import Settings
 from trainer.job_paths import DATASETS_FOLDER
 from trainer.queue.backends import open_store
@@ -92,6 +93,17 @@ class Services:
         return self.data_dir / "bot"
 
 
+def _signer(key: Any, settings: Settings, queue_options: QueueOptions, store: JobStore) -> LinkSigner:
+    """Links to result files: presigned by the artifact store when job files live in S3 (layout 2)."""
+    ttl = settings.files.link_ttl_seconds
+    artifacts = getattr(store, "artifacts", None)  # a SharedStore's (trainer/queue/shared_store.py)
+    if queue_options.artifacts.is_s3 and artifacts is not None:
+        return ArtifactLinkSigner(
+            key, settings.files.base_url, ttl, artifacts=artifacts, jobs_dir=queue_options.jobs_dir
+        )
+    return LinkSigner(key, settings.files.base_url, ttl)
+
+
 def build_services(
     client: discord.Client,
     settings: Settings,
@@ -107,8 +119,8 @@ def build_services(
     key = settings.files.signing_key or ephemeral_key()
     if not settings.files.signing_key:
         log.warning("files.signing_key is not set: download links stop working when the bot restarts")
-    signer = LinkSigner(key, settings.files.base_url, settings.files.link_ttl_seconds)
     store = open_store(queue_options)
+    signer = _signer(key, settings, queue_options, store)
     progress = ProgressTracker(
         client,
         store=store,
