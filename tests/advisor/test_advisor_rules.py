@@ -239,6 +239,17 @@ QUESTION_CASES: dict[str, str] = {
     "sample.pick_checkpoint": "Which epoch should I pick?",
     "optimizer.prodigy_lr": "What learning rate do I use with Prodigy?",
     "train.resolution_family": "What resolution should I train at?",
+    # issue 21, second round
+    "lora.bleeds_into_others": "My character LoRA contaminates the other faces in a group photo",
+    "ui.comfy_lora_wiring": "In ComfyUI my SDXL LoRA is loaded but ignored, no effect",
+    "train.noise_offset": "What value should noise_offset have?",
+    "train.default_steps": "Why does training always stop at 1600 steps?",
+    "oom.sample_generation": "Sample generation during training runs out of VRAM",
+    "train.clip_skip": "Should I use clip skip 2 for a Pony LoRA?",
+    "train.lr_fields": "What is the difference between unet lr and text_encoder_lr and learning rate?",
+    "captions.multi_concept": "Can one LoRA learn several people, each triggered by their name?",
+    "train.batch_lr": "Should I raise the learning rate when I raise the batch size?",
+    "dataset.flip_asymmetric": "My LoRA makes an asymmetric face symmetric, like the images were mirrored",
 }
 
 
