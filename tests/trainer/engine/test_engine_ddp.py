@@ -19,9 +19,9 @@ from trainer.job_paths import read_events
 from trainer.run import job_dir_main
 
 
-def _run(model, data, job_dir, **changes):
-    job_dir.mkdir()
-    cfg = fast_config(model, data, job_dir, max_train_steps=4, save_every_n_steps=2, **changes)
+def _run(model, data, job_dir, steps=4, **changes):
+    job_dir.mkdir(exist_ok=True)
+    cfg = fast_config(model, data, job_dir, max_train_steps=steps, save_every_n_steps=2, **changes)
     cfg.save(job_dir / "config.toml")
     assert job_dir_main(job_dir, progress=False) == 0, (job_dir / "train.log").read_text()[-2000:]
     return read_events(job_dir)
@@ -42,7 +42,7 @@ def _losses(events):
 
 
 def _output(job_dir, events):
-    done = next(e for e in events if e["type"] == "done")
+    done = [e for e in events if e["type"] == "done"][-1]
     return job_dir / done["output"]
 
 
@@ -72,6 +72,19 @@ def test_only_the_main_process_reports_and_saves(one_and_two):
     assert "error" not in kinds
     assert sorted(p.name for p in (dir2 / "checkpoints").iterdir()) == ["step_000002", "step_000004"]
     assert not list((dir2 / "checkpoints").glob("*.tmp"))
+
+
+@pytest.mark.slow
+def test_a_two_process_run_resumes_from_its_checkpoint(one_and_two, tiny_model, tmp_path):
+    (dir1, ev1), _ = one_and_two
+    job_dir, model = tmp_path / "resumed", tiny_model("sd15")
+    _run(model, dir1.parent / "data", job_dir, steps=2, train_batch_size=1, num_processes=2)
+    events = _run(model, dir1.parent / "data", job_dir, train_batch_size=1, num_processes=2)
+    start = [e for e in events if e["type"] == "start"][-1]
+    assert start["resumed_from"] == 2
+    assert _losses(events) == pytest.approx(_losses(ev1), rel=1e-5)  # steps 1-2, then 3-4 resumed
+    w1, w2 = load_file(str(_output(dir1, ev1))), load_file(str(_output(job_dir, events)))
+    assert all(torch.allclose(w1[k], w2[k], rtol=0, atol=1e-6) for k in w1)
 
 
 def test_num_processes_below_one_is_refused(tmp_path):
