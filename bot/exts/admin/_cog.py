@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import discord
@@ -111,7 +112,24 @@ class Admin(commands.GroupCog, group_name=L("cmd.admin.name"), group_description
             value=discord_status_text(self.services, locale),
             inline=False,
         )
+        workers = await self.services.store.list_workers()
+        if workers:  # workers register where job files are shared (docs/deploy.md, layout 2)
+            embed.add_field(
+                name=t(locale, "admin.status_workers"), value=workers_text(workers, locale), inline=False
+            )
         await interaction.followup.send(embed=embed, ephemeral=True)
+
+
+def workers_text(workers: list[Any], locale: Any) -> str:
+    """One line per registered worker, as `loracord queue workers` shows them."""
+    now = time.time()
+    lines = []
+    for w in workers:
+        vram = f"{w.vram_free_gb:.1f}/{w.vram_total_gb:.1f} GB" if w.vram_total_gb else "-"
+        seen = f"{max(0.0, now - w.heartbeat_at):.0f}"
+        fields = {"worker": w.id, "state": w.state(now), "gpu": w.gpu_name or "CPU", "vram": vram}
+        lines.append(t(locale, "admin.status_worker_line", **fields, job=w.job_id or "-", seen=seen))
+    return limits.clip("\n".join(lines), limits.EMBED_FIELD_VALUE_MAX)
 
 
 def discord_status_text(services: Services, locale: Any) -> str:
