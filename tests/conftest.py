@@ -6,4 +6,8 @@ import os
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("MKL_NUM_THREADS", "1")
 
-pytest_plugins = ["standin.pytest_plugin", "trainer.queue.pg_pytest_plugin", "trainer.artifacts.s3_pytest_plugin"]
+pytest_plugins = [
+    "standin.pytest_plugin",
+    "trainer.queue.pg_pytest_plugin",
+    "trainer.artifacts.s3_pytest_plugin",
+]

@@ -42,7 +42,9 @@ def test_makefile_and_dockerfile_build_llama_cpp_alike_without_native_or_amx():
 def test_the_installed_llama_cpp_has_no_amx_kernels():
     # In a child: the test process, like the bot, never loads llama.cpp itself.
     code = "import llama_cpp; print(llama_cpp.llama_print_system_info().decode())"
-    info = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    info = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
     assert "AMX_INT8 = 1" not in info.stdout, (
         "llama-cpp-python was built with AMX kernels (-march=native on an AMX CPU?), which crash on "
         f"prompt batches: run `make install` again to rebuild it with the Makefile's flags. {info.stdout}"
