@@ -6,10 +6,10 @@
 from __future__ import annotations
 
 import pytest
+from option_cases import OPTION_CASES
 
 from advisor.engine import load_rulebook
 from advisor.facts import Facts, Hardware
-from option_cases import OPTION_CASES
 from config.training import TrainConfig
 
 
