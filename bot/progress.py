@@ -33,7 +33,7 @@ from bot.files import LinkSigner
 from bot.i18n import t
 from bot.jobtext import progress_text
 from bot.results import post_nonce
-from bot.tracked import Tracked
+from bot.tracked import Tracked, load_tracked
 from config.settings import Settings
 from trainer.queue.eta import estimate_queue
 from trainer.queue.options import QueueLimits
@@ -108,15 +108,7 @@ class ProgressTracker:
 
     @staticmethod
     def _load_one(path: Path) -> Tracked | None:
-        if not path.is_file():
-            return None
-        known = set(Tracked.__dataclass_fields__)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            return Tracked(**{k: v for k, v in data.items() if k in known})
-        except (ValueError, TypeError):
-            log.warning("ignoring unreadable progress state %s", path)
-            return None
+        return load_tracked(path)
 
     def _load_all(self) -> list[Tracked]:
         if not self.folder.is_dir():

@@ -26,6 +26,7 @@ from bot.job_results import ResultButtons
 from bot.progress import ProgressTracker
 from bot.ratelimit import CommandRateLimiter
 from bot.s3_links import ArtifactLinkSigner
+from bot.tracked import progress_folder
 from config.settings import Settings
 from trainer.job_paths import DATASETS_FOLDER
 from trainer.queue.backends import open_store
@@ -128,7 +129,7 @@ def build_services(
         queue_limits=queue_options.limits,
         signer=signer,
         invalid_requests=invalid_requests,
-        folder=data_dir / "bot" / "progress",
+        folder=progress_folder(data_dir),
         buttons=result_buttons,
         tick_s=progress_tick_s,
         min_edit_s=progress_edit_s,

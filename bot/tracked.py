@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from bot import limits
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -30,3 +35,21 @@ class Tracked:
     parts_sent: int = 0  # result messages already out (a result may take several)
     delivered_to: str = ""  # "channel", "dm" or "status"
     hide_name: bool = False  # a private dataset's job: its name stays out of the public messages
+
+
+def progress_folder(data_dir: Path) -> Path:
+    """Where the bot keeps one `Tracked` JSON file per followed job."""
+    return Path(data_dir) / "bot" / "progress"
+
+
+def load_tracked(path: Path) -> Tracked | None:
+    """The saved state of one job (None when the bot never followed it, or the file is unreadable)."""
+    if not path.is_file():
+        return None
+    known = set(Tracked.__dataclass_fields__)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return Tracked(**{k: v for k, v in data.items() if k in known})
+    except (ValueError, TypeError):
+        log.warning("ignoring unreadable progress state %s", path)
+        return None

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from cli import queue_store
+from cli import job_delivery, queue_store
 from cli.errors import CommandError
 from trainer.queue import eta
 from trainer.queue.options import QueueLimits, QueueOptions, WorkerOptions, parse_gpus
@@ -214,14 +214,17 @@ def cmd_show(args: argparse.Namespace, settings: Any) -> int:
         job = await store.get_job(args.job_id)
         estimate = (await _estimates(store, settings)).get(job.id)
         data = _job_dict(job, estimate)
+        data.update(job_delivery.delivery_fields(job, settings))
         if args.json:
             data["config"] = dict(job.config)
             data["events"] = [dataclasses.asdict(e) for e in await store.events_since(job.id)]
             print(json.dumps(data))
             return 0
+        files = data.pop("files", [])
         for key, value in data.items():
             if value not in (None, "", [], ()):
                 print(f"{key:>14}: {str(value).rstrip()}")
+        job_delivery.print_files(files)
         return 0
 
     return _with_store(settings, action)

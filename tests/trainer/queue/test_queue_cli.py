@@ -180,12 +180,74 @@ async def test_sigterm_to_a_worker_process_requeues_its_job(store, worker_option
 
     job = await submit_fake(store, worker_options.queue, dataset_dir, {"steps": 10_000, "step_s": 0.05})
     proc = await asyncio.create_subprocess_exec(*worker_argv(worker_options), stderr=asyncio.subprocess.PIPE)
-    for _ in range(200):
+    # Wait for the outcome (the job has stepped), not for a fixed time: a worker's start takes
+    # seconds on a loaded 2-core host.
+    for _ in range(2400):
         if (await store.get_job(job.id)).progress.step > 0:
             break
         await asyncio.sleep(0.05)
+    else:
+        pytest.fail("the worker never started the job")
     proc.send_signal(signal.SIGTERM)
     _, err = await asyncio.wait_for(proc.communicate(), 30)
     assert proc.returncode == 0, err.decode()
     back = await store.get_job(job.id)
     assert back.status is JobStatus.QUEUED and back.attempts == 0 and back.progress.step > 0
+
+
+def test_show_says_where_the_result_went_and_links_every_file(
+    settings_file, train_toml, tmp_path, capsys, monkeypatch
+):
+    # The bot could not deliver (channel forbidden, DMs closed): the operator finds the files here.
+    import asyncio
+    import dataclasses
+    from urllib.parse import parse_qs, urlparse
+
+    from bot.files import LinkSigner
+    from bot.tracked import Tracked, progress_folder
+    from config.secrets import Secret
+    from trainer.job_paths import JobPaths
+    from trainer.queue.backends import open_store
+    from trainer.queue.options import QueueLimits, QueueOptions
+    from trainer.queue.types import JobResult, JobStatus
+
+    monkeypatch.setenv("LORACORD__FILES__SIGNING_KEY", "operator-test-key-of-at-least-32-characters")
+    assert cli(settings_file, "queue", "submit", str(train_toml), "--user", "7", "--json") == 0
+    job = json.loads(capsys.readouterr().out)
+    paths = JobPaths(job["job_dir"])
+    paths.output.mkdir(parents=True, exist_ok=True)
+    lora = paths.output / "cat.safetensors"
+    lora.write_bytes(b"\0" * 2048)
+    paths.loss_curve.write_bytes(b"png")
+
+    async def finish():
+        async with open_store(QueueOptions(data_dir=tmp_path / "data")) as store:
+            free = QueueLimits(0, 0, 0, 0)
+            await store.claim("w", 600, free)
+            await store.finish(job["id"], "w", JobStatus.SUCCEEDED, JobResult(output=str(lora)))
+
+    asyncio.run(finish())
+    tracked = Tracked(job["id"], channel_id=1, message_id=2, owner_id=7, locale="en")
+    tracked = dataclasses.replace(
+        tracked,
+        delivered=True,
+        delivered_to="status",
+        channel_error="403 Forbidden (50013): Missing Permissions",
+        dm_error="403 Forbidden (50007): Cannot send messages to this user",
+    )
+    folder = progress_folder(tmp_path / "data")
+    folder.mkdir(parents=True)
+    (folder / f"{job['id']}.json").write_text(json.dumps(dataclasses.asdict(tracked)))
+
+    assert cli(settings_file, "queue", "show", job["id"]) == 0
+    out = capsys.readouterr().out
+    assert "not delivered in Discord" in out and "50013" in out and "50007" in out
+    assert cli(settings_file, "queue", "show", job["id"], "--json") == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert [f["name"] for f in shown["files"]] == ["cat.safetensors", "loss_curve.png"]
+    signer = LinkSigner(Secret("operator-test-key-of-at-least-32-characters"), "http://x", 60)
+    for entry in shown["files"]:
+        link = urlparse(entry["link"])
+        query = parse_qs(link.query)
+        assert link.path.endswith(f"/{job['id']}/{entry['name']}")
+        assert signer.valid(job["id"], entry["name"], query["exp"][0], query["sig"][0])
