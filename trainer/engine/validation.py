@@ -149,6 +149,10 @@ def validate_if_due(session: Any, step: int) -> dict[str, float]:
     if validator is None or not validator.due(step, session.total_steps):
         return {}
     accelerator = session.accelerator
+    if not accelerator.is_main_process:
+        # With several processes the main one measures and writes the curve; validation uses
+        # no collective operation and none of the run's random draws, so the others skip it.
+        return {}
     with EvalWeights(session.optimizer), accelerator.autocast():
         value = validation_loss(
             validator,
