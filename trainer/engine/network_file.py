@@ -64,8 +64,12 @@ def _open(path: Path) -> tuple[dict[str, list[int]], dict[str, str], dict[str, f
     from trainer.export.reader import _read_array, read_header
 
     with path.open("rb") as fh:
-        magic = fh.read(8)
-    if magic[:2] == b"PK" or magic[:1] == b"\x80":
+        magic = fh.read(9)
+    # A .safetensors file opens with its header's length (8 bytes, little-endian) and then "{"; the
+    # length's first byte may be anything, 0x80 included, so only a file without that shape is tested
+    # for a zip (torch.save) or a raw pickle (protocol 2+ opens with 0x80).
+    is_safetensors = len(magic) == 9 and magic[8:9] == b"{"
+    if not is_safetensors and (magic[:2] == b"PK" or magic[:1] == b"\x80"):
         raise _refuse(
             f"{path.name} is a pickled PyTorch file renamed .safetensors; convert it to a real .safetensors file"
         )

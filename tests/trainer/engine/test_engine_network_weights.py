@@ -99,3 +99,19 @@ def test_a_file_for_another_model_of_the_family_is_refused_at_load(tiny_model, d
     with pytest.raises(TrainingError) as err:
         train(cfg, tmp_path / "run")
     assert err.value.field == "network_weights" and "another base model" in str(err.value)
+
+
+def test_a_safetensors_header_length_ending_in_0x80_is_not_taken_for_a_pickle(tmp_path):
+    # The file opens with its header's length; a length whose first byte is 0x80 (like a pickle's
+    # opening byte) happened in a real run and refused a good LoRA.
+    from trainer.engine.network_file import _open
+
+    path = tmp_path / "lora.safetensors"
+    tensors = {"lora_unet_x.lora_down.weight": torch.zeros(2, 2)}
+    for pad in range(256):
+        save_file(tensors, str(path), metadata={"pad": "x" * pad})
+        if path.read_bytes()[0] == 0x80:
+            break
+    assert path.read_bytes()[0] == 0x80
+    shapes, metadata, _ = _open(path)
+    assert shapes == {"lora_unet_x.lora_down.weight": [2, 2]} and metadata["pad"]
