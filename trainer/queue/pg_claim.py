@@ -28,6 +28,11 @@ _R = JobStatus.RUNNING.value
 LOCK_BATCH = 64
 
 
+class ClaimContended(Exception):
+    """Every candidate this claim reached was being taken by a concurrent claim: not an empty queue.
+    The claim is tried again (PgJobStore.claim), so a worker never idles while jobs wait."""
+
+
 class PgClaims:
     """Mixed into `PgJobStore`; relies on its `_requeue_expired` and `_paused`."""
 
@@ -80,9 +85,11 @@ class PgClaims:
         for c in ranked:
             by_owner.setdefault(c.owner_id, []).append(c)
         owners, deferred, start = list(by_owner), [], 0
+        locked: list[int] = []  # candidates skipped because a concurrent claim held their rows
         while start < len(owners):
             found = await self._lock_first_owner(con, owners[start : start + LOCK_BATCH], now)
             if found is None:
+                locked.append(start)
                 start += LOCK_BATCH  # every one of these users is being served by another claim
                 continue
             index, fresh = found
@@ -90,11 +97,13 @@ class PgClaims:
             if fresh[0] != by_owner[owner][0].last_served:
                 deferred.append((owner, fresh))  # served meanwhile: now behind everyone else
                 continue
-            if (seq := await self._take_for_owner(con, by_owner[owner], fresh, limits)) is not None:
+            if (seq := await self._take_for_owner(con, by_owner[owner], fresh, limits, locked)) is not None:
                 return seq
         for owner, fresh in deferred:
-            if (seq := await self._take_for_owner(con, by_owner[owner], fresh, limits)) is not None:
+            if (seq := await self._take_for_owner(con, by_owner[owner], fresh, limits, locked)) is not None:
                 return seq
+        if locked:
+            raise ClaimContended
         return None
 
     async def _lock_first_owner(
@@ -123,8 +132,10 @@ class PgClaims:
         candidates: list[fairness.Candidate],
         fresh: tuple[int, int, float],
         limits: QueueLimits,
+        locked: list[int],
     ) -> int | None:
-        """The first of one owner's candidates (rank order) that may start now, its job row locked."""
+        """The first of one owner's candidates (rank order) that may start now, its job row locked;
+        a candidate whose rows a concurrent claim holds (or just took) is noted in `locked`."""
         for c in candidates:
             c = replace(c, last_served=fresh[0], running=fresh[1], gpu_seconds_today=fresh[2])
             if c.guild_id is not None and limits.max_running_jobs_per_guild:
@@ -135,6 +146,7 @@ class PgClaims:
                     _R,
                 )
                 if guild_running is None:
+                    locked.append(c.job_seq)
                     continue  # another claim is starting a job of this guild
                 c = replace(c, guild_running=int(guild_running))
             if not fairness.eligible(c, limits):
@@ -143,6 +155,7 @@ class PgClaims:
                 "SELECT seq FROM jobs WHERE seq = $1 AND status = $2 FOR UPDATE SKIP LOCKED", c.job_seq, _Q
             ):
                 return c.job_seq
+            locked.append(c.job_seq)  # taken by a concurrent claim since the ranking was read
         return None
 
     async def _candidates(

@@ -9,7 +9,9 @@ run in parallel with `FOR UPDATE SKIP LOCKED`, and submissions lock their owner'
 
 from __future__ import annotations
 
+import asyncio
 import json
+import random
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -18,7 +20,7 @@ import asyncpg
 from trainer.queue import fairness, rows
 from trainer.queue.options import QueueLimits
 from trainer.queue.pg_base import PgBase
-from trainer.queue.pg_claim import PgClaims
+from trainer.queue.pg_claim import ClaimContended, PgClaims
 from trainer.queue.pg_extra import PgExtras
 from trainer.queue.pg_rows import Con, charge, get_job_row, insert_event
 from trainer.queue.pg_workers import PgWorkers
@@ -38,6 +40,8 @@ from trainer.queue.types import (
 from trainer.queue.workers import WorkerCapacity
 
 ID_TRIES = 5
+#: Claims tried while every candidate is being taken by a concurrent claim (then None: poll again).
+CONTENDED_TRIES = 50
 _Q = JobStatus.QUEUED.value
 _R = JobStatus.RUNNING.value
 
@@ -160,7 +164,17 @@ class PgJobStore(PgWorkers, PgClaims, PgExtras, PgBase, JobStore):
         now: float | None = None,
         capacity: WorkerCapacity | None = None,
     ) -> Job | None:
-        return await self.retrying(self._claim, worker_id, lease_seconds, limits, self.now(now), capacity)
+        for _ in range(CONTENDED_TRIES - 1):
+            try:
+                return await self.retrying(
+                    self._claim, worker_id, lease_seconds, limits, self.now(now), capacity
+                )
+            except ClaimContended:
+                await asyncio.sleep(random.uniform(0.005, 0.03))
+        try:
+            return await self.retrying(self._claim, worker_id, lease_seconds, limits, self.now(now), capacity)
+        except ClaimContended:
+            return None  # still contended: the worker's next poll tries again
 
     async def heartbeat(
         self, job_id: str, worker_id: str, lease_seconds: float, *, now: float | None = None
