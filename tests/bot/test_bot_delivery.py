@@ -174,7 +174,10 @@ async def test_a_passing_failure_of_the_first_post_is_retried_by_the_tracker(
         await standin.click(alice, confirm, "lc:confirm:start")
         progress = await standin.wait_for_message(predicate=lambda m: m.content.startswith("⏳"), timeout=30)
         job_id = JOB_ID.search(progress.content).group(1)
-        assert len(failing.hits) == 1 and bot.services.progress.jobs[job_id].message_id == progress.id
+        # The stand-in holds the message before the bot has read the reply that names it.
+        tracked = bot.services.progress.jobs
+        await wait_until(lambda: job_id in tracked and tracked[job_id].message_id == progress.id)
+        assert len(failing.hits) == 1
         assert not bot.services.errors.unexpected
 
 
