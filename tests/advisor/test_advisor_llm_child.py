@@ -96,10 +96,17 @@ def test_a_child_killed_while_idle_is_replaced_for_the_next_question(advisor_llm
         time.sleep(0.01)  # until it is dead (a zombie, not yet reaped)
     with caplog.at_level(logging.WARNING, logger="advisor.llm"):
         answer = advisor.ask(QUESTION)
-    assert answer.source == "llm"  # the first failure restarts at once, for this very question
+        if answer.source == "rules":
+            # Seen dead only once the question was sent (a fresh-clone run on a loaded host): that
+            # question still gets the full rule text, and the next one a new child's wording.
+            assert_rule_text(answer)
+            assert "while answering" in caplog.records[0].getMessage()
+            answer = advisor.ask(QUESTION)
+        else:  # seen dead before the question: it restarts at once, for this very question
+            assert "while idle" in caplog.records[0].getMessage()
+            assert "gets the rule text" not in caplog.records[0].getMessage()
+    assert answer.source == "llm"
     assert len(caplog.records) == 1 and "SIGKILL" in caplog.records[0].getMessage()
-    assert "while idle" in caplog.records[0].getMessage()
-    assert "gets the rule text" not in caplog.records[0].getMessage()
     assert llm.status().pids != (idle,)
 
 
