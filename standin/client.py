@@ -21,7 +21,10 @@ from standin.driver import StandIn
 FAST_IDENTIFY_S = 0.05
 FAST_GUILD_READY_S = 0.2
 READY_TIMEOUT_S = 10.0
-CLOSE_TIMEOUT_S = 5.0
+# A client's close may take a while on purpose: loracord's bot lets its Discord call in flight finish
+# (up to 10 s, bot/progress.py STOP_GRACE_S), e.g. one that discord.py is waiting out a 429 for, then
+# stops its worker. 5 s cut such a close in half on a loaded host; this bound only catches a hang.
+CLOSE_TIMEOUT_S = 60.0
 READY_POLL_S = 0.02
 
 
