@@ -93,7 +93,7 @@ class PgJobStore(PgWorkers, PgClaims, PgExtras, PgBase, JobStore):
             user_gpu_seconds_today=await self._gpu_seconds(con, spec.owner_id, now),
             now=now,
         )
-        marks = ", ".join(f"${i}" for i in range(1, 20))
+        marks = ", ".join(f"${i}" for i in range(1, rows.JOB_INSERT_COUNT + 1))
         await con.execute(
             f"INSERT INTO jobs ({rows.JOB_INSERT_COLUMNS}) VALUES ({marks})",
             *rows.job_insert_values(spec, job_id, max_attempts, now),

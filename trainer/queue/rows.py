@@ -69,6 +69,8 @@ JOB_INSERT_COLUMNS = (
     "id, owner_id, guild_id, channel_id, dataset_id, name, config_json, config_version, priority, status, "
     "max_attempts, job_dir, created_at, updated_at, kind, source_job_id, planned_steps, vram_gb, arch"
 )
+#: How many values `job_insert_values` gives (the placeholders each backend writes for them).
+JOB_INSERT_COUNT = JOB_INSERT_COLUMNS.count(",") + 1
 
 
 def job_insert_values(spec: JobSpec, job_id: str, max_attempts: int, now: float) -> tuple[Any, ...]:

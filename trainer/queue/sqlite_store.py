@@ -84,7 +84,7 @@ class SqliteJobStore(SqliteWorkers, SqliteExtras, SqliteBase, JobStore):
                 now=now,
             )
             await db.execute(
-                f"INSERT INTO jobs ({rows.JOB_INSERT_COLUMNS}) VALUES ({', '.join('?' * 19)})",
+                f"INSERT INTO jobs ({rows.JOB_INSERT_COLUMNS}) VALUES ({', '.join('?' * rows.JOB_INSERT_COUNT)})",
                 rows.job_insert_values(spec, job_id, max_attempts, now),
             )
             await insert_event(db, job_id, "queued", rows.queued_event(spec), now)
