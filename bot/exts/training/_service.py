@@ -192,14 +192,16 @@ async def announce(services: Services, interaction: discord.Interaction, job: Jo
         tracked.message_id = (await channel.send(text)).id
     except Exception as exc:
         failure = classify(exc)
+        if failure is not None and failure.permanent:
+            tracked.channel_error = failure.reason
+        await services.progress.track(tracked)  # before anyone is told: the note names a tracked job
         if failure is None:
-            await services.progress.track(tracked)
             raise
         if failure.permanent:
-            tracked.channel_error = failure.reason
             await reply(
                 interaction, t(locale, "training.no_progress_message", job=job.id, reason=failure.reason)
             )
+        return
     await services.progress.track(tracked)
 
 
