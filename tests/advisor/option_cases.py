@@ -6,7 +6,9 @@ The base models are folders holding only scheduler/scheduler_config.json: that i
 
 from __future__ import annotations
 
+import atexit
 import json
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from advisor.facts import Facts
 from config.training import TrainConfig
 
 _ROOT = Path(tempfile.mkdtemp(prefix="advisor-option-cases-"))
+atexit.register(shutil.rmtree, _ROOT, ignore_errors=True)
 
 
 def scheduler_folder(name: str, **config: object) -> str:
