@@ -69,7 +69,11 @@ async def channel_post(ctx: ResultContext, tr: Tracked, job: Job) -> Post:
     link = ctx.linker(job, tr.locale)
     if job.status is JobStatus.SUCCEEDED and job.kind is JobKind.SAMPLE:
         grids, loras = await asyncio.to_thread(sample_results, job)
-        text = t(tr.locale, "progress.samples_done", owner=owner, source=job.source_job_id, job=job.id)
+        hidden = samples_private(ctx, tr)  # the grids go with the checkpoint files, to the owner only
+        key = "progress.samples_done_private" if hidden else "progress.samples_done"
+        text = t(tr.locale, key, owner=owner, source=job.source_job_id, job=job.id)
+        if hidden:
+            return Post(text, [], link)
         where = "progress.sample_files_private" if loras else "progress.sample_files_none"
         return Post(text, grids, link, extra_lines=[t(tr.locale, where, job=job.id)])
     if job.status is JobStatus.SUCCEEDED:
@@ -92,8 +96,19 @@ async def channel_post(ctx: ResultContext, tr: Tracked, job: Job) -> Post:
 
 
 def samples_private(ctx: ResultContext, tr: Tracked) -> bool:
-    """A private dataset's job whose sample grids go to its owner only (`discord.private_samples`)."""
+    """A private dataset's job — or a sample job of one, or a retry — whose sample grids go to its
+    owner only (`discord.private_samples`)."""
     return tr.hide_name and ctx.settings.discord.private_samples == "owner"
+
+
+def owner_only_grids(ctx: ResultContext, tr: Tracked, job: Job) -> list[Path]:
+    """The result's grids that go to the owner only: a training job's last grid, or every grid of a
+    sample job, when `samples_private`. Blocking (reads the job folder)."""
+    if not samples_private(ctx, tr) or job.status is not JobStatus.SUCCEEDED:
+        return []
+    if job.kind is JobKind.SAMPLE:
+        return sample_results(job)[0]
+    return [f for f in result_files(job) if _is_grid(f)]
 
 
 def _is_grid(path: Path) -> bool:
@@ -124,10 +139,8 @@ async def dm_post(ctx: ResultContext, tr: Tracked, job: Job) -> Post:
     note = t(tr.locale, "progress.channel_unusable", job=job.id)
     post.text = f"{note}\n{post.text}".strip()
     post.extra_lines = []
-    private = await asyncio.to_thread(_private_paths, job)
-    if samples_private(ctx, tr) and job.status is JobStatus.SUCCEEDED and job.kind is JobKind.TRAIN:
-        private = [f for f in await asyncio.to_thread(result_files, job) if _is_grid(f)] + private
-    post.files = [*post.files, *private]
+    grids = await asyncio.to_thread(owner_only_grids, ctx, tr, job)
+    post.files = [*post.files, *grids, *await asyncio.to_thread(_private_paths, job)]
     return post
 
 
@@ -145,15 +158,19 @@ async def send_private_files(ctx: ResultContext, tr: Tracked, job: Job) -> None:
     button and /train status still give them), and a failure here never resends the public part."""
     limit = ctx.dm_file_limit()
     paths = await asyncio.to_thread(_private_paths, job)
-    if samples_private(ctx, tr) and job.status is JobStatus.SUCCEEDED and job.kind is JobKind.TRAIN:
-        for grid in [f for f in await asyncio.to_thread(result_files, job) if _is_grid(f)]:
+    grids = await asyncio.to_thread(owner_only_grids, ctx, tr, job)
+    text = t(tr.locale, "progress.private_files", job=job.id)
+    if job.kind is JobKind.SAMPLE and grids:  # a sample job's grids go with its checkpoint files
+        paths = [*grids, *paths]
+        text = t(tr.locale, "progress.samples_for_owner", source=job.source_job_id, job=job.id)
+    else:
+        for grid in grids:
             step = grid.name.split("_")[1].lstrip("0") or "0"  # step_000060_grid.png
-            text = t(tr.locale, "progress.samples", step=step, job=job.id)
-            await send_sample_privately(ctx, tr, job, text, grid, step)
+            grid_text = t(tr.locale, "progress.samples", step=step, job=job.id)
+            await send_sample_privately(ctx, tr, job, grid_text, grid, step)
     if tr.dm_sent or not paths or (job.kind is JobKind.TRAIN and not limit):
         return
     link = ctx.linker(job, tr.locale)
-    text = t(tr.locale, "progress.private_files", job=job.id)
     try:
         user = ctx.client.get_user(tr.owner_id) or await ctx.client.fetch_user(tr.owner_id)
         await send(

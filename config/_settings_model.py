@@ -83,8 +83,9 @@ class DiscordSettings(_Section):
     )
     private_samples: str = setting(
         "channel",
-        "Where a private dataset's job shows its sample grids: owner (direct message to its owner only) "
-        "or channel (in the job's channel, like any job); its name stays hidden either way.",
+        "Where a private dataset's job, and a sample job of it, shows its sample grids: owner (direct "
+        "message to its owner only) or channel (in the job's channel, like any job); its name stays "
+        "hidden either way.",
         choices=("owner", "channel"),
     )
     default_locale: str = setting(

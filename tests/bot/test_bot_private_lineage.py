@@ -1,0 +1,103 @@
+"""A private dataset's privacy follows its lineage (issue 16, defect 7): the sample jobs made from its
+job, and their retries, keep its name out of every public message, and `discord.private_samples`
+decides where their grids go as it does for the training job's. The real bot through the stand-in;
+the worker's children are stood in for by writing the files they write."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from config.settings import DiscordSettings
+from standin.driver import StandIn
+from standin.state import Message
+from tests.bot.botkit import JOB_ID, answer_to, text_of
+from tests.bot.conftest import png_bytes
+from tests.bot.test_bot_delivery import finish_with_lora, job_in_new_room, wait_until
+from trainer.queue.types import JobKind, JobResult, JobStatus
+
+
+async def finish_sampleable(bot, job_id: str) -> None:
+    """The training job succeeds with a LoRA the sample job can read (its `done` event names it)."""
+    lora = await finish_with_lora(bot, job_id)
+    job_dir = lora.parent.parent
+    done = {"type": "done", "time": 1.0, "step": 4, "output": "output/shapes.safetensors", "files": []}
+    (job_dir / "events.jsonl").write_text(json.dumps(done) + "\n")
+    (job_dir / "config.toml").write_text('name = "shapes"\n')
+
+
+async def end_sample_job(bot, sample_id: str, status: JobStatus) -> None:
+    """The sample job's child: one grid and the checkpoint's kohya file (named after the dataset, as
+    the real ones are), or a failure."""
+    job = await bot.services.store.claim("w", 60, bot.services.queue_options.limits)
+    assert job is not None and job.id == sample_id and job.kind is JobKind.SAMPLE
+    if status is JobStatus.FAILED:
+        result = JobResult(error_kind="oom", error_message="out of memory")
+    else:
+        job_dir = Path(job.job_dir)
+        (job_dir / "samples").mkdir()
+        (job_dir / "samples" / "grid_p0.png").write_bytes(png_bytes(7))
+        (job_dir / "output").mkdir()
+        (job_dir / "output" / "shapes-step000004.safetensors").write_bytes(os.urandom(2048))
+        files = ("samples/grid_p0.png", "output/shapes-step000004.safetensors")
+        result = JobResult(output=str(job_dir / files[-1]), files=files)
+    await bot.services.store.finish(sample_id, "w", status, result)
+    await wait_until(lambda: sample_id not in bot.services.progress.jobs)
+
+
+def names_in(messages: list[Message]) -> list[str]:
+    """Everything a reader of these messages sees: text, embeds and attachment names."""
+    return [text_of(m) for m in messages] + [a.filename for m in messages for a in m.attachments]
+
+
+@pytest.mark.parametrize("private_samples", ["owner", "channel"])
+async def test_sample_jobs_of_a_private_datasets_job_stay_private(
+    standin: StandIn, make_bot, settings_factory, private_samples: str
+) -> None:
+    alice = standin.add_user("alice")
+    settings = settings_factory(discord=DiscordSettings(private_samples=private_samples))
+    dm = standin.dm_channel(alice)
+    async with make_bot(settings) as bot:
+        room, job_id, _ = await job_in_new_room(standin, alice)  # dataset "shapes", private
+        dataset_id = (await bot.services.store.get_job(job_id)).dataset_id
+        await finish_sampleable(bot, job_id)
+        await wait_until(lambda: job_id not in bot.services.progress.jobs)
+
+        # A sample job from it fails; its retry (a new sample job) succeeds.
+        inter = await standin.send_slash_command(
+            alice, "train", subcommand="sample", options={"job": job_id, "prompts": "sks"}, channel=room
+        )
+        first = JOB_ID.search((await answer_to(standin, inter)).content).group(1)
+        await end_sample_job(bot, first, JobStatus.FAILED)
+        inter = await standin.send_slash_command(
+            alice, "train", subcommand="retry", options={"job": first}, channel=room
+        )
+        retried = JOB_ID.search((await answer_to(standin, inter)).content).group(1)
+        assert retried != first
+        await end_sample_job(bot, retried, JobStatus.SUCCEEDED)
+
+        public = [m for m in standin.messages(room, include_ephemeral=False)]
+        for sample_id in (first, retried):  # each had its own public progress message, name hidden
+            own = [m for m in public if m.content.startswith(("❌", "✅")) and f"`{sample_id}`" in m.content]
+            assert own and "private dataset" in own[0].content, [m.content for m in public]
+        assert not [n for n in names_in(public) if "shapes" in n or dataset_id in n]
+
+        done = [m for m in public if "sample grids of" in m.content and retried in m.content]
+        assert len(done) == 1
+        private = await standin.wait_for_message(
+            channel=dm, predicate=lambda m: retried in m.content, since=0, timeout=20
+        )
+        in_dm = [a.filename for m in standin.messages(dm) if retried in m.content for a in m.attachments]
+        if private_samples == "owner":  # the grids go with the checkpoint files, to the owner only
+            assert not [a for a in done[0].attachments if a.filename.endswith(".png")]
+            assert sorted(in_dm) == ["grid_p0.png", "shapes-step000004.safetensors"]
+            grid = next(a for m in standin.messages(dm) for a in m.attachments if a.filename == "grid_p0.png")
+            assert standin.attachment_bytes(grid.url) == png_bytes(7)
+        else:  # the grids in the channel like any job's, under the hidden name; the files by DM
+            assert [a.filename for a in done[0].attachments] == ["grid_p0.png"]
+            assert in_dm == ["shapes-step000004.safetensors"]
+        assert private.channel_id == dm.id
+        assert not bot.services.errors.unexpected
