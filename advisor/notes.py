@@ -63,22 +63,63 @@ def precision_line(qf: QuestionFacts, lang: str) -> str | None:
     return f"{qf.gpu_name}: no bf16 on this GPU; use mixed_precision = 'fp16'."
 
 
-def lr_line(qf: QuestionFacts, lang: str) -> str | None:
+LOW_LR = 3e-5  # below this an AdamW LoRA learns too little in 1000-5000 steps
+HIGH_LR = 2e-4
+
+
+def lr_direction(qf: QuestionFacts, raise_lr: bool = True) -> str | None:
+    """Which way a stated learning rate should move: 'down' above 2e-4, 'up' below 3e-5 (unless the
+    question is about overfitting, where a low rate is not the cause), None for an adaptive optimizer."""
     lr = qf.config.get("learning_rate")
-    if not lr or qf.config.get("optimizer") == "prodigy" or lr <= 2e-4:
+    if not lr or qf.config.get("optimizer") == "prodigy":
         return None
-    times = lr / 1e-4
-    if lang == "ko":
-        return f"학습률을 1e-4로 낮추세요: 지금 값 {_fmt(lr)}은 보통 쓰는 1e-4의 {times:g}배입니다."
-    return f"Lower the learning rate to 1e-4: {_fmt(lr)} is {times:g}× the usual value."
+    if lr > HIGH_LR:
+        return "down"
+    if lr < LOW_LR and raise_lr:
+        return "up"
+    return None
 
 
-def notes_for(kinds: list[str], qf: QuestionFacts, lang: str) -> list[str]:
+def lr_line(qf: QuestionFacts, lang: str, raise_lr: bool = True) -> str | None:
+    lr = qf.config.get("learning_rate")
+    if not lr:
+        return None
+    if qf.config.get("optimizer") == "prodigy" and lr >= 0.5:
+        if lang == "ko":
+            return (
+                f"학습률 {_fmt(lr)}은 적응형 옵티마이저(Prodigy, DAdaptation)에 쓰는 값입니다. 옵티마이저가 "
+                "자기 추정값에 곱해서 쓰므로 잘못된 값이 아닙니다. AdamW라면 1e-4를 쓰세요."
+            )
+        return (
+            f"A learning rate of {_fmt(lr)} is the setting for adaptive optimizers (Prodigy, DAdaptation), which "
+            "multiply it by their own estimate, so it is not a mistake; with AdamW use 1e-4."
+        )
+    direction = lr_direction(qf, raise_lr)
+    if direction == "down":
+        times = lr / 1e-4
+        if lang == "ko":
+            return f"학습률을 1e-4로 낮추세요: 지금 값 {_fmt(lr)}은 보통 쓰는 1e-4의 {times:g}배입니다."
+        return f"Lower the learning rate to 1e-4: {_fmt(lr)} is {times:g}× the usual value."
+    if direction == "up":
+        part = f"{1e-4 / lr:.3g}"
+        if lang == "ko":
+            return (
+                f"학습률을 1e-4 쪽으로 올리세요: 지금 값 {_fmt(lr)}은 보통 쓰는 1e-4의 1/{part}이라 "
+                "1000-5000 스텝 안에 LoRA가 거의 배우지 못합니다."
+            )
+        return (
+            f"Raise the learning rate toward 1e-4: {_fmt(lr)} is 1/{part} of the usual value, too little for "
+            "a LoRA to learn much in 1000-5000 steps."
+        )
+    return None
+
+
+def notes_for(kinds: list[str], qf: QuestionFacts, lang: str, raise_lr: bool = True) -> list[str]:
     makers = {
         "batch": lambda: qf.batch_line(lang),
         "steps": lambda: steps_line(qf, lang),
         "precision": lambda: precision_line(qf, lang),
-        "lr": lambda: lr_line(qf, lang),
+        "lr": lambda: lr_line(qf, lang, raise_lr),
     }
     out: list[str] = []
     for kind in dict.fromkeys(kinds):

@@ -19,7 +19,7 @@ from advisor.diagnose import Diagnosis, diagnose
 from advisor.directions import conflicts
 from advisor.engine import Rule, Rulebook
 from advisor.intents import Intent, match
-from advisor.notes import notes_for
+from advisor.notes import lr_direction, notes_for
 from advisor.patterns import FAILURES
 from advisor.question_facts import QuestionFacts, asks_about_batch, read_question
 from advisor.retrieval import AdvisorIndex
@@ -67,12 +67,18 @@ def _interleave(lists: list[tuple[str, ...]]) -> list[str]:
     return out
 
 
-def _agreeing(candidates: list[str], rulebook: Rulebook, situation: QuestionFacts) -> list[Rule]:
+def _agreeing(
+    candidates: list[str], rulebook: Rulebook, situation: QuestionFacts, computed: dict[str, str] | None = None
+) -> list[Rule]:
+    """Rules in order, without those a stated fact contradicts or that push a setting against an
+    earlier rule or against a computed line ("raise the learning rate: 2e-5 is a fifth of 1e-4")."""
     facts, stated = situation.facts(), situation.stated
     chosen: list[Rule] = []
     for rule_id in dict.fromkeys(candidates):
         rule = rulebook.get(rule_id)
         if contradicted(rule, facts, stated):
+            continue
+        if computed and conflicts(rule.pushes, computed):
             continue
         if any(conflicts(rule.pushes, other.pushes) for other in chosen):
             continue
@@ -102,9 +108,13 @@ def choose(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) ->
     note_kinds = [kind for intent in intents for kind in intent.notes]
     if asks_about_batch(short):
         note_kinds.append("batch")
+    # A low learning rate explains "no effect", never overfitting: only then is raising it advised.
+    raise_lr = not any(intent.id == "overfit" for intent in intents)
+    direction = lr_direction(situation, raise_lr) if "lr" in note_kinds else None
+    computed = {"learning_rate": direction} if direction else None
     return Choice(
-        rules=_agreeing(ids, rulebook, situation)[:MAX_RULES],
-        notes=notes_for(note_kinds, situation, lang),
+        rules=_agreeing(ids, rulebook, situation, computed)[:MAX_RULES],
+        notes=notes_for(note_kinds, situation, lang, raise_lr),
         diagnosis=diag if diag is not None and looks_like_log(question) else None,
         intents=intents,
         situation=situation,

@@ -45,10 +45,19 @@ _RANK = re.compile(
     r"(?:network_dim|dim|rank|랭크)\s*(?:of|=|:)?\s*(\d{1,4})\b|(\d{1,4})\s*(?:dim|rank)\b", re.I
 )
 _ALPHA = re.compile(r"(?:network_alpha|alpha)\s*(?:of|=|:)?\s*(\d{1,4}(?:\.\d+)?)\b", re.I)
-_LR = re.compile(
-    r"(?:learning[ _]rate|\blr\b|unet_lr|학습률)[^0-9]{0,25}(\d(?:\.\d+)?e-\d+|0\.\d+)|(\d(?:\.\d+)?e-\d+)",
+# A learning rate: any e-notation number, or a decimal when the question talks about the learning rate.
+_LR_WORD = re.compile(r"learning[ _]rates?|\blrs?\b|unet_lr|학습률|러닝 ?레이트", re.I)
+_LR_NUMBER = re.compile(r"(?<![\w.])(\d(?:\.\d+)?e-\d+|0\.\d+|1(?:\.0+)?)(?![\w.])", re.I)
+# Numbers of other settings that look like learning rates ("noise_offset 0.05", "text_encoder_lr 5e-6").
+_OTHER_SETTING = re.compile(
+    r"(text_encoder_lr|te_lr|text encoder|noise[ _]offset|dropout|weight|strength|alpha|d_coef|decay|scale|gamma|"
+    r"가중치|강도|텍스트 ?인코더)\W{0,12}$",
     re.I,
 )
+# A value named as the old or default one, and a value the user changed it to.
+_WAS = re.compile(r"(default|by default|instead of|from|originally|기본|원래|대신)\b[^0-9]{0,25}$", re.I)
+_CHANGED_TO = re.compile(r"\bto\s*$", re.I)
+_CHANGED_KO = re.compile(r"^\s*(으로|로)\b")
 _PRECISION = re.compile(r"\b(bf16|fp16)\b", re.I)
 _ARCHES = (
     ("sdxl", re.compile(r"sdxl|\bxl\b|pony|illustrious|noob ?ai|일러스트리어스|포니|juggernaut", re.I)),
@@ -157,6 +166,32 @@ def _vram(text: str, gpu: str) -> float | None:
     return float(_KNOWN_VRAM[key]) if key in _KNOWN_VRAM else None
 
 
+def _learning_rate(text: str) -> float | None:
+    """The learning rate the user uses: "LR is 0.0001 by default but I set it to 0.005" -> 0.005.
+
+    Candidates are e-notation numbers, and decimals below 0.1 (or 1.0 right after the words "learning
+    rate") when the question names the learning rate. A number after another setting's name is not
+    one; a value named as the default or the old one loses to a value the user changed it to."""
+    named = _LR_WORD.search(text) is not None
+    best: tuple[int, int, float] | None = None
+    for found in _LR_NUMBER.finditer(text):
+        raw = found.group(1)
+        before, after = text[max(0, found.start() - 40) : found.start()], text[found.end() : found.end() + 6]
+        value = float(raw)
+        if "e" not in raw.lower():
+            if not named:
+                continue
+            right_after_word = _LR_WORD.search(before[-25:]) is not None and not re.search(r"\d", before[-25:])
+            if value >= 0.1 and not (value == 1.0 and right_after_word):
+                continue
+        if value <= 0 or _OTHER_SETTING.search(before):
+            continue
+        rank = (0 if _WAS.search(before) else 1) + (1 if _CHANGED_TO.search(before) or _CHANGED_KO.match(after) else 0)
+        if best is None or rank > best[0]:
+            best = (rank, found.start(), value)
+    return best[2] if best else None
+
+
 def _config(text: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, pattern in (("repeats", _REPEATS), ("max_train_epochs", _EPOCHS), ("train_batch_size", _BATCH)):
@@ -175,9 +210,11 @@ def _config(text: str) -> dict[str, Any]:
     alpha = _ALPHA.search(text)
     if alpha:
         out["network_alpha"] = float(alpha.group(1))
-    lr = _LR.search(text)
-    if lr:
-        out["learning_rate"] = float(lr.group(1) or lr.group(2))
+    lr = _learning_rate(text)
+    if lr is not None:
+        out["learning_rate"] = lr
+        if lr >= 0.5:  # 1.0 is what adaptive optimizers take (Prodigy, DAdaptation), not an AdamW rate
+            out["optimizer"] = "prodigy"
     precision = {m.lower() for m in _PRECISION.findall(text)}
     if len(precision) == 1:
         out["mixed_precision"] = precision.pop()

@@ -250,6 +250,20 @@ QUESTION_CASES: dict[str, str] = {
     "captions.multi_concept": "Can one LoRA learn several people, each triggered by their name?",
     "train.batch_lr": "Should I raise the learning rate when I raise the batch size?",
     "dataset.flip_asymmetric": "My LoRA makes an asymmetric face symmetric, like the images were mirrored",
+    # issue 21, third round
+    "lycoris.usage": "How do I use a LoCon file in Forge?",
+    "dataset.kohya_folders": "What folder structure does kohya expect for my images?",
+    "optimizer.choose": "Which optimizer should I pick, AdamW8bit or Adafactor?",
+    "optimizer.lion": "What learning rate works with Lion?",
+    "train.resume": "Can I continue training my LoRA from the last epoch?",
+    "sample.prompts": "How do I write the sample prompts file with a negative prompt?",
+    "dataset.lora_kind": "How is training a style LoRA different from a character?",
+    "train.min_snr_gamma": "What does min_snr_gamma do?",
+    "train.lr_scheduler": "Which lr scheduler should I use, cosine or constant?",
+    "train.attention": "Training fails with No module named xformers",
+    "train.base_model": "Which base model should I train my LoRA on?",
+    "captions.what_to_write": "What should I write in my captions?",
+    "ui.lora_weight": "My LoRA only looks right at a weight of 1.5, why?",
 }
 
 
