@@ -1,4 +1,8 @@
-"""The question bank (question_bank.toml): loading, the held-out split, and judging one answer.
+"""The question bank (question_bank.toml, rounds 1-2, and question_bank_r3.toml, round 3): loading, the
+held-out split, and judging one answer.
+
+The held-out split is exactly round 3: its sources were collected blind to the rules after the held-out
+split of rounds 1-2 had been scored and its failures read, which retired every round 1-2 item to "tune".
 
 An answer is right when it is in the question's language, contains every fact the question lists
 (`must`: a key of the bank's [fact] table or an inline "re:<regex>") and matches none of its
@@ -8,7 +12,6 @@ and bench/bench_advisor.py.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import tomllib
 from dataclasses import dataclass
@@ -16,6 +19,8 @@ from functools import cache
 from pathlib import Path
 
 BANK_PATH = Path(__file__).with_name("question_bank.toml")
+R3_PATH = Path(__file__).with_name("question_bank_r3.toml")
+HELD_OUT_ROUNDS = (3,)
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,7 @@ class Question:
     text: str
     must: tuple[str, ...]
     must_not: tuple[str, ...]
+    round: int | None = None  # 3 for question_bank_r3.toml; None for the rounds 1-2 file (not recorded per item)
 
 
 @dataclass(frozen=True)
@@ -42,23 +48,43 @@ def _raw() -> dict:
         return tomllib.load(fh)
 
 
+@cache
+def _raw_r3() -> dict:
+    with R3_PATH.open("rb") as fh:
+        return tomllib.load(fh)
+
+
 def seed() -> str:
     return _raw()["meta"]["seed"]
 
 
+@cache
+def _facts() -> dict[str, str]:
+    merged = dict(_raw()["fact"])
+    for key, pattern in _raw_r3().get("fact", {}).items():
+        if key in merged:
+            raise ValueError(f"{R3_PATH.name} redefines fact {key!r} of {BANK_PATH.name}")
+        merged[key] = pattern
+    return merged
+
+
 def facts() -> dict[str, str]:
-    return dict(_raw()["fact"])
+    """The main file's [fact] table, plus the optional [fact] table of round 3 (no key may clash)."""
+    return dict(_facts())
 
 
-def held_out(source: str, bank_seed: str | None = None) -> bool:
-    """The split rule recorded in the bank: a third of the sources, chosen by a seeded hash."""
-    digest = hashlib.sha256(f"{bank_seed or seed()}:{source}".encode()).hexdigest()
-    return int(digest, 16) % 3 == 0
+def held_out(question: Question) -> bool:
+    """The split rule: a question is held out exactly when it belongs to round 3 (question_bank_r3.toml)."""
+    return question.round in HELD_OUT_ROUNDS
+
+
+def _items() -> list[dict]:
+    return list(_raw()["q"]) + list(_raw_r3()["q"])
 
 
 def questions(split: str | None = None, lang: str | None = None) -> list[Question]:
     out = []
-    for raw in _raw()["q"]:
+    for raw in _items():
         item = Question(
             id=raw["id"],
             lang=raw["lang"],
@@ -67,6 +93,7 @@ def questions(split: str | None = None, lang: str | None = None) -> list[Questio
             text=raw["text"],
             must=tuple(raw["must"]),
             must_not=tuple(raw.get("must_not", ())),
+            round=raw.get("round"),
         )
         if (split is None or item.split == split) and (lang is None or item.lang == lang):
             out.append(item)
@@ -74,7 +101,7 @@ def questions(split: str | None = None, lang: str | None = None) -> list[Questio
 
 
 def _pattern(fact: str) -> str:
-    return fact[3:] if fact.startswith("re:") else facts().get(fact, fact)
+    return fact[3:] if fact.startswith("re:") else _facts().get(fact, fact)
 
 
 def judge(question: Question, answer_text: str, answer_lang: str) -> Verdict:

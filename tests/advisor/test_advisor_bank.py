@@ -35,14 +35,26 @@ def test_facts_are_valid_regexes():
             assert fact.startswith("re:") or fact in bank.facts(), f"{q.id}: unknown fact {fact}"
 
 
-def test_held_out_split_is_the_seeded_hash_of_the_source():
+def test_held_out_split_is_exactly_round_3():
+    """Rounds 1-2 (question_bank.toml) were scored and read, so all of them are tune; the held-out split is
+    exactly round 3 (question_bank_r3.toml), whose sources are new and each asked once per language."""
     items = bank.questions()
     for q in items:
-        assert q.split == ("held_out" if bank.held_out(q.source) else "tune"), q.id
+        assert q.split == ("held_out" if bank.held_out(q) else "tune"), q.id
+        assert (q.round == 3) == (q.split == "held_out"), q.id
     held = [q for q in items if q.split == "held_out"]
-    assert 0.25 <= len(held) / len(items) <= 0.42
+    assert len(held) / len(items) >= 0.25
     for lang in ("en", "ko"):
         assert any(q.lang == lang for q in held)
+    tune_sources = {q.source for q in items if q.split == "tune"}
+    langs_by_source: dict[str, list[str]] = {}
+    for q in held:
+        assert q.source not in tune_sources, f"{q.id}: its source is already in rounds 1-2"
+        assert q.id.startswith("r3-") and q.id.endswith(f"-{q.lang}"), q.id
+        langs_by_source.setdefault(q.source, []).append(q.lang)
+    assert len(langs_by_source) >= 60
+    for source, langs in langs_by_source.items():
+        assert sorted(langs) == ["en", "ko"], f"{source} is not asked exactly once in each language"
 
 
 # --- the advisor judged on the bank (LLM off) -----------------------------------------------------
