@@ -58,13 +58,14 @@ def test_held_out_split_is_exactly_round_3():
 
 
 # --- the advisor judged on the bank (LLM off) -----------------------------------------------------
-# Measured (docs/advisor.md): the held-out split was scored once the rules were written on the tune
-# split. Issue 21's target is 90% per language on the held-out split; with the second round of sources
-# (52 more, 16 of them held out) it measured en 46/54 and ko 44/54, so the target is NOT met:
-# test_held_out_meets_the_issue_target is a strict xfail (remove the mark once it passes), and
-# HELD_OUT_FLOOR only keeps the measured level from sliding back.
+# Measured: the held-out split of rounds 1-2 (seeded hash) scored en 46/54 and ko 44/54, but its
+# failures were then read, so it was retired to tune. The held-out split is now round 3 (65 new sources
+# collected blind to the rules, question_bank_r3.toml), scored once after it was committed. Issue 21's
+# target is 90% per language on the held-out split and it is NOT met: test_held_out_meets_the_issue_target
+# is a strict xfail (remove the mark once it passes), and HELD_OUT_FLOOR only keeps the measured level
+# from sliding back.
 ISSUE_TARGET = 0.90
-HELD_OUT_FLOOR = 0.80
+HELD_OUT_FLOOR = 0.55  # measured on round 3, 2026-12-06: en 37/65, ko 37/65
 TUNE_FLOOR = 0.98
 
 
@@ -80,13 +81,16 @@ def answers(advisor):
 
 @pytest.mark.parametrize("split,floor", [("held_out", HELD_OUT_FLOOR), ("tune", TUNE_FLOOR)])
 def test_bank_accuracy_per_language(answers, split, floor, capsys):
-    for lang in ("en", "ko"):
+    below = {}
+    for lang in ("en", "ko"):  # both languages are measured and printed before either is asserted
         items = bank.questions(split, lang)
         wrong = [q.id for q in items if not bank.judge(q, answers[q.id].text, answers[q.id].lang).right]
         accuracy = 1 - len(wrong) / len(items)
         with capsys.disabled():
             print(f"\nquestion bank, {split} {lang}: {len(items) - len(wrong)}/{len(items)}; wrong: {wrong}")
-        assert accuracy >= floor, wrong
+        if accuracy < floor:
+            below[lang] = wrong
+    assert not below, below
 
 
 @pytest.mark.xfail(strict=True, reason="issue 21 target not met on the held-out split (docs/advisor.md)")
