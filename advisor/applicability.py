@@ -27,7 +27,8 @@ def _needs(name: str, params: Mapping[str, Any], stated: frozenset[str]) -> bool
     table: dict[str, Callable[[], bool]] = {
         "stat_below": lambda: params.get("key") == "num_images" and "num_images" in stated,
         "stat_above": lambda: params.get("key") == "num_images" and "num_images" in stated,
-        "lr_outside": lambda: "learning_rate" in stated,
+        # Prodigy or Lion named: AdamW's 1e-5..1e-4 is not their range, so lr_outside is judged false.
+        "lr_outside": lambda: bool({"learning_rate", "optimizer"} & stated),
         "arch_is": lambda: "arch" in stated,
         "vram_below": lambda: "vram" in stated,
         "no_gpu": lambda: bool({"vram", "gpu"} & stated),

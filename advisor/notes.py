@@ -71,9 +71,10 @@ def lr_direction(qf: QuestionFacts, raise_lr: bool = True) -> str | None:
     """Which way a stated learning rate should move: 'down' above 2e-4, 'up' below 3e-5 (unless the
     question is about overfitting, where a low rate is not the cause), None for an adaptive optimizer."""
     lr = qf.config.get("learning_rate")
-    if not lr or qf.config.get("optimizer") == "prodigy":
+    if not lr or qf.config.get("optimizer") in ("prodigy", "lion"):
         return None
-    if lr > HIGH_LR:
+    batch = qf.config.get("train_batch_size", 1) * qf.config.get("gradient_accumulation_steps", 1)
+    if lr > HIGH_LR * math.sqrt(max(1, batch)):  # a bigger batch carries up to sqrt(batch) × the rate
         return "down"
     if lr < LOW_LR and raise_lr:
         return "up"

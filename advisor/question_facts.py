@@ -56,6 +56,7 @@ _OTHER_SETTING = re.compile(
 )
 # A value named as the old or default one, and a value the user changed it to.
 _WAS = re.compile(r"(default|by default|instead of|from|originally|기본|원래|대신)\b[^0-9]{0,25}$", re.I)
+_WAS_AFTER = re.compile(r"\s*(\(?(by )?default|is the default|기본값|이었|였는데|이던)", re.I)
 _CHANGED_TO = re.compile(r"\bto\s*$", re.I)
 _CHANGED_KO = re.compile(r"^\s*(으로|로)\b")
 _PRECISION = re.compile(r"\b(bf16|fp16)\b", re.I)
@@ -174,9 +175,13 @@ def _learning_rate(text: str) -> float | None:
     one; a value named as the default or the old one loses to a value the user changed it to."""
     named = _LR_WORD.search(text) is not None
     best: tuple[int, int, float] | None = None
+    previous_end = 0
     for found in _LR_NUMBER.finditer(text):
         raw = found.group(1)
-        before, after = text[max(0, found.start() - 40) : found.start()], text[found.end() : found.end() + 6]
+        # The words between the previous number and this one describe this one.
+        before = text[max(previous_end, found.start() - 40) : found.start()]
+        after = text[found.end() : found.end() + 16]
+        previous_end = found.end()
         value = float(raw)
         if "e" not in raw.lower():
             if not named:
@@ -186,7 +191,8 @@ def _learning_rate(text: str) -> float | None:
                 continue
         if value <= 0 or _OTHER_SETTING.search(before):
             continue
-        rank = (0 if _WAS.search(before) else 1) + (1 if _CHANGED_TO.search(before) or _CHANGED_KO.match(after) else 0)
+        was = _WAS.search(before) or _WAS_AFTER.match(after)
+        rank = (0 if was else 1) + (1 if _CHANGED_TO.search(before) or _CHANGED_KO.match(after) else 0)
         if best is None or rank > best[0]:
             best = (rank, found.start(), value)
     return best[2] if best else None
@@ -218,8 +224,11 @@ def _config(text: str) -> dict[str, Any]:
     precision = {m.lower() for m in _PRECISION.findall(text)}
     if len(precision) == 1:
         out["mixed_precision"] = precision.pop()
-    if re.search(r"prodigy", text, re.I):
+    # Optimizers whose learning rate is not AdamW's: Prodigy takes 1.0, Lion a third to a tenth.
+    if re.search(r"prodigy|dadapt", text, re.I):
         out["optimizer"] = "prodigy"
+    elif re.search(r"\blion|라이온", text, re.I):
+        out["optimizer"] = "lion"
     if "max_train_epochs" in out and "max_train_steps" not in out:
         out["max_train_steps"] = 0  # epochs decide the length
     return out

@@ -264,6 +264,7 @@ QUESTION_CASES: dict[str, str] = {
     "train.base_model": "Which base model should I train my LoRA on?",
     "captions.what_to_write": "What should I write in my captions?",
     "ui.lora_weight": "My LoRA only looks right at a weight of 1.5, why?",
+    "captions.shuffle_dropout": "What does keep_tokens do with shuffle_caption?",
 }
 
 

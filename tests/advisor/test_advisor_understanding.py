@@ -1,0 +1,99 @@
+"""Reading a question before answering it (issue 21, third round): the learning rate the user really
+uses, the direction a computed line gives it, and intents that follow the meaning of a question rather
+than one wording. The questions here are written for these tests, not taken from the question bank."""
+
+from __future__ import annotations
+
+import pytest
+
+from advisor.answer import Advisor
+from advisor.intents import match
+from advisor.llm import AdvisorOptions
+from advisor.notes import lr_direction, lr_line
+from advisor.question_facts import read_question
+
+
+@pytest.fixture(scope="module")
+def advisor():
+    return Advisor(AdvisorOptions(llm_enabled=False))
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("The learning rate was 0.0001 by default, I changed it to 0.003", 0.003),
+        ("기본 학습률은 0.0001이었는데 0.002로 바꿨어요", 0.002),
+        ("I went from 1e-4 to 5e-5 and nothing changed", 5e-5),
+        ("unet_lr 3e-4, text_encoder_lr 1e-5", 3e-4),
+        ("text_encoder_lr 1e-5 and unet_lr 3e-4", 3e-4),
+        ("lr 0.0004 with noise_offset 0.05", 4e-4),
+        ("learning rate 2e-5, weight 0.8", 2e-5),
+        ("How do I pick a learning rate?", None),
+        ("batch 1 and alpha 0.5", None),  # no learning rate named, no e-notation
+    ],
+)
+def test_the_learning_rate_the_user_uses(text, expected):
+    assert read_question(text).config.get("learning_rate") == expected
+
+
+def test_a_learning_rate_of_one_means_an_adaptive_optimizer():
+    facts = read_question("Every LoRA I download shows learning rate 1.0 in its metadata")
+    assert facts.config["learning_rate"] == 1.0
+    assert facts.config["optimizer"] == "prodigy"
+    assert "adaptive" in lr_line(facts, "en")
+    assert lr_direction(facts) is None
+
+
+def test_computed_direction_of_a_stated_rate():
+    assert lr_direction(read_question("lr 5e-4, batch 1")) == "down"
+    assert lr_direction(read_question("lr 4e-4 at batch 4")) is None  # within sqrt(batch) × 2e-4
+    assert lr_direction(read_question("lr 1e-5")) == "up"
+    assert lr_direction(read_question("lr 1e-5"), raise_lr=False) is None
+    assert lr_direction(read_question("Lion with lr 1e-5")) is None  # Lion's own range
+    assert "Raise the learning rate" in lr_line(read_question("unet_lr 1e-5"), "en")
+    assert "올리세요" in lr_line(read_question("학습률 1e-5"), "ko")
+
+
+def test_a_low_rate_behind_no_effect_is_raised_and_no_rule_lowers_it(advisor):
+    answer = advisor.ask("dim 64, alpha 32, unet_lr 1e-5: my LoRA does nothing at all. What now?")
+    assert "Raise the learning rate" in answer.text
+    assert "train.alpha" not in answer.rule_ids  # it says to lower the rate when raising rank/alpha
+    overfit = advisor.ask("My LoRA at lr 1e-5 is overfitted, it copies the training images")
+    assert "Raise the learning rate" not in overfit.text
+
+
+def _first_intent(text: str) -> str | None:
+    found = match(text)
+    return found[0].id if found else None
+
+
+@pytest.mark.parametrize(
+    "text,intent",
+    [
+        ("The longer I train, the worse the artifacts get, even though the loss keeps dropping", "overfit"),
+        ("에포크가 지날수록 그림에 아티팩트가 늘어요", "overfit"),
+        ("로라를 넣어도 결과가 똑같아요, 적용이 안 되는 것 같아요", "no_effect"),
+        ("alpha를 rank보다 크게 하면 세지는 거예요 약해지는 거예요?", "alpha"),
+        ("How would I train one LoRA with three different characters in it?", "multi_concept"),
+        ("멀티 캐릭터 로라는 태그를 어떻게 달아요?", "multi_concept"),
+        ("My new SDXL LoRA won't show up in the webui but the old ones do", "ui_list"),
+        ("웹UI에서 SDXL 로라만 안 보여요", "ui_list"),
+        ("Do I need the LyCORIS extension for a LoKr file?", "lycoris"),
+        ("kohya says 0 train images, my pictures are in the folder I selected", "kohya_folders"),
+        ("Prodigy 쓸 때 학습률 얼마로 해요?", "prodigy"),
+        ("Why do trained LoRAs list a learning rate of 1?", "prodigy"),
+        ("학습 중간에 꺼졌는데 이어서 학습할 수 있나요?", "resume"),
+    ],
+)
+def test_intents_follow_the_meaning(text, intent):
+    assert _first_intent(text) == intent
+
+
+def test_can_i_train_is_about_vram_only_with_a_card_or_memory_in_it():
+    assert "vram" not in [i.id for i in match("Can I train a LoRA with two outfits for one character?")]
+    assert "vram" in [i.id for i in match("Can I train SDXL on my 8 GB card?")]
+
+
+def test_adamw8bit_is_a_failure_only_when_the_question_says_it_fails():
+    assert "bitsandbytes" not in [i.id for i in match("Is AdamW8bit better than Adafactor?")]
+    assert "bitsandbytes" in [i.id for i in match("AdamW8bit fails with a CUDA setup error on Windows")]
