@@ -16,6 +16,16 @@ def _fmt(value: float) -> str:
     return f"{value:g}"
 
 
+def steps_direction(qf: QuestionFacts) -> str | None:
+    """'down' when the stated repeats × epochs show each image far more than ~100 times, 'up' when far
+    fewer; None when the question does not state both."""
+    repeats, epochs = qf.config.get("repeats"), qf.config.get("max_train_epochs")
+    if not (qf.num_images and repeats and epochs):
+        return None
+    views = repeats * epochs
+    return "down" if views > 1.5 * TARGET_VIEWS else "up" if views < TARGET_VIEWS / 2 else None
+
+
 def steps_line(qf: QuestionFacts, lang: str) -> str | None:
     """The arithmetic users want done for them."""
     images, cfg = qf.num_images, qf.config
@@ -29,11 +39,24 @@ def steps_line(qf: QuestionFacts, lang: str) -> str | None:
         per_epoch = math.ceil(images * repeats / (batch * accum))
         total = per_epoch * shown_epochs
         views = repeats * shown_epochs
+        verdict = {
+            "en": {
+                "down": " That is more than the ~100 views per image to aim for: use fewer repeats or epochs, "
+                "or pick an earlier checkpoint.",
+                "up": " That is fewer than the ~100 views per image to aim for: raise repeats or epochs.",
+                "ok": " That is about the ~100 views per image to aim for.",
+            },
+            "ko": {
+                "down": " 이미지당 100회 정도라는 기준보다 많습니다: repeats나 에포크를 줄이거나 이른 체크포인트를 고르세요.",
+                "up": " 이미지당 100회 정도라는 기준보다 적습니다: repeats나 에포크를 늘리세요.",
+                "ok": " 이미지당 100회 정도라는 기준에 맞습니다.",
+            },
+        }[lang if lang == "ko" else "en"].get(steps_direction(qf) or ("ok" if repeats and epochs else ""), "")
         if lang == "ko":
             head = f"계산: 이미지 {images}장 × repeats {repeats} × 에포크 {shown_epochs} ÷ 배치 {batch}"
-            return f"{head} = {total} 스텝 (에포크당 {per_epoch} 스텝, 이미지당 {views}회 학습)."
+            return f"{head} = {total} 스텝 (에포크당 {per_epoch} 스텝, 이미지당 {views}회 학습).{verdict}"
         head = f"Your numbers: {images} images × {repeats} repeats × {shown_epochs} epochs ÷ batch {batch}"
-        return f"{head} = {total} steps ({per_epoch} steps per epoch; each image seen {views} times)."
+        return f"{head} = {total} steps ({per_epoch} steps per epoch; each image seen {views} times).{verdict}"
     steps = min(max(images * TARGET_VIEWS // batch, STEP_RANGE[0]), STEP_RANGE[1])
     views = steps * batch / images
     epochs = 10

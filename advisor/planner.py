@@ -19,7 +19,7 @@ from advisor.diagnose import Diagnosis, diagnose
 from advisor.directions import conflicts
 from advisor.engine import Rule, Rulebook
 from advisor.intents import Intent, match
-from advisor.notes import lr_direction, notes_for
+from advisor.notes import lr_direction, notes_for, steps_direction
 from advisor.patterns import FAILURES
 from advisor.question_facts import QuestionFacts, asks_about_batch, read_question
 from advisor.retrieval import AdvisorIndex
@@ -110,8 +110,14 @@ def choose(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) ->
         note_kinds.append("batch")
     # A low learning rate explains "no effect", never overfitting: only then is raising it advised.
     raise_lr = not any(intent.id == "overfit" for intent in intents)
-    direction = lr_direction(situation, raise_lr) if "lr" in note_kinds else None
-    computed = {"learning_rate": direction} if direction else None
+    computed = {
+        setting: direction
+        for setting, direction in (
+            ("learning_rate", lr_direction(situation, raise_lr) if "lr" in note_kinds else None),
+            ("max_train_steps", steps_direction(situation) if "steps" in note_kinds else None),
+        )
+        if direction
+    }
     return Choice(
         rules=_agreeing(ids, rulebook, situation, computed)[:MAX_RULES],
         notes=notes_for(note_kinds, situation, lang, raise_lr),

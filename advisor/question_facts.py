@@ -26,10 +26,13 @@ _ALLOCATION = re.compile(r"allocate|allocated|reserved|free\b", re.I)
 _RAM_HINT = re.compile(r"\b(?:system\s+)?ram\b|램", re.I)
 _IMAGES = re.compile(r"(\d{1,4})\s*(?:training\s+)?(?:images?|pictures?|photos?|pics?|imgs?|장)", re.I)
 _REPEATS = re.compile(
-    r"(\d{1,4})\s*(?:repeats?|repetitions?|reps?|반복)|repeats?\s*(?:of|=|:)?\s*(\d{1,4})|\b(\d{1,4})_[a-z]",
+    r"(\d{1,4})\s*(?:repeats?|repetitions?|reps?|반복)|(?:repeats?|반복)\s*(?:of|=|:|은|는|을|를)?\s*(\d{1,4})(?![\d.])"
+    r"|\b(\d{1,4})_[a-z]",
     re.I,
 )
-_EPOCHS = re.compile(r"(\d{1,4})\s*(?:epochs?|에포크|에폭)|epochs?\s*(?:of|=|:)?\s*(\d{1,4})", re.I)
+_EPOCHS = re.compile(
+    r"(\d{1,4})\s*(?:epochs?|에포크|에폭)|(?:epochs?|에포크|에폭)\s*(?:of|=|:|은|는|을|를)?\s*(\d{1,4})(?![\d.])", re.I
+)
 _BATCH = re.compile(
     r"batch(?:[ _]size)?\s*(?:of|=|:|is)?\s*(\d{1,3})\b|배치\s*(?:크기\s*)?(?:는\s*)?(\d{1,3})\b|(\d{1,3})\s*batch",
     re.I,
