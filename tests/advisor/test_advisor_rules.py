@@ -265,6 +265,10 @@ QUESTION_CASES: dict[str, str] = {
     "captions.what_to_write": "What should I write in my captions?",
     "ui.lora_weight": "My LoRA only looks right at a weight of 1.5, why?",
     "captions.shuffle_dropout": "What does keep_tokens do with shuffle_caption?",
+    "env.torch_no_cuda": "Training says Torch not compiled with CUDA enabled",
+    "env.triton_warning": "I keep getting 'A matching Triton is not available', is training broken?",
+    "hardware.mac_mps": "Can I train a LoRA on my MacBook with an M2 chip?",
+    "hardware.amd": "How do I train a LoRA on an AMD Radeon card?",
 }
 
 
