@@ -97,3 +97,21 @@ def test_can_i_train_is_about_vram_only_with_a_card_or_memory_in_it():
 def test_adamw8bit_is_a_failure_only_when_the_question_says_it_fails():
     assert "bitsandbytes" not in [i.id for i in match("Is AdamW8bit better than Adafactor?")]
     assert "bitsandbytes" in [i.id for i in match("AdamW8bit fails with a CUDA setup error on Windows")]
+
+
+def test_every_intent_routes_to_known_rules_and_notes_with_sound_patterns():
+    from advisor.engine import load_rulebook
+    from advisor.intents import load_intents
+    from advisor.notes import notes_for
+
+    ids = set(load_rulebook().ids())
+    intents = load_intents()
+    assert len({i.id for i in intents}) == len(intents), "duplicate intent id"
+    for intent in intents:
+        assert intent.rules and set(intent.rules) <= ids, intent.id
+        assert set(intent.notes) <= {"batch", "steps", "precision", "lr"}, intent.id
+        assert notes_for(list(intent.notes), read_question(""), "en") == []  # nothing stated, nothing computed
+        for pattern in intent.en + intent.ko:
+            # A doubled backslash in a TOML literal string is a literal backslash, never meant here.
+            assert "\\\\" not in pattern.pattern, f"{intent.id}: {pattern.pattern}"
+            assert not pattern.search(""), f"{intent.id}: {pattern.pattern} matches the empty text"
