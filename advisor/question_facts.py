@@ -132,9 +132,13 @@ class QuestionFacts:
         arches = [self.arch] if self.arch else ["sd15", "sdxl"]
         parts = [f"{_ARCH_NAMES[a]}: {max_batch_for(a, self.vram_gb)}" for a in arches]
         vram = f"{self.vram_gb:g} GB"
+        # Where the table says 1, say what to do about it: the effective batch comes from accumulation.
+        only_one = all(max_batch_for(a, self.vram_gb) == 1 for a in arches)
         if lang == "ko":
-            return f"VRAM {vram}에 맞는 배치 크기 — " + ", ".join(parts)
-        return f"Batch size for {vram} of VRAM — " + ", ".join(parts)
+            tail = " 배치 1(train_batch_size = 1)로 두고, 더 큰 실효 배치는 gradient_accumulation_steps로 얻으세요."
+            return f"VRAM {vram}에 맞는 배치 크기 — " + ", ".join(parts) + ("." + tail if only_one else "")
+        tail = " Keep batch 1 (train_batch_size = 1) and get a larger effective batch from gradient_accumulation_steps."
+        return f"Batch size for {vram} of VRAM — " + ", ".join(parts) + ("." + tail if only_one else "")
 
 
 def _first_int(match: re.Match[str] | None) -> int | None:

@@ -269,6 +269,8 @@ QUESTION_CASES: dict[str, str] = {
     "env.triton_warning": "I keep getting 'A matching Triton is not available', is training broken?",
     "hardware.mac_mps": "Can I train a LoRA on my MacBook with an M2 chip?",
     "hardware.amd": "How do I train a LoRA on an AMD Radeon card?",
+    "lora.resize": "How can I resize my finished LoRA to a smaller rank?",
+    "dataset.variety": "I only have face close-ups, will full body shots work?",
 }
 
 
