@@ -50,9 +50,20 @@ def korean_view(text: str) -> str:
     return f"{text}\n{' '.join(korean.lemmas(text))}"
 
 
+# Contractions typed without the apostrophe, or with a typographic one ("doesnt", "don’t").
+_CONTRACTION = re.compile(
+    r"\b(do|does|did|is|are|was|were|ca|wo|could|should|would|has|have|had)(?:n’t|nt)\b", re.I
+)
+
+
+def normalize(text: str) -> str:
+    """The question as patterns expect it: plain apostrophes, contractions spelled "n't"."""
+    return _CONTRACTION.sub(lambda m: m.group(1) + "n't", text.replace("’", "'"))
+
+
 def match(question: str) -> list[Intent]:
-    view = korean_view(question)
-    korean_text = view is not question
+    view = korean_view(normalize(question))
+    korean_text = _HANGUL.search(question) is not None
     found = []
     for intent in load_intents():
         patterns = intent.en + intent.ko if korean_text else intent.en

@@ -56,7 +56,9 @@ def steps_line(qf: QuestionFacts, lang: str) -> str | None:
             head = f"계산: 이미지 {images}장 × repeats {repeats} × 에포크 {shown_epochs} ÷ 배치 {batch}"
             return f"{head} = {total} 스텝 (에포크당 {per_epoch} 스텝, 이미지당 {views}회 학습).{verdict}"
         head = f"Your numbers: {images} images × {repeats} repeats × {shown_epochs} epochs ÷ batch {batch}"
-        return f"{head} = {total} steps ({per_epoch} steps per epoch; each image seen {views} times).{verdict}"
+        return (
+            f"{head} = {total} steps ({per_epoch} steps per epoch; each image seen {views} times).{verdict}"
+        )
     steps = min(max(images * TARGET_VIEWS // batch, STEP_RANGE[0]), STEP_RANGE[1])
     views = steps * batch / images
     epochs = 10

@@ -68,7 +68,10 @@ def _interleave(lists: list[tuple[str, ...]]) -> list[str]:
 
 
 def _agreeing(
-    candidates: list[str], rulebook: Rulebook, situation: QuestionFacts, computed: dict[str, str] | None = None
+    candidates: list[str],
+    rulebook: Rulebook,
+    situation: QuestionFacts,
+    computed: dict[str, str] | None = None,
 ) -> list[Rule]:
     """Rules in order, without those a stated fact contradicts or that push a setting against an
     earlier rule or against a computed line ("raise the learning rate: 2e-5 is a fifth of 1e-4")."""

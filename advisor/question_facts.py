@@ -31,7 +31,8 @@ _REPEATS = re.compile(
     re.I,
 )
 _EPOCHS = re.compile(
-    r"(\d{1,4})\s*(?:epochs?|에포크|에폭)|(?:epochs?|에포크|에폭)\s*(?:of|=|:|은|는|을|를)?\s*(\d{1,4})(?![\d.])", re.I
+    r"(\d{1,4})\s*(?:epochs?|에포크|에폭)|(?:epochs?|에포크|에폭)\s*(?:of|=|:|은|는|을|를)?\s*(\d{1,4})(?![\d.])",
+    re.I,
 )
 _BATCH = re.compile(
     r"batch(?:[ _]size)?\s*(?:of|=|:|is)?\s*(\d{1,3})\b|배치\s*(?:크기\s*)?(?:는\s*)?(\d{1,3})\b|(\d{1,3})\s*batch",
@@ -193,7 +194,9 @@ def _learning_rate(text: str) -> float | None:
         if "e" not in raw.lower():
             if not named:
                 continue
-            right_after_word = _LR_WORD.search(before[-25:]) is not None and not re.search(r"\d", before[-25:])
+            right_after_word = _LR_WORD.search(before[-25:]) is not None and not re.search(
+                r"\d", before[-25:]
+            )
             if value >= 0.1 and not (value == 1.0 and right_after_word):
                 continue
         if value <= 0 or _OTHER_SETTING.search(before):

@@ -110,8 +110,23 @@ def test_every_intent_routes_to_known_rules_and_notes_with_sound_patterns():
     for intent in intents:
         assert intent.rules and set(intent.rules) <= ids, intent.id
         assert set(intent.notes) <= {"batch", "steps", "precision", "lr"}, intent.id
-        assert notes_for(list(intent.notes), read_question(""), "en") == []  # nothing stated, nothing computed
+        assert (
+            notes_for(list(intent.notes), read_question(""), "en") == []
+        )  # nothing stated, nothing computed
         for pattern in intent.en + intent.ko:
             # A doubled backslash in a TOML literal string is a literal backslash, never meant here.
             assert "\\\\" not in pattern.pattern, f"{intent.id}: {pattern.pattern}"
             assert not pattern.search(""), f"{intent.id}: {pattern.pattern} matches the empty text"
+
+
+def test_contractions_without_apostrophes_match_like_the_spelled_ones():
+    from advisor.intents import normalize
+
+    assert (
+        normalize("it doesnt work and I cant see it, won’t show")
+        == "it doesn't work and I can't see it, won't show"
+    )
+    assert [i.id for i in match("My LoRA doesnt show up in Forge")] == [
+        i.id for i in match("My LoRA doesn't show up in Forge")
+    ]
+    assert "no_effect" in [i.id for i in match("my lora isnt working")]
