@@ -158,6 +158,9 @@ class Worker:
         self.disk_blocked = None
 
         header = f"attempt {job.attempts} of {job.max_attempts} on worker {self.worker_id} at {time.ctime()}"
+        # Where this attempt's events begin: taken before the child starts, which may write its first
+        # events (start, even done) before the worker's next line runs on a loaded machine.
+        tail = EventTail(JobPaths(job.job_dir).events, from_end=True)
         child = await TrainingChild.start(
             job_dir, python=self.options.python, gpu=self.options.gpu, header=header, module=job.kind.module
         )
@@ -165,7 +168,7 @@ class Worker:
         try:
             data = {"pid": child.pid, "gpu": self.options.gpu, "attempt": job.attempts}
             await self.store.add_event(job.id, "spawned", data, time=time.time())
-            rc = await self._monitor(job, child, run)
+            rc = await self._monitor(job, child, run, tail)
         finally:
             if child.returncode is None:  # cancelled from outside (the worker's own task): never orphan it
                 child.kill()
@@ -195,9 +198,8 @@ class Worker:
             "no job starts until an operator frees space"
         )
 
-    async def _monitor(self, job: Job, child: TrainingChild, run: _Run) -> int:
+    async def _monitor(self, job: Job, child: TrainingChild, run: _Run, tail: EventTail) -> int:
         o = self.options
-        tail = EventTail(JobPaths(job.job_dir).events, from_end=True)
         started = time.monotonic()
         next_beat = started + o.heartbeat_seconds
         stop_deadline: float | None = None

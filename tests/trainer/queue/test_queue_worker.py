@@ -36,6 +36,32 @@ async def test_job_succeeds_with_progress_events_and_measured_speed(store, worke
     assert "attempt 1 of 3" in (Path(job.job_dir) / "train.log").read_text()
 
 
+async def test_events_a_quick_child_writes_before_the_worker_looks_are_kept(
+    store, worker_options, dataset_dir, monkeypatch
+):
+    """On a loaded machine the child can write its first events (here: all of them) before the worker
+    starts reading; none may be lost — the attempt's start, steps and done all reach the store."""
+    job = await submit_fake(store, worker_options.queue, dataset_dir, {"steps": 2, "step_s": 0})
+    events_file = Path(job.job_dir) / "events.jsonl"
+    add_event = store.add_event
+
+    async def slow_spawned(job_id, kind, data, **kw):
+        if kind == "spawned":  # the worker is held here until its child has finished
+            for _ in range(400):
+                if events_file.exists() and '"done"' in events_file.read_text():
+                    break
+                await asyncio.sleep(0.05)
+        return await add_event(job_id, kind, data, **kw)
+
+    monkeypatch.setattr(store, "add_event", slow_spawned)
+    await Worker(store, worker_options).run_until_empty()
+    done = await store.get_job(job.id)
+    assert done.status is JobStatus.SUCCEEDED
+    kinds = [e.type for e in await store.events_since(job.id)]
+    assert "start" in kinds and kinds.count("checkpoint") == 2 and "done" in kinds
+    assert (done.progress.step, done.progress.total) == (2, 2)
+
+
 async def test_crashed_child_is_resumed_from_its_checkpoint(store, worker_options, dataset_dir):
     job = await submit_fake(store, worker_options.queue, dataset_dir, {"steps": 6, "crash_at": 3})
     await Worker(store, worker_options).run_until_empty()
