@@ -79,7 +79,7 @@ async def test_sample_jobs_of_a_private_datasets_job_stay_private(
         assert retried != first
         await end_sample_job(bot, retried, JobStatus.SUCCEEDED)
 
-        public = [m for m in standin.messages(room, include_ephemeral=False)]
+        public = standin.messages(room, include_ephemeral=False)
         for sample_id in (first, retried):  # each had its own public progress message, name hidden
             own = [m for m in public if m.content.startswith(("❌", "✅")) and f"`{sample_id}`" in m.content]
             assert own and "private dataset" in own[0].content, [m.content for m in public]
@@ -100,4 +100,36 @@ async def test_sample_jobs_of_a_private_datasets_job_stay_private(
             assert [a.filename for a in done[0].attachments] == ["grid_p0.png"]
             assert in_dm == ["shapes-step000004.safetensors"]
         assert private.channel_id == dm.id
+        assert not bot.services.errors.unexpected
+
+
+async def test_the_retry_of_a_private_datasets_failed_job_keeps_the_name_hidden(
+    standin: StandIn, make_bot, settings
+) -> None:
+    """The failed job's *Retry with the fix* button makes a new job of the same dataset: its progress
+    message hides the name too, and nothing public names the dataset."""
+    alice = standin.add_user("alice")
+    async with make_bot(settings) as bot:
+        room, job_id, _ = await job_in_new_room(standin, alice)
+        dataset_id = (await bot.services.store.get_job(job_id)).dataset_id
+        assert await bot.services.store.claim("w", 60, bot.services.queue_options.limits) is not None
+        failure = JobResult(error_kind="oom", error_message="out of memory")
+        await bot.services.store.finish(job_id, "w", JobStatus.FAILED, failure)
+        failed = await standin.wait_for_message(
+            channel=room,
+            predicate=lambda m: f"lc:job:retry:{job_id}" in str(m.components),
+            since=0,
+            timeout=20,
+        )
+        await standin.click(alice, failed, f"lc:job:retry:{job_id}")
+        progress = await standin.wait_for_message(
+            channel=room,
+            predicate=lambda m: m.content.startswith("⏳") and job_id not in m.content,
+            timeout=20,
+        )
+        retried = JOB_ID.search(progress.content).group(1)
+        assert (await bot.services.store.get_job(retried)).dataset_id == dataset_id
+        assert "private dataset" in progress.content
+        public = standin.messages(room, include_ephemeral=False)
+        assert not [n for n in names_in(public) if "shapes" in n or dataset_id in n]
         assert not bot.services.errors.unexpected
