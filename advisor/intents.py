@@ -25,6 +25,8 @@ class Intent:
     notes: tuple[str, ...]
     en: tuple[re.Pattern[str], ...]
     ko: tuple[re.Pattern[str], ...]
+    # General advice ("how can I improve it?"): its rules come after those the stated facts make hold.
+    general: bool = False
 
 
 @cache
@@ -38,6 +40,7 @@ def load_intents(path: Path = INTENTS_PATH) -> tuple[Intent, ...]:
             notes=tuple(item.get("notes", ())),
             en=tuple(re.compile(p, re.IGNORECASE) for p in item.get("en", ())),
             ko=tuple(re.compile(p, re.IGNORECASE) for p in item.get("ko", ())),
+            general=bool(item.get("general", False)),
         )
         for item in raw
     )

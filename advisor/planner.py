@@ -100,9 +100,10 @@ def choose(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) ->
     situation = read_question(short)
     intents = match(short)
     failure_ids, diag = _failure_rules(question, lang, rulebook)
-    ids = list(failure_ids) + _interleave([intent.rules for intent in intents])
+    ids = list(failure_ids) + _interleave([intent.rules for intent in intents if not intent.general])
     facts = situation.facts()
     ids += [f.id for f in rulebook.evaluate(facts) if not f.rule.diagnosis]
+    ids += _interleave([intent.rules for intent in intents if intent.general])
     best = 0.0
     if not ids:
         hits = [h for h in index.rules(short, k=3) if h.score >= MIN_SCORE]

@@ -130,3 +130,9 @@ def test_contractions_without_apostrophes_match_like_the_spelled_ones():
         i.id for i in match("My LoRA doesn't show up in Forge")
     ]
     assert "no_effect" in [i.id for i in match("my lora isnt working")]
+
+
+def test_general_advice_comes_after_what_the_stated_numbers_show(advisor):
+    answer = advisor.ask("I have 400 images of my character. How can I improve my LoRA?")
+    assert answer.rule_ids[0] == "dataset.too_many"  # holds on the stated 400 images
+    assert "dataset.variety" in answer.rule_ids  # the general advice follows
