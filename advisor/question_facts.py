@@ -23,7 +23,7 @@ _VRAM = re.compile(
 )
 _TOTAL_CAPACITY = re.compile(r"(\d+(?:\.\d+)?)\s*gib total capacity", re.I)
 _ALLOCATION = re.compile(r"allocate|allocated|reserved|free\b", re.I)
-_RAM_HINT = re.compile(r"\b(?:system\s+)?ram\b|램", re.I)
+_RAM_HINT = re.compile(r"\b(?:system\s+)?ram\b|(?<!브이)램", re.I)
 _IMAGES = re.compile(r"(\d{1,4})\s*(?:training\s+)?(?:images?|pictures?|photos?|pics?|imgs?|장)", re.I)
 _REPEATS = re.compile(
     r"(\d{1,4})\s*(?:repeats?|repetitions?|reps?|반복)|(?:repeats?|반복)\s*(?:of|=|:|은|는|을|를)?\s*(\d{1,4})(?![\d.])"
@@ -168,8 +168,11 @@ def _vram(text: str, gpu: str) -> float | None:
         if _ALLOCATION.search(text[max(0, found.start() - 20) : found.end() + 20]):
             continue
         value = float(found.group(1))
-        near = text[max(0, found.start() - 8) : found.start()] + " " + text[found.end() : found.end() + 12]
-        if 0 < value <= 256 and not _RAM_HINT.search(near):
+        # The words right around the number, not past the next one ("VRAM 12GB, RAM 32GB").
+        after = re.split(r"[,;/\d]", text[found.end() : found.end() + 12])[0]
+        near = text[max(0, found.start() - 8) : found.start()] + " " + after
+        named_vram = re.match(r"\s*(of\s+)?(vram|video memory|gpu memory)", after, re.I) is not None
+        if 0 < value <= 256 and (named_vram or not _RAM_HINT.search(near)):
             return value
     key = gpu.lower().replace("rtx ", "").replace("gtx ", "")
     return float(_KNOWN_VRAM[key]) if key in _KNOWN_VRAM else None
@@ -247,6 +250,7 @@ def _config(text: str) -> dict[str, Any]:
 def read_question(text: str) -> QuestionFacts:
     # Korean particles glue onto Latin words and numbers ('SD1.5로', '12기가', 'rank 32면'): split them.
     text = re.sub(r"([0-9A-Za-z])([\uac00-\ud7a3])", r"\1 \2", text)
+    text = text.replace("브이램", "VRAM")  # VRAM spelled in Hangul is not system RAM (램)
     gpu = _gpu(text)
     images = _IMAGES.search(text)
     arch = next((name for name, pattern in _ARCHES if pattern.search(text)), None)

@@ -136,3 +136,17 @@ def test_general_advice_comes_after_what_the_stated_numbers_show(advisor):
     answer = advisor.ask("I have 400 images of my character. How can I improve my LoRA?")
     assert answer.rule_ids[0] == "dataset.too_many"  # holds on the stated 400 images
     assert "dataset.variety" in answer.rule_ids  # the general advice follows
+
+
+@pytest.mark.parametrize(
+    "text,vram",
+    [
+        ("I have 16GB RAM and 8GB VRAM", 8.0),
+        ("VRAM 12기가, 램 32기가", 12.0),
+        ("브이램 모자라요 8기가", 8.0),  # VRAM in Hangul is not 램 (system RAM)
+        ("램 16기가예요", None),
+        ("3060 12GB with 16GB of system RAM", 12.0),
+    ],
+)
+def test_vram_is_told_from_system_ram(text, vram):
+    assert read_question(text).vram_gb == vram
