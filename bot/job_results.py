@@ -25,7 +25,7 @@ from bot.delivery import human_size, link_text
 from bot.discord_errors import classify
 from bot.files import LinkSigner
 from bot.i18n import t
-from bot.jobtext import diagnosis_for, output_file, result_files, sample_results
+from bot.jobtext import diagnosis_for, output_file, result_files, sample_results, without_private_names
 from bot.results import Post, post_nonce, send
 from bot.tracked import Tracked
 from config.settings import Settings
@@ -85,10 +85,13 @@ async def channel_post(ctx: ResultContext, tr: Tracked, job: Job) -> Post:
         return Post(text, files, link, view=view)
     if job.status is JobStatus.FAILED:
         diagnosis = await diagnosis_for(job, tr.locale)
+        shown = diagnosis.render()
+        if tr.hide_name:  # a public message: the cause, without the private names in it
+            shown = without_private_names(shown, job, tr.locale)
         view.add_item(ctx.buttons.retry(job.id, t(tr.locale, "buttons.retry")))
         embed = discord.Embed(
             title=t(tr.locale, "progress.failed_title", job=job.id),
-            description=limits.clip(diagnosis.render(), limits.EMBED_DESCRIPTION_MAX),
+            description=limits.clip(shown, limits.EMBED_DESCRIPTION_MAX),
             colour=discord.Colour.red(),
         )
         return Post(owner, [], link, embed=embed, view=view)

@@ -7,6 +7,7 @@ language): the bot only shows it and applies its config changes on a retry.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,6 +132,20 @@ def _shown_diagnosis(job: Job, lang: str) -> ShownDiagnosis:
         cause = result.error_message
     text = f"{advisor_t('cause', lang)}: {cause}\n{advisor_t('fix', lang)}: {fix}"
     return ShownDiagnosis(text, verdict.changes if verdict else {})
+
+
+def without_private_names(text: str, job: Job, locale: Any) -> str:
+    """`text` with every trace of a private dataset's job taken out, for a public message: the job's
+    and its datasets' folders (whose paths hold the dataset id), the dataset id and the job's name
+    (made from the dataset's name)."""
+    secret = t(locale, "progress.private_name")
+    config = job.config or {}
+    paths = [str(config.get(key) or "") for key in ("data_dir", "reg_data_dir")] + [str(job.job_dir or "")]
+    for path in sorted({p.rstrip("/") for p in paths if len(p.strip("/")) > 1}, key=len, reverse=True):
+        text = re.sub(re.escape(path) + r"[^\s,;:)'\"]*", secret, text)
+    for word in sorted({w for w in (job.dataset_id, job.name) if w and len(w) >= 3}, key=len, reverse=True):
+        text = re.sub(re.escape(word), secret, text, flags=re.IGNORECASE)
+    return text
 
 
 async def diagnosis_for(job: Job, locale: Any) -> ShownDiagnosis:

@@ -133,3 +133,33 @@ async def test_the_retry_of_a_private_datasets_failed_job_keeps_the_name_hidden(
         public = standin.messages(room, include_ephemeral=False)
         assert not [n for n in names_in(public) if "shapes" in n or dataset_id in n]
         assert not bot.services.errors.unexpected
+
+
+async def test_a_private_datasets_failure_names_no_folder_id_or_name_in_public(
+    standin: StandIn, make_bot, settings
+) -> None:
+    """A failure's text may quote the job's dataset folder, the dataset id and file names made from the
+    dataset's name: the public failure message keeps the cause but none of those."""
+    alice = standin.add_user("alice")
+    async with make_bot(settings) as bot:
+        room, job_id, _ = await job_in_new_room(standin, alice)
+        job = await bot.services.store.get_job(job_id)
+        data_dir = job.config["data_dir"]
+        assert await bot.services.store.claim("w", 60, bot.services.queue_options.limits) is not None
+        message = (
+            f"the dataset vanished: {data_dir} holds no images any more "
+            f"(dataset {job.dataset_id} deleted; no shapes.safetensors written)"
+        )
+        failure = JobResult(error_kind="data", error_message=message)
+        await bot.services.store.finish(job_id, "w", JobStatus.FAILED, failure)
+        failed = await standin.wait_for_message(
+            channel=room,
+            predicate=lambda m: f"lc:job:retry:{job_id}" in str(m.components),
+            since=0,
+            timeout=20,
+        )
+        assert "holds no images any more" in text_of(failed)  # the cause is still told
+        public = standin.messages(room, include_ephemeral=False)
+        leaks = [n for n in names_in(public) if "shapes" in n or job.dataset_id in n or data_dir in n]
+        assert not leaks
+        assert not bot.services.errors.unexpected
