@@ -5,6 +5,7 @@ the usual range. Each is a plain sentence in the question's language."""
 from __future__ import annotations
 
 import math
+import re
 
 from advisor.question_facts import QuestionFacts
 
@@ -13,7 +14,8 @@ STEP_RANGE = (1000, 5000)
 
 
 def _fmt(value: float) -> str:
-    return f"{value:g}"
+    """3000, 0.0004, 2e-5 (not Python's 2e-05)."""
+    return re.sub(r"e([+-])0+(\d)", r"e\1\2", f"{value:g}")
 
 
 def steps_direction(qf: QuestionFacts) -> str | None:
