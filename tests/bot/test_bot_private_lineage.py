@@ -48,6 +48,13 @@ async def end_sample_job(bot, sample_id: str, status: JobStatus) -> None:
     await wait_until(lambda: sample_id not in bot.services.progress.jobs)
 
 
+async def failure_message(standin: StandIn, room, job_id: str) -> Message:
+    """The public message that tells the job failed (it carries the job's retry button)."""
+    return await standin.wait_for_message(
+        channel=room, predicate=lambda m: f"lc:job:retry:{job_id}" in str(m.components), since=0, timeout=20
+    )
+
+
 def names_in(messages: list[Message]) -> list[str]:
     """Everything a reader of these messages sees: text, embeds and attachment names."""
     return [text_of(m) for m in messages] + [a.filename for m in messages for a in m.attachments]
@@ -115,12 +122,7 @@ async def test_the_retry_of_a_private_datasets_failed_job_keeps_the_name_hidden(
         assert await bot.services.store.claim("w", 60, bot.services.queue_options.limits) is not None
         failure = JobResult(error_kind="oom", error_message="out of memory")
         await bot.services.store.finish(job_id, "w", JobStatus.FAILED, failure)
-        failed = await standin.wait_for_message(
-            channel=room,
-            predicate=lambda m: f"lc:job:retry:{job_id}" in str(m.components),
-            since=0,
-            timeout=20,
-        )
+        failed = await failure_message(standin, room, job_id)
         await standin.click(alice, failed, f"lc:job:retry:{job_id}")
         progress = await standin.wait_for_message(
             channel=room,
@@ -152,12 +154,7 @@ async def test_a_private_datasets_failure_names_no_folder_id_or_name_in_public(
         )
         failure = JobResult(error_kind="data", error_message=message)
         await bot.services.store.finish(job_id, "w", JobStatus.FAILED, failure)
-        failed = await standin.wait_for_message(
-            channel=room,
-            predicate=lambda m: f"lc:job:retry:{job_id}" in str(m.components),
-            since=0,
-            timeout=20,
-        )
+        failed = await failure_message(standin, room, job_id)
         assert "holds no images any more" in text_of(failed)  # the cause is still told
         public = standin.messages(room, include_ephemeral=False)
         leaks = [n for n in names_in(public) if "shapes" in n or job.dataset_id in n or data_dir in n]
