@@ -271,6 +271,7 @@ QUESTION_CASES: dict[str, str] = {
     "hardware.amd": "How do I train a LoRA on an AMD Radeon card?",
     "lora.resize": "How can I resize my finished LoRA to a smaller rank?",
     "dataset.variety": "I only have face close-ups, will full body shots work?",
+    "flux.training": "How much VRAM does a Flux LoRA need, and what is blocks_to_swap?",
 }
 
 
