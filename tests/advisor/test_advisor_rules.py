@@ -272,6 +272,7 @@ QUESTION_CASES: dict[str, str] = {
     "lora.resize": "How can I resize my finished LoRA to a smaller rank?",
     "dataset.variety": "I only have face close-ups, will full body shots work?",
     "flux.training": "How much VRAM does a Flux LoRA need, and what is blocks_to_swap?",
+    "env.new_gpu_torch": "My new RTX 5080 says sm_120 is not compatible with the current PyTorch installation",
 }
 
 
