@@ -19,7 +19,14 @@ def register_actions(qs: argparse._SubParsersAction) -> None:
         help="copy a SQLite job store into an empty PostgreSQL database (stop the bot and workers first)",
     )
     m.add_argument("source", metavar="FROM", help="the SQLite file (or sqlite:///PATH)")
-    m.add_argument("target", metavar="TO", help="postgresql://USER:PASSWORD@HOST:5432/DBNAME")
+    m.add_argument(
+        "target",
+        metavar="TO",
+        nargs="?",
+        default=None,
+        help="postgresql://USER@HOST:5432/DBNAME; leave it out to use storage.database_url, which keeps "
+        "a password off the command line (set it in LORACORD__STORAGE__DATABASE_URL or database_url_file)",
+    )
     m.set_defaults(func=cmd_migrate_store)
     w = qs.add_parser("workers", help="every worker: its host, GPU, job and last heartbeat")
     w.add_argument("--json", action="store_true")
@@ -31,10 +38,19 @@ def cmd_migrate_store(args: argparse.Namespace, settings: Any) -> int:
     from trainer.queue.store import StoreConfigError, StoreUnavailable
 
     source = args.source.removeprefix("sqlite:///")
-    if not args.target.startswith(("postgresql://", "postgres://")):
+    if args.target is None:
+        target = settings.storage.database_url
+        if not settings.storage.is_postgresql:
+            raise CommandError(
+                "TO was left out and storage.database_url is not a postgresql:// URL; set it "
+                "(LORACORD__STORAGE__DATABASE_URL or storage.database_url_file) or give TO"
+            )
+    elif not args.target.startswith(("postgresql://", "postgres://")):
         raise CommandError(f"TO must be a postgresql:// URL, got {args.target.split('://')[0]}://...")
+    else:
+        target = args.target
     try:
-        report = asyncio.run(migrate_store(Path(source), args.target))
+        report = asyncio.run(migrate_store(Path(source), target))
     except (MigrateError, StoreConfigError, StoreUnavailable) as exc:
         raise CommandError(str(exc)) from None
     for line in report.lines():

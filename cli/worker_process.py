@@ -1,8 +1,9 @@
 """One worker process: `python -m cli.worker_process --options JSON [--burst]`.
 
 What `loracord worker --gpus 0,1` starts once per GPU and what the bot starts for its embedded workers
-(trainer.queue.launcher.worker_argv). It runs exactly the options given (no settings file is read, no
-environment variable consulted) and hands the worker the advisor's diagnoser, so a failed job is
+(trainer.queue.launcher.worker_argv). It runs exactly the options given (no settings file is read; the
+database URL, which may hold a password, comes in the environment the parent sets, never on the
+command line) and hands the worker the advisor's diagnoser, so a failed job is
 explained once, here, and the bot only shows the stored explanation.
 """
 

@@ -145,7 +145,8 @@ def check_url(value: str) -> str | None:
     return None
 
 
-def check_database_url(value: str) -> str | None:
+def check_database_url(secret: Secret) -> str | None:
+    value = secret.reveal()  # looked at, never shown: the message names the scheme only
     if not value or value.startswith("sqlite:///"):
         return None
     if re.match(r"^postgres(ql)?://\S*$", value):

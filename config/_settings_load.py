@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import logging
 import math
 import os
 import sqlite3
@@ -24,7 +25,9 @@ import tomli_w
 
 from config import _settings_model as S
 from config._settings_fields import SettingsError, default_of, describe
-from config.secrets import Secret, read_secret_file
+from config.secrets import Secret, read_secret_file, url_password
+
+log = logging.getLogger("loracord.config")
 
 ENV_PREFIX = "LORACORD__"
 CONFIG_ENV = "LORACORD_CONFIG"
@@ -94,7 +97,9 @@ def _check_file(tables: Tables, path: Path | None) -> None:
             if key not in known:
                 raise SettingsError(full, f"unknown setting{_did_you_mean(key, list(known))}")
             meta = known[key].metadata
-            if meta.get("secret"):
+            if meta.get("secret") and meta.get("allowed_in_file") and isinstance(value, str):
+                table[key] = _secret_from_file(full, value, meta, path)
+            elif meta.get("secret"):
                 also = f" (or {meta['env_fallback']})" if meta.get("env_fallback") else ""
                 raise SettingsError(
                     full,
@@ -104,6 +109,23 @@ def _check_file(tables: Tables, path: Path | None) -> None:
                 )
             if full == "models.allowlist":
                 _check_allowlist(value)
+
+
+def _secret_from_file(full: str, value: str, meta: Mapping[str, Any], path: Path | None) -> Secret:
+    """A secret the settings file may still hold (storage.database_url, back-compatible): taken, and
+    one warning, never with the value, when it carries a password."""
+    if url_password(value) is not None:
+        section, key = full.split(".", 1)
+        log.warning(
+            "%s in %s holds a password; settings files get copied, committed and shared: move the URL "
+            "to the environment (%s) or to a file named in %s.%s",
+            full,
+            path,
+            env_name(section, key),
+            section,
+            meta["file_key"],
+        )
+    return Secret(value)
 
 
 def _check_allowlist(value: Any) -> None:
@@ -212,9 +234,11 @@ def _resolve_secrets(tables: Tables, env: Mapping[str, str]) -> None:
             file_key = meta["file_key"]
             file_name = table.get(file_key, "")
             if table.get(fl.name) and file_name:
+                given = env_name(name, fl.name)
+                if meta.get("allowed_in_file"):
+                    given += f" (or {name}.{fl.name} in the settings file)"
                 raise SettingsError(
-                    f"{name}.{fl.name}",
-                    f"both {env_name(name, fl.name)} and {name}.{file_key} are set; keep one of them",
+                    f"{name}.{fl.name}", f"both {given} and {name}.{file_key} are set; keep one of them"
                 )
             if file_name and isinstance(file_name, str):
                 try:
@@ -257,8 +281,8 @@ _HEADER = """\
 # by $LORACORD_CONFIG, else ./loracord.toml) < environment variables LORACORD__SECTION__KEY, e.g.
 # LORACORD__LIMITS__MAX_QUEUED_JOBS_PER_USER=5 (true/false for switches, commas between list items).
 #
-# Secrets (the Discord token, the link-signing key) are never read from this file: set them in the
-# environment or name a file that holds them (token_file, signing_key_file).
+# Secrets (the Discord token, the link-signing key, the S3 secret key, a database URL with a
+# password) belong in the environment or in a file named here (token_file, signing_key_file, ...).
 #
 # Generated from config/settings.py by config.settings.render_example_toml(); a test keeps them equal.
 """
@@ -292,6 +316,12 @@ def _table_key(name: str) -> str:
 def _render_field(section: str, fl: Field, value: Any) -> list[str]:
     meta = fl.metadata
     lines = _comment(meta["help"] + _accepted(meta))
+    if meta.get("secret") and meta.get("allowed_in_file"):
+        lines += _comment(
+            f"A URL with a password goes in the environment ({env_name(section, fl.name)}) or in a file "
+            f"named in {meta['file_key']}; written here it still works, with a warning."
+        )
+        return [*lines, ""]
     if meta.get("secret"):
         also = f" (or {meta['env_fallback']})" if meta.get("env_fallback") else ""
         lines += _comment(

@@ -25,7 +25,7 @@ from config._settings_fields import (
     validate_fields,
 )
 from config.arch import ARCH_NAMES, arch_spec
-from config.secrets import MASK, Secret
+from config.secrets import MASK, Secret, mask_url_password, url_password
 
 # The languages the advisor's rulebook and guide are written in (advisor.engine.LANGS; a test keeps
 # them equal without config importing the advisor).
@@ -102,11 +102,19 @@ class StorageSettings(_Section):
         Path("./data"),
         "Folder for the job store, datasets, job folders and models (relative: to the working directory).",
     )
-    database_url: str = setting(
-        "",
+    database_url: Secret = setting(
+        Secret(),
         "Job store; empty: SQLite at DATA_DIR/loracord.db; or sqlite:///PATH; or "
         "postgresql://USER:PASSWORD@HOST:5432/DB for workers on several hosts (docs/deploy.md).",
         check=check_database_url,
+        secret=True,
+        file_key="database_url_file",
+        # Back-compatible: the settings file may still hold it; a password there is warned about.
+        allowed_in_file=True,
+        shown=mask_url_password,
+    )
+    database_url_file: str = setting(
+        "", "File holding storage.database_url (a URL with a password), e.g. a Docker secret mount."
     )
     sqlite_wal: bool = setting(True, "Use SQLite's write-ahead log so the bot reads while the worker writes.")
     artifacts_url: str = setting(
@@ -130,13 +138,13 @@ class StorageSettings(_Section):
 
     @property
     def is_postgresql(self) -> bool:
-        return self.database_url.startswith(("postgresql://", "postgres://"))
+        return self.database_url.reveal().startswith(("postgresql://", "postgres://"))
 
     @property
     def sqlite_path(self) -> Path:
-        """The SQLite database file this configuration names."""
+        """The SQLite database file this configuration names (a SQLite URL holds no password)."""
         if self.database_url:
-            return Path(self.database_url.removeprefix("sqlite:///"))
+            return Path(self.database_url.reveal().removeprefix("sqlite:///"))
         return self.data_dir / "loracord.db"
 
 
@@ -427,18 +435,24 @@ class Settings:
         return self.discord.default_locale or self.i18n.default_locale
 
     def redacted_dict(self) -> dict[str, dict[str, Any]]:
-        """Every setting as plain values, secrets shown as '********' (or '' when unset): for printing."""
+        """Every setting as plain values, secrets shown as '********' (or '' when unset; a database URL
+        as itself with its password masked): for printing."""
         return {
-            name: {k: (MASK if v else "") if isinstance(v, Secret) else v for k, v in _plain(section).items()}
+            name: {k: _shown(section, k, v) for k, v in _plain(section).items()}
             for name, section in self._sections()
         }
 
     def to_toml(self) -> str:
-        """These settings as a loracord.toml file. Secrets are left out: they never go into the file."""
+        """These settings as a loracord.toml file. Secrets are left out: they never go into the file
+        (a database URL without a password is written: it names a file or a server, nothing secret)."""
         import tomli_w
 
         data = {
-            name: {k: v for k, v in _plain(section).items() if not isinstance(v, Secret)}
+            name: {
+                k: v.reveal() if isinstance(v, Secret) else v
+                for k, v in _plain(section).items()
+                if not isinstance(v, Secret) or _plain_in_file(section, k, v)
+            }
             for name, section in self._sections()
         }
         return tomli_w.dumps(data)
@@ -459,6 +473,24 @@ def _plain(section: Any) -> dict[str, Any]:
             value = list(value)
         out[fl.name] = value
     return out
+
+
+def _meta(section: Any, key: str) -> Any:
+    return type(section).__dataclass_fields__[key].metadata
+
+
+def _shown(section: Any, key: str, value: Any) -> Any:
+    if not isinstance(value, Secret):
+        return value
+    shown = _meta(section, key).get("shown")
+    if shown is not None and value:
+        return shown(value.reveal())
+    return MASK if value else ""
+
+
+def _plain_in_file(section: Any, key: str, value: Secret) -> bool:
+    """A secret that may stand in the settings file and has no password in it (a SQLite URL)."""
+    return bool(value and _meta(section, key).get("allowed_in_file") and url_password(value.reveal()) is None)
 
 
 def section_classes() -> dict[str, type]:

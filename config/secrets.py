@@ -13,6 +13,7 @@ import logging
 import stat
 from pathlib import Path
 from typing import Any, NoReturn
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 log = logging.getLogger("loracord.config")
 
@@ -98,3 +99,36 @@ def read_secret_file(path: Path, key: str) -> str:
     if "\n" in value:
         raise ValueError(f"{path} must hold the secret on one line, it has several")
     return value
+
+
+def url_password(url: str) -> str | None:
+    """The password a connection URL carries (`USER:PASSWORD@` or a `password=` query parameter), or
+    None when it carries none."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.password:
+        return parts.password
+    found = [v for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() == "password" and v]
+    return found[0] if found else None
+
+
+def mask_url_password(url: str) -> str:
+    """`url` with its password replaced by MASK, for messages, logs and printed settings (a URL
+    without one is returned as it is)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "<unparseable URL>"
+    netloc, query = parts.netloc, parts.query
+    if parts.password is not None:
+        user, _, host = netloc.rpartition("@")
+        netloc = f"{user.split(':', 1)[0]}:{MASK}@{host}"
+    pairs = query.split("&") if query else []
+    masked = [
+        f"{p.split('=', 1)[0]}={MASK}" if p.split("=", 1)[0].lower() == "password" else p for p in pairs
+    ]
+    if netloc == parts.netloc and masked == pairs:
+        return url
+    return urlunsplit(parts._replace(netloc=netloc, query="&".join(masked)))

@@ -14,7 +14,7 @@ from trainer.queue.store import JobStore, StoreConfigError
 
 def sqlite_path(options: QueueOptions) -> Path | None:
     """The SQLite file `storage.database_url` names, or None when it names another database."""
-    url = options.database_url.strip()
+    url = options.database_url.reveal().strip()  # a SQLite URL holds no password; others stay unread
     if not url:
         return Path(options.data_dir) / "loracord.db"
     if url.startswith("sqlite:///"):
@@ -28,12 +28,11 @@ def open_store(options: QueueOptions, worker: WorkerOptions | None = None) -> Jo
     """The store `options.database_url` names (not yet opened: `async with open_store(o) as store`)."""
     path = sqlite_path(options)
     if path is None:
-        url = options.database_url.strip()
-        scheme = url.split("://", 1)[0].lower()
+        scheme = options.database_url.reveal().strip().split("://", 1)[0].lower()
         if scheme in ("postgresql", "postgres"):
             from trainer.queue.pg_store import PgJobStore
 
-            return _shared(PgJobStore(url), options, worker)
+            return _shared(PgJobStore(options.database_url), options, worker)
         raise StoreConfigError(
             f"storage.database_url: the {scheme!r} backend is not available in this installation; "
             "use sqlite:///PATH (or leave it empty for DATA_DIR/loracord.db) or postgresql://USER@HOST/DB"

@@ -1,7 +1,8 @@
 """Running workers: in this process, or one child process per GPU.
 
 `python -m cli.worker_process --options JSON [--burst]` (WORKER_MODULE) runs one worker with exactly
-the options given (no settings file is read, no environment variable consulted): it is what `loracord
+the options given (no settings file is read; the one variable read is the database URL the parent
+puts in its environment, DATABASE_URL_ENV): it is what `loracord
 worker --gpus 0,1` starts once per GPU and what the bot starts when `worker.embedded` is on
 (`start_worker_processes`), so a training crash can never take the bot's event loop down. That entry
 point lives in `cli/` because it hands the worker the advisor's diagnoser (`run_worker(diagnose=...)`):
@@ -15,6 +16,7 @@ import contextlib
 import dataclasses
 import json
 import logging
+import os
 import signal
 import subprocess
 import sys
@@ -23,6 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from config.secrets import Secret
 from trainer.artifacts.base import ArtifactOptions
 from trainer.queue.backends import open_store
 from trainer.queue.failures import Diagnoser
@@ -35,6 +38,9 @@ log = logging.getLogger(__name__)
 RESTART_DELAY_S = 5.0
 #: The module run (`python -m`) as one worker process: it wires in the advisor's diagnoser.
 WORKER_MODULE = "cli.worker_process"
+#: How a worker process gets `storage.database_url` from its parent: in its environment, never on its
+#: command line (which every user of the host can read in `ps`). The settings' own variable name.
+DATABASE_URL_ENV = "LORACORD__STORAGE__DATABASE_URL"
 
 
 def options_to_json(options: WorkerOptions) -> str:
@@ -42,7 +48,8 @@ def options_to_json(options: WorkerOptions) -> str:
         return str(value) if isinstance(value, Path) else value
 
     data = dataclasses.asdict(options)
-    data["queue"] = {k: plain(v) for k, v in data["queue"].items()}
+    # The database URL (it may hold a password) travels in the child's environment too (child_env).
+    data["queue"] = {k: plain(v) for k, v in data["queue"].items() if k != "database_url"}
     # The S3 key pair travels in the child's environment (child_env), never on a command line.
     data["queue"]["artifacts"] = {
         k: plain(v)
@@ -53,16 +60,18 @@ def options_to_json(options: WorkerOptions) -> str:
 
 
 def child_env(options: WorkerOptions) -> dict[str, str] | None:
-    """The environment of a worker process: this one's, plus the S3 key pair under the names boto3
-    reads (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) when one is configured."""
+    """The environment of a worker process: this one's, plus the database URL (DATABASE_URL_ENV, so
+    the child uses exactly the parent's) and the S3 key pair under the names boto3 reads
+    (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) when one is configured. None: this one's as it is."""
+    url = options.queue.database_url.reveal()
     artifacts = options.queue.artifacts
-    if not artifacts.access_key_id:
+    if not artifacts.access_key_id and os.environ.get(DATABASE_URL_ENV, "") == url:
         return None
-    import os
-
     env = dict(os.environ)
-    env["AWS_ACCESS_KEY_ID"] = artifacts.access_key_id
-    env["AWS_SECRET_ACCESS_KEY"] = artifacts.secret_access_key
+    env[DATABASE_URL_ENV] = url
+    if artifacts.access_key_id:
+        env["AWS_ACCESS_KEY_ID"] = artifacts.access_key_id
+        env["AWS_SECRET_ACCESS_KEY"] = artifacts.secret_access_key
     return env
 
 
@@ -74,6 +83,7 @@ def options_from_json(text: str) -> WorkerOptions:
     artifacts = dict(queue.get("artifacts") or {})
     artifacts["data_dir"] = Path(artifacts.get("data_dir", queue["data_dir"]))
     queue["artifacts"] = ArtifactOptions(**artifacts)
+    queue["database_url"] = Secret(os.environ.get(DATABASE_URL_ENV, ""))
     data["archs"] = tuple(data.get("archs") or ())
     return WorkerOptions(queue=QueueOptions(**queue), **data)
 

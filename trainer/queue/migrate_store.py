@@ -16,6 +16,7 @@ from pathlib import Path
 
 import asyncpg
 
+from config.secrets import Secret
 from trainer.queue.pg_store import PgJobStore
 from trainer.queue.sqlite_store import SqliteJobStore
 
@@ -47,7 +48,7 @@ class MigrateReport:
         return [f"{table}: {n} row(s)" for table, n in self.counts.items()]
 
 
-async def migrate_store(sqlite_file: Path, pg_url: str) -> MigrateReport:
+async def migrate_store(sqlite_file: Path, pg_url: str | Secret) -> MigrateReport:
     """Copy `sqlite_file` into the PostgreSQL database `pg_url` (see the module docstring)."""
     if not Path(sqlite_file).is_file():
         raise MigrateError(f"FROM: {sqlite_file} is not a SQLite job store file (not found)")

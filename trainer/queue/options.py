@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from config.secrets import Secret
 from trainer.artifacts.base import ArtifactOptions
 from trainer.job_paths import JOBS_FOLDER
 
@@ -60,7 +61,8 @@ class QueueOptions:
     """Where the queue lives and how it shares; what the bot and the command line need."""
 
     data_dir: Path = Path("data")
-    database_url: str = ""
+    #: `storage.database_url`; a plain string is taken too (tests, the benchmark) and held as a Secret.
+    database_url: Secret = field(default_factory=Secret)
     sqlite_wal: bool = True
     limits: QueueLimits = field(default_factory=QueueLimits)
     max_attempts: int = 3
@@ -68,6 +70,10 @@ class QueueOptions:
     artifacts_budget_gb: float = 0.0
     #: Where job files live across hosts (`storage.artifacts_url` ...); empty url: this host only.
     artifacts: ArtifactOptions = field(default_factory=ArtifactOptions)
+
+    def __post_init__(self) -> None:
+        url = self.database_url
+        object.__setattr__(self, "database_url", url if isinstance(url, Secret) else Secret(str(url or "")))
 
     @property
     def jobs_dir(self) -> Path:
@@ -81,7 +87,7 @@ class QueueOptions:
         d = cls()
         return cls(
             data_dir=Path(_get(storage, "data_dir", d.data_dir)),
-            database_url=str(_get(storage, "database_url", d.database_url) or ""),
+            database_url=_get(storage, "database_url", d.database_url) or Secret(),
             sqlite_wal=bool(_get(storage, "sqlite_wal", d.sqlite_wal)),
             limits=QueueLimits.from_settings(settings),
             max_attempts=int(_get(worker, "max_attempts", d.max_attempts)),

@@ -20,10 +20,10 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
+from config.secrets import MASK, Secret, mask_url_password, url_password
 from trainer.queue.store import StoreConfigError, StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -65,39 +65,40 @@ def pg_migration_files() -> list[tuple[int, str, str]]:
     return found
 
 
-def redact(url: str) -> str:
-    """The URL without its password (messages and logs never show secrets)."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "<unparseable URL>"
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return urlunsplit(parts._replace(netloc=netloc))
+def redact(url: str | Secret) -> str:
+    """The URL with its password masked (messages and logs never show secrets)."""
+    return mask_url_password(url.reveal() if isinstance(url, Secret) else url)
 
 
-def connect_error(url: str, exc: BaseException) -> Exception:
+def _scrub(text: str, url: str | Secret) -> str:
+    """`text` (a driver's message) with the URL's password masked, should the driver have quoted it."""
+    password = url_password(url.reveal() if isinstance(url, Secret) else url)
+    return text.replace(password, MASK) if password else text
+
+
+def connect_error(url: str | Secret, exc: BaseException) -> Exception:
     """One clear message naming the setting for a failed connection: bad URL, wrong credentials,
-    unknown database (configuration: StoreConfigError) or an unreachable server (StoreUnavailable)."""
+    unknown database (configuration: StoreConfigError) or an unreachable server (StoreUnavailable).
+    The message shows the URL with its password masked, and never the password."""
     where = redact(url)
+    said = _scrub(str(exc), url)
     if isinstance(exc, asyncpg.InvalidPasswordError | asyncpg.InvalidAuthorizationSpecificationError):
         return StoreConfigError(
-            f"{SETTING}: PostgreSQL at {where} refused the user name or password ({exc}); "
+            f"{SETTING}: PostgreSQL at {where} refused the user name or password ({said}); "
             "check the credentials in the URL"
         )
     if isinstance(exc, asyncpg.InvalidCatalogNameError):
         return StoreConfigError(
-            f"{SETTING}: the database named in {where} does not exist ({exc}); create it "
+            f"{SETTING}: the database named in {where} does not exist ({said}); create it "
             "(createdb) or fix the name"
         )
     if isinstance(exc, ValueError | asyncpg.ClientConfigurationError):
         return StoreConfigError(
-            f"{SETTING}: {where} is not a valid PostgreSQL URL ({exc}); "
+            f"{SETTING}: {where} is not a valid PostgreSQL URL ({said}); "
             "use postgresql://USER:PASSWORD@HOST:5432/DBNAME"
         )
     return StoreUnavailable(
-        f"{SETTING}: cannot reach PostgreSQL at {where} ({type(exc).__name__}: {exc}); "
+        f"{SETTING}: cannot reach PostgreSQL at {where} ({type(exc).__name__}: {said}); "
         "is the server running and reachable from this host?"
     )
 
@@ -105,8 +106,11 @@ def connect_error(url: str, exc: BaseException) -> Exception:
 class PgBase:
     """Pool and transactions; `PgJobStore` adds the store's methods."""
 
-    def __init__(self, url: str, *, pool_size: int = 4) -> None:
-        self.url = url
+    def __init__(self, url: str | Secret, *, pool_size: int = 4) -> None:
+        #: `storage.database_url`, revealed only where the pool connects.
+        self._url = url if isinstance(url, Secret) else Secret(url)
+        #: The URL as messages and logs show it: its password masked.
+        self.url = redact(self._url)
         self.pool_size = pool_size
         self._pool: asyncpg.Pool | None = None
         #: Database clock minus this host's clock, in seconds (measured at `open()`).
@@ -121,10 +125,11 @@ class PgBase:
             return
         try:
             self._pool = await asyncpg.create_pool(
-                self.url, min_size=1, max_size=self.pool_size, timeout=CONNECT_TIMEOUT_S
+                self._url.reveal(), min_size=1, max_size=self.pool_size, timeout=CONNECT_TIMEOUT_S
             )
         except (*_TRANSIENT, ValueError, asyncpg.PostgresError) as exc:
-            raise connect_error(self.url, exc) from exc
+            # Not chained: the driver's exception may carry the URL, and a traceback prints it.
+            raise connect_error(self._url, exc) from None
         try:
             await self._measure_clock()
             await self._migrate()
@@ -150,7 +155,7 @@ class PgBase:
             async with self.pool.acquire() as con, con.transaction():
                 yield con
         except _TRANSIENT as exc:
-            raise StoreUnavailable(f"job store {redact(self.url)}: {type(exc).__name__}: {exc}") from exc
+            raise StoreUnavailable(f"job store {self.url}: {type(exc).__name__}: {exc}") from exc
 
     async def retrying(self, fn: Any, *args: Any) -> Any:
         """Run `fn(con, *args)` in a transaction, again (up to 3 times) after a serialization failure
@@ -191,13 +196,13 @@ class PgBase:
             current = int(await con.fetchval("SELECT COALESCE(MAX(version), 0) FROM schema_version") or 0)
             if current > len(shipped):
                 raise RuntimeError(
-                    f"the job store {redact(self.url)} has schema version {current}, newer than this "
+                    f"the job store {self.url} has schema version {current}, newer than this "
                     f"loracord understands ({len(shipped)}); upgrade loracord"
                 )
             for number, name, sql in shipped:
                 if number <= current:
                     continue
-                log.info("job store %s: applying migration %s", redact(self.url), name)
+                log.info("job store %s: applying migration %s", self.url, name)
                 await con.execute(sql)
                 await con.execute("DELETE FROM schema_version")
                 await con.execute("INSERT INTO schema_version (version) VALUES ($1)", number)

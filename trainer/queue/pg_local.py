@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SUPERUSER = "loracord"
+#: Members of this role must log in with a password (scram-sha-256); every other role is trusted on
+#: the socket. The tests use it to meet a real password check (`pg_password_url`).
+PASSWORD_GROUP = "password_login"
 
 
 def find_bin_dir() -> Path | None:
@@ -57,6 +60,8 @@ class LocalPostgres:
             os.chown(self.folder, entry.pw_uid, entry.pw_gid)
         data = self.folder / "pg"
         self._run(str(self.bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", SUPERUSER)
+        hba = data / "pg_hba.conf"  # written before the server starts: no reload to wait for
+        hba.write_text(f"local all +{PASSWORD_GROUP} scram-sha-256\n" + hba.read_text())
         # Many workers each hold a few pooled connections: allow plenty; fsync off for a scratch server.
         opts = f"-p {self.port} -k {self.folder} -c listen_addresses='' -c max_connections=400 -c fsync=off"
         log_file = str(self.folder / "log")
