@@ -228,7 +228,13 @@ def test_loracord_help_never_shows_secrets(monkeypatch, capsys):
 
 
 def test_printed_settings_of_a_real_process_hide_secrets(tmp_path):
-    env = {**os.environ, "DISCORD_TOKEN": TOKEN, "LORACORD__FILES__SIGNING_KEY": KEY}
+    db_url = "postgresql://lora:Zq9xK2-db-password@db.example.org:5432/loracord"
+    env = {
+        **os.environ,
+        "DISCORD_TOKEN": TOKEN,
+        "LORACORD__FILES__SIGNING_KEY": KEY,
+        "LORACORD__STORAGE__DATABASE_URL": db_url,
+    }
     proc = subprocess.run(
         [sys.executable, "-m", "config.settings"],
         capture_output=True,
@@ -242,3 +248,6 @@ def test_printed_settings_of_a_real_process_hide_secrets(tmp_path):
     assert shown["discord"]["token"] == "********"
     assert shown["files"]["signing_key"] == "********"
     assert TOKEN not in proc.stdout + proc.stderr
+    # The database URL is shown (which server, which database) with its password masked.
+    assert shown["storage"]["database_url"] == "postgresql://lora:********@db.example.org:5432/loracord"
+    assert "Zq9xK2-db-password" not in proc.stdout + proc.stderr
