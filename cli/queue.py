@@ -283,6 +283,8 @@ def _job_dict(job: Job, estimate: eta.Estimate | None) -> dict[str, Any]:
         "owner_id": job.owner_id,
         "guild_id": job.guild_id,
         "priority": job.priority,
+        # GPUs it trains on at once (train.num_processes): only a worker with that many claims it.
+        "gpus": job.num_gpus,
         "position": estimate.position if estimate and job.status == JobStatus.QUEUED else None,
         "starts_in_s": estimate.starts_in_s if estimate and job.status == JobStatus.QUEUED else None,
         "done_in_s": estimate.done_in_s if estimate else None,

@@ -189,6 +189,12 @@ class WorkerSettings(_Section):
     vram_gb: float = setting(
         0.0, "GPU memory a worker advertises (GB); 0: read the free memory from nvidia-smi.", min=0.0
     )
+    gpu_count: int = setting(
+        0,
+        "GPUs one job on a worker may train on; a worker claims only jobs whose train.num_processes is "
+        "at most this; 0: counted (1 for a worker pinned by worker.gpus, else the GPUs it sees).",
+        min=0,
+    )
 
     def _check(self) -> None:
         if self.heartbeat_seconds * 2 >= self.lease_seconds:

@@ -194,6 +194,7 @@ async def submit_job(
         job_id=job_id,
         vram_gb=vram_gb,
         arch=frozen.model_arch if frozen.model_arch != "auto" else None,
+        num_gpus=frozen.num_processes,  # a worker with fewer GPUs leaves it to one that has them
     )
     try:
         return await store.enqueue(spec, options.limits, max_attempts=options.max_attempts)

@@ -134,6 +134,9 @@ class WorkerOptions:
     archs: tuple[str, ...] = ()
     #: GPU memory to advertise (GB); 0: read it from nvidia-smi.
     vram_gb: float = 0.0
+    #: GPUs one job may train on (claims jobs with `num_processes` up to it); 0: counted
+    #: (`workers.count_gpus`: 1 when pinned to `gpu`, else the GPUs this host's jobs see).
+    gpu_count: int = 0
 
     @classmethod
     def from_settings(cls, settings: Any, gpu: str | None = None) -> WorkerOptions:
@@ -150,4 +153,5 @@ class WorkerOptions:
             python=str(_get(w, "python_executable", "") or "") or None,
             archs=tuple(str(a).strip().lower() for a in _get(w, "archs", ()) or () if str(a).strip()),
             vram_gb=float(_get(w, "vram_gb", 0.0) or 0.0),
+            gpu_count=int(_get(w, "gpu_count", 0) or 0),
         )

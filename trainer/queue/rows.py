@@ -59,6 +59,7 @@ def row_to_job(row: Mapping[str, Any]) -> Job:
         planned_steps=row["planned_steps"],
         vram_gb=row["vram_gb"],
         arch=row["arch"],
+        num_gpus=row["num_gpus"],
     )
 
 
@@ -67,7 +68,8 @@ def row_to_job(row: Mapping[str, Any]) -> Job:
 #: Columns of a new job row, in the order of `job_insert_values`.
 JOB_INSERT_COLUMNS = (
     "id, owner_id, guild_id, channel_id, dataset_id, name, config_json, config_version, priority, status, "
-    "max_attempts, job_dir, created_at, updated_at, kind, source_job_id, planned_steps, vram_gb, arch"
+    "max_attempts, job_dir, created_at, updated_at, kind, source_job_id, planned_steps, vram_gb, arch, "
+    "num_gpus"
 )
 #: How many values `job_insert_values` gives (the placeholders each backend writes for them).
 JOB_INSERT_COUNT = JOB_INSERT_COLUMNS.count(",") + 1
@@ -94,6 +96,7 @@ def job_insert_values(spec: JobSpec, job_id: str, max_attempts: int, now: float)
         spec.planned_steps,
         spec.vram_gb,
         spec.arch,
+        max(1, int(spec.num_gpus)),
     )
 
 

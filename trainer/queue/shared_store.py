@@ -108,7 +108,7 @@ class SharedStore:
         return job
 
     # --- the worker's side ----------------------------------------------------------------------------
-    async def register(self, worker_id: str) -> WorkerCapacity:
+    async def register(self, worker_id: str, gpu_count: int | None = None) -> WorkerCapacity:
         gpu = await asyncio.to_thread(query_gpu, self.host.gpu)
         free = self.host.vram_gb or gpu.vram_free_gb
         now = time.time()
@@ -122,6 +122,7 @@ class SharedStore:
             archs=self.host.archs,
             started_at=now,
             heartbeat_at=now,
+            gpu_count=gpu_count,
         )
         await self._store.register_worker(info)
         self._registered.add(worker_id)
@@ -136,8 +137,11 @@ class SharedStore:
         return info.capacity
 
     async def claim(self, worker_id: str, lease_seconds: float, limits: QueueLimits, **kw: Any) -> Job | None:
-        capacity = self._capacity if worker_id in self._registered else await self.register(worker_id)
-        kw.setdefault("capacity", capacity)
+        # The worker knows its GPU count (`Worker`); this host adds its free VRAM and architectures.
+        asked: WorkerCapacity | None = kw.get("capacity")
+        gpus = asked.gpus if asked is not None else None
+        capacity = self._capacity if worker_id in self._registered else await self.register(worker_id, gpus)
+        kw["capacity"] = capacity if asked is None else asked.filled_from(capacity)
         job = await self._store.claim(worker_id, lease_seconds, limits, **kw)
         if job is None:
             if time.monotonic() - self._seen_at >= IDLE_SEEN_EVERY_S:

@@ -9,9 +9,10 @@ from trainer.queue.workers import WorkerInfo, worker_from_row
 
 _UPSERT = (
     "INSERT INTO workers (id, host, gpu, gpu_name, vram_total_gb, vram_free_gb, archs_json, started_at, "
-    "heartbeat_at, job_id, stopped_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL) "
+    "heartbeat_at, gpu_count, job_id, stopped_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL) "
     "ON CONFLICT (id) DO UPDATE SET host = excluded.host, gpu = excluded.gpu, gpu_name = excluded.gpu_name, "
     "vram_total_gb = excluded.vram_total_gb, vram_free_gb = excluded.vram_free_gb, "
+    "gpu_count = excluded.gpu_count, "
     "archs_json = excluded.archs_json, started_at = excluded.started_at, "
     "heartbeat_at = excluded.heartbeat_at, job_id = NULL, stopped_at = NULL"
 )
@@ -63,4 +64,5 @@ def _params(info: WorkerInfo) -> tuple:
         json.dumps(list(info.archs)),
         info.started_at,
         info.heartbeat_at,
+        info.gpu_count,
     )

@@ -79,6 +79,8 @@ class JobSpec:
     vram_gb: float | None = None
     #: The model architecture (sd15, sdxl ...); None: any worker may take it.
     arch: str | None = None
+    #: GPUs the job trains on at once (`train.num_processes`); only a worker with that many takes it.
+    num_gpus: int = 1
 
     @property
     def config_version(self) -> int:
@@ -148,6 +150,7 @@ class Job:
     planned_steps: int | None = None
     vram_gb: float | None = None
     arch: str | None = None
+    num_gpus: int = 1
 
     @property
     def finished(self) -> bool:

@@ -29,6 +29,7 @@ from trainer.queue.options import WorkerOptions
 from trainer.queue.samplejob import sample_problem
 from trainer.queue.store import JobStore, StoreUnavailable
 from trainer.queue.types import Job, JobKind, JobResult, JobStateError, JobStatus, Progress
+from trainer.queue.workers import WorkerCapacity, count_gpus
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,8 @@ class Worker:
         #: Set when the data disk is too full to start a job; the worker waits (burst mode: returns).
         self.disk_blocked: str | None = None
         self._retention_at = float("-inf")
+        #: What this worker can take (its GPU count), learned at the first claim.
+        self._capacity: WorkerCapacity | None = None
 
     # --- loops ----------------------------------------------------------------------------------------
     def request_shutdown(self) -> None:
@@ -124,7 +127,12 @@ class Worker:
         o = self.options
         if time.monotonic() - self._retention_at >= RETENTION_EVERY_S:
             await self.apply_retention()
-        job = await self.store.claim(self.worker_id, o.lease_seconds, o.queue.limits)
+        if self._capacity is None:
+            gpus = await asyncio.to_thread(count_gpus, o.gpu, o.gpu_count)
+            self._capacity = WorkerCapacity(gpus=gpus)
+            log.info("worker %s: jobs may train on %s GPU(s)", self.worker_id, gpus or "any number of")
+        # A job needing more GPUs than this worker has waits for one that has them.
+        job = await self.store.claim(self.worker_id, o.lease_seconds, o.queue.limits, capacity=self._capacity)
         if job is None:
             return None
         log.info(

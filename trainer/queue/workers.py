@@ -3,15 +3,17 @@
 A worker registers its host, its GPU (name, total and free VRAM) and the model architectures it
 has models for, and renews `heartbeat_at` while it lives (with each job heartbeat, and while idle).
 It claims only jobs that fit: a job's `vram_gb` (the advisor's estimate, set at submission) at most
-the worker's free VRAM, and a job's `arch` among the worker's architectures. Unknowns never block:
-a job without an estimate fits every worker, and a worker that does not know its VRAM (no
-`nvidia-smi`) or lists no architectures takes any job.
+the worker's free VRAM, a job's `arch` among the worker's architectures, and a job's `num_gpus`
+(`train.num_processes`) at most the GPUs the worker's jobs see. Unknowns never block: a job without
+an estimate fits every worker, and a worker that does not know its VRAM (no `nvidia-smi`), its GPU
+count (a CPU worker, whose ranks run on gloo) or lists no architectures takes any job.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 import subprocess
 from collections.abc import Mapping, Sequence
@@ -23,10 +25,20 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class WorkerCapacity:
-    """What a claim may take: free GPU memory (GB; None unknown) and architectures (empty: any)."""
+    """What a claim may take: free GPU memory (GB; None unknown), architectures (empty: any) and
+    how many GPUs one job may train on (None unknown)."""
 
     vram_free_gb: float | None = None
     archs: tuple[str, ...] = ()
+    gpus: int | None = None
+
+    def filled_from(self, other: WorkerCapacity) -> WorkerCapacity:
+        """This capacity, with what it leaves unknown taken from `other`."""
+        return WorkerCapacity(
+            self.vram_free_gb if self.vram_free_gb is not None else other.vram_free_gb,
+            self.archs or other.archs,
+            self.gpus if self.gpus is not None else other.gpus,
+        )
 
 
 @dataclass(frozen=True)
@@ -44,10 +56,12 @@ class WorkerInfo:
     heartbeat_at: float
     job_id: str | None = None
     stopped_at: float | None = None
+    #: GPUs this worker's jobs may train on at once (None: unknown, e.g. a CPU worker).
+    gpu_count: int | None = None
 
     @property
     def capacity(self) -> WorkerCapacity:
-        return WorkerCapacity(self.vram_free_gb, self.archs)
+        return WorkerCapacity(self.vram_free_gb, self.archs, self.gpu_count)
 
     def state(self, now: float, lost_after_s: float = 120.0) -> str:
         """`stopped`, `lost` (no heartbeat for `lost_after_s`), `busy` or `idle`."""
@@ -76,6 +90,7 @@ def worker_from_row(row: Mapping[str, Any]) -> WorkerInfo:
         heartbeat_at=row["heartbeat_at"],
         job_id=row["job_id"],
         stopped_at=row["stopped_at"],
+        gpu_count=row["gpu_count"],
     )
 
 
@@ -94,6 +109,9 @@ def fit_clause(capacity: WorkerCapacity | None, placeholder: Any) -> tuple[str, 
             params.append(arch)
             marks.append(placeholder(len(params)))
         sql += f" AND (arch IS NULL OR arch IN ({', '.join(marks)}))"
+    if capacity.gpus is not None:
+        params.append(int(capacity.gpus))
+        sql += f" AND num_gpus <= {placeholder(len(params))}"
     return sql, params
 
 
@@ -120,6 +138,29 @@ def query_gpu(gpu: str | None) -> GpuStatus:
     except (OSError, subprocess.SubprocessError, ValueError, IndexError) as exc:
         log.warning("could not read GPU %s from nvidia-smi (%s); advertising no VRAM limit", gpu, exc)
         return GpuStatus()
+
+
+def count_gpus(gpu: str | None, configured: int = 0) -> int | None:
+    """How many GPUs one job of a worker may train on (`train.num_processes` up to this):
+    `configured` (worker.gpu_count) when set; 1 for a worker pinned to one GPU (its jobs see only that
+    one); else the GPUs its jobs see: CUDA_VISIBLE_DEVICES when set, or `nvidia-smi -L`. None when it
+    sees no GPU: a job's ranks then run on the CPU (gloo), so every job fits."""
+    if configured > 0:
+        return configured
+    if gpu is not None:
+        return 1
+    visible = os.environ.get("CUDA_VISIBLE_DEVICES")
+    if visible is not None:
+        return len([d for d in visible.split(",") if d.strip() and d.strip() != "-1"]) or None
+    exe = shutil.which("nvidia-smi")
+    if exe is None:
+        return None
+    try:
+        out = subprocess.run([exe, "-L"], capture_output=True, text=True, timeout=10, check=True).stdout
+    except (OSError, subprocess.SubprocessError) as exc:
+        log.warning("could not count the GPUs with nvidia-smi (%s); advertising no GPU limit", exc)
+        return None
+    return sum(1 for line in out.splitlines() if line.startswith("GPU ")) or None
 
 
 def parse_archs(value: str | Sequence[str] | None) -> tuple[str, ...]:

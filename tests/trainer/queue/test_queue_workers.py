@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import sqlite3
+
+import asyncpg
 from conftest import NO_LIMITS
 
-from trainer.queue.types import JobSpec
+from trainer.queue.backends import open_store, sqlite_path
+from trainer.queue.types import JobSpec, JobStatus
 from trainer.queue.workers import WorkerCapacity, WorkerInfo, fit_clause
 
 T0 = 1_800_000_000.0
 
 
-def spec(name, vram=None, arch=None, owner=1):
+def spec(name, vram=None, arch=None, owner=1, gpus=1):
     return JobSpec(
-        owner_id=owner, config={"name": name}, job_dir=f"/j/{name}", name=name, vram_gb=vram, arch=arch
+        owner_id=owner,
+        config={"name": name},
+        job_dir=f"/j/{name}",
+        name=name,
+        vram_gb=vram,
+        arch=arch,
+        num_gpus=gpus,
     )
 
 
@@ -67,7 +77,70 @@ async def test_registry_shows_gpu_job_and_last_heartbeat(store):
 
 
 def test_fit_clause_spells_parameters_for_each_backend():
-    cap = WorkerCapacity(vram_free_gb=8, archs=("sd15", "sdxl"))
+    cap = WorkerCapacity(vram_free_gb=8, archs=("sd15", "sdxl"), gpus=2)
     assert fit_clause(None, str) == ("", [])
     sql, params = fit_clause(cap, lambda n: f"${n + 1}")
-    assert params == [8.0, "sd15", "sdxl"] and "vram_gb <= $2" in sql and "IN ($3, $4)" in sql
+    assert params == [8.0, "sd15", "sdxl", 2] and "vram_gb <= $2" in sql and "IN ($3, $4)" in sql
+    assert "num_gpus <= $5" in sql
+
+
+async def test_a_job_needing_several_gpus_waits_for_a_worker_that_has_them(store):
+    ddp = await store.enqueue(spec("two-gpus", gpus=2, owner=1), NO_LIMITS)
+    single = await store.enqueue(spec("one-gpu", owner=1), NO_LIMITS)
+    assert (await store.get_job(ddp.id)).num_gpus == 2 and single.num_gpus == 1
+    one_gpu = WorkerCapacity(gpus=1)
+    # The 2-GPU job is older and its owner's turn, but a 1-GPU worker takes the job it can run...
+    assert (await store.claim("pinned-0", 60, NO_LIMITS, capacity=one_gpu)).id == single.id
+    # ... and leaves the other queued rather than claiming it only to fail.
+    assert await store.claim("pinned-1", 60, NO_LIMITS, capacity=one_gpu) is None
+    assert (await store.get_job(ddp.id)).status is JobStatus.QUEUED
+    two_gpus = WorkerCapacity(vram_free_gb=80.0, gpus=2)
+    claimed = await store.claim("host-with-2", 60, NO_LIMITS, capacity=two_gpus)
+    assert claimed.id == ddp.id and claimed.num_gpus == 2
+
+
+async def test_a_worker_that_does_not_know_its_gpus_takes_any_job(store):
+    ddp = await store.enqueue(spec("four-gpus", gpus=4), NO_LIMITS)
+    assert await store.claim("two", 60, NO_LIMITS, capacity=WorkerCapacity(gpus=2)) is None
+    assert (await store.claim("cpu", 60, NO_LIMITS, capacity=WorkerCapacity())).id == ddp.id
+
+
+async def test_the_registry_keeps_how_many_gpus_a_worker_has(store):
+    await store.register_worker(worker("h1:all", free=70.0))
+    await store.register_worker(WorkerInfo("h2:all", "h2", None, "A100", 80.0, 78.0, (), T0, T0, gpu_count=4))
+    listed = {w.id: w for w in await store.list_workers()}
+    assert listed["h1:all"].gpu_count is None
+    assert listed["h2:all"].gpu_count == 4 and listed["h2:all"].capacity.gpus == 4
+
+
+async def _downgrade_to_schema_5(queue_options, backend):
+    """Make the store what loracord before `num_gpus` left behind: schema 5, without the new columns."""
+    statements = (
+        "ALTER TABLE jobs DROP COLUMN num_gpus",
+        "ALTER TABLE workers DROP COLUMN gpu_count",
+        "UPDATE schema_version SET version = 5",
+    )
+    if backend == "sqlite":
+        with sqlite3.connect(sqlite_path(queue_options)) as con:
+            for sql in statements:
+                con.execute(sql)
+        return
+    con = await asyncpg.connect(queue_options.database_url.reveal())
+    try:
+        for sql in statements:
+            await con.execute(sql)
+    finally:
+        await con.close()
+
+
+async def test_an_older_store_opens_and_its_jobs_need_one_gpu(queue_options, backend):
+    async with open_store(queue_options) as store:
+        old = await store.enqueue(spec("queued-before-the-upgrade"), NO_LIMITS)
+        await store.register_worker(worker("h1:gpu0", free=20.0))
+    await _downgrade_to_schema_5(queue_options, backend)
+    async with open_store(queue_options) as store:  # the migration adds the columns
+        assert await store.schema_version() >= 6
+        assert (await store.get_job(old.id)).num_gpus == 1
+        assert (await store.list_workers())[0].gpu_count is None
+        claimed = await store.claim("pinned", 60, NO_LIMITS, capacity=WorkerCapacity(gpus=1))
+        assert claimed.id == old.id
