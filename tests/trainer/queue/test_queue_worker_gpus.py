@@ -9,14 +9,16 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import submit_fake
+from conftest import NO_LIMITS, submit_fake
 
 from cli.main import main
 from config.training import TrainConfig
+from trainer.artifacts.local import LocalArtifacts
 from trainer.queue.jobdir import submit_job
-from trainer.queue.types import JobStatus
+from trainer.queue.shared_store import HostOptions, SharedStore
+from trainer.queue.types import JobSpec, JobStatus
 from trainer.queue.worker import Worker
-from trainer.queue.workers import count_gpus
+from trainer.queue.workers import WorkerCapacity, count_gpus
 
 
 async def submit_on_gpus(store, options, dataset_dir, gpus):
@@ -55,6 +57,23 @@ async def test_a_pinned_worker_leaves_a_two_gpu_job_to_a_worker_with_two(store, 
     handled = await whole_host.run_until_empty()
     assert [j.id for j in handled] == [ddp.id]
     assert (await store.get_job(ddp.id)).status is JobStatus.SUCCEEDED
+
+
+async def test_a_worker_on_another_host_registers_its_gpu_count_and_claims_by_it(store, tmp_path):
+    host = HostOptions(data_dir=tmp_path / "host", vram_gb=40.0, archs=("sdxl",))
+    shared = SharedStore(store, LocalArtifacts(tmp_path / "artifacts"), host)
+
+    def spec(name, gpus, vram):
+        return JobSpec(owner_id=1, config={}, job_dir=f"/j/{name}", name=name, num_gpus=gpus, vram_gb=vram)
+
+    await store.enqueue(spec("four-gpus", 4, 30.0), NO_LIMITS)
+    await store.enqueue(spec("two-gpus-too-big", 2, 60.0), NO_LIMITS)
+    fits = await store.enqueue(spec("two-gpus", 2, 30.0), NO_LIMITS)
+    # The worker gives its GPU count; the host adds its VRAM and models; all three decide.
+    job = await shared.claim("a100x2", 60, NO_LIMITS, capacity=WorkerCapacity(gpus=2))
+    assert job.id == fits.id
+    (listed,) = await store.list_workers()
+    assert (listed.gpu_count, listed.vram_free_gb, listed.archs) == (2, 40.0, ("sdxl",))
 
 
 @pytest.fixture
