@@ -125,7 +125,12 @@ async def worker_loop(
         stats["leases_lost"] += 1  # as the real worker: stop, leave the job to its new holder
 
 
-def run_process(options: QueueOptions, args: argparse.Namespace, index: int, count: int, out: str) -> None:
+def run_process(
+    data_dir: str, url: str, limits: QueueLimits, args: argparse.Namespace, index: int, count: int, out: str
+) -> None:
+    # The options are rebuilt here: the database URL is a Secret, which refuses to be pickled.
+    options = QueueOptions(data_dir=Path(data_dir), database_url=url, limits=limits)
+
     async def main() -> None:
         latencies: list[float] = []
         stats: Counter = Counter()
@@ -209,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
             ctx = multiprocessing.get_context("spawn")
             outs = [f"{tmp}/w{i}.json" for i in range(args.procs)]
             procs = [
-                ctx.Process(target=run_process, args=(options, args, i, n, outs[i]))
+                ctx.Process(target=run_process, args=(tmp, url, options.limits, args, i, n, outs[i]))
                 for i, n in enumerate(per)
             ]
             t0 = time.perf_counter()
