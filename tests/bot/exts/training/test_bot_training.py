@@ -78,9 +78,9 @@ async def test_train_deliver_and_stay_responsive(
             inter, reply = await command(standin, bob if sub == "cancel" else alice, name, sub, options)
             probes.append(inter.response_time)
             replies.append(reply.content)
-        assert (await bot.services.store.get_job(job_id)).status is JobStatus.RUNNING, (
-            "bob's cancel was refused"
-        )
+        # Bob's cancel was refused: nothing asked the job to stop (it may have finished meanwhile).
+        after = await bot.services.store.get_job(job_id)
+        assert after.status in {JobStatus.RUNNING, JobStatus.SUCCEEDED} and not after.cancel_requested
         done = await done_message(standin, job_id)
         job = await bot.services.store.get_job(job_id)
         assert job.status is JobStatus.SUCCEEDED
@@ -96,9 +96,12 @@ async def test_train_deliver_and_stay_responsive(
             m.content.split()[3] for m in standin.messages() if m.content.startswith("Samples at step")
         ]
         assert {"0", "20", "40", "60"} <= set(samples), "every scheduled round arrives"
-        # "Sample now" was accepted while the job ran; whether it adds a round of its own depends on
-        # where the 60 fast steps were when the flag landed (the engine's own tests pin that down).
-        assert replies[-1].startswith(f"Asked `{job_id}` for samples now"), replies[-1]
+        # "Sample now" is asked of a running job; on an idle machine the 60 fast steps may be over by
+        # then, and a finished job's samples come from a sample job of their own: either answer is right.
+        # Whether an asked round adds samples depends on where the steps were when the flag landed (the
+        # engine's own tests pin that down).
+        asked, queued = f"Asked `{job_id}` for samples now", "Queued sample job "
+        assert replies[-1].startswith((asked, queued)), replies[-1]
 
         output = Path(job.result.output)
         refused = await standin.click(bob, done, f"lc:job:download:{job_id}")
