@@ -32,9 +32,8 @@ class Question:
     text: str
     must: tuple[str, ...]
     must_not: tuple[str, ...]
-    round: int | None = (
-        None  # 3 for question_bank_r3.toml; None for the rounds 1-2 file (not recorded per item)
-    )
+    # 3 for question_bank_r3.toml; None for the rounds 1-2 file (not recorded per item)
+    round: int | None = None
 
 
 @dataclass(frozen=True)
