@@ -34,9 +34,9 @@ from config._settings_model import (
     Settings,
     StorageSettings,
     WorkerSettings,
-    resolve_llm_model_path,
     section_classes,
 )
+from config.llm_model_path import resolve_llm_model_path
 from config.secrets import Secret
 
 __all__ = [
