@@ -21,17 +21,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
-def _percentile(values: list[float], q: float) -> float:
-    data = sorted(values)
-    if not data:
-        return float("nan")
-    k = (len(data) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(data) - 1)
-    return data[lo] + (data[hi] - data[lo]) * (k - lo)
-
-
 def evaluate(advisor, use_llm: bool, max_tokens: int, dump: list | None = None) -> dict:
     from advisor.directions import merge
+    from bench.bench_advisor import percentile
     from tests.advisor import bank
 
     cells: dict[str, list[int]] = {}
@@ -65,7 +57,7 @@ def evaluate(advisor, use_llm: bool, max_tokens: int, dump: list | None = None) 
     out["sources"] = sources
     for lang, values in latencies.items():
         out[f"{lang}_p50_s"] = round(statistics.median(values), 3)
-        out[f"{lang}_p95_s"] = round(_percentile(values, 0.95), 3)
+        out[f"{lang}_p95_s"] = round(percentile(values, 0.95), 3)
     return out
 
 
