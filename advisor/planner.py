@@ -89,6 +89,15 @@ def _agreeing(
     return chosen
 
 
+def computed_directions(note_kinds: list[str], situation: QuestionFacts, raise_lr: bool) -> dict[str, str]:
+    """The way the computed lines push each setting ("learning_rate": "down" for a rate far too high)."""
+    directions = (
+        ("learning_rate", lr_direction(situation, raise_lr) if "lr" in note_kinds else None),
+        ("max_train_steps", steps_direction(situation) if "steps" in note_kinds else None),
+    )
+    return {setting: direction for setting, direction in directions if direction}
+
+
 def _head_and_tail(text: str, keep: int = 2000) -> str:
     """What a question says lies in its first and last lines; a pasted log can be 650 KB, and one
     regular-expression search over all of it would hold the GIL (and the bot's event loop) too long."""
@@ -114,14 +123,7 @@ def choose(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) ->
         note_kinds.append("batch")
     # A low learning rate explains "no effect", never overfitting: only then is raising it advised.
     raise_lr = not any(intent.id == "overfit" for intent in intents)
-    computed = {
-        setting: direction
-        for setting, direction in (
-            ("learning_rate", lr_direction(situation, raise_lr) if "lr" in note_kinds else None),
-            ("max_train_steps", steps_direction(situation) if "steps" in note_kinds else None),
-        )
-        if direction
-    }
+    computed = computed_directions(note_kinds, situation, raise_lr)
     return Choice(
         rules=_agreeing(ids, rulebook, situation, computed)[:MAX_RULES],
         notes=notes_for(note_kinds, situation, lang, raise_lr),
