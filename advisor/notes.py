@@ -20,12 +20,15 @@ def _fmt(value: float) -> str:
 
 def steps_direction(qf: QuestionFacts) -> str | None:
     """'down' when the stated repeats × epochs show each image far more than ~100 times, 'up' when far
-    fewer; None when the question does not state both."""
+    fewer; None when the question does not say. With only one of the two stated, the other is at least 1,
+    so far too many views are certain ("200 images, 500 epochs") but too few are not."""
     repeats, epochs = qf.config.get("repeats"), qf.config.get("max_train_epochs")
-    if not (qf.num_images and repeats and epochs):
+    if not (qf.num_images and (repeats or epochs)):
         return None
-    views = repeats * epochs
-    return "down" if views > 1.5 * TARGET_VIEWS else "up" if views < TARGET_VIEWS / 2 else None
+    views = (repeats or 1) * (epochs or 1)
+    if views > 1.5 * TARGET_VIEWS:
+        return "down"
+    return "up" if repeats and epochs and views < TARGET_VIEWS / 2 else None
 
 
 def steps_line(qf: QuestionFacts, lang: str) -> str | None:
@@ -43,17 +46,20 @@ def steps_line(qf: QuestionFacts, lang: str) -> str | None:
         views = repeats * shown_epochs
         verdict = {
             "en": {
-                "down": " That is more than the ~100 views per image to aim for: use fewer repeats or epochs, "
-                "or pick an earlier checkpoint.",
+                "down": " That is more than the ~100 views per image to aim for, so the LoRA is likely "
+                "overtrained: use fewer repeats or epochs, or pick an earlier checkpoint.",
                 "up": " That is fewer than the ~100 views per image to aim for: raise repeats or epochs.",
                 "ok": " That is about the ~100 views per image to aim for.",
             },
             "ko": {
-                "down": " 이미지당 100회 정도라는 기준보다 많습니다: repeats나 에포크를 줄이거나 이른 체크포인트를 고르세요.",
+                "down": " 이미지당 100회 정도라는 기준보다 많아서 과적합되기 쉽습니다: repeats나 에포크를 줄이거나 "
+                "이른 체크포인트를 고르세요.",
                 "up": " 이미지당 100회 정도라는 기준보다 적습니다: repeats나 에포크를 늘리세요.",
                 "ok": " 이미지당 100회 정도라는 기준에 맞습니다.",
             },
-        }[lang if lang == "ko" else "en"].get(steps_direction(qf) or ("ok" if repeats and epochs else ""), "")
+        }[lang if lang == "ko" else "en"].get(
+            steps_direction(qf) or ("ok" if cfg.get("repeats") and epochs else ""), ""
+        )
         if lang == "ko":
             head = f"계산: 이미지 {images}장 × repeats {repeats} × 에포크 {shown_epochs} ÷ 배치 {batch}"
             return f"{head} = {total} 스텝 (에포크당 {per_epoch} 스텝, 이미지당 {views}회 학습).{verdict}"
@@ -142,12 +148,31 @@ def lr_line(qf: QuestionFacts, lang: str, raise_lr: bool = True) -> str | None:
     return None
 
 
+def trigger_line(qf: QuestionFacts, lang: str) -> str | None:
+    """A token weighed with and without its class word ("ohwx or ohwx woman?"): the two together."""
+    if not qf.trigger_class:
+        return None
+    token, cls = qf.trigger_class
+    if lang == "ko":
+        return (
+            f"트리거(activation word)와 각 캡션 맨 앞에는 '{token} {cls}'를 쓰세요: 드문 토큰 '{token}' 뒤에 클래스 "
+            f"단어 '{cls}'를 붙이면 모델이 이미 아는 '{cls}'에 새 얼굴을 묶습니다. 그 뒤에 바뀌는 것을 적으세요 "
+            f"('{token} {cls}, close-up, ...')."
+        )
+    return (
+        f"Use '{token} {cls}' as the activation word and at the start of each caption: the rare token '{token}' "
+        f"followed by the class word '{cls}' ties the new identity to what the model knows about a {cls}; then "
+        f"describe what changes ('{token} {cls}, close-up, ...')."
+    )
+
+
 def notes_for(kinds: list[str], qf: QuestionFacts, lang: str, raise_lr: bool = True) -> list[str]:
     makers = {
         "batch": lambda: qf.batch_line(lang),
         "steps": lambda: steps_line(qf, lang),
         "precision": lambda: precision_line(qf, lang),
         "lr": lambda: lr_line(qf, lang, raise_lr),
+        "trigger": lambda: trigger_line(qf, lang),
     }
     out: list[str] = []
     for kind in dict.fromkeys(kinds):

@@ -24,7 +24,7 @@ _VRAM = re.compile(
 _TOTAL_CAPACITY = re.compile(r"(\d+(?:\.\d+)?)\s*gib total capacity", re.I)
 _ALLOCATION = re.compile(r"allocate|allocated|reserved|free\b", re.I)
 _RAM_HINT = re.compile(r"\b(?:system\s+)?ram\b|(?<!브이)램", re.I)
-_IMAGES = re.compile(r"(\d{1,4})\s*(?:training\s+)?(?:images?|pictures?|photos?|pics?|imgs?|장)", re.I)
+_IMAGES = re.compile(r"(\d{1,4})\+?\s*(?:training\s+)?(?:images?|pictures?|photos?|pics?|imgs?|장)", re.I)
 _REPEATS = re.compile(
     r"(\d{1,4})\s*(?:repeats?|repetitions?|reps?|반복)|(?:repeats?|반복)\s*(?:of|=|:|은|는|을|를)?\s*(\d{1,4})(?![\d.])"
     r"|\b(\d{1,4})_[a-z]",
@@ -89,6 +89,14 @@ _KNOWN_VRAM = {
     "5070": 12, "5070 ti": 16, "5080": 16, "5090": 32, "t4": 16, "p100": 16, "v100": 16, "a100": 40,
 }  # fmt: skip
 _ARCH_NAMES = {"sd15": "SD1.5", "sd2": "SD2", "sdxl": "SDXL"}
+# A token, then the same token followed by a class word ("ohwx or ohwx woman", "sks만? 아니면 sks dog?").
+_TRIGGER_CLASS = re.compile(
+    r"(?<![\w'])([a-z][a-z0-9_]{2,20})\b(?:(?!\b\1\b).){0,60}?\b\1,? (man|woman|person|girl|boy|guy|lady|dog|cat)\b",
+    re.IGNORECASE,
+)
+_COMMON_WORDS = frozenset(
+    ["the", "and", "for", "with", "photo", "picture", "image", "just", "only", "one", "any", "this", "that"]
+)
 _BATCH_WORDS = re.compile(r"batch|배치", re.IGNORECASE)
 
 
@@ -100,6 +108,8 @@ class QuestionFacts:
     num_images: int | None = None
     ui: str | None = None
     config: dict[str, Any] = field(default_factory=dict)  # stated TrainConfig fields
+    # "mksks or mksks man?": a trigger token the question weighs with and without a class word
+    trigger_class: tuple[str, str] | None = None
 
     def __bool__(self) -> bool:
         return bool(self.arch or self.vram_gb or self.gpu_name or self.num_images or self.config)
@@ -261,7 +271,15 @@ def read_question(text: str) -> QuestionFacts:
         num_images=int(images.group(1)) if images else None,
         ui=next((name for name, pattern in _UIS if pattern.search(text)), None),
         config=_config(text),
+        trigger_class=_trigger_class(text),
     )
+
+
+def _trigger_class(text: str) -> tuple[str, str] | None:
+    found = _TRIGGER_CLASS.search(text)
+    if not found or found.group(1).lower() in _COMMON_WORDS:
+        return None
+    return found.group(1), found.group(2).lower()
 
 
 def asks_about_batch(text: str) -> bool:

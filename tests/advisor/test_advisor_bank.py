@@ -94,6 +94,9 @@ def test_bank_accuracy_per_language(answers, split, floor, capsys):
     assert not below, below
 
 
+# Round 3 was tuned on in the fourth round of rules (its failures were read and fixed): until bank.py's
+# held-out split is rewired to round 4, a pass here would measure fit, not generalization.
+@pytest.mark.skipif(bank.HELD_OUT_ROUNDS == (3,), reason="round 3 is tuned on now; held-out is round 4")
 @pytest.mark.xfail(strict=True, reason="issue 21 target not met on the held-out split (docs/advisor.md)")
 def test_held_out_meets_the_issue_target(answers):
     for lang in ("en", "ko"):

@@ -273,6 +273,16 @@ QUESTION_CASES: dict[str, str] = {
     "dataset.variety": "I only have face close-ups, will full body shots work?",
     "flux.training": "How much VRAM does a Flux LoRA need, and what is blocks_to_swap?",
     "env.new_gpu_torch": "My new RTX 5080 says sm_120 is not compatible with the current PyTorch installation",
+    # issue 21, fourth round (questions written for the test, not taken from the bank)
+    "captions.folder_vs_caption": "Do I still need a class token in the folder name if every image has a caption?",
+    "dataset.config_toml": "How do I add reg images with is_reg in my dataset_config file?",
+    "sample.vs_ui": "The samples during training look great, but in ComfyUI the finished LoRA looks off",
+    "bucket.resolution_area": "Does bucketing downscale the long side of my portrait images, what does max_bucket_reso do?",
+    "captions.shared_look": "My dataset is all greyscale manga pages, how do I keep colour out of the results?",
+    "lycoris.choose": "Which is better for a character, LoHa or LoKr?",
+    "optimizer.args_mismatch": "Prodigy fails with got an unexpected keyword argument 'relative_step'",
+    "train.compare_trainers": "ai-toolkit and kohya with the same settings give totally different LoRAs, why?",
+    "nan.gtx16_fp16": "On my GTX 1650 the loss turns into nan with fp16",
 }
 
 

@@ -83,6 +83,16 @@ def _first_intent(text: str) -> str | None:
         ("Prodigy 쓸 때 학습률 얼마로 해요?", "prodigy"),
         ("Why do trained LoRAs list a learning rate of 1?", "prodigy"),
         ("학습 중간에 꺼졌는데 이어서 학습할 수 있나요?", "resume"),
+        # fourth round: topics by meaning, in wordings written for the test
+        ("캡션 파일이 있으면 폴더 이름에 넣은 트리거는 안 쓰여요?", "caption_source"),
+        ("reg 폴더에는 캡션이 없는데 class_tokens를 따로 지정해야 돼요?", "caption_source"),
+        ("학습 중 샘플은 다 괜찮은데 포지에서 뽑으면 얼굴이 뭉개져요", "samples_vs_ui"),
+        ("버킷팅 켜면 긴 변이 잘리나요 줄어드나요?", "bucket_area"),
+        ("세피아 톤 사진만으로 화풍 로라를 만들었는데 컬러가 섞여요", "shared_look"),
+        ("LoCon이랑 LoHa 차이가 뭐예요? 캐릭터엔 뭐가 나아요?", "lycoris_choose"),
+        ("SDXL 로라 학습하려면 VRAM 최소 몇 기가 필요해요?", "vram_minimum"),
+        ("The hair color of my character leaks into the background of every image", "bleed_background"),
+        ("원트레이너랑 kohya에서 같은 설정으로 돌렸는데 결과가 달라요", "compare_trainers"),
     ],
 )
 def test_intents_follow_the_meaning(text, intent):
@@ -109,7 +119,7 @@ def test_every_intent_routes_to_known_rules_and_notes_with_sound_patterns():
     assert len({i.id for i in intents}) == len(intents), "duplicate intent id"
     for intent in intents:
         assert intent.rules and set(intent.rules) <= ids, intent.id
-        assert set(intent.notes) <= {"batch", "steps", "precision", "lr"}, intent.id
+        assert set(intent.notes) <= {"batch", "steps", "precision", "lr", "trigger"}, intent.id
         assert (
             notes_for(list(intent.notes), read_question(""), "en") == []
         )  # nothing stated, nothing computed
@@ -150,3 +160,23 @@ def test_general_advice_comes_after_what_the_stated_numbers_show(advisor):
 )
 def test_vram_is_told_from_system_ram(text, vram):
     assert read_question(text).vram_gb == vram
+
+
+def test_a_trigger_weighed_with_and_without_its_class_word():
+    assert read_question("Should my trigger be zkx or zkx woman?").trigger_class == ("zkx", "woman")
+    assert read_question("트리거를 ohwx만 써요, 아니면 ohwx dog?").trigger_class == ("ohwx", "dog")
+    assert read_question("a photo of a man next to a man").trigger_class is None
+    answer = Advisor(AdvisorOptions(llm_enabled=False)).ask("Should my trigger be zkx or zkx woman?")
+    assert "'zkx woman'" in answer.text
+
+
+def test_epochs_alone_can_show_too_many_views_but_not_too_few():
+    from advisor.notes import steps_direction
+
+    assert steps_direction(read_question("200 images, 500 epochs")) == "down"
+    assert steps_direction(read_question("200 images, 2 epochs")) is None
+    assert steps_direction(read_question("20 images, 2 repeats, 5 epochs")) == "up"
+    answer = Advisor(AdvisorOptions(llm_enabled=False)).ask(
+        "40 images, 30 repeats, 10 epochs, how many steps?"
+    )
+    assert "overtrained" in answer.text
