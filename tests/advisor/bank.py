@@ -1,8 +1,9 @@
-"""The question bank (question_bank.toml, rounds 1-2, and question_bank_r3.toml, round 3): loading, the
-held-out split, and judging one answer.
+"""The question bank (question_bank.toml, rounds 1-2; question_bank_r3.toml, round 3;
+question_bank_r4.toml, round 4): loading, the held-out split, and judging one answer.
 
-The held-out split is exactly round 3: its sources were collected blind to the rules after the held-out
-split of rounds 1-2 had been scored and its failures read, which retired every round 1-2 item to "tune".
+The held-out split is exactly round 4: its sources were collected blind to the rules after round 3 had
+been scored and its failures read and fixed (the fourth round of rules), which retired round 3 to
+"tune", as round 3 had retired rounds 1-2 before it.
 
 An answer is right when it is in the question's language, contains every fact the question lists
 (`must`: a key of the bank's [fact] table or an inline "re:<regex>") and matches none of its
@@ -19,8 +20,9 @@ from functools import cache
 from pathlib import Path
 
 BANK_PATH = Path(__file__).with_name("question_bank.toml")
-R3_PATH = Path(__file__).with_name("question_bank_r3.toml")
-HELD_OUT_ROUNDS = (3,)
+#: The later rounds' files, each with `round = N` on every item and an optional [fact] table.
+ROUND_PATHS = {n: Path(__file__).with_name(f"question_bank_r{n}.toml") for n in (3, 4)}
+HELD_OUT_ROUNDS = (4,)
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,7 @@ class Question:
     text: str
     must: tuple[str, ...]
     must_not: tuple[str, ...]
-    # 3 for question_bank_r3.toml; None for the rounds 1-2 file (not recorded per item)
+    # 3, 4 for question_bank_rN.toml; None for the rounds 1-2 file (not recorded per item)
     round: int | None = None
 
 
@@ -50,8 +52,8 @@ def _raw() -> dict:
 
 
 @cache
-def _raw_r3() -> dict:
-    with R3_PATH.open("rb") as fh:
+def _raw_round(n: int) -> dict:
+    with ROUND_PATHS[n].open("rb") as fh:
         return tomllib.load(fh)
 
 
@@ -62,25 +64,26 @@ def seed() -> str:
 @cache
 def _facts() -> dict[str, str]:
     merged = dict(_raw()["fact"])
-    for key, pattern in _raw_r3().get("fact", {}).items():
-        if key in merged:
-            raise ValueError(f"{R3_PATH.name} redefines fact {key!r} of {BANK_PATH.name}")
-        merged[key] = pattern
+    for n, path in ROUND_PATHS.items():
+        for key, pattern in _raw_round(n).get("fact", {}).items():
+            if key in merged:
+                raise ValueError(f"{path.name} redefines fact {key!r}")
+            merged[key] = pattern
     return merged
 
 
 def facts() -> dict[str, str]:
-    """The main file's [fact] table, plus the optional [fact] table of round 3 (no key may clash)."""
+    """The main file's [fact] table, plus the later rounds' optional [fact] tables (no key may clash)."""
     return dict(_facts())
 
 
 def held_out(question: Question) -> bool:
-    """The split rule: a question is held out exactly when it belongs to round 3 (question_bank_r3.toml)."""
+    """The split rule: a question is held out exactly when it belongs to round 4 (question_bank_r4.toml)."""
     return question.round in HELD_OUT_ROUNDS
 
 
 def _items() -> list[dict]:
-    return list(_raw()["q"]) + list(_raw_r3()["q"])
+    return list(_raw()["q"]) + [item for n in ROUND_PATHS for item in _raw_round(n)["q"]]
 
 
 def questions(split: str | None = None, lang: str | None = None) -> list[Question]:

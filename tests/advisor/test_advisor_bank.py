@@ -35,22 +35,22 @@ def test_facts_are_valid_regexes():
             assert fact.startswith("re:") or fact in bank.facts(), f"{q.id}: unknown fact {fact}"
 
 
-def test_held_out_split_is_exactly_round_3():
-    """Rounds 1-2 (question_bank.toml) were scored and read, so all of them are tune; the held-out split is
-    exactly round 3 (question_bank_r3.toml), whose sources are new and each asked once per language."""
+def test_held_out_split_is_exactly_round_4():
+    """Rounds 1-3 were scored and read, so all of them are tune; the held-out split is exactly round 4
+    (question_bank_r4.toml), whose sources are new and each asked once per language."""
     items = bank.questions()
     for q in items:
         assert q.split == ("held_out" if bank.held_out(q) else "tune"), q.id
-        assert (q.round == 3) == (q.split == "held_out"), q.id
+        assert (q.round == 4) == (q.split == "held_out"), q.id
     held = [q for q in items if q.split == "held_out"]
-    assert len(held) / len(items) >= 0.25
+    assert len(held) / len(items) >= 0.2
     for lang in ("en", "ko"):
         assert any(q.lang == lang for q in held)
     tune_sources = {q.source for q in items if q.split == "tune"}
     langs_by_source: dict[str, list[str]] = {}
     for q in held:
-        assert q.source not in tune_sources, f"{q.id}: its source is already in rounds 1-2"
-        assert q.id.startswith("r3-") and q.id.endswith(f"-{q.lang}"), q.id
+        assert q.source not in tune_sources, f"{q.id}: its source is already in rounds 1-3"
+        assert q.id.startswith("r4-") and q.id.endswith(f"-{q.lang}"), q.id
         langs_by_source.setdefault(q.source, []).append(q.lang)
     assert len(langs_by_source) >= 60
     for source, langs in langs_by_source.items():
@@ -58,15 +58,14 @@ def test_held_out_split_is_exactly_round_3():
 
 
 # --- the advisor judged on the bank (LLM off) -----------------------------------------------------
-# Measured: the held-out split of rounds 1-2 (seeded hash) scored en 46/54 and ko 44/54, but its
-# failures were then read, so it was retired to tune. The held-out split is now round 3 (65 new sources
-# collected blind to the rules, question_bank_r3.toml), scored once after it was committed. Issue 21's
-# target is 90% per language on the held-out split and it is NOT met: test_held_out_meets_the_issue_target
-# is a strict xfail (remove the mark once it passes), and HELD_OUT_FLOOR only keeps the measured level
-# from sliding back.
+# Measured: each held-out split so far (rounds 1-2's seeded third, then round 3) was scored, its failures
+# read and fixed, and it was retired to tune. The held-out split is now round 4 (65 new sources collected
+# blind to the rules, question_bank_r4.toml). Issue 21's target is 90% per language on the held-out split
+# and it is NOT met: test_held_out_meets_the_issue_target is a strict xfail (remove the mark once it
+# passes), and HELD_OUT_FLOOR only keeps the measured level from sliding back.
 ISSUE_TARGET = 0.90
-# Round 3, 2026-12-06, after the third round of rules: en 37/65 (56.9%), ko 35/65 (53.8%).
-HELD_OUT_FLOOR = 0.50
+# Round 4, 2026-12-06, after the fourth round of rules and BM25_FILL: en 35/65 (53.8%), ko 33/65 (50.8%).
+HELD_OUT_FLOOR = 0.48
 TUNE_FLOOR = 0.98
 
 
@@ -94,9 +93,6 @@ def test_bank_accuracy_per_language(answers, split, floor, capsys):
     assert not below, below
 
 
-# Round 3 was tuned on in the fourth round of rules (its failures were read and fixed): until bank.py's
-# held-out split is rewired to round 4, a pass here would measure fit, not generalization.
-@pytest.mark.skipif(bank.HELD_OUT_ROUNDS == (3,), reason="round 3 is tuned on now; held-out is round 4")
 @pytest.mark.xfail(strict=True, reason="issue 21 target not met on the held-out split (docs/advisor.md)")
 def test_held_out_meets_the_issue_target(answers):
     for lang in ("en", "ko"):
