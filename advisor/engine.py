@@ -29,10 +29,13 @@ TEXT_KEYS = ("problem", "recommendation", "reason")
 DIAGNOSES = ("oom", "nan", "killed", "disk", "model", "data", "config", "timeout")
 SOURCE_KINDS = ("guide", "failure", "measurement", "community")
 # Rule files, read in this order: the failure and guide rules, then the rules that answer questions.
+_HERE = Path(__file__).resolve().parent
 RULEBOOK_PATHS = (
     RULEBOOK_PATH,
-    Path(__file__).resolve().parent / "rulebook_questions.toml",
-    Path(__file__).resolve().parent / "rulebook_options.toml",  # issue 19 options, option_conditions.py
+    _HERE / "rulebook_questions.toml",
+    _HERE / "rulebook_options.toml",  # issue 19 options, option_conditions.py
+    _HERE / "rulebook_craft.toml",  # the sd-scripts options and craft users ask about, by topic
+    _HERE / "rulebook_use.toml",  # using a LoRA: UIs, files, merging, datasets, platforms
 )
 DIRECTIONS = ("up", "down", "on", "off")
 # Settings a rule may push besides TrainConfig fields: the dataset's size and the number of steps.

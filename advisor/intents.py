@@ -15,6 +15,8 @@ from pathlib import Path
 from advisor import korean
 
 INTENTS_PATH = Path(__file__).resolve().parent / "intents.toml"
+#: Read after intents.toml, in this order (each optional): the intents of rulebook_craft / rulebook_use.
+MORE_INTENT_PATHS = (INTENTS_PATH.with_name("intents_craft.toml"), INTENTS_PATH.with_name("intents_use.toml"))
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
@@ -32,7 +34,12 @@ class Intent:
 @cache
 def load_intents(path: Path = INTENTS_PATH) -> tuple[Intent, ...]:
     with path.open("rb") as fh:
-        raw = tomllib.load(fh)["intent"]
+        raw = list(tomllib.load(fh)["intent"])
+    if path == INTENTS_PATH:
+        for more in MORE_INTENT_PATHS:
+            if more.exists():
+                with more.open("rb") as fh:
+                    raw += tomllib.load(fh).get("intent", [])
     return tuple(
         Intent(
             id=item["id"],
