@@ -6,7 +6,9 @@
 from __future__ import annotations
 
 import pytest
+from craft_cases import CRAFT_CASES
 from option_cases import OPTION_CASES
+from use_cases import USE_CASES
 
 from advisor.engine import load_rulebook
 from advisor.facts import Facts, Hardware
@@ -284,6 +286,8 @@ QUESTION_CASES: dict[str, str] = {
     "train.compare_trainers": "ai-toolkit and kohya with the same settings give totally different LoRAs, why?",
     "nan.gtx16_fp16": "On my GTX 1650 the loss turns into nan with fp16",
 }
+QUESTION_CASES.update(CRAFT_CASES)  # rulebook_craft.toml (tests/advisor/craft_cases.py)
+QUESTION_CASES.update(USE_CASES)  # rulebook_use.toml (tests/advisor/use_cases.py)
 
 
 def test_every_rule_has_a_case():
