@@ -9,7 +9,8 @@ the peak RSS and the CPU seconds of the process tree (`os.wait4`; on a shared ma
 move far less with other processes' load than wall time does). Equal work (../shared/KOHYA.md): the ~17.6M-parameter
 SD1.5-shaped model of `bench.bench_train.build_bench_model`, 12 images at 256 px, batch 2, rank 4 /
 alpha 2, lr 1e-3, LoRA on attention + MLP (sd-scripts' set; loracord `attn_mlp`), fp32, seed 0.
-loracord still draws its baseline and final samples (one denoising step each): part of its run.
+Neither tool draws samples (loracord `sample_at_first = false`, `sample_at_end = false`; sd-scripts is
+given no prompts), so the whole run is equal work too.
 """
 
 from __future__ import annotations
@@ -98,7 +99,8 @@ def kohya_command(plan: Plan, row: str, out: Path) -> list[str]:
 def loracord_cmd(plan: Plan, row: str, out: Path) -> list[str]:
     sets = [
         "target_modules=attn_mlp", "save_precision=fp32", "seed=0", "mixed_precision=no",
-        "sample_every_n_steps=0", "save_every_n_steps=0", "sample_steps=1", *ROWS[row][1],
+        "sample_every_n_steps=0", "save_every_n_steps=0", "sample_at_first=false", "sample_at_end=false",
+        *ROWS[row][1],
     ]  # fmt: skip
     cmd = [*loracord_command(), "train", "--model", str(plan.model), "--data", str(plan.data)]
     cmd += ["--out", str(out), "--name", "loracord_ref", "--steps", str(plan.steps), "--rank", "4"]

@@ -284,6 +284,16 @@ class TrainConfig:
     sample_every_n_steps: int = _f(
         250, "Generate the sample prompts every N steps; 0: only at start/end.", min=0
     )
+    sample_at_first: bool = _f(
+        True,
+        "Draw the sample prompts before the first step: the base model's baseline, shown beside the "
+        "trained samples. false: training starts at once (sd-scripts' default).",
+    )
+    sample_at_end: bool = _f(
+        True,
+        "Draw the sample prompts after the last step (the result shows them). Both false with "
+        "sample_every_n_steps = 0: a run without samples.",
+    )
     sample_prompts: list[str] = _f(
         [],
         "Sample prompt lines, or a .txt prompt file (one per line) as in sd-scripts; a line may add "

@@ -384,5 +384,6 @@ def run_loop(session: Session) -> str:
     saved = ckpt.list_checkpoints(job_dir)
     if not saved or saved[-1][0] != session.step:
         session.save_checkpoint()
-    sample_now(session, session.step)
+    if cfg.sample_at_end:
+        sample_now(session, session.step)
     return "done"

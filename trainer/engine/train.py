@@ -323,7 +323,7 @@ def train(cfg: TrainConfig, job_dir: Path, *, events: EventWriter | None = None)
         num_reg_images=session.num_reg_images,
         resumed_from=resumed_from,
     )
-    if resumed_from == 0:
+    if resumed_from == 0 and cfg.sample_at_first:
         sample_now(session, 0)  # the base model's baseline, before any training
     if cfg.compile:  # after the baseline sample, so that the first graph compiled is the training one
         compile_for_training(accelerator.unwrap_model(session.trained[0]), events.emit)

@@ -208,3 +208,22 @@ def test_images_without_captions_are_reported_as_a_warning_event(tiny_model, tmp
     assert events.index(warnings[0]) < [e["type"] for e in events].index("start")  # before the slow part
     # The advisor reads the run's own events and names the wrong extension.
     assert diagnose(events=events).rule_ids[0] == "captions.extension_mismatch"
+
+
+@pytest.mark.parametrize(
+    ("first", "end", "rounds"), [(False, False, []), (False, True, [4]), (True, False, [0])]
+)
+def test_sample_at_first_and_at_end_choose_the_sample_rounds(
+    tiny_model, dataset, tmp_path, first, end, rounds
+):
+    """sd-scripts' default (no samples) is one config away; the weights are written either way."""
+    run = tmp_path / "run"
+    run.mkdir()
+    cfg = fast_config(tiny_model("sd15"), dataset, run, sample_at_first=first, sample_at_end=end)
+    assert train(cfg, run).status == "done"
+    events = read_events(run)
+    assert [e["step"] for e in events if e["type"] == "sample"] == rounds
+    assert sorted(p.name for p in (run / "samples").glob("*_grid.png")) == [
+        f"step_{step:06d}_grid.png" for step in rounds
+    ]
+    assert events[-1]["type"] == "done" and (run / events[-1]["output"]).is_file()
