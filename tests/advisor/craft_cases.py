@@ -3,4 +3,21 @@ a question, written fresh (not taken from the question bank), that must reach th
 
 from __future__ import annotations
 
-CRAFT_CASES: dict[str, str] = {}
+CRAFT_CASES: dict[str, str] = {
+    # captions
+    "captions.keep_tokens_separator": "How do I keep the first two tags fixed with keep_tokens_separator?",
+    "captions.dropout_schedule": "캡션 tag dropout이랑 caption_dropout_every_n_epochs 차이가 뭔가요?",
+    "captions.max_token_length": "My natural language captions are long, does kohya cut them after 75 tokens?",
+    # augmentation
+    "aug.cache_latents_conflict": "Can I use random_crop together with cache_latents?",
+    # noise
+    "noise.multires": "multires_noise_discount 값은 얼마로 하나요?",
+    "noise.ip_gamma_adaptive": "What does adaptive_noise_scale do with noise offset?",
+    # loss
+    "loss.huber": "Is smooth_l1 loss better than the default l2 for a LoRA?",
+    "loss.debiased_estimation": "debiased_estimation_loss 켜면 좋아지나요?",
+    "loss.vpred_scale": "Should I enable scale_v_pred_loss_like_noise_pred for a v-pred SDXL model?",
+    "reg.prior_loss_weight": "정규화 이미지 가중치(prior_loss_weight)를 낮추면 어떻게 되나요?",
+    # schedulers
+    "scheduler.warmup_cycles": "What does lr_scheduler_num_cycles do, and is lr_warmup_steps a ratio?",
+}
