@@ -20,4 +20,17 @@ CRAFT_CASES: dict[str, str] = {
     "reg.prior_loss_weight": "정규화 이미지 가중치(prior_loss_weight)를 낮추면 어떻게 되나요?",
     # schedulers
     "scheduler.warmup_cycles": "What does lr_scheduler_num_cycles do, and is lr_warmup_steps a ratio?",
+    # optimizers
+    "optimizer.prodigy_args": "Which optimizer_args do people use with Prodigy, safeguard_warmup and so on?",
+    "optimizer.dadaptation": "DAdaptAdam이랑 DAdaptation 차이가 뭐예요?",
+    "optimizer.adafactor_modes": "What is the difference between relative_step True and False for Adafactor?",
+    "optimizer.came": "CAME optimizer를 kohya에서 쓰려면 optimizer_type을 뭐라고 적어요?",
+    "optimizer.schedule_free": "Do I need a warmup with AdamWScheduleFree?",
+    # network
+    "network.loraplus": "LoRA+ 쓰면 학습이 빨라지나요?",
+    "network.conv_dim": "Do I need conv_dim for a style LoRA?",
+    "network.dropout": "rank_dropout 이랑 module_dropout 값 얼마가 좋아요?",
+    "network.weights_mismatch": "I continue from an old LoRA and get size mismatch, what is dim_from_weights?",
+    # text encoder
+    "te.train_parts": "What does network_train_text_encoder_only do?",
 }
