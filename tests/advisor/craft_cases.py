@@ -33,4 +33,18 @@ CRAFT_CASES: dict[str, str] = {
     "network.weights_mismatch": "I continue from an old LoRA and get size mismatch, what is dim_from_weights?",
     # text encoder
     "te.train_parts": "What does network_train_text_encoder_only do?",
+    # precision and memory
+    "precision.full_half": "Does full_bf16 save much VRAM compared to normal mixed precision?",
+    "memory.fp8_base": "fp8_base_unet 켜면 VRAM 얼마나 줄어요?",
+    "memory.cache_to_disk": "Why does cache_text_encoder_outputs turn off shuffle_caption?",
+    "dataloader.workers": "persistent_data_loader_workers 켜면 뭐가 좋아요?",
+    # SD2
+    "sd2.flags": "Training on a 512-base SD2 model, should v_parameterization be on?",
+    # runs
+    "train.seed": "학습 시드를 고정하면 결과가 재현되나요?",
+    "save.options": "What does save_last_n_epochs do?",
+    "loss.validation": "How do I use validation_split in the dataset toml?",
+    "loss.masked": "alpha_mask 옵션은 어떻게 써요?",
+    "train.speed": "Is 1.5 s/it normal for SDXL LoRA on a 12GB card?",
+    "bucket.settings": "What bucket_reso_steps should I use for SDXL?",
 }
