@@ -47,4 +47,14 @@ CRAFT_CASES: dict[str, str] = {
     "loss.masked": "alpha_mask 옵션은 어떻게 써요?",
     "train.speed": "Is 1.5 s/it normal for SDXL LoRA on a 12GB card?",
     "bucket.settings": "What bucket_reso_steps should I use for SDXL?",
+    # more options
+    "memory.gradient_checkpointing": "Is gradient_checkpointing worth it, does it make training worse?",
+    "vae.options": "SDXL fp16 학습인데 no_half_vae 대신 fp16-fix VAE 써도 되나요?",
+    "train.max_grad_norm": "Should gradient clipping (max_grad_norm) stay at 1.0?",
+    "train.timestep_range": "min_timestep을 500으로 올리면 뭐가 달라져요?",
+    "network.block_lr": "How do I use up_lr_weight and block_dims in network_args?",
+    "captions.weighted": "Do parentheses in captions like (smile:1.3) do anything during training?",
+    "train.multi_gpu": "멀티 GPU로 학습하면 스텝 수가 어떻게 바뀌나요?",
+    "sdxl.script": "Do I need sdxl_train_network.py for a Pony LoRA?",
+    "train.logging": "How do I turn on wandb logging in sd-scripts?",
 }
