@@ -57,4 +57,6 @@ CRAFT_CASES: dict[str, str] = {
     "train.multi_gpu": "멀티 GPU로 학습하면 스텝 수가 어떻게 바뀌나요?",
     "sdxl.script": "Do I need sdxl_train_network.py for a Pony LoRA?",
     "train.logging": "How do I turn on wandb logging in sd-scripts?",
+    "dataset.config_precedence": "I get voluptuous extra keys not allowed for num_repeats in my dataset config",
+    "attention.mem_eff_attn": "mem_eff_attn이랑 sdpa 중에 뭐 써요?",
 }
