@@ -1,7 +1,5 @@
 """`python -m cli ...` is the `loracord` console script (worker children and tests use it)."""
 
-import sys
+from cli.main import run
 
-from cli.main import main
-
-sys.exit(main())
+run()

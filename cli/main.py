@@ -15,6 +15,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from cli import advisor, bot, dataset, models, queue, train
 from cli.errors import CommandError
@@ -53,7 +54,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Commands whose process has nothing left to do once they return: `run` ends them without teardown.
+ONE_SHOT_COMMANDS = frozenset({"train"})
+
+
+def run() -> NoReturn:
+    """The `loracord` console script: a one-shot command's process ends as soon as it returns
+    (trainer.run.exit_without_teardown: about a second less per training run); others exit normally."""
+    code, command = _dispatch(sys.argv[1:])
+    if command in ONE_SHOT_COMMANDS:
+        from trainer.run import exit_without_teardown
+
+        exit_without_teardown(code)
+    sys.exit(code)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    return _dispatch(argv)[0]
+
+
+def _dispatch(argv: Sequence[str] | None) -> tuple[int, str]:
+    """(exit status, the command that ran)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -65,20 +86,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings: Settings = load_settings(args.config)
     except SettingsError as exc:
         print(f"loracord: invalid settings: {exc}", file=sys.stderr)
-        return 2
+        return 2, args.command
     try:
-        return int(args.func(args, settings) or 0)
+        return int(args.func(args, settings) or 0), args.command
     except CommandError as exc:
         print(f"loracord {args.command}: {exc}", file=sys.stderr)
-        return 2
+        return 2, args.command
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return 130, args.command
     except BrokenPipeError:
         # `loracord ask ... | head`: the reader went away; say nothing more and exit quietly.
         sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - stays open until exit
-        return 141
+        return 141, args.command
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -378,4 +378,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from trainer.run import exit_without_teardown
+
+    exit_without_teardown(main())
