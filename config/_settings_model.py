@@ -468,17 +468,12 @@ class Settings:
 
 
 def _plain(section: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for fl in fields(section):
-        value = getattr(section, fl.name)
-        if isinstance(value, Path):
-            value = str(value)
-        elif isinstance(value, dict):
-            value = {k: dataclasses.asdict(v) for k, v in value.items()}
-        elif isinstance(value, list):
-            value = list(value)
-        out[fl.name] = value
-    return out
+    def plain(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: dataclasses.asdict(v) for k, v in value.items()}
+        return str(value) if isinstance(value, Path) else list(value) if isinstance(value, list) else value
+
+    return {fl.name: plain(getattr(section, fl.name)) for fl in fields(section)}
 
 
 def _meta(section: Any, key: str) -> Any:
