@@ -36,6 +36,8 @@ RULEBOOK_PATHS = (
     _HERE / "rulebook_options.toml",  # issue 19 options, option_conditions.py
     _HERE / "rulebook_craft.toml",  # the sd-scripts options and craft users ask about, by topic
     _HERE / "rulebook_use.toml",  # using a LoRA: UIs, files, merging, datasets, platforms
+    _HERE / "rulebook_symptoms.toml",  # what a result or a run looks like -> the cause and the fix
+    _HERE / "rulebook_setup.toml",  # trainers' GUIs, base models, installs, cloud GPUs, errors
 )
 DIRECTIONS = ("up", "down", "on", "off")
 # Settings a rule may push besides TrainConfig fields: the dataset's size and the number of steps.

@@ -15,8 +15,10 @@ from pathlib import Path
 from advisor import korean
 
 INTENTS_PATH = Path(__file__).resolve().parent / "intents.toml"
-#: Read after intents.toml, in this order (each optional): the intents of rulebook_craft / rulebook_use.
-MORE_INTENT_PATHS = (INTENTS_PATH.with_name("intents_craft.toml"), INTENTS_PATH.with_name("intents_use.toml"))
+#: Read after intents.toml, in this order (each optional): the intents of rulebook_<part>.toml.
+MORE_INTENT_PATHS = tuple(
+    INTENTS_PATH.with_name(f"intents_{part}.toml") for part in ("craft", "use", "symptoms", "setup")
+)
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 

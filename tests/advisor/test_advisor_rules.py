@@ -8,6 +8,8 @@ from __future__ import annotations
 import pytest
 from craft_cases import CRAFT_CASES
 from option_cases import OPTION_CASES
+from setup_cases import SETUP_CASES
+from symptom_cases import SYMPTOM_CASES
 from use_cases import USE_CASES
 
 from advisor.engine import load_rulebook
@@ -288,6 +290,8 @@ QUESTION_CASES: dict[str, str] = {
 }
 QUESTION_CASES.update(CRAFT_CASES)  # rulebook_craft.toml (tests/advisor/craft_cases.py)
 QUESTION_CASES.update(USE_CASES)  # rulebook_use.toml (tests/advisor/use_cases.py)
+QUESTION_CASES.update(SYMPTOM_CASES)  # rulebook_symptoms.toml (tests/advisor/symptom_cases.py)
+QUESTION_CASES.update(SETUP_CASES)  # rulebook_setup.toml (tests/advisor/setup_cases.py)
 
 
 def test_every_rule_has_a_case():
