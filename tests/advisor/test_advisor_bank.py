@@ -64,8 +64,9 @@ def test_held_out_split_is_exactly_round_4():
 # and it is NOT met: test_held_out_meets_the_issue_target is a strict xfail (remove the mark once it
 # passes), and HELD_OUT_FLOOR only keeps the measured level from sliding back.
 ISSUE_TARGET = 0.90
-# Round 4, 2026-12-06, after the fourth round of rules and BM25_FILL: en 35/65 (53.8%), ko 33/65 (50.8%).
-HELD_OUT_FLOOR = 0.48
+# Round 4, 2026-12-06: en 35/65, ko 33/65 after the fourth round of rules and BM25_FILL; en 48/65 (73.8%),
+# ko 45/65 (69.2%) after the fifth (knowledge by topic, written without opening round 4).
+HELD_OUT_FLOOR = 0.65
 TUNE_FLOOR = 0.98
 
 
