@@ -3,4 +3,18 @@ a question, written fresh (not taken from the question bank), that must reach th
 
 from __future__ import annotations
 
-SYMPTOM_CASES: dict[str, str] = {}
+SYMPTOM_CASES: dict[str, str] = {
+    # what the images look like
+    "symptom.burned": "Why do my generations look deep fried with crazy contrast when the LoRA is on?",
+    "symptom.washed_out": "제 LoRA로 뽑으면 색이 물빠진 것처럼 회색빛이 돌아요",
+    "symptom.color_cast": "Every image has a yellow tint with my new LoRA, how do I get rid of it?",
+    "symptom.blurry": "SDXL 로라를 적용하면 결과물이 흐릿하고 디테일이 없어요",
+    "symptom.grainy": "The skin looks grainy and speckled with my realistic LoRA",
+    "symptom.face_distorted": "캐릭터 로라 쓰면 얼굴이 뭉개지고 눈이 짝짝이로 나와요",
+    "symptom.style_sameface": "My style LoRA gives every girl the same face, why?",
+    "symptom.hands_anatomy": "With my LoRA the fingers and anatomy get much worse than the base model",
+    "symptom.style_leak": "캐릭터만 학습했는데 로라를 쓰면 그림체까지 원작 작화로 바뀌어요",
+    "symptom.outfit_baked": "Her school uniform comes along in every picture, I can't swap the outfit",
+    "symptom.background_baked": "학습 사진 배경이 항상 같이 나와요. 배경을 바꾸려면요?",
+    "symptom.rigid_pose": "The pose is always the same front view no matter what I prompt",
+}
