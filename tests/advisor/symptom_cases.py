@@ -18,3 +18,16 @@ SYMPTOM_CASES: dict[str, str] = {
     "symptom.background_baked": "학습 사진 배경이 항상 같이 나와요. 배경을 바꾸려면요?",
     "symptom.rigid_pose": "The pose is always the same front view no matter what I prompt",
 }
+SYMPTOM_CASES.update({
+    "symptom.too_dark": "After training with noise offset all my outputs are way too dark",
+    "symptom.trigger_weak": "트리거를 두세 번 반복해서 써야 겨우 캐릭터가 나와요",
+    "symptom.no_trigger_needed": "Why does my LoRA change the picture even when I don't type the trigger?",
+    "symptom.loras_conflict": "스타일 로라랑 캐릭터 로라를 같이 쓰면 서로 충돌해요",
+    "symptom.same_image": "No matter what prompt I use I get the same picture every time with this LoRA",
+    "symptom.watermarks": "My LoRA adds a signature and random text in the corner of every image",
+    "symptom.grey_noise": "I only get grey images with brown blobs when I load my LoRA",
+    "symptom.duplicate_subjects": "At 1024x1536 I get two heads stacked on top of each other",
+    "symptom.samples_bad": "학습 중 샘플 이미지가 처음부터 노이즈 범벅이에요",
+    "symptom.small_details": "The tattoo on her arm comes out different every time",
+    "symptom.trait_wrong": "캐릭터 눈색이 자꾸 다르게 나와요. 원래 빨간 눈인데요",
+})
