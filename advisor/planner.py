@@ -22,7 +22,7 @@ from advisor.intents import Intent, match
 from advisor.notes import lr_direction, notes_for, steps_direction
 from advisor.patterns import FAILURES
 from advisor.question_facts import QuestionFacts, asks_about_batch, read_question
-from advisor.retrieval import AdvisorIndex
+from advisor.retrieval import AdvisorIndex, Hit
 
 MAX_RULES = 4
 # Below this BM25 score a match is a coincidence of common words: no rule applies.
@@ -31,6 +31,20 @@ MIN_SCORE = 3.0
 #: while it was still unseen (bench/bench_advisor_semantic.py): +4 right answers per language over the
 #: intents alone (en 37 -> 41, ko 35 -> 39 of 65); adopted before round 4 was scored (docs/advisor.md).
 BM25_FILL = 3
+#: A question with none of these words (and no intent, stated fact or failure) may not be about training
+#: or using SD models: there a BM25 hit counts only when it shares two words or more with the question
+#: (one shared word is chance: "capital" meets a rule's "capitals").
+ON_TOPIC = re.compile(
+    r"lora|lycoris|lo[hk]a|locon|dora\b|train|fine.?tun|dreambooth|model|checkpoint|safetensors|ckpt|"
+    r"dataset|image|picture|photo|caption|\btags?\b|prompt|trigger|step|epoch|repeat|batch|rank|\bdim\b|"
+    r"alpha|learning|\blr\b|optimi[sz]er|adam|prodigy|\bloss|vram|gpu|cuda|memory|\boom\b|sd\s?(?:1\.5|2|xl)|"
+    r"pony|illustrious|noob|stable diffusion|diffus|webui|a1111|automatic|forge|comfy|kohya|onetrainer|"
+    r"sample|\bvae\b|u-?net|text.?encoder|\bclip\b|resolution|bucket|weight|style|character|concept|"
+    r"overfit|underfit|noise|generat|render|colab|xformers|torch|python|"
+    r"로라|학습|훈련|모델|체크포인트|데이터셋|이미지|사진|그림|캡션|태그|프롬프트|트리거|스텝|에폭|반복|배치|"
+    r"랭크|알파|러닝|옵티마이저|로스|손실|그래픽|메모리|샘플|해상도|가중치|스타일|캐릭터|과적합|노이즈|생성|코랩",
+    re.IGNORECASE,
+)
 _LOG_LINE = re.compile(
     r"traceback|^\s*file \"|\bline \d+, in\b|\d{2}:\d{2}:\d{2}|\d+/\d+ \[|^\s*(info|warning|error)\b"
     r"|\bstep \d+/\d+|\bloss[=:]",
@@ -117,11 +131,16 @@ def choose(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) ->
     facts = situation.facts()
     ids += [f.id for f in rulebook.evaluate(facts) if not f.rule.diagnosis]
     ids += _interleave([intent.rules for intent in intents if intent.general])
+    on_topic = bool(ids) or bool(ON_TOPIC.search(short))
+
+    def relevant(hit: Hit) -> bool:
+        return on_topic or hit.matched >= 2
+
     if BM25_FILL:
-        ids += [h.ref for h in index.rules(short, k=BM25_FILL, min_ratio=0.0)]
+        ids += [h.ref for h in index.rules(short, k=BM25_FILL, min_ratio=0.0) if relevant(h)]
     best = 0.0
     if not ids:
-        hits = [h for h in index.rules(short, k=3) if h.score >= MIN_SCORE]
+        hits = [h for h in index.rules(short, k=3) if h.score >= MIN_SCORE and relevant(h)]
         ids += [h.ref for h in hits]
         best = hits[0].score if hits else 0.0
     note_kinds = [kind for intent in intents for kind in intent.notes]

@@ -101,6 +101,7 @@ class Passage:
 class Hit:
     doc_id: str  # "rule:<id>" or "guide:<id>"
     score: float
+    matched: int = 1  # distinct query terms found in the document
 
     @property
     def kind(self) -> str:
@@ -173,7 +174,7 @@ class Index:
                 if t in tf
             )
             if score > 0:
-                hits.append(Hit(self.ids[i], score))
+                hits.append(Hit(self.ids[i], score, sum(t in tf for t in terms)))
         hits.sort(key=lambda h: -h.score)
         return hits[:k]
 
