@@ -31,3 +31,13 @@ SYMPTOM_CASES.update({
     "symptom.small_details": "The tattoo on her arm comes out different every time",
     "symptom.trait_wrong": "캐릭터 눈색이 자꾸 다르게 나와요. 원래 빨간 눈인데요",
 })
+SYMPTOM_CASES.update({
+    "symptom.loss_rising": "avr_loss keeps climbing after epoch 6, is my training broken?",
+    "symptom.loss_no_change": "Loss goes down but the samples don't change at all between epochs",
+    "symptom.plateau": "로라가 5에폭 이후로 더 나아지지 않아요. 더 돌려도 그대로예요",
+    "symptom.first_epoch_slow": "Why is caching latents taking forever before training starts?",
+    "symptom.gpu_busy_slow": "My GPU usage is 100% but I only get 1.2 it/s on SD1.5",
+    "symptom.gpu_idle": "학습 중인데 작업 관리자에서 GPU 사용률이 거의 0%예요",
+    "symptom.zero_images": "kohya says 0 train images and the epoch ends instantly",
+    "symptom.slows_down": "Training gets much slower after the first two epochs, why?",
+})
