@@ -38,4 +38,6 @@ SETUP_CASES: dict[str, str] = {
     "setup.state_dict_keys": "training stops with Error(s) in loading state_dict: Missing key(s) in state_dict, what's wrong with my base?",
     "setup.file_not_found": "TOML 설정에 윈도우 경로를 넣었더니 FileNotFoundError가 나요. 백슬래시 문제인가요?",
     "setup.offline_tokenizer": "OSError: Can't load tokenizer for 'openai/clip-vit-large-patch14' on a server without internet",
+    "setup.kohya_install_update": "After git pull my kohya install broke, how do I update it properly?",
+    "setup.sd_scripts_cli": "GUI 없이 sd-scripts를 명령줄로 직접 돌리려면 어떻게 해요?",
 }
