@@ -41,3 +41,9 @@ SYMPTOM_CASES.update({
     "symptom.zero_images": "kohya says 0 train images and the epoch ends instantly",
     "symptom.slows_down": "Training gets much slower after the first two epochs, why?",
 })
+SYMPTOM_CASES.update({
+    "symptom.content_bias": "My character LoRA makes everything nsfw even when I don't ask for it",
+    "symptom.realism_shift": "실사 인물 로라인데 피부가 플라스틱처럼 매끈하게 나와요",
+    "symptom.extra_people": "It should be solo but a second girl keeps appearing in the background",
+    "symptom.cropped_subject": "Heads are always cut off at the top of my generations",
+})
