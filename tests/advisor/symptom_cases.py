@@ -47,3 +47,8 @@ SYMPTOM_CASES.update({
     "symptom.extra_people": "It should be solo but a second girl keeps appearing in the background",
     "symptom.cropped_subject": "Heads are always cut off at the top of my generations",
 })
+SYMPTOM_CASES.update({
+    "symptom.distilled_models": "My LoRA gets fried on a DMD2 model at 8 steps, fine on the normal checkpoint",
+    "symptom.hires_fix_breaks": "하이레스 픽스를 켜면 로라 얼굴이 다른 사람처럼 바뀌어요",
+    "symptom.prompt_ignored_te": "With my SD1.5 LoRA the colour tags stop working, everything comes out red",
+})
