@@ -52,3 +52,6 @@ SYMPTOM_CASES.update({
     "symptom.hires_fix_breaks": "하이레스 픽스를 켜면 로라 얼굴이 다른 사람처럼 바뀌어요",
     "symptom.prompt_ignored_te": "With my SD1.5 LoRA the colour tags stop working, everything comes out red",
 })
+SYMPTOM_CASES.update({
+    "symptom.inconsistent_likeness": "시드마다 닮았다 안 닮았다 해요. 복불복이에요",
+})
