@@ -47,3 +47,30 @@ def clip(text: str, limit: int) -> str:
     """`text` cut to `limit` characters with an ellipsis, so a long value never makes Discord refuse
     the whole message."""
     return text if len(text) <= limit else text[: max(0, limit - 1)] + "…"
+
+
+def split_content(text: str, limit: int = CONTENT_MAX, max_parts: int = 4) -> list[str]:
+    """`text` as at most `max_parts` messages of at most `limit` characters, cut between lines where it
+    can (a line longer than `limit` is cut at a space); what does not fit in `max_parts` is clipped."""
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:  # one line longer than a message: cut it at its last space
+            cut = line.rfind(" ", 0, limit) if " " in line[:limit] else limit
+            cut = cut if cut > 0 else limit
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:cut])
+            line = line[cut:].lstrip(" ")
+        joined = f"{current}\n{line}" if current else line
+        if len(joined) <= limit:
+            current = joined
+        else:
+            parts.append(current)
+            current = line
+    if current or not parts:
+        parts.append(current)
+    if len(parts) > max_parts:
+        parts = [*parts[: max_parts - 1], clip(parts[max_parts - 1], limit)]
+    return parts

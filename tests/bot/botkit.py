@@ -35,6 +35,15 @@ async def answer_to(standin: StandIn, inter: Interaction, timeout: float = 20.0)
     )
 
 
+async def full_answer(standin: StandIn, inter: Interaction, last: str, timeout: float = 20.0) -> str:
+    """Every message the bot sent for an interaction, joined, once the one containing `last` arrived (a
+    long answer comes as several messages)."""
+    await standin.wait_for_message(
+        predicate=lambda m: m.interaction_id == inter.id and last in m.content, timeout=timeout, since=0
+    )
+    return "\n".join(m.content for m in standin.messages() if m.interaction_id == inter.id)
+
+
 async def command(
     standin: StandIn,
     user: User,

@@ -154,4 +154,6 @@ class AdvisorCog(
         if answer.rule_ids and not all(r in text for r in answer.rule_ids):
             text += "\n-# " + t(interaction.locale, "advisor.sources", rules=", ".join(answer.rule_ids))
         quoted = limits.clip(question, 200)
-        await interaction.followup.send(limits.clip(f"> {quoted}\n{text}", limits.CONTENT_MAX))
+        # A long answer goes out whole, as several messages cut between its lines (up to four).
+        for part in limits.split_content(f"> {quoted}\n{text}"):
+            await interaction.followup.send(part)

@@ -12,7 +12,7 @@ from advisor.answer import Advisor
 from advisor.llm import AdvisorOptions, LocalLLM
 from standin.driver import StandIn
 from tests.advisor import llm_double
-from tests.bot.botkit import answer_to, command, text_of
+from tests.bot.botkit import command, full_answer, text_of
 
 QUESTION = "What learning rate should I use?"
 
@@ -49,11 +49,13 @@ async def test_the_bot_serves_through_llm_crashes_hangs_and_switch_off(
         assert listed.content
         assert "Running (process" in await admin_status()
         os.kill(int(marker.read_text()), signal.SIGKILL)  # as the OOM killer would
-        killed = (await answer_to(standin, stuck, timeout=60)).content
-        assert "1e-4" in killed and "train.lr_range" in killed and llm_double.FAITHFUL not in killed
+        killed = await full_answer(standin, stuck, "train.lr_range", timeout=60)
+        assert "1e-4" in killed and llm_double.FAITHFUL not in killed
 
-        crashed = await ask(QUESTION + " @segv")
-        assert "1e-4" in crashed and "train.lr_range" in crashed
+        segv = await standin.send_slash_command(
+            alice, "advisor", subcommand="ask", options={"question": QUESTION + " @segv"}
+        )
+        assert "1e-4" in await full_answer(standin, segv, "train.lr_range", timeout=60)
         assert llm_double.FAITHFUL in await ask(QUESTION)  # a new child answers
         assert "Last failure" in await admin_status() and "SIGSEGV" in await admin_status()
 
