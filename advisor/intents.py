@@ -31,17 +31,20 @@ class Intent:
     ko: tuple[re.Pattern[str], ...]
     # General advice ("how can I improve it?"): its rules come after those the stated facts make hold.
     general: bool = False
+    # From a topic file (intents_craft/use/symptoms/setup.toml): an option or symptom named outright, more
+    # specific than intents.toml's broad topics; `broad = true` there marks a mere mention ("colab").
+    specific: bool = False
 
 
 @cache
 def load_intents(path: Path = INTENTS_PATH) -> tuple[Intent, ...]:
     with path.open("rb") as fh:
-        raw = list(tomllib.load(fh)["intent"])
+        raw = [dict(item, specific=False) for item in tomllib.load(fh)["intent"]]
     if path == INTENTS_PATH:
         for more in MORE_INTENT_PATHS:
             if more.exists():
                 with more.open("rb") as fh:
-                    raw += tomllib.load(fh).get("intent", [])
+                    raw += [dict(item, specific=True) for item in tomllib.load(fh).get("intent", [])]
     return tuple(
         Intent(
             id=item["id"],
@@ -50,6 +53,7 @@ def load_intents(path: Path = INTENTS_PATH) -> tuple[Intent, ...]:
             en=tuple(re.compile(p, re.IGNORECASE) for p in item.get("en", ())),
             ko=tuple(re.compile(p, re.IGNORECASE) for p in item.get("ko", ())),
             general=bool(item.get("general", False)),
+            specific=item["specific"] and not item.get("broad", False),
         )
         for item in raw
     )

@@ -125,7 +125,9 @@ def _head_and_tail(text: str, keep: int = 2000) -> str:
 def choose(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) -> Choice:
     short = _head_and_tail(question)
     situation = read_question(short)
-    intents = match(short)
+    # Options and symptoms named outright (the topic files' intents) before intents.toml's broad topics,
+    # which also match a setting mentioned only as context ("resolution 512 with buckets, flip_aug, ...").
+    intents = sorted(match(short), key=lambda intent: not intent.specific)
     failure_ids, diag = _failure_rules(question, lang, rulebook)
     ids = list(failure_ids) + _interleave([intent.rules for intent in intents if not intent.general])
     facts = situation.facts()
