@@ -26,9 +26,23 @@ def steps_direction(qf: QuestionFacts) -> str | None:
     if not (qf.num_images and (repeats or epochs)):
         return None
     views = (repeats or 1) * (epochs or 1)
-    if views > 1.5 * TARGET_VIEWS:
+    if views > 1.5 * TARGET_VIEWS or (views >= TARGET_VIEWS / 2 and _fewer_repeats(qf)):
         return "down"
     return "up" if repeats and epochs and views < TARGET_VIEWS / 2 else None
+
+
+def _fewer_repeats(qf: QuestionFacts) -> int | None:
+    """The repeats that bring a large dataset's run (stated repeats and epochs) back within 5000 steps,
+    when the stated repeats make it longer; None when it is within the range or nothing is stated."""
+    images, cfg = qf.num_images, qf.config
+    repeats, epochs = cfg.get("repeats"), cfg.get("max_train_epochs")
+    if not (images and repeats and epochs):
+        return None
+    per_step = cfg.get("train_batch_size", 1) * cfg.get("gradient_accumulation_steps", 1)
+    if math.ceil(images * repeats / per_step) * epochs <= STEP_RANGE[1]:
+        return None
+    fewer = max(1, STEP_RANGE[1] * per_step // (images * epochs))
+    return fewer if fewer < repeats else None
 
 
 def steps_line(qf: QuestionFacts, lang: str) -> str | None:
@@ -44,6 +58,7 @@ def steps_line(qf: QuestionFacts, lang: str) -> str | None:
         per_epoch = math.ceil(images * repeats / (batch * accum))
         total = per_epoch * shown_epochs
         views = repeats * shown_epochs
+        fewer = _fewer_repeats(qf)
         verdict = {
             "en": {
                 "down": " That is more than the ~100 views per image to aim for, so the LoRA is likely "
@@ -60,6 +75,15 @@ def steps_line(qf: QuestionFacts, lang: str) -> str | None:
         }[lang if lang == "ko" else "en"].get(
             steps_direction(qf) or ("ok" if cfg.get("repeats") and epochs else ""), ""
         )
+        if fewer and views <= 1.5 * TARGET_VIEWS:
+            fewer_total = math.ceil(images * fewer / (batch * accum)) * shown_epochs
+            verdict = (
+                f" 1000-5000 스텝 범위를 넘습니다: 이미지가 많으면 repeats를 {fewer}로 줄이세요 "
+                f"({fewer_total} 스텝)."
+                if lang == "ko"
+                else f" That is beyond 1000-5000 steps: with this many images set repeats to {fewer} "
+                f"({fewer_total} steps)."
+            )
         if lang == "ko":
             head = f"계산: 이미지 {images}장 × repeats {repeats} × 에포크 {shown_epochs} ÷ 배치 {batch}"
             return f"{head} = {total} 스텝 (에포크당 {per_epoch} 스텝, 이미지당 {views}회 학습).{verdict}"

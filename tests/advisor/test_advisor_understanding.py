@@ -180,3 +180,40 @@ def test_epochs_alone_can_show_too_many_views_but_not_too_few():
         "40 images, 30 repeats, 10 epochs, how many steps?"
     )
     assert "overtrained" in answer.text
+
+
+@pytest.mark.parametrize(
+    "text,intent",
+    [
+        # round 4 (now tune): topics by meaning, in wordings written for the test
+        ("My laptop GPU has only 3 GB, can it make a LoRA at all?", "vram_tiny"),
+        ("그래픽카드가 2기가밖에 안 되는데 로라 학습 될까요?", "vram_tiny"),
+        ("Training on an animagineXL checkpoint fails to start, SD1.5 models work", "sdxl_model_fails"),
+        ("일러스트리어스 모델로 학습하면 시작도 못 하고 끝나요", "sdxl_model_fails"),
+        ("Should I train my own LoRA for portraits of my wife, and how?", "person_lora"),
+        ("제 얼굴로 로라 만들고 싶은데 사진 몇 장 있어야 해요?", "person_lora"),
+        ("Invoke AI ignores the lora tag I typed", "invokeai"),
+        ("After a few steps the VRAM fills up and every step takes a minute", "sym_vram_full_slow"),
+        ("학습 돌리면 VRAM이 꽉 차고 스텝이 엄청 느려져요", "sym_vram_full_slow"),
+        ("Can I merge my 3 LoRAs into 1 file?", "use_merge_loras"),
+    ],
+)
+def test_round_four_topics_are_read_by_meaning(text, intent):
+    assert intent in [i.id for i in match(text)]
+
+
+def test_an_option_named_outright_comes_before_a_setting_mentioned_as_context(advisor):
+    # color_aug (intents_craft.toml) is the topic; flip, alpha, resolution (intents.toml) are context
+    answer = advisor.ask("Why is my run so slow? batch 1, resolution 512, flip_aug, color_aug, alpha 16")
+    assert answer.rule_ids[0] == "aug.cache_latents_conflict"
+    assert "trigger" not in [i.id for i in match("the VAE triggers the fallback")]
+
+
+def test_a_large_dataset_beyond_5000_steps_gets_fewer_repeats():
+    from advisor.notes import steps_direction, steps_line
+
+    facts = read_question("600 images, 10 repeats, 10 epochs, batch 2")
+    assert steps_direction(facts) == "down"
+    assert "set repeats to 1" in steps_line(facts, "en")
+    assert "repeats를 1로" in steps_line(facts, "ko")
+    assert steps_direction(read_question("30 images, 10 repeats, 10 epochs")) is None
