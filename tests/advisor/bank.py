@@ -1,9 +1,9 @@
-"""The question bank (question_bank.toml, rounds 1-2; question_bank_r3.toml, round 3;
-question_bank_r4.toml, round 4): loading, the held-out split, and judging one answer.
+"""The question bank (question_bank.toml, rounds 1-2; question_bank_rN.toml, rounds 3, 4 and 5):
+loading, the held-out split, and judging one answer.
 
-The held-out split is exactly round 4: its sources were collected blind to the rules after round 3 had
-been scored and its failures read and fixed (the fourth round of rules), which retired round 3 to
-"tune", as round 3 had retired rounds 1-2 before it.
+The held-out split is exactly round 5: its sources were collected blind to the rules after round 4 had
+been scored and its failures read and fixed (the seventh round of rules), which retired round 4 to
+"tune", as each held-out round before it was retired once its failures were read.
 
 An answer is right when it is in the question's language, contains every fact the question lists
 (`must`: a key of the bank's [fact] table or an inline "re:<regex>") and matches none of its
@@ -21,8 +21,8 @@ from pathlib import Path
 
 BANK_PATH = Path(__file__).with_name("question_bank.toml")
 #: The later rounds' files, each with `round = N` on every item and an optional [fact] table.
-ROUND_PATHS = {n: Path(__file__).with_name(f"question_bank_r{n}.toml") for n in (3, 4)}
-HELD_OUT_ROUNDS = (4,)
+ROUND_PATHS = {n: Path(__file__).with_name(f"question_bank_r{n}.toml") for n in (3, 4, 5)}
+HELD_OUT_ROUNDS = (5,)
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Question:
     text: str
     must: tuple[str, ...]
     must_not: tuple[str, ...]
-    # 3, 4 for question_bank_rN.toml; None for the rounds 1-2 file (not recorded per item)
+    # 3, 4, 5 for question_bank_rN.toml; None for the rounds 1-2 file (not recorded per item)
     round: int | None = None
 
 
@@ -78,7 +78,7 @@ def facts() -> dict[str, str]:
 
 
 def held_out(question: Question) -> bool:
-    """The split rule: a question is held out exactly when it belongs to round 4 (question_bank_r4.toml)."""
+    """The split rule: a question is held out exactly when it belongs to round 5 (question_bank_r5.toml)."""
     return question.round in HELD_OUT_ROUNDS
 
 

@@ -35,22 +35,22 @@ def test_facts_are_valid_regexes():
             assert fact.startswith("re:") or fact in bank.facts(), f"{q.id}: unknown fact {fact}"
 
 
-def test_held_out_split_is_exactly_round_4():
-    """Rounds 1-3 were scored and read, so all of them are tune; the held-out split is exactly round 4
-    (question_bank_r4.toml), whose sources are new and each asked once per language."""
+def test_held_out_split_is_exactly_round_5():
+    """Rounds 1-4 were scored and read, so all of them are tune; the held-out split is exactly round 5
+    (question_bank_r5.toml), whose sources are new and each asked once per language."""
     items = bank.questions()
     for q in items:
         assert q.split == ("held_out" if bank.held_out(q) else "tune"), q.id
-        assert (q.round == 4) == (q.split == "held_out"), q.id
+        assert (q.round == 5) == (q.split == "held_out"), q.id
     held = [q for q in items if q.split == "held_out"]
-    assert len(held) / len(items) >= 0.2
+    assert len(held) / len(items) >= 0.15
     for lang in ("en", "ko"):
         assert any(q.lang == lang for q in held)
     tune_sources = {q.source for q in items if q.split == "tune"}
     langs_by_source: dict[str, list[str]] = {}
     for q in held:
-        assert q.source not in tune_sources, f"{q.id}: its source is already in rounds 1-3"
-        assert q.id.startswith("r4-") and q.id.endswith(f"-{q.lang}"), q.id
+        assert q.source not in tune_sources, f"{q.id}: its source is already in rounds 1-4"
+        assert q.id.startswith("r5-") and q.id.endswith(f"-{q.lang}"), q.id
         langs_by_source.setdefault(q.source, []).append(q.lang)
     assert len(langs_by_source) >= 60
     for source, langs in langs_by_source.items():
@@ -58,15 +58,16 @@ def test_held_out_split_is_exactly_round_4():
 
 
 # --- the advisor judged on the bank (LLM off) -----------------------------------------------------
-# Measured: each held-out split so far (rounds 1-2's seeded third, then round 3) was scored, its failures
-# read and fixed, and it was retired to tune. The held-out split is now round 4 (65 new sources collected
-# blind to the rules, question_bank_r4.toml). Issue 21's target is 90% per language on the held-out split
-# and it is NOT met: test_held_out_meets_the_issue_target is a strict xfail (remove the mark once it
-# passes), and HELD_OUT_FLOOR only keeps the measured level from sliding back.
+# Measured: each held-out split so far (rounds 1-2's seeded third, then rounds 3 and 4) was scored, its
+# failures read and fixed, and it was retired to tune. The held-out split is now round 5 (60 new sources
+# collected blind to the rules after every rule of this session was written, question_bank_r5.toml).
+# Issue 21's target is 90% per language on the held-out split and it is NOT met:
+# test_held_out_meets_the_issue_target is a strict xfail (remove the mark once it passes), and
+# HELD_OUT_FLOOR only keeps the measured level from sliding back.
 ISSUE_TARGET = 0.90
-# Round 4, 2026-12-06: en 35/65, ko 33/65 after the fourth round of rules and BM25_FILL; en 48/65 (73.8%),
-# ko 45/65 (69.2%) after the fifth (knowledge by topic, written without opening round 4).
-HELD_OUT_FLOOR = 0.65
+# Round 5, 2026-12-06, 257 rules: en 31/60 (51.7%), ko 33/60 (55.0%); with the 106 rules of before the
+# topic rounds it scores en 24/60, ko 23/60.
+HELD_OUT_FLOOR = 0.48
 TUNE_FLOOR = 0.98
 
 
