@@ -6,11 +6,8 @@
 from __future__ import annotations
 
 import pytest
-from craft_cases import CRAFT_CASES
 from option_cases import OPTION_CASES
-from setup_cases import SETUP_CASES
-from symptom_cases import SYMPTOM_CASES
-from use_cases import USE_CASES
+from topic_cases import TOPIC_CASES
 
 from advisor.engine import load_rulebook
 from advisor.facts import Facts, Hardware
@@ -288,10 +285,7 @@ QUESTION_CASES: dict[str, str] = {
     "train.compare_trainers": "ai-toolkit and kohya with the same settings give totally different LoRAs, why?",
     "nan.gtx16_fp16": "On my GTX 1650 the loss turns into nan with fp16",
 }
-QUESTION_CASES.update(CRAFT_CASES)  # rulebook_craft.toml (tests/advisor/craft_cases.py)
-QUESTION_CASES.update(USE_CASES)  # rulebook_use.toml (tests/advisor/use_cases.py)
-QUESTION_CASES.update(SYMPTOM_CASES)  # rulebook_symptoms.toml (tests/advisor/symptom_cases.py)
-QUESTION_CASES.update(SETUP_CASES)  # rulebook_setup.toml (tests/advisor/setup_cases.py)
+QUESTION_CASES.update(TOPIC_CASES)  # rulebook_craft/use/symptoms/setup.toml (tests/advisor/topic_cases.py)
 
 
 def test_every_rule_has_a_case():
