@@ -138,13 +138,16 @@ def choose(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) ->
     def relevant(hit: Hit) -> bool:
         return on_topic or hit.matched >= 2
 
+    # One search: with the fill on, the old fallback (used when nothing else chose a rule: BM25 hits above
+    # MIN_SCORE) could only repeat hits the fill had already added.
     if BM25_FILL:
-        ids += [h.ref for h in index.rules(short, k=BM25_FILL, min_ratio=0.0) if relevant(h)]
-    best = 0.0
-    if not ids:
+        hits = [h for h in index.rules(short, k=BM25_FILL, min_ratio=0.0) if relevant(h)]
+    elif not ids:
         hits = [h for h in index.rules(short, k=3) if h.score >= MIN_SCORE and relevant(h)]
-        ids += [h.ref for h in hits]
-        best = hits[0].score if hits else 0.0
+    else:
+        hits = []
+    ids += [h.ref for h in hits]
+    best = hits[0].score if hits else 0.0
     note_kinds = [kind for intent in intents for kind in intent.notes]
     if asks_about_batch(short):
         note_kinds.append("batch")
