@@ -38,6 +38,10 @@ RULEBOOK_PATHS = (
     _HERE / "rulebook_use.toml",  # using a LoRA: UIs, files, merging, datasets, platforms
     _HERE / "rulebook_symptoms.toml",  # what a result or a run looks like -> the cause and the fix
     _HERE / "rulebook_setup.toml",  # trainers' GUIs, base models, installs, cloud GPUs, errors
+    _HERE / "rulebook_models.toml",  # base families beyond SD1.5/SD2/SDXL: Flux, SD3, video, speed LoRAs
+    _HERE / "rulebook_infer.toml",  # generating with a LoRA: samplers, CFG, inpainting, ControlNet, adapters
+    _HERE / "rulebook_recipes.toml",  # training recipes by goal: style, character, person, outfit, object
+    _HERE / "rulebook_errors.toml",  # pasted error messages and broken environments
 )
 DIRECTIONS = ("up", "down", "on", "off")
 # Settings a rule may push besides TrainConfig fields: the dataset's size and the number of steps.

@@ -4,6 +4,8 @@ bank), that must reach the rule."""
 
 from __future__ import annotations
 
+import importlib
+
 # --- advisor/rulebook_craft.toml
 CRAFT_CASES: dict[str, str] = {
     # captions
@@ -205,3 +207,7 @@ SETUP_CASES: dict[str, str] = {
 }
 
 TOPIC_CASES: dict[str, str] = {**CRAFT_CASES, **USE_CASES, **SYMPTOM_CASES, **SETUP_CASES}
+
+# The eighth round's parts (rulebook_models/infer/recipes/errors.toml), one module each.
+for _module in ("cases_models", "cases_infer", "cases_recipes", "cases_errors"):
+    TOPIC_CASES.update(importlib.import_module(_module).CASES)
