@@ -42,6 +42,8 @@ RULEBOOK_PATHS = (
     _HERE / "rulebook_infer.toml",  # generating with a LoRA: samplers, CFG, inpainting, ControlNet, adapters
     _HERE / "rulebook_recipes.toml",  # training recipes by goal: style, character, person, outfit, object
     _HERE / "rulebook_errors.toml",  # pasted error messages and broken environments
+    _HERE / "rulebook_args.toml",  # sd-scripts' command-line options no other file explains
+    _HERE / "rulebook_gui.toml",  # the trainers' GUI fields (kohya_ss, OneTrainer) and what they set
 )
 DIRECTIONS = ("up", "down", "on", "off")
 # Settings a rule may push besides TrainConfig fields: the dataset's size and the number of steps.

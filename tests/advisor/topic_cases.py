@@ -208,6 +208,6 @@ SETUP_CASES: dict[str, str] = {
 
 TOPIC_CASES: dict[str, str] = {**CRAFT_CASES, **USE_CASES, **SYMPTOM_CASES, **SETUP_CASES}
 
-# The eighth round's parts (rulebook_models/infer/recipes/errors.toml), one module each.
-for _module in ("cases_models", "cases_infer", "cases_recipes", "cases_errors"):
+# The eighth round's parts (rulebook_models/infer/recipes/errors/args/gui.toml), one module each.
+for _module in ("cases_models", "cases_infer", "cases_recipes", "cases_errors", "cases_args", "cases_gui"):
     TOPIC_CASES.update(importlib.import_module(_module).CASES)
