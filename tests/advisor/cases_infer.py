@@ -4,4 +4,13 @@ from any question bank), that must reach the rule."""
 
 from __future__ import annotations
 
-CASES: dict[str, str] = {}
+CASES: dict[str, str] = {
+    "infer.inpaint_lora": "How do I inpaint just the face with my character lora without changing the rest?",
+    "infer.img2img_style": "사진을 제 화풍 로라 그림체로 바꾸고 싶은데 img2img 디노이즈는 얼마로 해야 하나요?",
+    "infer.controlnet_lora": "When I add openpose controlnet my character lora stops looking like the character",
+    "infer.face_adapters": "Should I use IP-Adapter FaceID or InstantID instead of training a lora of my friend's face?",
+    "infer.speed_lora_settings": "라이트닝 로라 쓸 때 샘플러랑 스텝, CFG는 어떻게 맞춰야 해요?",
+    "infer.cfg1_negative": "With a Hyper-SD lora at cfg 1 my negative prompt seems to be ignored, why?",
+    "infer.negative_weight_sliders": "디테일 슬라이더 로라는 음수 가중치로 써도 되나요?",
+    "infer.lora_scheduling": "Can I apply a lora only on the hires pass, or start it after step 10?",
+}
