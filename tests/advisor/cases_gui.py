@@ -4,4 +4,13 @@ from any question bank), that must reach the rule."""
 
 from __future__ import annotations
 
-CASES: dict[str, str] = {}
+CASES: dict[str, str] = {
+    "gui.kohya_epochs_steps": "In kohya_ss I put Epoch 10 but the run always stops at 1600 steps, why is my epoch ignored?",
+    "gui.kohya_lr_warmup": "kohya 가이에서 LR warmup 10%로 되어 있는데 이게 뭐고 얼마로 해야 하나요?",
+    "gui.kohya_lr_fields": "kohya LoRA tab has Unet learning rate and Text Encoder learning rate boxes besides Learning rate, which one is used?",
+    "gui.kohya_optimizer_fields": "옵티마이저 추가 인자 칸(Optimizer extra arguments)에는 어떤 형식으로 적어야 하나요?",
+    "gui.kohya_rank_alpha": "What should I put for Network Rank (Dimension) and Network Alpha? The sliders start at 8 and 1.",
+    "gui.kohya_lora_type": "kohya에서 LoRA type을 뭘 골라야 하나요? Standard, LyCORIS/LoCon, LoHa 이런 게 있던데",
+    "gui.kohya_resolution_buckets": "For SDXL what do I write in Max resolution, and what are Minimum bucket resolution and Maximum bucket resolution?",
+    "gui.kohya_batch_accum": "Gradient accumulate steps랑 Train batch size 차이가 뭔가요? 배치 올리니까 스텝 수가 반으로 줄었어요",
+}
