@@ -4,4 +4,11 @@ from any question bank), that must reach the rule."""
 
 from __future__ import annotations
 
-CASES: dict[str, str] = {}
+CASES: dict[str, str] = {
+    # hashes, metadata and names of files
+    "models.hashes": "Civitai lists AutoV2 and AutoV3 for a file; which one is the hash A1111 writes into my images?",
+    "models.lora_metadata_privacy": "내 로라 메타데이터에 데이터셋 폴더 이름이 다 보이는데 어떻게 지우나요?",
+    "models.lora_rename": "If I rename a LoRA file, does the prompt tag still work? A1111 inserts a different name than the file.",
+    "models.lora_which_base": "How can I tell which checkpoint a downloaded LoRA was trained on?",
+    "models.lora_key_types": "받은 lora 파일이 LoCon인지 LoHa인지 종류를 어떻게 구분해요?",
+}
