@@ -13,4 +13,12 @@ CASES: dict[str, str] = {
     "gui.kohya_lora_type": "kohya에서 LoRA type을 뭘 골라야 하나요? Standard, LyCORIS/LoCon, LoHa 이런 게 있던데",
     "gui.kohya_resolution_buckets": "For SDXL what do I write in Max resolution, and what are Minimum bucket resolution and Maximum bucket resolution?",
     "gui.kohya_batch_accum": "Gradient accumulate steps랑 Train batch size 차이가 뭔가요? 배치 올리니까 스텝 수가 반으로 줄었어요",
+    "gui.kohya_caption_fields": "kohya에서 Keep n tokens는 몇으로 해야 하나요? 셔플 캡션 켰어요",
+    "gui.kohya_cache_latents": "Should I tick Cache latents to disk in kohya_ss, and why is Cache latents greyed out when I enable Color augmentation?",
+    "gui.kohya_precision_fields": "Mixed precision이랑 Save precision 차이가 뭔가요? 둘 다 fp16으로 되어 있어요",
+    "gui.kohya_attention_memory": "What's the CrossAttention dropdown in kohya_ss, should I pick sdpa or xformers, and what is Memory efficient attention?",
+    "gui.kohya_noise_offset": "노이즈 오프셋 타입에서 Original이랑 Multires 중 뭘 골라야 하고 값은 얼마로 하나요?",
+    "gui.kohya_sample_images": "How do I fill Sample every n epochs and Sample prompts in kohya so I get preview images while training?",
+    "gui.kohya_additional_parameters": "kohya GUI에 없는 옵션은 Additional parameters 칸에 어떻게 적나요?",
+    "gui.kohya_tensorboard": "I pressed Start tensorboard in kohya_ss but nothing shows up, where do I see the loss graph?",
 }
