@@ -13,4 +13,12 @@ CASES: dict[str, str] = {
     "infer.cfg1_negative": "With a Hyper-SD lora at cfg 1 my negative prompt seems to be ignored, why?",
     "infer.negative_weight_sliders": "디테일 슬라이더 로라는 음수 가중치로 써도 되나요?",
     "infer.lora_scheduling": "Can I apply a lora only on the hires pass, or start it after step 10?",
+    "infer.a1111_vs_comfy": "Same seed and same lora but ComfyUI gives a different image than Forge, how do I match them?",
+    "infer.clip_skip_use": "컴피UI에서 clip skip 2는 어디서 설정해요? 애니 로라 쓰는 중이에요",
+    "infer.cfg_burn": "My images look burned and oversaturated whenever I use this lora at cfg 9",
+    "infer.lora_not_found": "The console says couldn't find Lora with name mychar_v2 but the file is in models/Lora",
+    "infer.legacy_extensions": "Do I still need the LyCORIS extension or Additional Networks to use a LoHa in A1111?",
+    "infer.lora_persists": "로라를 프롬프트에서 지웠는데도 효과가 계속 남아 있어요",
+    "infer.lora_slow": "Image generation gets much slower when I add two loras to a GGUF Q8 flux model",
+    "infer.forge_low_bits": "Forge에서 nf4 모델에 로라를 걸면 효과가 약한데 Diffusion in Low Bits를 뭘로 해야 하나요?",
 }
