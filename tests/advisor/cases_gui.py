@@ -21,4 +21,10 @@ CASES: dict[str, str] = {
     "gui.kohya_sample_images": "How do I fill Sample every n epochs and Sample prompts in kohya so I get preview images while training?",
     "gui.kohya_additional_parameters": "kohya GUI에 없는 옵션은 Additional parameters 칸에 어떻게 적나요?",
     "gui.kohya_tensorboard": "I pressed Start tensorboard in kohya_ss but nothing shows up, where do I see the loss graph?",
+    "gui.kohya_source_model": "로컬 Illustrious 체크포인트로 학습하는데 SDXL 체크박스랑 v_param 체크를 해야 하나요?",
+    "gui.kohya_folders": "Which folder goes into Image folder in kohya, the one with the pictures or its parent? I get does not contain an underscore",
+    "gui.kohya_save_resume": "학습이 중간에 끊겼는데 Save training state랑 Resume from saved training state는 어떻게 쓰나요?",
+    "gui.kohya_accelerate_launch": "I have two GPUs, what do I set for Number of processes and GPU IDs in kohya's Accelerate launch section?",
+    "gui.kohya_captioning_tools": "WD14 Captioning에서 Prefix to add to WD14 caption에 트리거 넣으면 되나요? threshold는 얼마로?",
+    "gui.kohya_lora_tools": "How do I use Resize LoRA in kohya, what do Desired LoRA rank and Dynamic method sv_fro mean?",
 }
