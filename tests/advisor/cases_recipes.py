@@ -14,3 +14,14 @@ CASES: dict[str, str] = {
     "recipe.background": "배경 로라 학습할 때 사람이 안 나오게 되는 문제 어떻게 피하나요?",
     "recipe.slider": "How do I make a slider LoRA for age that goes both ways?",
 }
+CASES.update(
+    {
+        "family.sd15": "좋은 SD1.5 설정값 알려주세요, dim이랑 학습률이요",
+        "family.sdxl": "What parameters do people use for an SDXL LoRA, which optimizer and rank?",
+        "family.anime_xl": "For Illustrious what learning rate and alpha do you use with Prodigy?",
+        "family.sd15_to_sdxl": "I'm moving from SD 1.5 to SDXL, can I keep the same settings?",
+        "vram.sdxl_8gb": "Is it possible to train SDXL on an 8GB RTX 3070?",
+        "vram.sdxl_tiers": "SDXL 로라를 16기가 카드에서 돌리면 batch는 몇으로 하나요?",
+        "recipe.sdxl_character_starter": "Give me a safe starter config for my first SDXL character LoRA",
+    }
+)
