@@ -21,4 +21,11 @@ CASES: dict[str, str] = {
     "infer.lora_persists": "로라를 프롬프트에서 지웠는데도 효과가 계속 남아 있어요",
     "infer.lora_slow": "Image generation gets much slower when I add two loras to a GGUF Q8 flux model",
     "infer.forge_low_bits": "Forge에서 nf4 모델에 로라를 걸면 효과가 약한데 Diffusion in Low Bits를 뭘로 해야 하나요?",
+    "infer.comfy_lora_stack": "How do I stack three loras in ComfyUI, and where does the lora go with a GGUF unet loader?",
+    "infer.diffusers_adapters": "diffusers에서 로라 두 개 강도를 따로 주려면 set_adapters를 어떻게 써요?",
+    "infer.negative_embeddings": "Where do I put EasyNegative and how do I use it in ComfyUI with my lora?",
+    "infer.fooocus_lora": "Fooocus에서 로라 적용하는 법 알려주세요. 가중치를 2 이상 올릴 수 있나요?",
+    "infer.other_checkpoint": "My lora trained on Pony looks much weaker on a different checkpoint, why?",
+    "infer.lycoris_support": "Can I load a LoKr lycoris in diffusers or ComfyUI?",
+    "infer.civitai_generator": "How do I generate with my lora on the civitai on-site generator and how much buzz does it cost?",
 }
