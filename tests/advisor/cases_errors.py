@@ -55,4 +55,11 @@ CASES: dict[str, str] = {
     # hardware
     "errors.intel_arc": "인텔 아크 A770 16GB로 kohya에서 LoRA 학습할 수 있나요?",
     "errors.laptop_gpu": "My gaming laptop with an RTX 4070 gets slower after ten minutes of training and the fans go crazy. Is it throttling?",
+    # more install messages
+    "errors.pip_resolver_conflict": (
+        "설치 중에 ERROR: pip's dependency resolver does not currently take into account all the packages "
+        "that are installed 라고 빨간 글씨가 떴는데 무시해도 되나요?"
+    ),
+    "errors.protobuf": "After installing a tagger, kohya won't start: TypeError: Descriptors cannot be created directly",
+    "errors.port_in_use": "I want to run A1111 and the kohya GUI at the same time but I get Cannot find empty port in range: 7860-7860",
 }
