@@ -62,4 +62,8 @@ CASES: dict[str, str] = {
     ),
     "errors.protobuf": "After installing a tagger, kohya won't start: TypeError: Descriptors cannot be created directly",
     "errors.port_in_use": "I want to run A1111 and the kohya GUI at the same time but I get Cannot find empty port in range: 7860-7860",
+    "errors.unrecognized_arguments": "After updating the GUI I get train_network.py: error: unrecognized arguments: --fp8_base",
+    "errors.triton_compile": "ComfyUI 워크플로 돌리면 Cannot find a working triton installation 에러가 나요. 윈도우입니다",
+    "errors.comfy_import_failed": "Half my custom nodes show (IMPORT FAILED) in the ComfyUI console after I installed them with pip",
+    "errors.egpu": "Is an RTX 3090 in a Thunderbolt eGPU enclosure OK for training SDXL LoRAs on my laptop?",
 }
