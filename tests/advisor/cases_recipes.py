@@ -25,3 +25,16 @@ CASES.update(
         "recipe.sdxl_character_starter": "Give me a safe starter config for my first SDXL character LoRA",
     }
 )
+CASES.update(
+    {
+        "alpha.conventions": "Some recipes use alpha 1 and others alpha equal to dim, which should I copy?",
+        "recipe.flexible": "내 캐릭터 로라가 너무 경직돼서 옷을 바꿔도 안 바뀌어요. 유연하게 만들려면?",
+        "recipe.likeness": "How can I get better likeness of my subject without overfitting?",
+        "dataset.tiny": "Can I train a LoRA with only 3 pictures of my cat?",
+        "dataset.large": "I have 800 images of an artist, how many repeats and epochs should I use?",
+        "dataset.balance_repeats": "캐릭터마다 이미지 수가 다른데 폴더별 리피트를 어떻게 맞춰야 하나요?",
+        "finetune.dreambooth": "Should I do a full fine-tune instead of a LoRA, and what learning rate does dreambooth need?",
+        "method.textual_inversion": "텍스추얼 인버전으로 임베딩 학습할 때 벡터 수랑 학습률은?",
+        "method.pivotal_tuning": "What is pivotal tuning and can kohya do it?",
+    }
+)
