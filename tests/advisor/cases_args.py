@@ -24,4 +24,9 @@ CASES: dict[str, str] = {
     "args.ddp_options": "Two GPUs with gradient checkpointing crash with 'Expected to mark a variable ready only once'. What flag fixes it?",
     "args.deepspeed": "Should I enable deepspeed with zero_stage 2 to train a LoRA on one 16 GB GPU?",
     "args.save_windows": "save_last_n_steps 300으로 했더니 파일이 3개만 남는데 save_last_n_epochs랑 어떻게 달라요?",
+    "args.kv_list_syntax": "How do I write several optimizer_args in a toml config, and why does decouple=true give malformed node or string?",
+    "args.cli_syntax": "I wrote --gradient_checkpointing True and got unrecognized arguments: True. How are flags written?",
+    "args.unrecognized": "sdxl_train_network.py says error: unrecognized arguments: --learning_rate_te1. Why?",
+    "args.network_modules": "DyLoRA로 학습하면 unit은 어떻게 정하고 rank별로 어떻게 뽑아요?",
+    "args.accelerate_launch": "Why does the guide use accelerate launch --num_cpu_threads_per_process 1 instead of plain python?",
 }
