@@ -18,4 +18,12 @@ CASES: dict[str, str] = {
     "models.sd15_to_sdxl": "1.5 로라를 SDXL 버전으로 다시 만들려면 뭘 바꿔야 하나요?",
     "models.checkpoint_family": "How do I check whether a checkpoint file is SD1.5 or SDXL without loading it?",
     "models.checkpoint_merge": "What is the difference between weighted sum and add difference in the checkpoint merger?",
+    # precision and file formats
+    "models.vae_nan_generation": "A1111 says A tensor with all NaNs was produced in VAE with my SDXL model, do I need --no-half-vae?",
+    "models.fp8_weights": "ComfyUI Load Diffusion Model의 weight_dtype을 fp8_e4m3fn으로 하면 화질이 떨어지나요?",
+    "models.fp16_bf16_formats": "What is the actual difference between fp16 and bf16, and why does fp16 overflow into NaN?",
+    "models.pickle_warning": "A1111 says the file may be malicious when I load an old .ckpt, should I add --disable-safe-unpickle?",
+    "models.diffusers_to_single_file": "디퓨저스 폴더로 된 모델을 safetensors 단일 파일로 변환하려면 어떻게 하나요?",
+    "models.gguf_quantized": "Do normal LoRAs work on a Q8_0 GGUF Flux model in ComfyUI?",
+    "models.vae_baked": "체크포인트에 VAE가 포함돼 있으면 따로 안 골라도 되나요? 어떤 VAE를 써야 해요?",
 }
