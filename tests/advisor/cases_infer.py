@@ -28,4 +28,9 @@ CASES: dict[str, str] = {
     "infer.other_checkpoint": "My lora trained on Pony looks much weaker on a different checkpoint, why?",
     "infer.lycoris_support": "Can I load a LoKr lycoris in diffusers or ComfyUI?",
     "infer.civitai_generator": "How do I generate with my lora on the civitai on-site generator and how much buzz does it cost?",
+    "infer.tiled_upscale": "울티밋 SD 업스케일을 쓰면 타일마다 캐릭터 얼굴이 생겨요. 로라 강도랑 디노이즈는?",
+    "infer.api_lora": "How do I use a lora through the A1111 API from my discord bot?",
+    "infer.invokeai_lora": "InvokeAI 5에서 로라를 어떻게 적용하나요? 목록에 안 떠요",
+    "infer.flux_lora_use": "What cfg and guidance should I use when generating with a flux lora in ComfyUI?",
+    "infer.comfy_lora_mask": "In ComfyUI can I apply a lora only to the background region with a mask?",
 }
