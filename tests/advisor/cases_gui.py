@@ -38,4 +38,6 @@ CASES: dict[str, str] = {
     "gui.ot_backup_save_sampling": "OneTrainer 백업이 30분마다 생기는데 Save Every랑 Backup After 차이가 뭔가요?",
     "gui.ot_general_data": "OneTrainer: what is the Workspace Directory for, and should I turn off Clear cache before training?",
     "gui.ot_presets_model_tab": "원트레이너에서 Load Preset 목록의 #으로 시작하는 프리셋은 뭐고, Model Output Destination은 뭘로 바꿔야 하나요?",
+    "gui.aitk_job_training": "In ai-toolkit's UI what should Linear Rank, Save Every and Max Step Saves to Keep be for a Flux character LoRA?",
+    "gui.aitk_dataset_sample": "ai-toolkit에서 Cache Text Embeddings 켜니까 캡션이 안 먹는 것 같은데, Unload TE랑 차이가 뭔가요?",
 }
