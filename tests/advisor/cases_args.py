@@ -29,4 +29,6 @@ CASES: dict[str, str] = {
     "args.unrecognized": "sdxl_train_network.py says error: unrecognized arguments: --learning_rate_te1. Why?",
     "args.network_modules": "DyLoRA로 학습하면 unit은 어떻게 정하고 rank별로 어떻게 뽑아요?",
     "args.accelerate_launch": "Why does the guide use accelerate launch --num_cpu_threads_per_process 1 instead of plain python?",
+    "args.lycoris_network_args": "How do I write use_tucker and the preset for LoKr with lycoris.kohya on the command line?",
+    "args.output_naming": "학습 끝나니까 mychar-000004.safetensors 같은 번호 붙은 파일이 여러 개 생겼어요. output_name이랑 무슨 관계예요?",
 }
