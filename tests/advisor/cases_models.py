@@ -15,7 +15,6 @@ CASES: dict[str, str] = {
     "models.sdxl_lookalikes": "Can I use my SDXL LoRAs with Playground v2.5 or Kolors?",
     "models.anime_cross_use": "포니 로라를 일러스트리어스 모델에서 써도 되나요?",
     "models.sd15_repo_moved": "Training fails with Repository Not Found for runwayml/stable-diffusion-v1-5, where is SD1.5 now?",
-    "models.sd15_to_sdxl": "1.5 로라를 SDXL 버전으로 다시 만들려면 뭘 바꿔야 하나요?",
     "models.checkpoint_family": "How do I check whether a checkpoint file is SD1.5 or SDXL without loading it?",
     "models.checkpoint_merge": "What is the difference between weighted sum and add difference in the checkpoint merger?",
     # precision and file formats
