@@ -38,3 +38,9 @@ CASES.update(
         "method.pivotal_tuning": "What is pivotal tuning and can kohya do it?",
     }
 )
+CASES.update(
+    {
+        "reg.by_goal": "Do I need regularization images for a style LoRA, or only for people?",
+        "recipe.pet": "우리 집 강아지 로라 만들고 싶은데 사진 몇 장이면 되고 설정은 어떻게 해요?",
+    }
+)
