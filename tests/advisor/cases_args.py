@@ -31,4 +31,6 @@ CASES: dict[str, str] = {
     "args.accelerate_launch": "Why does the guide use accelerate launch --num_cpu_threads_per_process 1 instead of plain python?",
     "args.lycoris_network_args": "How do I write use_tucker and the preset for LoKr with lycoris.kohya on the command line?",
     "args.output_naming": "학습 끝나니까 mychar-000004.safetensors 같은 번호 붙은 파일이 여러 개 생겼어요. output_name이랑 무슨 관계예요?",
+    "args.adamw_args": "What weight_decay and betas should I give AdamW8bit for a character LoRA?",
+    "args.torch_compile": "torch_compile 옵션 켜면 LoRA 학습이 빨라지나요? dynamo_backend는 뭘로 해요?",
 }
