@@ -25,4 +25,9 @@ CASES: dict[str, str] = {
     "models.diffusers_to_single_file": "디퓨저스 폴더로 된 모델을 safetensors 단일 파일로 변환하려면 어떻게 하나요?",
     "models.gguf_quantized": "Do normal LoRAs work on a Q8_0 GGUF Flux model in ComfyUI?",
     "models.vae_baked": "체크포인트에 VAE가 포함돼 있으면 따로 안 골라도 되나요? 어떤 VAE를 써야 해요?",
+    # other families and checkpoint housekeeping
+    "models.sd3_lora": "Which tools can train an SD3.5 Large LoRA, and will it work on SD3.5 Medium?",
+    "models.flux_lora_files": "flux dev로 학습한 로라가 schnell에서도 먹나요? 형식 변환도 필요한가요?",
+    "models.sd2_generation": "My SD 2.1 768 checkpoint only makes brown noise in Forge, what am I missing?",
+    "models.prune_checkpoint": "체크포인트에서 EMA를 제거하고 fp16으로 변환해서 용량 줄이는 방법이 있나요?",
 }
