@@ -44,3 +44,6 @@ CASES.update(
         "recipe.pet": "우리 집 강아지 로라 만들고 싶은데 사진 몇 장이면 되고 설정은 어떻게 해요?",
     }
 )
+CASES["recipe.from_metadata"] = (
+    "How can I see which dim and learning rate a downloaded LoRA was trained with?"
+)
