@@ -40,4 +40,7 @@ CASES: dict[str, str] = {
     "gui.ot_presets_model_tab": "원트레이너에서 Load Preset 목록의 #으로 시작하는 프리셋은 뭐고, Model Output Destination은 뭘로 바꿔야 하나요?",
     "gui.aitk_job_training": "In ai-toolkit's UI what should Linear Rank, Save Every and Max Step Saves to Keep be for a Flux character LoRA?",
     "gui.aitk_dataset_sample": "ai-toolkit에서 Cache Text Embeddings 켜니까 캡션이 안 먹는 것 같은데, Unload TE랑 차이가 뭔가요?",
+    "gui.kohya_loss_fields": "kohya Advanced의 Scheduled Huber Loss에서 Loss type을 huber로 바꾸면 뭐가 좋아지나요?",
+    "gui.kohya_lora_regularizers": "What do Scale weight norms, Network dropout and Rank dropout do in the kohya LoRA section, and what values are sane?",
+    "gui.ot_tools": "How do I auto caption my images inside OneTrainer? I found Dataset Tools and Generate Captions with Blip and WD14",
 }
