@@ -33,4 +33,5 @@ CASES: dict[str, str] = {
     "args.output_naming": "학습 끝나니까 mychar-000004.safetensors 같은 번호 붙은 파일이 여러 개 생겼어요. output_name이랑 무슨 관계예요?",
     "args.adamw_args": "What weight_decay and betas should I give AdamW8bit for a character LoRA?",
     "args.torch_compile": "torch_compile 옵션 켜면 LoRA 학습이 빨라지나요? dynamo_backend는 뭘로 해요?",
+    "args.block_dims": "How many values does block_dims need for SDXL, and what does block_alphas do?",
 }
