@@ -47,3 +47,6 @@ CASES.update(
 CASES["recipe.from_metadata"] = (
     "How can I see which dim and learning rate a downloaded LoRA was trained with?"
 )
+CASES["lycoris.by_goal"] = (
+    "My LoRA misses fine details of a complex outfit, would LoHa or LoKr be better for that character?"
+)
