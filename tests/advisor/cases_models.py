@@ -30,4 +30,8 @@ CASES: dict[str, str] = {
     "models.flux_lora_files": "flux dev로 학습한 로라가 schnell에서도 먹나요? 형식 변환도 필요한가요?",
     "models.sd2_generation": "My SD 2.1 768 checkpoint only makes brown noise in Forge, what am I missing?",
     "models.prune_checkpoint": "체크포인트에서 EMA를 제거하고 fp16으로 변환해서 용량 줄이는 방법이 있나요?",
+    "models.choose_family": "Should I train my first character LoRA on SD1.5 or SDXL with a 12 GB card?",
+    "models.cli_download": "RunPod 서버에서 civitai 모델을 wget으로 받으면 파일 이름이 이상하게 저장돼요",
+    "models.sdxl_base_files": "Should I download sd_xl_base_1.0 or the 0.9vae version for training?",
+    "models.split_files": "Forge에서 Flux 모델을 넣었더니 You do not have CLIP state dict! 에러가 나요",
 }
