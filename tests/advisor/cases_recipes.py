@@ -50,3 +50,4 @@ CASES["recipe.from_metadata"] = (
 CASES["lycoris.by_goal"] = (
     "My LoRA misses fine details of a complex outfit, would LoHa or LoKr be better for that character?"
 )
+CASES["train.repeats_or_epochs"] = "리피트를 늘리는 거랑 에포크를 늘리는 거랑 뭐가 달라요?"
