@@ -34,4 +34,5 @@ CASES: dict[str, str] = {
     "args.adamw_args": "What weight_decay and betas should I give AdamW8bit for a character LoRA?",
     "args.torch_compile": "torch_compile 옵션 켜면 LoRA 학습이 빨라지나요? dynamo_backend는 뭘로 해요?",
     "args.block_dims": "How many values does block_dims need for SDXL, and what does block_alphas do?",
+    "args.sample_prompt_formats": "Can the sample_prompts file be a .toml instead of a txt, and what size do samples use if I leave out --w?",
 }
