@@ -34,4 +34,5 @@ CASES: dict[str, str] = {
     "infer.flux_lora_use": "What cfg and guidance should I use when generating with a flux lora in ComfyUI?",
     "infer.comfy_lora_mask": "In ComfyUI can I apply a lora only to the background region with a mask?",
     "infer.lora_order": "로라 여러 개 쓸 때 순서가 중요한가요? 스타일 로라를 앞에 둬야 하나요?",
+    "infer.sdnext_lora": "How do loras work in SD.Next, and what does the alternative loading method setting do?",
 }
