@@ -34,4 +34,5 @@ CASES: dict[str, str] = {
     "models.cli_download": "RunPod 서버에서 civitai 모델을 wget으로 받으면 파일 이름이 이상하게 저장돼요",
     "models.sdxl_base_files": "Should I download sd_xl_base_1.0 or the 0.9vae version for training?",
     "models.split_files": "Forge에서 Flux 모델을 넣었더니 You do not have CLIP state dict! 에러가 나요",
+    "models.licenses": "Can I sell a LoRA I trained on Flux dev, or use its images commercially?",
 }
