@@ -35,4 +35,5 @@ CASES: dict[str, str] = {
     "args.torch_compile": "torch_compile 옵션 켜면 LoRA 학습이 빨라지나요? dynamo_backend는 뭘로 해요?",
     "args.block_dims": "How many values does block_dims need for SDXL, and what does block_alphas do?",
     "args.sample_prompt_formats": "Can the sample_prompts file be a .toml instead of a txt, and what size do samples use if I leave out --w?",
+    "args.caption_separator": "자연어 캡션인데 shuffle_caption 쓰면 쉼표에서 잘려요. caption_separator를 바꾸면 되나요?",
 }
