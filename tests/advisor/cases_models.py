@@ -35,4 +35,5 @@ CASES: dict[str, str] = {
     "models.sdxl_base_files": "Should I download sd_xl_base_1.0 or the 0.9vae version for training?",
     "models.split_files": "Forge에서 Flux 모델을 넣었더니 You do not have CLIP state dict! 에러가 나요",
     "models.licenses": "Can I sell a LoRA I trained on Flux dev, or use its images commercially?",
+    "models.lora_precision_convert": "How do I convert my fp32 LoRA to fp16 without losing its metadata?",
 }
