@@ -36,4 +36,5 @@ CASES: dict[str, str] = {
     "models.split_files": "Forge에서 Flux 모델을 넣었더니 You do not have CLIP state dict! 에러가 나요",
     "models.licenses": "Can I sell a LoRA I trained on Flux dev, or use its images commercially?",
     "models.lora_precision_convert": "How do I convert my fp32 LoRA to fp16 without losing its metadata?",
+    "models.lora_bake_strength": "Can I bake the strength into the LoRA file so 1.0 behaves like 0.6 by default?",
 }
