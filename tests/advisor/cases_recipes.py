@@ -51,3 +51,6 @@ CASES["lycoris.by_goal"] = (
     "My LoRA misses fine details of a complex outfit, would LoHa or LoKr be better for that character?"
 )
 CASES["train.repeats_or_epochs"] = "리피트를 늘리는 거랑 에포크를 늘리는 거랑 뭐가 달라요?"
+CASES["train.lr_by_context"] = (
+    "Every guide gives a different learning rate, from 1e-6 to 3e-4. Which learning rate is right?"
+)
