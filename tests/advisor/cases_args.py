@@ -36,4 +36,5 @@ CASES: dict[str, str] = {
     "args.block_dims": "How many values does block_dims need for SDXL, and what does block_alphas do?",
     "args.sample_prompt_formats": "Can the sample_prompts file be a .toml instead of a txt, and what size do samples use if I leave out --w?",
     "args.caption_separator": "자연어 캡션인데 shuffle_caption 쓰면 쉼표에서 잘려요. caption_separator를 바꾸면 되나요?",
+    "args.precache_tools": "Can I run tools/cache_latents.py before training so every experiment reuses the latents?",
 }
