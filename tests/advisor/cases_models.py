@@ -37,4 +37,5 @@ CASES: dict[str, str] = {
     "models.licenses": "Can I sell a LoRA I trained on Flux dev, or use its images commercially?",
     "models.lora_precision_convert": "How do I convert my fp32 LoRA to fp16 without losing its metadata?",
     "models.lora_bake_strength": "Can I bake the strength into the LoRA file so 1.0 behaves like 0.6 by default?",
+    "models.share_model_folders": "ComfyUI랑 Forge, kohya에서 체크포인트를 중복 저장하지 않고 공유하는 방법이 있나요?",
 }
