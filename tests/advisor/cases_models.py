@@ -38,4 +38,5 @@ CASES: dict[str, str] = {
     "models.lora_precision_convert": "How do I convert my fp32 LoRA to fp16 without losing its metadata?",
     "models.lora_bake_strength": "Can I bake the strength into the LoRA file so 1.0 behaves like 0.6 by default?",
     "models.share_model_folders": "ComfyUI랑 Forge, kohya에서 체크포인트를 중복 저장하지 않고 공유하는 방법이 있나요?",
+    "models.torch_weights_only": "After updating ComfyUI I get Weights only load failed when loading an old .pt file, what changed?",
 }
