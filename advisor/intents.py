@@ -30,6 +30,9 @@ class Intent:
     notes: tuple[str, ...]
     en: tuple[re.Pattern[str], ...]
     ko: tuple[re.Pattern[str], ...]
+    # Patterns (either language) that rule the intent out: a recipe question is not one that reports an
+    # error or a broken result ("unless" in the TOML).
+    unless: tuple[re.Pattern[str], ...] = ()
     # General advice ("how can I improve it?"): its rules come after those the stated facts make hold.
     general: bool = False
     # From a topic file (intents_craft/use/symptoms/setup.toml): an option or symptom named outright, more
@@ -53,6 +56,7 @@ def load_intents(path: Path = INTENTS_PATH) -> tuple[Intent, ...]:
             notes=tuple(item.get("notes", ())),
             en=tuple(re.compile(p, re.IGNORECASE) for p in item.get("en", ())),
             ko=tuple(re.compile(p, re.IGNORECASE) for p in item.get("ko", ())),
+            unless=tuple(re.compile(p, re.IGNORECASE) for p in item.get("unless", ())),
             general=bool(item.get("general", False)),
             specific=item["specific"] and not item.get("broad", False),
         )
@@ -84,6 +88,6 @@ def match(question: str) -> list[Intent]:
     found = []
     for intent in load_intents():
         patterns = intent.en + intent.ko if korean_text else intent.en
-        if any(p.search(view) for p in patterns):
+        if any(p.search(view) for p in patterns) and not any(p.search(view) for p in intent.unless):
             found.append(intent)
     return found
