@@ -44,6 +44,11 @@ RULEBOOK_PATHS = (
     _HERE / "rulebook_errors.toml",  # pasted error messages and broken environments
     _HERE / "rulebook_args.toml",  # sd-scripts' command-line options no other file explains
     _HERE / "rulebook_gui.toml",  # the trainers' GUI fields (kohya_ss, OneTrainer) and what they set
+    _HERE / "rulebook_webui.toml",  # AUTOMATIC1111 / Forge / SD.Next settings, fields and extensions
+    _HERE / "rulebook_comfy.toml",  # ComfyUI's nodes, workflows and custom-node packs around LoRAs
+    _HERE / "rulebook_dsconfig.toml",  # sd-scripts' dataset config, metadata files and its other scripts
+    _HERE / "rulebook_scripts.toml",  # diffusers' training scripts, ai-toolkit and SimpleTuner configs
+    _HERE / "rulebook_numerics.toml",  # precision, NaN/underflow, attention back-ends, VRAM arithmetic
 )
 DIRECTIONS = ("up", "down", "on", "off")
 # Settings a rule may push besides TrainConfig fields: the dataset's size and the number of steps.

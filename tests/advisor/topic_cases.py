@@ -208,6 +208,18 @@ SETUP_CASES: dict[str, str] = {
 
 TOPIC_CASES: dict[str, str] = {**CRAFT_CASES, **USE_CASES, **SYMPTOM_CASES, **SETUP_CASES}
 
-# The eighth round's parts (rulebook_models/infer/recipes/errors/args/gui.toml), one module each.
-for _module in ("cases_models", "cases_infer", "cases_recipes", "cases_errors", "cases_args", "cases_gui"):
+# The eighth and ninth rounds' parts (rulebook_<part>.toml), one module each.
+for _module in (
+    "cases_models",
+    "cases_infer",
+    "cases_recipes",
+    "cases_errors",
+    "cases_args",
+    "cases_gui",
+    "cases_webui",
+    "cases_comfy",
+    "cases_dsconfig",
+    "cases_scripts",
+    "cases_numerics",
+):
     TOPIC_CASES.update(importlib.import_module(_module).CASES)
