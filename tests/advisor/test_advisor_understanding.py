@@ -123,10 +123,18 @@ def test_every_intent_routes_to_known_rules_and_notes_with_sound_patterns():
         assert (
             notes_for(list(intent.notes), read_question(""), "en") == []
         )  # nothing stated, nothing computed
-        for pattern in intent.en + intent.ko:
+        for pattern in intent.en + intent.ko + intent.unless:
             # A doubled backslash in a TOML literal string is a literal backslash, never meant here.
             assert "\\\\" not in pattern.pattern, f"{intent.id}: {pattern.pattern}"
             assert not pattern.search(""), f"{intent.id}: {pattern.pattern} matches the empty text"
+
+
+def test_an_intents_unless_patterns_rule_it_out():
+    """A recipe intent answers "what settings for a style LoRA?", not a question that reports an error."""
+    ids = lambda question: [i.id for i in match(question)]  # noqa: E731
+    assert "recipe_style" in ids("What settings should I use for an art style LoRA, dim and steps?")
+    assert "recipe_style" not in ids("My art style LoRA settings give an error: out of memory at step 1")
+    assert "recipe_style" not in ids("화풍 로라 설정 뭐로 해도 에러가 나요")
 
 
 def test_contractions_without_apostrophes_match_like_the_spelled_ones():
