@@ -4,4 +4,31 @@ from any question bank), that must reach the rule."""
 
 from __future__ import annotations
 
-CASES: dict[str, str] = {}
+CASES: dict[str, str] = {
+    "scripts.diffusers_instance_class_prompt": (
+        "In train_dreambooth_lora what should the class prompt be compared to the instance prompt, "
+        "and how many class images?"
+    ),
+    "scripts.diffusers_dataset_source": "diffusers 스크립트로 학습하는데 이미지마다 txt 캡션을 어떻게 쓰게 하나요?",
+    "scripts.diffusers_steps_schedule": (
+        "Does max_train_steps override num_train_epochs in the diffusers dreambooth script, "
+        "and what warmup should I use?"
+    ),
+    "scripts.diffusers_checkpoints_resume": "train_dreambooth_lora_sdxl.py 학습이 중간에 끊겼는데 이어서 학습하려면 어떻게 하나요?",
+    "scripts.diffusers_validation_logging": (
+        "How do I see sample images while training with train_text_to_image_lora, is there a samples folder?"
+    ),
+    "scripts.diffusers_memory_flags": "train_dreambooth_lora_sdxl을 12GB 그래픽카드에서 돌리려면 어떤 옵션을 켜야 하나요?",
+    "scripts.diffusers_rank_text_encoder": (
+        "Is the default rank of 4 in the diffusers dreambooth lora script too low, and should I train the text encoder?"
+    ),
+    "scripts.diffusers_output_kohya_hub": "diffusers로 학습한 LoRA가 어디 저장되고 A1111에서 쓰려면 어떻게 하나요?",
+    "scripts.diffusers_model_path_error": (
+        "I pointed pretrained_model_name_or_path at my civitai safetensors file and got Repo id must be in the form "
+        "'repo_name' or 'namespace/repo_name'"
+    ),
+    "scripts.diffusers_advanced_pivotal": (
+        "With train_text_encoder_ti, what do token_abstraction and num_new_tokens_per_abstraction do?"
+    ),
+    "scripts.diffusers_optimizer_snr": "diffusers 드림부스 스크립트에서 prodigy 옵티마이저 쓸 때 학습률이랑 snr_gamma는 얼마로 하나요?",
+}
