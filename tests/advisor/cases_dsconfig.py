@@ -4,4 +4,13 @@ from any question bank), that must reach the rule."""
 
 from __future__ import annotations
 
-CASES: dict[str, str] = {}
+CASES: dict[str, str] = {
+    "dsconfig.key_levels": "Which keys go in [general] and which in [[datasets.subsets]] of the dataset toml?",
+    "dsconfig.image_dir": "toml 서브셋에 폴더 이름을 10_char로 했는데 반복 수가 무시되는 것 같아요",
+    "dsconfig.toml_syntax": "My dataset toml with a Windows path fails with Reserved escape sequence used, what's wrong?",
+    "dsconfig.multi_resolution": "같은 이미지를 1024랑 768 해상도로 동시에 학습하려면 데이터셋 설정을 어떻게 하나요?",
+    "dsconfig.finetune_style": "What's the difference between a subset with metadata_file and a normal one with txt captions?",
+    "dsconfig.finetune_pipeline": "prepare_buckets_latents.py 실행 순서랑 meta_lat.json 만드는 법 알려주세요",
+    "dsconfig.blip_captions": "How do I use make_captions.py with beam search and get .txt files instead of .caption?",
+    "dsconfig.wd14_options": "wd14 태거 스크립트에서 --onnx랑 repo_id는 어떻게 쓰고 undesired_tags는 뭐예요?",
+}
