@@ -32,3 +32,13 @@ CASES: dict[str, str] = {
     ),
     "scripts.diffusers_optimizer_snr": "diffusers 드림부스 스크립트에서 prodigy 옵티마이저 쓸 때 학습률이랑 snr_gamma는 얼마로 하나요?",
 }
+CASES.update(
+    {
+        "scripts.aitk_network_block": "In the ai-toolkit yaml what do linear and linear_alpha mean, and should I set conv for SDXL?",
+        "scripts.aitk_train_block": "ai-toolkit yaml에서 lr 키를 빼면 기본값이 뭔가요? train 블록 설정 좀 알려주세요",
+        "scripts.aitk_sdxl_sd15_model": "How do I change the ai-toolkit flux example config to train an SDXL Illustrious LoRA?",
+        "scripts.aitk_datasets_yaml": "ai-toolkit에서 resolution 목록이랑 num_repeats, caption_dropout_rate는 어떻게 쓰나요?",
+        "scripts.aitk_sample_save_yaml": "Where does ai-toolkit put the sample images and how do I keep more than 4 saves?",
+        "scripts.aitk_resume_run": "ai-toolkit 학습을 ctrl+c로 멈췄는데 다시 이어서 학습할 수 있나요?",
+    }
+)
