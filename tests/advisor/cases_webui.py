@@ -4,4 +4,17 @@ from any question bank), that must reach the rule."""
 
 from __future__ import annotations
 
-CASES: dict[str, str] = {}
+CASES: dict[str, str] = {
+    "webui.batch_count_size": "In A1111 should I raise batch count or batch size to get 8 pictures on a 8GB card?",
+    "webui.seeds_variation": "베리에이션 시드는 어떻게 쓰나요? 마음에 드는 그림을 살짝만 바꾸고 싶어요",
+    "webui.hires_fix_fields": "Which upscaler and denoising strength should I use for hires fix with an anime LoRA?",
+    "webui.prompt_chunks_break": "프롬프트가 75 토큰을 넘으면 뒤쪽은 무시되나요? BREAK는 뭐예요?",
+    "webui.emphasis_mode": "What does (blue eyes:1.3) do, and how far can I push prompt weights in brackets?",
+    "webui.pnginfo_infotext": "civitai에서 받은 이미지에서 프롬프트랑 설정을 가져오려면 어떻게 해요? PNG Info 쓰면 되나요",
+    "webui.styles": "Can I save my quality tags and negative prompt as a style preset in Forge?",
+    "webui.sampler_parameters": "Where did DPM++ 2M Karras go in A1111 1.9? I only see a separate schedule type",
+    "webui.precision_flags": "--no-half-vae랑 --no-half는 언제 써야 하나요?",
+    "webui.vram_flags": "Should I add --medvram or --xformers to COMMANDLINE_ARGS for SDXL on a 8GB card?",
+    "webui.vae_select": "How do I put the SD VAE dropdown at the top of the page next to the checkpoint?",
+    "webui.checkpoint_cache": "체크포인트 바꿀 때마다 로딩이 너무 오래 걸려요. 여러 모델을 메모리에 올려둘 수 있나요?",
+}
