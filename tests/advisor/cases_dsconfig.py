@@ -14,3 +14,15 @@ CASES: dict[str, str] = {
     "dsconfig.blip_captions": "How do I use make_captions.py with beam search and get .txt files instead of .caption?",
     "dsconfig.wd14_options": "wd14 태거 스크립트에서 --onnx랑 repo_id는 어떻게 쓰고 undesired_tags는 뭐예요?",
 }
+CASES.update(
+    {
+        "dsconfig.wildcards_multiline": "Can a caption file have two lines, one with tags and one sentence, and kohya picks one at random?",
+        "dsconfig.caption_prefix": "태거로 만든 모든 캡션 앞에 트리거 단어를 일괄로 넣을 수 있나요? 파일 수정 없이요",
+        "dsconfig.cache_info": "With 40000 images kohya takes 20 minutes loading the dataset before training starts, can I speed that up?",
+        "dsconfig.controlnet_lllite": "How do I train my own ControlNet for SDXL with sd-scripts, what dataset does it need?",
+        "dsconfig.which_script": "train_db.py랑 train_network.py 차이가 뭐고 어떤 스크립트를 써야 하나요?",
+        "dsconfig.merge_lora_concat": "How can I merge two LoRAs of different ranks into one LoRA file?",
+        "dsconfig.resize_dynamic": "resize_lora.py에서 sv_fro랑 sv_ratio 값은 각각 어떻게 정하나요?",
+        "dsconfig.inspect_tools": "How do I check from the command line whether my LoRA file trained the text encoder or only the unet?",
+    }
+)
