@@ -42,3 +42,14 @@ CASES.update(
         "scripts.aitk_resume_run": "ai-toolkit 학습을 ctrl+c로 멈췄는데 다시 이어서 학습할 수 있나요?",
     }
 )
+CASES.update(
+    {
+        "scripts.st_resolution_crop": "SimpleTuner에서 resolution_type을 pixel이랑 pixel_area 중 뭘 써야 하고 작은 이미지는 왜 빠지나요?",
+        "scripts.st_caption_strategy": "Which caption_strategy should I use in SimpleTuner if my captions are in .txt files next to the images?",
+        "scripts.st_repeats_dataset_size": "SimpleTuner repeats is different from kohya? my 15 image dataset gives an error about no usable batches",
+        "scripts.st_validation": "SimpleTuner에서 검증 이미지를 몇 스텝마다 만들지, guidance는 얼마로 하나요?",
+        "scripts.st_sdxl_lora_config": "What do I put in SimpleTuner's config.json for an SDXL LoRA, model_family and lora_rank?",
+        "scripts.st_lycoris_config": "심플튜너에서 LoKr로 학습하려면 lycoris_config.json을 어떻게 써요?",
+        "scripts.st_cache_dirs": "Where should cache_dir_vae and the text_embeds cache point in SimpleTuner, and when do I delete them?",
+    }
+)
