@@ -26,3 +26,12 @@ CASES.update(
         "dsconfig.inspect_tools": "How do I check from the command line whether my LoRA file trained the text encoder or only the unet?",
     }
 )
+CASES.update(
+    {
+        "dsconfig.gen_img": "Can I test my LoRA from the command line with a script, without any web UI?",
+        "dsconfig.resize_images_tool": "학습 전에 이미지를 미리 줄여야 하나요? 카메라 사진이라 6000픽셀이 넘어요",
+        "dsconfig.extract_options": "The extracted LoRA has no text encoder part and the log says Text encoder is same, why?",
+        "dsconfig.merge_models": "sd-scripts로 체크포인트 두 개를 7:3으로 합치는 방법이 있나요?",
+        "dsconfig.caption_file_empty": "Training stops with AssertionError: caption file is empty, what do I do?",
+    }
+)
