@@ -17,4 +17,11 @@ CASES: dict[str, str] = {
     "webui.vram_flags": "Should I add --medvram or --xformers to COMMANDLINE_ARGS for SDXL on a 8GB card?",
     "webui.vae_select": "How do I put the SD VAE dropdown at the top of the page next to the checkpoint?",
     "webui.checkpoint_cache": "체크포인트 바꿀 때마다 로딩이 너무 오래 걸려요. 여러 모델을 메모리에 올려둘 수 있나요?",
+    "webui.lora_settings": "Which LoRA options in the Extra Networks settings of A1111 are worth changing, like refer to Lora by filename?",
+    "webui.extra_networks_cards": "로라 카드에 미리보기 이미지랑 선호 가중치를 저장하려면 어떻게 해요?",
+    "webui.adetailer_settings": "What ADetailer confidence threshold and inpaint denoising should I use so it keeps my character LoRA face?",
+    "webui.regional_prompter": "리전 프롬프터로 왼쪽은 A 캐릭터 로라, 오른쪽은 B 캐릭터 로라를 쓰려면 어떻게 설정해요?",
+    "webui.dynamic_thresholding": "How do mimic scale and CFG scale work together in Dynamic Thresholding?",
+    "webui.controlnet_unit_settings": "컨트롤넷 control weight랑 ending control step을 어떻게 두면 로라 화풍이 덜 죽나요?",
+    "webui.tiled_vae_diffusion": "Tiled VAE settings for upscaling to 4k on an 8GB card without running out of memory?",
 }
