@@ -24,4 +24,10 @@ CASES: dict[str, str] = {
     "webui.dynamic_thresholding": "How do mimic scale and CFG scale work together in Dynamic Thresholding?",
     "webui.controlnet_unit_settings": "컨트롤넷 control weight랑 ending control step을 어떻게 두면 로라 화풍이 덜 죽나요?",
     "webui.tiled_vae_diffusion": "Tiled VAE settings for upscaling to 4k on an 8GB card without running out of memory?",
+    "webui.img2img_noise": "What does the noise multiplier for img2img do, should I lower it for inpainting?",
+    "webui.dynamic_prompts": "와일드카드로 이미지마다 다른 의상 프롬프트를 넣고 싶은데 어떻게 해요?",
+    "webui.civitai_helper": "Is there a way to download previews and trigger words from civitai for all my LoRAs at once, like Civitai Helper?",
+    "webui.forge_gpu_weights": "포지에서 GPU weights 슬라이더는 몇으로 둬야 하나요? 12GB 카드예요",
+    "webui.forge_ui_presets": "In Forge where do t5xxl and clip_l go, and what do I pick in the VAE / Text Encoder box for a GGUF Flux model?",
+    "webui.forge_variants": "Should I switch from A1111 to Forge or reForge for SDXL LoRAs?",
 }
