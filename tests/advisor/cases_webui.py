@@ -30,4 +30,8 @@ CASES: dict[str, str] = {
     "webui.forge_gpu_weights": "포지에서 GPU weights 슬라이더는 몇으로 둬야 하나요? 12GB 카드예요",
     "webui.forge_ui_presets": "In Forge where do t5xxl and clip_l go, and what do I pick in the VAE / Text Encoder box for a GGUF Flux model?",
     "webui.forge_variants": "Should I switch from A1111 to Forge or reForge for SDXL LoRAs?",
+    "webui.face_restoration": "Should I turn on restore faces with CodeFormer when I use my anime character LoRA?",
+    "webui.supermerger_lora": "슈퍼머저로 로라 두 개를 하나로 합치거나 체크포인트에 넣을 수 있나요?",
+    "webui.tagger_dataset_editor": "How do I caption a whole training folder with the WD14 tagger extension in A1111 and add my trigger word to every file?",
+    "webui.extensions_manage": "업데이트 후에 webui가 안 켜져요. 확장을 전부 비활성화하려면 어떻게 하나요?",
 }
