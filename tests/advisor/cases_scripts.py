@@ -53,3 +53,9 @@ CASES.update(
         "scripts.st_cache_dirs": "Where should cache_dir_vae and the text_embeds cache point in SimpleTuner, and when do I delete them?",
     }
 )
+CASES.update(
+    {
+        "scripts.diffusers_resolution_crop": "diffusers 드림부스 스크립트는 세로 사진을 어떻게 처리하나요? 비율 버킷이 있나요?",
+        "scripts.ot_cli_config": "How do I run OneTrainer headless on a rented server with my settings from the GUI?",
+    }
+)
