@@ -26,4 +26,11 @@ CASES: dict[str, str] = {
     "comfy.manager_missing_nodes": "I loaded a workflow from civitai and half the nodes are red, how do I install the missing nodes?",
     "comfy.workflow_in_png": "Can I drag a PNG into ComfyUI to get the workflow and LoRAs that made it?",
     "comfy.split_loaders_lora": "Where does the LoraLoader go when I use Load Diffusion Model and DualCLIPLoader for Flux?",
+    "comfy.model_folders": "ComfyUI: which folder do the t5xxl and clip_l files go in, and where do upscale models go?",
+    "comfy.lora_tags_in_prompt": "컴피유아이 프롬프트에 <lora:이름:0.8> 이렇게 쓰면 적용이 안 되나요?",
+    "comfy.sampler_custom_advanced": "What do BasicGuider and CFGGuider do in a SamplerCustomAdvanced workflow, and where does the LoRA go?",
+    "comfy.quality_nodes": "Should I use FreeU_V2 or RescaleCFG with my LoRA, and what values?",
+    "comfy.xy_plot_loras": "컴피에서 XY 플롯으로 로라 에포크 비교하는 방법 있나요?",
+    "comfy.update_frontend": "ComfyUI says Installed frontend version is lower than the recommended version, what do I run?",
+    "comfy.bypass_mute": "What's the difference between Ctrl+B and Ctrl+M on a LoRA loader node?",
 }
