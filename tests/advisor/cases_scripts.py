@@ -59,3 +59,10 @@ CASES.update(
         "scripts.ot_cli_config": "How do I run OneTrainer headless on a rented server with my settings from the GUI?",
     }
 )
+CASES.update(
+    {
+        "scripts.aitk_preservation_yaml": (
+            "ai-toolkit에서 학습한 인물 로라를 쓰면 다른 사람까지 다 닮아지는데 정규화는 yaml에서 어떻게 하나요?"
+        ),
+    }
+)
