@@ -24,4 +24,11 @@ CASES: dict[str, str] = {
     "numerics.warmup_ratio": "What does lr_warmup_steps 0.1 mean, is it 0.1 steps?",
     "numerics.prodigy_dlr": "Prodigy의 실제 학습률은 텐서보드에서 어떻게 보나요? lr은 계속 1.0으로 나와요",
     "numerics.avr_loss_reading": "What does avr_loss mean and why is it stuck at nan even though samples look fine?",
+    "numerics.run_variance": "I trained twice with the same seed and settings but got different results, why isn't it reproducible?",
+    "numerics.grad_clipping": "max_grad_norm는 뭐고 값을 낮추면 도움이 되나요?",
+    "numerics.noise_offset_mechanics": "How does noise offset actually work, and why can't SD make really dark images without it?",
+    "numerics.vpred_loss_scale": "Should I turn on scale_v_pred_loss_like_noise_pred for my v-pred LoRA, and why is the loss higher?",
+    "numerics.lr_schedule_values": "코사인 스케줄이면 학습률이 절반 지점에서 얼마나 줄어드나요?",
+    "numerics.grad_accumulation": "Is gradient accumulation exactly the same as a bigger batch size?",
+    "numerics.fp32_cost": "Is training in full fp32 better quality, or just slower? What about TF32?",
 }
