@@ -18,7 +18,6 @@ CASES.update(
     {
         "dsconfig.wildcards_multiline": "Can a caption file have two lines, one with tags and one sentence, and kohya picks one at random?",
         "dsconfig.caption_prefix": "태거로 만든 모든 캡션 앞에 트리거 단어를 일괄로 넣을 수 있나요? 파일 수정 없이요",
-        "dsconfig.cache_info": "With 40000 images kohya takes 20 minutes loading the dataset before training starts, can I speed that up?",
         "dsconfig.controlnet_lllite": "How do I train my own ControlNet for SDXL with sd-scripts, what dataset does it need?",
         "dsconfig.which_script": "train_db.py랑 train_network.py 차이가 뭐고 어떤 스크립트를 써야 하나요?",
         "dsconfig.merge_lora_concat": "How can I merge two LoRAs of different ranks into one LoRA file?",
@@ -33,5 +32,12 @@ CASES.update(
         "dsconfig.extract_options": "The extracted LoRA has no text encoder part and the log says Text encoder is same, why?",
         "dsconfig.merge_models": "sd-scripts로 체크포인트 두 개를 7:3으로 합치는 방법이 있나요?",
         "dsconfig.caption_file_empty": "Training stops with AssertionError: caption file is empty, what do I do?",
+    }
+)
+CASES.update(
+    {
+        "dsconfig.bucket_log": "What does mean ar error in the kohya log mean, mine says 0.12?",
+        "dsconfig.sdxl_full_finetune": "sdxl_train.py로 텍스트 인코더까지 학습할 때 learning_rate_te1, te2는 얼마로 하나요?",
+        "dsconfig.face_crop_tool": "Is there a script that can automatically crop anime faces out of all my dataset images?",
     }
 )
