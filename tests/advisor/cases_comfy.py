@@ -33,4 +33,5 @@ CASES: dict[str, str] = {
     "comfy.xy_plot_loras": "컴피에서 XY 플롯으로 로라 에포크 비교하는 방법 있나요?",
     "comfy.update_frontend": "ComfyUI says Installed frontend version is lower than the recommended version, what do I run?",
     "comfy.bypass_mute": "What's the difference between Ctrl+B and Ctrl+M on a LoRA loader node?",
+    "comfy.clip_text_encode_sdxl": "Do I need CLIPTextEncodeSDXL with text_g and text_l for an SDXL LoRA, or is the normal encode fine?",
 }
