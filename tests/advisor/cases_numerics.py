@@ -30,5 +30,6 @@ CASES: dict[str, str] = {
     "numerics.vpred_loss_scale": "Should I turn on scale_v_pred_loss_like_noise_pred for my v-pred LoRA, and why is the loss higher?",
     "numerics.lr_schedule_values": "코사인 스케줄이면 학습률이 절반 지점에서 얼마나 줄어드나요?",
     "numerics.grad_accumulation": "Is gradient accumulation exactly the same as a bigger batch size?",
+    "numerics.optimizer_memory": "Why does Prodigy use more VRAM than AdamW8bit on my SDXL LoRA?",
     "numerics.fp32_cost": "Is training in full fp32 better quality, or just slower? What about TF32?",
 }
