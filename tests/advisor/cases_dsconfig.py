@@ -41,3 +41,6 @@ CASES.update(
         "dsconfig.face_crop_tool": "Is there a script that can automatically crop anime faces out of all my dataset images?",
     }
 )
+CASES["dsconfig.ti_dataset"] = (
+    "텍스추얼 인버전 학습할 때 캡션에 token_string을 꼭 넣어야 하나요? 템플릿 옵션도 있던데요"
+)
