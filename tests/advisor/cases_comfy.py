@@ -34,4 +34,5 @@ CASES: dict[str, str] = {
     "comfy.update_frontend": "ComfyUI says Installed frontend version is lower than the recommended version, what do I run?",
     "comfy.bypass_mute": "What's the difference between Ctrl+B and Ctrl+M on a LoRA loader node?",
     "comfy.clip_text_encode_sdxl": "Do I need CLIPTextEncodeSDXL with text_g and text_l for an SDXL LoRA, or is the normal encode fine?",
+    "comfy.save_image_output": "컴피유아이에서 생성한 이미지는 어디에 저장되나요? 저장 폴더를 바꾸고 싶어요",
 }
