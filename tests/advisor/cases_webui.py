@@ -34,4 +34,5 @@ CASES: dict[str, str] = {
     "webui.supermerger_lora": "슈퍼머저로 로라 두 개를 하나로 합치거나 체크포인트에 넣을 수 있나요?",
     "webui.tagger_dataset_editor": "How do I caption a whole training folder with the WD14 tagger extension in A1111 and add my trigger word to every file?",
     "webui.extensions_manage": "업데이트 후에 webui가 안 켜져요. 확장을 전부 비활성화하려면 어떻게 하나요?",
+    "webui.ultimate_sd_upscale": "울티메이트 SD 업스케일로 4K 만들 때 타일 크기랑 패딩, seams fix는 어떻게 해요?",
 }
