@@ -44,3 +44,6 @@ CASES.update(
 CASES["dsconfig.ti_dataset"] = (
     "텍스추얼 인버전 학습할 때 캡션에 token_string을 꼭 넣어야 하나요? 템플릿 옵션도 있던데요"
 )
+CASES["dsconfig.svd_merge_options"] = (
+    "Can I bake the block weights I tuned in the webui into the LoRA file with svd_merge_lora?"
+)
