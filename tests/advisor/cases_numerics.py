@@ -29,5 +29,6 @@ CASES: dict[str, str] = {
     "numerics.lr_schedule_values": "코사인 스케줄이면 학습률이 절반 지점에서 얼마나 줄어드나요?",
     "numerics.grad_accumulation": "Is gradient accumulation exactly the same as a bigger batch size?",
     "numerics.optimizer_memory": "Why does Prodigy use more VRAM than AdamW8bit on my SDXL LoRA?",
+    "numerics.batch_throughput": "배치를 4로 늘렸더니 스텝당 훨씬 느려졌어요. 배치 키우면 원래 느려지나요?",
     "numerics.fp32_cost": "Is training in full fp32 better quality, or just slower? What about TF32?",
 }
