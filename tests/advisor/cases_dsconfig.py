@@ -47,3 +47,4 @@ CASES["dsconfig.ti_dataset"] = (
 CASES["dsconfig.svd_merge_options"] = (
     "Can I bake the block weights I tuned in the webui into the LoRA file with svd_merge_lora?"
 )
+CASES["dsconfig.gen_img_batch"] = "정규화 이미지 200장을 스크립트로 한꺼번에 생성하려면 어떻게 하나요?"
