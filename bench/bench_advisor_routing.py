@@ -23,7 +23,7 @@ if str(ROOT) not in sys.path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", default="held_out", choices=("held_out", "tune"))
+    parser.add_argument("--split", default="held_out", choices=("held_out", "retired", "tune"))
     parser.add_argument("--lang", default="en", choices=("en", "ko"))
     parser.add_argument("--candidates", type=int, default=6)
     args = parser.parse_args(argv)

@@ -1,14 +1,19 @@
-"""The question bank (question_bank.toml, rounds 1-2; question_bank_rN.toml, rounds 3, 4 and 5):
-loading, the held-out split, and judging one answer.
+"""The question bank (question_bank.toml, rounds 1-2; question_bank_rN.toml, rounds 3 to 7): loading, the
+splits, and judging one answer.
 
-The held-out split is exactly round 5: its sources were collected blind to the rules after round 4 had
-been scored and its failures read and fixed (the seventh round of rules), which retired round 4 to
-"tune", as each held-out round before it was retired once its failures were read.
+Each round's split follows from its number, not from the file:
+- `held_out`: the newest round (7), collected blind to the rules AFTER every rule of the ninth round was
+  written; nobody who wrote a rule had seen it. This is the honest number.
+- `retired`: rounds 5 and 6, each scored blind once when it was new (round 5 after the seventh round of
+  rules, round 6 after the eighth), then read by the lead. Their failures were not fitted: they are kept to
+  show whether later rules carry, but they are no longer blind (round 6's failure kinds shaped the ninth
+  round's topics).
+- `tune`: rounds 1-4, whose failures were read and fixed.
 
 An answer is right when it is in the question's language, contains every fact the question lists
 (`must`: a key of the bank's [fact] table or an inline "re:<regex>") and matches none of its
 `must_not` regexes (advice that pushes a setting the wrong way). Used by tests/advisor/test_advisor_bank.py
-and bench/bench_advisor.py.
+and bench/bench_advisor_bank.py.
 """
 
 from __future__ import annotations
@@ -21,8 +26,10 @@ from pathlib import Path
 
 BANK_PATH = Path(__file__).with_name("question_bank.toml")
 #: The later rounds' files, each with `round = N` on every item and an optional [fact] table.
-ROUND_PATHS = {n: Path(__file__).with_name(f"question_bank_r{n}.toml") for n in (3, 4, 5)}
-HELD_OUT_ROUNDS = (5,)
+ROUND_PATHS = {n: Path(__file__).with_name(f"question_bank_r{n}.toml") for n in (3, 4, 5, 6, 7)}
+HELD_OUT_ROUNDS = (7,)
+RETIRED_ROUNDS = (5, 6)
+SPLITS = ("tune", "retired", "held_out")
 
 
 @dataclass(frozen=True)
@@ -34,7 +41,7 @@ class Question:
     text: str
     must: tuple[str, ...]
     must_not: tuple[str, ...]
-    # 3, 4, 5 for question_bank_rN.toml; None for the rounds 1-2 file (not recorded per item)
+    # 3 to 7 for question_bank_rN.toml; None for the rounds 1-2 file (not recorded per item)
     round: int | None = None
 
 
@@ -78,8 +85,14 @@ def facts() -> dict[str, str]:
 
 
 def held_out(question: Question) -> bool:
-    """The split rule: a question is held out exactly when it belongs to round 5 (question_bank_r5.toml)."""
+    """The split rule: a question is held out exactly when it belongs to the newest round (7)."""
     return question.round in HELD_OUT_ROUNDS
+
+
+def split_of(round_number: int | None) -> str:
+    if round_number in HELD_OUT_ROUNDS:
+        return "held_out"
+    return "retired" if round_number in RETIRED_ROUNDS else "tune"
 
 
 def _items() -> list[dict]:
@@ -92,7 +105,7 @@ def questions(split: str | None = None, lang: str | None = None) -> list[Questio
         item = Question(
             id=raw["id"],
             lang=raw["lang"],
-            split=raw["split"],
+            split=split_of(raw.get("round")),
             source=raw["source"],
             text=raw["text"],
             must=tuple(raw["must"]),

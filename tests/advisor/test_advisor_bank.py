@@ -35,39 +35,38 @@ def test_facts_are_valid_regexes():
             assert fact.startswith("re:") or fact in bank.facts(), f"{q.id}: unknown fact {fact}"
 
 
-def test_held_out_split_is_exactly_round_5():
-    """Rounds 1-4 were scored and read, so all of them are tune; the held-out split is exactly round 5
-    (question_bank_r5.toml), whose sources are new and each asked once per language."""
+def test_each_round_has_its_split_and_the_held_out_round_is_new():
+    """Rounds 1-4 are tune, 5-6 retired (scored blind once, then read), and the held-out split is exactly
+    round 7 (question_bank_r7.toml), whose sources are new and each asked once per language."""
     items = bank.questions()
     for q in items:
-        assert q.split == ("held_out" if bank.held_out(q) else "tune"), q.id
-        assert (q.round == 5) == (q.split == "held_out"), q.id
+        assert q.split == bank.split_of(q.round), q.id
+        assert (q.round == 7) == (q.split == "held_out"), q.id
     held = [q for q in items if q.split == "held_out"]
-    assert len(held) / len(items) >= 0.15
-    for lang in ("en", "ko"):
-        assert any(q.lang == lang for q in held)
-    tune_sources = {q.source for q in items if q.split == "tune"}
+    assert len(held) / len(items) >= 0.1
+    older_sources = {q.source for q in items if q.split != "held_out"}
     langs_by_source: dict[str, list[str]] = {}
     for q in held:
-        assert q.source not in tune_sources, f"{q.id}: its source is already in rounds 1-4"
-        assert q.id.startswith("r5-") and q.id.endswith(f"-{q.lang}"), q.id
+        assert q.source not in older_sources, f"{q.id}: its source is already in rounds 1-6"
+        assert q.id.startswith("r7-") and q.id.endswith(f"-{q.lang}"), q.id
         langs_by_source.setdefault(q.source, []).append(q.lang)
-    assert len(langs_by_source) >= 60
+    assert len(langs_by_source) >= 50
     for source, langs in langs_by_source.items():
         assert sorted(langs) == ["en", "ko"], f"{source} is not asked exactly once in each language"
 
 
 # --- the advisor judged on the bank (LLM off) -----------------------------------------------------
-# Measured: each held-out split so far (rounds 1-2's seeded third, then rounds 3 and 4) was scored, its
-# failures read and fixed, and it was retired to tune. The held-out split is now round 5 (60 new sources
-# collected blind to the rules after every rule of this session was written, question_bank_r5.toml).
-# Issue 21's target is 90% per language on the held-out split and it is NOT met:
-# test_held_out_meets_the_issue_target is a strict xfail (remove the mark once it passes), and
-# HELD_OUT_FLOOR only keeps the measured level from sliding back.
+# Measured: each held-out round was scored blind once, then read and retired. The held-out split is now
+# round 7 (60 new sources collected blind after the eighth and ninth rounds of rules were written,
+# question_bank_r7.toml). Issue 21's target is 90% per language on the held-out split and it is NOT met:
+# test_held_out_meets_the_issue_target is a strict xfail (remove the mark once it passes); the floors
+# only keep the measured levels from sliding back.
 ISSUE_TARGET = 0.90
-# Round 5, 2026-12-06, 257 rules: en 31/60 (51.7%), ko 33/60 (55.0%); with the 106 rules of before the
-# topic rounds it scores en 24/60, ko 23/60.
-HELD_OUT_FLOOR = 0.48
+# Round 7, 2026-12-06, 585 rules: en 31/60 (51.7%), ko 29/60 (48.3%); with the 257 rules of before the
+# eighth round en 21/60, ko 25/60 (docs/advisor.md).
+HELD_OUT_FLOOR = 0.45
+# Rounds 5-6 (120 per language), 585 rules: en 58/120 (48.3%), ko 60/120 (50.0%).
+RETIRED_FLOOR = 0.45
 TUNE_FLOOR = 0.98
 
 
@@ -81,7 +80,9 @@ def answers(advisor):
     return {q.id: advisor.ask(q.text, use_llm=False) for q in bank.questions()}
 
 
-@pytest.mark.parametrize("split,floor", [("held_out", HELD_OUT_FLOOR), ("tune", TUNE_FLOOR)])
+@pytest.mark.parametrize(
+    "split,floor", [("held_out", HELD_OUT_FLOOR), ("retired", RETIRED_FLOOR), ("tune", TUNE_FLOOR)]
+)
 def test_bank_accuracy_per_language(answers, split, floor, capsys):
     below = {}
     for lang in ("en", "ko"):  # both languages are measured and printed before either is asserted
