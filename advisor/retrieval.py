@@ -5,7 +5,8 @@ parts); Korean, which glues particles onto words, is indexed by its lemmas from 
 morphological analyzer ('캡션이', '캡션을' -> '캡션'; '줄여야' -> '줄이다'), or as character bigrams of
 each Hangul run when kiwipiepy is not installed. Each rule is indexed with its texts in both languages plus
 its keywords, so a Korean question finds a rule through its Korean text and an English one through its
-English text. Nothing is downloaded; the index builds in milliseconds.
+English text. Nothing is downloaded; the documents' tokens are cached on disk between processes
+(advisor/index_cache.py), since kiwipiepy takes seconds over ~600 rules.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from advisor import korean
 from advisor.engine import Rule, Rulebook, load_rulebook
+from advisor.index_cache import tokenized
 
 GUIDE_PATH = Path(__file__).resolve().parent / "guide.md"
 
@@ -142,14 +144,18 @@ def load_guide(path: Path = GUIDE_PATH) -> list[Passage]:
 class Index:
     """BM25 over rule and guide documents."""
 
-    def __init__(self, docs: Iterable[tuple[str, str]], k1: float = 1.4, b: float = 0.7) -> None:
+    def __init__(
+        self, docs: Iterable[tuple[str, str]], k1: float = 1.4, b: float = 0.7, cached: bool = False
+    ) -> None:
         self.k1, self.b = k1, b
         self.ids: list[str] = []
         self.tfs: list[Counter[str]] = []
         self.lengths: list[int] = []
         df: Counter[str] = Counter()
-        for doc_id, text in docs:
-            tokens = tokenize(text)
+        docs = list(docs)
+        texts = [text for _, text in docs]
+        token_lists = tokenized(texts, tokenize) if cached else [tokenize(t) for t in texts]
+        for (doc_id, _), tokens in zip(docs, token_lists, strict=True):
             tf = Counter(tokens)
             self.ids.append(doc_id)
             self.tfs.append(tf)
@@ -200,7 +206,7 @@ class AdvisorIndex:
             (f"guide:{p.id}", f"{p.title} {p.title} {p.texts.get('en', '')} {p.texts.get('ko', '')}")
             for p in self.passages.values()
         ]
-        self.index = Index(docs)
+        self.index = Index(docs, cached=True)
 
     def rules(self, query: str, k: int = 3, min_ratio: float = 0.45) -> list[Hit]:
         """Best rules, keeping only those scoring at least `min_ratio` of the best one."""
