@@ -28,27 +28,32 @@ LANGS = ("en", "ko")
 TEXT_KEYS = ("problem", "recommendation", "reason")
 DIAGNOSES = ("oom", "nan", "killed", "disk", "model", "data", "config", "timeout")
 SOURCE_KINDS = ("guide", "failure", "measurement", "community")
-# Rule files, read in this order: the failure and guide rules, then the rules that answer questions.
 _HERE = Path(__file__).resolve().parent
+#: The rule files by topic, each `rulebook_<part>.toml` with its routes in `intents_<part>.toml`
+#: (what each holds: docs/advisor.md, "Layout").
+TOPIC_PARTS = (
+    "craft",
+    "use",
+    "symptoms",
+    "setup",
+    "models",
+    "infer",
+    "recipes",
+    "errors",
+    "args",
+    "gui",
+    "webui",
+    "comfy",
+    "dsconfig",
+    "scripts",
+    "numerics",
+)
+# Rule files, read in this order: the failure and guide rules, then the rules that answer questions.
 RULEBOOK_PATHS = (
     RULEBOOK_PATH,
     _HERE / "rulebook_questions.toml",
     _HERE / "rulebook_options.toml",  # issue 19 options, option_conditions.py
-    _HERE / "rulebook_craft.toml",  # the sd-scripts options and craft users ask about, by topic
-    _HERE / "rulebook_use.toml",  # using a LoRA: UIs, files, merging, datasets, platforms
-    _HERE / "rulebook_symptoms.toml",  # what a result or a run looks like -> the cause and the fix
-    _HERE / "rulebook_setup.toml",  # trainers' GUIs, base models, installs, cloud GPUs, errors
-    _HERE / "rulebook_models.toml",  # base families beyond SD1.5/SD2/SDXL: Flux, SD3, video, speed LoRAs
-    _HERE / "rulebook_infer.toml",  # generating with a LoRA: samplers, CFG, inpainting, ControlNet, adapters
-    _HERE / "rulebook_recipes.toml",  # training recipes by goal: style, character, person, outfit, object
-    _HERE / "rulebook_errors.toml",  # pasted error messages and broken environments
-    _HERE / "rulebook_args.toml",  # sd-scripts' command-line options no other file explains
-    _HERE / "rulebook_gui.toml",  # the trainers' GUI fields (kohya_ss, OneTrainer) and what they set
-    _HERE / "rulebook_webui.toml",  # AUTOMATIC1111 / Forge / SD.Next settings, fields and extensions
-    _HERE / "rulebook_comfy.toml",  # ComfyUI's nodes, workflows and custom-node packs around LoRAs
-    _HERE / "rulebook_dsconfig.toml",  # sd-scripts' dataset config, metadata files and its other scripts
-    _HERE / "rulebook_scripts.toml",  # diffusers' training scripts, ai-toolkit and SimpleTuner configs
-    _HERE / "rulebook_numerics.toml",  # precision, NaN/underflow, attention back-ends, VRAM arithmetic
+    *(_HERE / f"rulebook_{part}.toml" for part in TOPIC_PARTS),
 )
 DIRECTIONS = ("up", "down", "on", "off")
 # Settings a rule may push besides TrainConfig fields: the dataset's size and the number of steps.

@@ -13,29 +13,11 @@ from functools import cache
 from pathlib import Path
 
 from advisor import korean
+from advisor.engine import TOPIC_PARTS
 
 INTENTS_PATH = Path(__file__).resolve().parent / "intents.toml"
 #: Read after intents.toml, in this order (each optional): the intents of rulebook_<part>.toml.
-MORE_INTENT_PATHS = tuple(
-    INTENTS_PATH.with_name(f"intents_{part}.toml")
-    for part in (
-        "craft",
-        "use",
-        "symptoms",
-        "setup",
-        "models",
-        "infer",
-        "recipes",
-        "errors",
-        "args",
-        "gui",
-        "webui",
-        "comfy",
-        "dsconfig",
-        "scripts",
-        "numerics",
-    )
-)
+MORE_INTENT_PATHS = tuple(INTENTS_PATH.with_name(f"intents_{part}.toml") for part in TOPIC_PARTS)
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 

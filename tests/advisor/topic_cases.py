@@ -5,6 +5,9 @@ bank), that must reach the rule."""
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
+
+from advisor.engine import TOPIC_PARTS
 
 # --- advisor/rulebook_craft.toml
 CRAFT_CASES: dict[str, str] = {
@@ -208,18 +211,7 @@ SETUP_CASES: dict[str, str] = {
 
 TOPIC_CASES: dict[str, str] = {**CRAFT_CASES, **USE_CASES, **SYMPTOM_CASES, **SETUP_CASES}
 
-# The eighth and ninth rounds' parts (rulebook_<part>.toml), one module each.
-for _module in (
-    "cases_models",
-    "cases_infer",
-    "cases_recipes",
-    "cases_errors",
-    "cases_args",
-    "cases_gui",
-    "cases_webui",
-    "cases_comfy",
-    "cases_dsconfig",
-    "cases_scripts",
-    "cases_numerics",
-):
-    TOPIC_CASES.update(importlib.import_module(_module).CASES)
+# The later parts (rulebook_models.toml onwards) keep their cases in tests/advisor/cases_<part>.py.
+for _part in TOPIC_PARTS:
+    if Path(__file__).with_name(f"cases_{_part}.py").exists():
+        TOPIC_CASES.update(importlib.import_module(f"cases_{_part}").CASES)
