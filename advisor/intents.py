@@ -81,11 +81,18 @@ def normalize(text: str) -> str:
 
 
 def match(question: str) -> list[Intent]:
+    return [intent for intent, _ in match_spans(question)]
+
+
+def match_spans(question: str) -> list[tuple[Intent, int]]:
+    """The matching intents, each with the length of its longest match (how much of the question names
+    it: "lora key not loaded" says more than "te1"), in the file's order."""
     view = korean_view(normalize(question))
     korean_text = _HANGUL.search(question) is not None
     found = []
     for intent in load_intents():
         patterns = intent.en + intent.ko if korean_text else intent.en
-        if any(p.search(view) for p in patterns) and not any(p.search(view) for p in intent.unless):
-            found.append(intent)
+        spans = [len(m.group(0)) for p in patterns if (m := p.search(view))]
+        if spans and not any(p.search(view) for p in intent.unless):
+            found.append((intent, max(spans)))
     return found

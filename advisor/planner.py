@@ -18,10 +18,11 @@ from advisor.applicability import contradicted
 from advisor.diagnose import Diagnosis, diagnose
 from advisor.directions import conflicts
 from advisor.engine import Rule, Rulebook
-from advisor.intents import Intent, match
+from advisor.intents import Intent, match_spans
 from advisor.notes import lr_direction, notes_for, steps_direction
 from advisor.patterns import FAILURES
 from advisor.question_facts import QuestionFacts, asks_about_batch, read_question
+from advisor.ranking import Candidate, Relevance, load_ranker
 from advisor.retrieval import AdvisorIndex, Hit
 
 MAX_RULES = 4
@@ -45,6 +46,21 @@ ON_TOPIC = re.compile(
     r"랭크|알파|러닝|옵티마이저|로스|손실|그래픽|메모리|샘플|해상도|가중치|스타일|캐릭터|과적합|노이즈|생성|코랩",
     re.IGNORECASE,
 )
+#: Rule files about one generating UI's screens and nodes: BM25 meets them through shared words ("face",
+#: "mask", "batch") in questions about something else. A search hit from one of them counts only when the
+#: question names the UI (a ComfyUI node for a question that never mentions ComfyUI is noise). The training
+#: tools' files (gui., scripts.) are not gated: their rules often carry facts of sd-scripts in general.
+TOOL_PARTS = {
+    "comfy.": re.compile(r"comfy|컴피|\bnodes?\b|노드|workflow|워크플로", re.I),
+    "webui.": re.compile(r"a1111|automatic|webui|web ui|웹 ?ui|forge|포지|자동1111|오토1111|sd\.?next", re.I),
+}
+
+
+def _names_tool_of(rule_id: str, question: str) -> bool:
+    part = next((p for p in TOOL_PARTS if rule_id.startswith(p)), None)
+    return part is None or bool(TOOL_PARTS[part].search(question))
+
+
 _LOG_LINE = re.compile(
     r"traceback|^\s*file \"|\bline \d+, in\b|\d{2}:\d{2}:\d{2}|\d+/\d+ \[|^\s*(info|warning|error)\b"
     r"|\bstep \d+/\d+|\bloss[=:]",
@@ -122,43 +138,84 @@ def _head_and_tail(text: str, keep: int = 2000) -> str:
     return text if len(text) <= 2 * keep else f"{text[:keep]}\n{text[-keep:]}"
 
 
-def choose(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) -> Choice:
+def _candidates(
+    failure_ids: list[str], intents: list[Intent], spans: dict[str, int], fact_ids: list[str], hits: list[Hit]
+) -> tuple[list[str], dict[str, Candidate]]:
+    """The candidate rules in the planner's order (failure, specific intents interleaved, the rules the
+    facts make hold, general intents, BM25's fill) and where each came from (advisor/ranking.py)."""
+    specific = [intent for intent in intents if not intent.general]
+    general = [intent for intent in intents if intent.general]
+    ids = list(failure_ids) + _interleave([intent.rules for intent in specific])
+    ids += fact_ids + _interleave([intent.rules for intent in general]) + [h.ref for h in hits]
+    found: dict[str, Candidate] = {rule_id: Candidate(rule_id, "fail") for rule_id in failure_ids}
+    for kind, group in (("spec", specific), ("gen", general)):
+        for rank, intent in enumerate(group):
+            origin = "broad" if kind == "spec" and not intent.specific else kind
+            for depth, rule_id in enumerate(intent.rules):
+                found.setdefault(rule_id, Candidate(rule_id, origin, rank, depth, spans.get(intent.id, 0)))
+                found[rule_id].intents += 1
+    for rule_id in fact_ids:
+        found.setdefault(rule_id, Candidate(rule_id, "fact"))
+    for hit in hits:
+        found.setdefault(hit.ref, Candidate(hit.ref, "bm25"))
+    return ids, found
+
+
+@dataclass
+class Gathered:
+    """Every rule that may answer a question, in the planner's order, before ranking."""
+
+    rules: list[Rule]
+    candidates: dict[str, Candidate]
+    relevance: dict[str, Relevance]
+    query_terms: int  # distinct words of the question that some rule or passage contains
+    choice: Choice  # notes, diagnosis, intents, situation; its rules are still empty
+
+
+def gather(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) -> Gathered:
     short = _head_and_tail(question)
     situation = read_question(short)
     # Options and symptoms named outright (the topic files' intents) before intents.toml's broad topics,
     # which also match a setting mentioned only as context ("resolution 512 with buckets, flip_aug, ...").
-    intents = sorted(match(short), key=lambda intent: not intent.specific)
+    matched = sorted(match_spans(short), key=lambda pair: not pair[0].specific)
+    intents = [intent for intent, _ in matched]
+    spans = {intent.id: span for intent, span in matched}
     failure_ids, diag = _failure_rules(question, lang, rulebook)
-    ids = list(failure_ids) + _interleave([intent.rules for intent in intents if not intent.general])
-    facts = situation.facts()
-    ids += [f.id for f in rulebook.evaluate(facts) if not f.rule.diagnosis]
-    ids += _interleave([intent.rules for intent in intents if intent.general])
-    on_topic = bool(ids) or bool(ON_TOPIC.search(short))
+    fact_ids = [f.id for f in rulebook.evaluate(situation.facts()) if not f.rule.diagnosis]
+    on_topic = bool(failure_ids or intents or fact_ids) or bool(ON_TOPIC.search(short))
 
     def relevant(hit: Hit) -> bool:
         return on_topic or hit.matched >= 2
 
-    # One search: with the fill on, the old fallback (used when nothing else chose a rule: BM25 hits above
-    # MIN_SCORE) could only repeat hits the fill had already added.
-    if BM25_FILL:
-        hits = [h for h in index.rules(short, k=BM25_FILL, min_ratio=0.0) if relevant(h)]
-    elif not ids:
-        hits = [h for h in index.rules(short, k=3) if h.score >= MIN_SCORE and relevant(h)]
-    else:
-        hits = []
-    ids += [h.ref for h in hits]
-    best = hits[0].score if hits else 0.0
+    # One search over every rule: its first hits are BM25's fill, all of it the ranker's relevance.
+    scored = index.rules(short, k=len(rulebook.rules), min_ratio=0.0)
+    relevance = {h.ref: Relevance(rank, h.score, h.matched) for rank, h in enumerate(scored)}
+    hits = [h for h in scored if relevant(h) and _names_tool_of(h.ref, short)][:BM25_FILL]
+    ids, found = _candidates(failure_ids, intents, spans, fact_ids, hits)
     note_kinds = [kind for intent in intents for kind in intent.notes]
     if asks_about_batch(short):
         note_kinds.append("batch")
     # A low learning rate explains "no effect", never overfitting: only then is raising it advised.
     raise_lr = not any(intent.id == "overfit" for intent in intents)
     computed = computed_directions(note_kinds, situation, raise_lr)
-    return Choice(
-        rules=_agreeing(ids, rulebook, situation, computed)[:MAX_RULES],
+    choice = Choice(
         notes=notes_for(note_kinds, situation, lang, raise_lr),
         diagnosis=diag if diag is not None and looks_like_log(question) else None,
         intents=intents,
         situation=situation,
-        best_score=best,
+        best_score=hits[0].score if hits else 0.0,
     )
+    rules = _agreeing(ids, rulebook, situation, computed)
+    return Gathered(rules, found, relevance, index.query_terms(short), choice)
+
+
+def choose(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) -> Choice:
+    gathered = gather(question, lang, rulebook, index)
+    rules = gathered.rules
+    ranker = load_ranker()
+    if ranker is not None:
+        candidates = [gathered.candidates[rule.id] for rule in rules]
+        order = ranker.order(candidates, gathered.relevance, gathered.query_terms)
+        rules = [rules[i] for i in order]
+    gathered.choice.rules = rules[:MAX_RULES]
+    return gathered.choice

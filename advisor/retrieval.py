@@ -213,5 +213,9 @@ class AdvisorIndex:
         hits = self.index.search(query, k=k, prefix="rule:")
         return [h for h in hits if h.score >= hits[0].score * min_ratio] if hits else []
 
+    def query_terms(self, query: str) -> int:
+        """How many distinct words of the query the index knows (the rest can match nothing)."""
+        return len({t for t in tokenize(query) if t in self.index.idf})
+
     def passages_for(self, query: str, k: int = 1) -> list[Hit]:
         return self.index.search(query, k=k, prefix="guide:")

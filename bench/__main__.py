@@ -16,6 +16,7 @@ BENCHMARKS = ("bench.bench_queue", "bench.bench_advisor", "bench.bench_train", "
 #: or minutes of Discord traffic through the stand-in (soak).
 ON_REQUEST = (
     "bench.bench_gpu", "bench.bench_kohya", "bench.bench_scale", "bench.bench_profile", "bench.bench_soak",
+    "bench.bench_advisor_rank",
 )  # fmt: skip
 
 

@@ -1,0 +1,186 @@
+"""Fit and check the advisor's ranker (advisor/ranking.py): `python -m bench advisor_rank [--fit]`.
+
+For every question of the bank's tune and retired rounds (never the held-out round) it gathers the
+candidate rules the planner would choose from (advisor.planner.gather), their features, and which of the
+question's `must` facts each candidate's text carries (facts the computed lines already state do not
+count). An answer shows four rules; it is right, here, when those four carry every remaining fact.
+
+It prints, for each round held out in turn (fitted on the others): right answers with the planner's own
+order and with the ranker (both keeping the first rule in place), per language — leave-one-round-out, the
+honest estimate of what the ranker does on questions it was not fitted on. `--fit` fits on every tune and
+retired round and writes advisor/ranker.toml. The real bank score (every answer judged by bank.judge) is
+`python -m bench.bench_advisor_bank`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+MAX_SHOWN = 4
+
+
+@dataclass
+class Item:
+    qid: str
+    lang: str
+    round: int  # 0 for rounds 1-2 (not recorded per item)
+    need: int  # facts the rules must carry
+    values: list[dict[str, float]]  # features of each candidate, planner's order
+    covers: list[frozenset[int]]  # which needed facts each candidate carries
+
+
+def collect() -> list[Item]:
+    from advisor.answer import Advisor
+    from advisor.planner import gather
+    from advisor.ranking import candidate_features
+    from tests.advisor import bank
+
+    advisor = Advisor()
+    items = []
+    for q in bank.questions():
+        if q.split == "held_out":
+            continue
+        got = gather(q.text, q.lang, advisor.rulebook, advisor.index)
+        notes = "\n".join(got.choice.notes)
+        patterns = [bank._pattern(f) for f in q.must]
+        need = [p for p in patterns if not re.search(p, notes, re.I | re.S)]
+        covers = []
+        for rule in got.rules:
+            text = rule.render(q.lang)
+            covers.append(frozenset(i for i, p in enumerate(need) if re.search(p, text, re.I | re.S)))
+        values = candidate_features([got.candidates[r.id] for r in got.rules], got.relevance, got.query_terms)
+        items.append(Item(q.id, q.lang, q.round or 0, len(need), values, covers))
+    return items
+
+
+def right(item: Item, order: list[int]) -> bool:
+    shown = frozenset().union(*(item.covers[i] for i in order[:MAX_SHOWN]))
+    return len(shown) >= item.need
+
+
+def score(items: list[Item], rounds: set[int], ranker=None) -> dict:
+    """{lang: [right, total]} over the rounds, in the planner's order or the ranker's."""
+    cells: dict[str, list[int]] = {}
+    for item in items:
+        if item.round not in rounds:
+            continue
+        order = ranker.order_values(item.values) if ranker else list(range(len(item.values)))
+        cell = cells.setdefault(item.lang, [0, 0])
+        cell[0] += right(item, order)
+        cell[1] += 1
+    return cells
+
+
+def fit(items: list[Item], rounds: set[int], l2: float = 1.0, iters: int = 3000, step: float = 0.1) -> dict:
+    """Logistic regression: does this candidate carry a fact the answer needs? Weights per raw feature."""
+    import numpy as np
+
+    from advisor.ranking import FEATURES
+
+    rows, labels = [], []
+    for item in items:
+        if item.round in rounds and item.need:
+            rows += [[v[name] for name in FEATURES] for v in item.values]
+            labels += [1.0 if c else 0.0 for c in item.covers]
+    x, y = np.array(rows), np.array(labels)
+    mean, scale = x.mean(0), x.std(0) + 1e-9
+    xn = (x - mean) / scale
+    w, b = np.zeros(x.shape[1]), 0.0
+    for _ in range(iters):
+        p = 1 / (1 + np.exp(-(xn @ w + b)))
+        w -= step * (xn.T @ (p - y) / len(y) + l2 * w / len(y))
+        b -= step * float((p - y).mean())
+    # The constant of the standardization shifts every score alike: the order needs only w / scale.
+    return {name: round(float(v), 6) for name, v in zip(FEATURES, w / scale, strict=True)}
+
+
+def _cell(cells: dict, lang: str) -> str:
+    r, n = cells.get(lang, (0, 0))
+    return f"{r}/{n}"
+
+
+def write_ranker(weights: dict[str, float], rounds: set[int], path: Path, ranker) -> None:
+    import datetime
+
+    lines = [
+        "# The advisor's ranker (advisor/ranking.py): written by `python -m bench advisor_rank --fit`, do not edit.",
+        f"# Fitted {datetime.date.today()} on the question bank's rounds {sorted(rounds)} (0 = rounds 1-2; the",
+        "# held-out round is never used): a logistic model of 'this candidate carries a fact the answer needs'.",
+        f"keep_first = {ranker.keep_first}",
+        f"position_prior = {ranker.position_prior!r}",
+        f"search_slot = {ranker.search_slot}",
+        "",
+        "[weights]",
+        *(f"{name} = {value!r}" for name, value in weights.items()),
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench advisor_rank", description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--fit", action="store_true", help="fit on every tune and retired round, write the file"
+    )
+    parser.add_argument(
+        "--keep-first", type=int, default=1, help="rules that keep the planner's place (default 1)"
+    )
+    parser.add_argument(
+        "--position-prior", type=float, default=1.0, help="weight of the planner's order (default 1.0)"
+    )
+    parser.add_argument(
+        "--search-slot", type=int, default=4, help="the first place a BM25-only hit may take (default 4)"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=None, help="where --fit writes (default advisor/ranker.toml)"
+    )
+    args = parser.parse_args(argv)
+
+    from advisor.ranking import RANKER_PATH, Ranker
+
+    def make(weights: dict[str, float]) -> Ranker:
+        return Ranker(weights, args.keep_first, args.position_prior, args.search_slot)
+
+    items = collect()
+    rounds = sorted({item.round for item in items})
+    print("| round held out | planner order en | ranker en | planner order ko | ranker ko |")
+    print("|---|---|---|---|---|")
+    totals = {"base": {}, "ranked": {}}
+    for held in rounds:
+        weights = fit(items, set(rounds) - {held})
+        base, ranked = (
+            score(items, {held}, None),
+            score(items, {held}, make(weights)),
+        )
+        for name, cells in (("base", base), ("ranked", ranked)):
+            for lang, (r, n) in cells.items():
+                acc = totals[name].setdefault(lang, [0, 0])
+                acc[0] += r
+                acc[1] += n
+        label = "1-2" if held == 0 else str(held)
+        print(
+            f"| {label} | {_cell(base, 'en')} | {_cell(ranked, 'en')} | {_cell(base, 'ko')} | {_cell(ranked, 'ko')} |"
+        )
+    b, r = totals["base"], totals["ranked"]
+    print(f"| all | {_cell(b, 'en')} | {_cell(r, 'en')} | {_cell(b, 'ko')} | {_cell(r, 'ko')} |")
+    if args.fit:
+        weights = fit(items, set(rounds))
+        out = args.out or RANKER_PATH
+        write_ranker(weights, set(rounds), out, make(weights))
+        fitted = score(items, set(rounds), make(weights))
+        print(f"wrote {out}; on its own training rounds: en {_cell(fitted, 'en')}, ko {_cell(fitted, 'ko')}")
+        if not all(math.isfinite(v) for v in weights.values()):
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

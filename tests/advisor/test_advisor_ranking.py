@@ -1,0 +1,113 @@
+"""The ranker that picks which of a question's candidate rules the answer shows (advisor/ranking.py)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from advisor.answer import Advisor
+from advisor.llm import AdvisorOptions
+from advisor.ranking import FEATURES, Candidate, Ranker, Relevance, load_ranker
+from bench import bench_advisor_rank as bench
+
+
+@pytest.fixture(scope="module")
+def advisor() -> Advisor:
+    return Advisor(AdvisorOptions(llm_enabled=False))
+
+
+def _values(origins: list[str], scores: list[float]) -> list[dict[str, float]]:
+    """Feature rows whose learned score is `scores` under a ranker weighing only 'bm25_ratio'."""
+    rows = []
+    for i, (origin, score) in enumerate(zip(origins, scores, strict=True)):
+        row = dict.fromkeys(FEATURES, 0.0)
+        row.update({f"from_{origin}": 1.0, "bm25_ratio": score, "log_position": math.log1p(i)})
+        rows.append(row)
+    return rows
+
+
+RELEVANCE_ONLY = Ranker({"bm25_ratio": 1.0}, keep_first=1, position_prior=0.0, search_slot=4)
+
+
+def test_the_first_rule_keeps_its_place_and_the_rest_follow_relevance():
+    order = RELEVANCE_ONLY.order_values(_values(["spec", "spec", "broad", "spec"], [0.1, 0.2, 0.9, 0.5]))
+    assert order == [0, 2, 3, 1]
+
+
+def test_a_quoted_failures_rules_stay_first_in_the_diagnosis_order():
+    order = RELEVANCE_ONLY.order_values(_values(["fail", "fail", "fail", "spec"], [0.1, 0.2, 0.3, 0.9]))
+    assert order[:3] == [0, 1, 2]
+
+
+def test_a_search_only_hit_takes_the_fourth_place_at_most():
+    # BM25's hits score highest, yet the three places before the fourth stay with chosen rules,
+    # and only one search hit enters the four shown.
+    values = _values(["spec", "spec", "gen", "gen", "bm25", "bm25"], [0.5, 0.4, 0.3, 0.2, 0.95, 0.9])
+    order = RELEVANCE_ONLY.order_values(values)
+    assert order[:4] == [0, 1, 2, 4]
+    assert order[4:] == [3, 5]
+
+
+def test_a_search_hit_below_the_next_chosen_rule_stays_behind_it():
+    values = _values(["spec", "spec", "gen", "gen", "bm25"], [0.5, 0.4, 0.3, 0.6, 0.2])
+    assert RELEVANCE_ONLY.order_values(values)[:4] == [0, 3, 1, 2]
+
+
+def test_the_position_prior_keeps_the_planners_order_unless_relevance_is_clearly_higher():
+    close = _values(["spec", "spec", "spec"], [0.5, 0.40, 0.45])
+    far = _values(["spec", "spec", "spec"], [0.5, 0.40, 0.95])
+    strict = Ranker({"bm25_ratio": 1.0}, keep_first=1, position_prior=1.0)
+    assert strict.order_values(close) == [0, 1, 2]  # +0.05 relevance does not pass log(3) - log(2)
+    assert strict.order_values(far) == [0, 2, 1]
+
+
+def test_order_over_candidates_uses_their_relevance():
+    candidates = [Candidate("a", "spec"), Candidate("b", "spec", depth=1), Candidate("c", "broad")]
+    relevance = {"a": Relevance(2, 1.0, 1), "b": Relevance(1, 2.0, 2), "c": Relevance(0, 8.0, 4)}
+    assert RELEVANCE_ONLY.order(candidates, relevance, query_terms=5) == [0, 2, 1]
+
+
+def test_unknown_feature_in_the_ranker_file_names_it(tmp_path):
+    path = tmp_path / "ranker.toml"
+    path.write_text("keep_first = 1\n[weights]\nbm25_ratio = 1.0\nshoe_size = 2.0\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="shoe_size"):
+        load_ranker.__wrapped__(path)
+
+
+def test_without_a_ranker_file_the_planners_order_is_used(tmp_path):
+    assert load_ranker.__wrapped__(tmp_path / "absent.toml") is None
+
+
+def test_fit_learns_what_carries_facts_and_the_file_round_trips(tmp_path):
+    # Synthetic items: the candidate with the higher bm25_ratio is the one that carries the fact.
+    items = []
+    for n in range(40):
+        values = _values(["spec", "spec", "spec", "spec", "spec"], [0.1, 0.2, 0.3, 0.2, 0.9])
+        covers = [frozenset(), frozenset(), frozenset(), frozenset(), frozenset({0})]
+        items.append(bench.Item(f"q{n}", "en", n % 3, 1, values, covers))
+    weights = bench.fit(items, {0, 1, 2})
+    assert weights["bm25_ratio"] > 0 and all(math.isfinite(v) for v in weights.values())
+    ranker = Ranker(weights, keep_first=1, position_prior=0.0)
+    assert bench.score(items, {0, 1, 2}, ranker)["en"] == [40, 40]
+    assert bench.score(items, {0, 1, 2}, None)["en"] == [0, 40]  # the fact is fifth: not shown
+    path = tmp_path / "ranker.toml"
+    bench.write_ranker(weights, {0, 1, 2}, path, ranker)
+    loaded = load_ranker.__wrapped__(path)
+    assert loaded is not None and loaded.weights == pytest.approx(weights)
+
+
+def test_the_shipped_ranker_loads_and_shows_a_buried_specific_rule(advisor):
+    # Intent order alone put the diffusers checkpoint/resume rule before the one on its schedulers.
+    assert load_ranker() is not None
+    answer = advisor.ask(
+        "I trained with cosine_with_restarts in the diffusers train_text_to_image_lora script; "
+        "how many restarts does it do and how do I set them?"
+    )
+    assert "scripts.diffusers_steps_schedule" in answer.rule_ids
+
+
+def test_a_generating_ui_rule_is_not_a_search_hit_for_a_question_that_never_names_the_ui(advisor):
+    answer = advisor.ask("트리거를 넣어도 캐릭터가 하나도 안 닮았어요. 학습이 안 된 것 같아요")
+    assert not any(r.startswith(("comfy.", "webui.")) for r in answer.rule_ids)
+    assert "underfit.too_few_views" in answer.rule_ids
