@@ -36,19 +36,19 @@ def test_facts_are_valid_regexes():
 
 
 def test_each_round_has_its_split_and_the_held_out_round_is_new():
-    """Rounds 1-4 are tune, 5-6 retired (scored blind once, then read), and the held-out split is exactly
-    round 7 (question_bank_r7.toml), whose sources are new and each asked once per language."""
+    """Rounds 1-4 are tune, 5-7 retired (scored blind when new, then read or used), and the held-out split
+    is exactly round 8 (question_bank_r8.toml), whose sources are new and each asked once per language."""
     items = bank.questions()
     for q in items:
         assert q.split == bank.split_of(q.round), q.id
-        assert (q.round == 7) == (q.split == "held_out"), q.id
+        assert (q.round == 8) == (q.split == "held_out"), q.id
     held = [q for q in items if q.split == "held_out"]
     assert len(held) / len(items) >= 0.1
     older_sources = {q.source for q in items if q.split != "held_out"}
     langs_by_source: dict[str, list[str]] = {}
     for q in held:
-        assert q.source not in older_sources, f"{q.id}: its source is already in rounds 1-6"
-        assert q.id.startswith("r7-") and q.id.endswith(f"-{q.lang}"), q.id
+        assert q.source not in older_sources, f"{q.id}: its source is already in rounds 1-7"
+        assert q.id.startswith(("r8a-", "r8b-")) and q.id.endswith(f"-{q.lang}"), q.id
         langs_by_source.setdefault(q.source, []).append(q.lang)
     assert len(langs_by_source) >= 50
     for source, langs in langs_by_source.items():
@@ -56,16 +56,16 @@ def test_each_round_has_its_split_and_the_held_out_round_is_new():
 
 
 # --- the advisor judged on the bank (LLM off) -----------------------------------------------------
-# Measured: each held-out round was scored blind once, then read and retired. The held-out split is now
-# round 7 (60 new sources collected blind after the eighth and ninth rounds of rules were written,
-# question_bank_r7.toml). Issue 21's target is 90% per language on the held-out split and it is NOT met:
+# Measured: each held-out round was scored blind once, then retired. The held-out split is now round 8
+# (60 new sources collected blind, scored only after the ranker was fixed,
+# question_bank_r8.toml). Issue 21's target is 90% per language on the held-out split and it is NOT met:
 # test_held_out_meets_the_issue_target is a strict xfail (remove the mark once it passes); the floors
 # only keep the measured levels from sliding back.
 ISSUE_TARGET = 0.90
-# Round 7, 2026-12-06, 585 rules: en 31/60 (51.7%), ko 29/60 (48.3%); with the 257 rules of before the
-# eighth round en 21/60, ko 25/60 (docs/advisor.md).
-HELD_OUT_FLOOR = 0.45
-# Rounds 5-6 (120 per language), 585 rules: en 58/120 (48.3%), ko 60/120 (50.0%).
+# Round 8, 2026-12-06, 585 rules + the ranker: en 24/60 (40.0%), ko 29/60 (48.3%); the planner's order
+# before the ranker en 23/60, ko 29/60 (docs/advisor.md).
+HELD_OUT_FLOOR = 0.35
+# Rounds 5-7 (180 per language), the same: en 92/180 (51.1%), ko 100/180 (55.6%).
 RETIRED_FLOOR = 0.45
 TUNE_FLOOR = 0.98
 
@@ -135,4 +135,5 @@ def test_no_answer_shows_a_rule_that_a_stated_fact_contradicts(advisor, answers)
 def test_questions_quoting_errors_are_not_echoed_as_logs(answers):
     for q in bank.questions():
         text = answers[q.id].text
-        assert "From the log" not in text and "로그에서" not in text, q.id
+        # the diagnosis's evidence line ("From the log: ..."), not a rule that says where to look in a log
+        assert "From the log:" not in text and "로그에서:" not in text, q.id
