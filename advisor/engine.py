@@ -47,6 +47,10 @@ TOPIC_PARTS = (
     "dsconfig",
     "scripts",
     "numerics",
+    "ext",
+    "nodes",
+    "trainers",
+    "lycoris",
 )
 # Rule files, read in this order: the failure and guide rules, then the rules that answer questions.
 RULEBOOK_PATHS = (
