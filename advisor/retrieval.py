@@ -11,6 +11,7 @@ English text. Nothing is downloaded; the documents' tokens are cached on disk be
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -87,6 +88,12 @@ def tokenize(text: str) -> list[str]:
         parts = [p for p in re.split(r"[_\-.]", word) if p and p != word]
         out.extend(_stem(p) for p in parts if p not in _STOP and not p.isdigit())
     return out
+
+
+@functools.lru_cache(maxsize=256)
+def query_tokens(query: str) -> tuple[str, ...]:
+    """A question's tokens, kept for the few searches one answer makes (Korean needs kiwipiepy)."""
+    return tuple(tokenize(query))
 
 
 @dataclass(frozen=True)
@@ -166,7 +173,7 @@ class Index:
         self.idf = {term: math.log(1 + (n - d + 0.5) / (d + 0.5)) for term, d in df.items()}
 
     def search(self, query: str, k: int = 5, prefix: str | None = None) -> list[Hit]:
-        terms = Counter(t for t in tokenize(query) if t in self.idf)
+        terms = Counter(t for t in query_tokens(query) if t in self.idf)
         if not terms:
             return []
         hits = []
@@ -215,7 +222,7 @@ class AdvisorIndex:
 
     def query_terms(self, query: str) -> int:
         """How many distinct words of the query the index knows (the rest can match nothing)."""
-        return len({t for t in tokenize(query) if t in self.index.idf})
+        return len({t for t in query_tokens(query) if t in self.index.idf})
 
     def passages_for(self, query: str, k: int = 1) -> list[Hit]:
         return self.index.search(query, k=k, prefix="guide:")
