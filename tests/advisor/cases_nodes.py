@@ -1,0 +1,18 @@
+"""Question cases for advisor/rulebook_nodes.toml (issue 21, tenth round), merged into
+test_advisor_rules.QUESTION_CASES through topic_cases.py: rule id -> a question, written fresh (not taken
+from any question bank), that must reach the rule."""
+
+from __future__ import annotations
+
+CASES: dict[str, str] = {
+    "nodes.rgthree_power_lora": "In the Power Lora Loader how do I give a different clip strength than model strength?",
+    "nodes.lora_manager": "컴피UI 로라 매니저에서 트리거 단어를 자동으로 프롬프트에 넣을 수 있나요?",
+    "nodes.lora_stack_nodes": "My LoRA Stacker is connected but nothing changes, where does the LORA_STACK go?",
+    "nodes.impact_wildcard_lora": "와일드카드 파일에 로라 태그를 넣었는데 적용이 안 돼요. 캐릭터 로라를 랜덤으로 고르고 싶어요",
+    "nodes.detailer_lora": "Can I use my face lora only in FaceDetailer and not in the main KSampler?",
+    "nodes.inspire_lbw": "컴피UI에서 블록 웨이트를 주려면 inspire pack 노드를 어떻게 써요?",
+    "nodes.animatediff_motion_lora": "Where do AnimateDiff motion loras like zoom in go? They don't show in my lora loader",
+    "nodes.animatediff_image_lora": "애니메이트디프에 캐릭터 로라를 걸면 영상이 깜빡거려요. context options는 어떻게 둬요?",
+    "nodes.ipadapter_faceid_lora": "Does IPAdapter FaceID plus v2 need a lora file? where do I put it?",
+    "nodes.extra_model_paths": "How do I make ComfyUI use the loras from my A1111 models folder without copying them?",
+}
