@@ -1,0 +1,17 @@
+"""Question cases for advisor/rulebook_lycoris.toml (issue 21, tenth round), merged into
+test_advisor_rules.QUESTION_CASES through topic_cases.py: rule id -> a question, written fresh (not taken
+from any question bank), that must reach the rule."""
+
+from __future__ import annotations
+
+CASES: dict[str, str] = {
+    "lyco.loha_settings": "What network dim and alpha should I use for a LoHa? I normally train LoRA at 64.",
+    "lyco.loha_nan": "LoHa 학습하는데 몇 백 스텝 만에 loss가 nan이 돼요. LoCon은 괜찮은데 왜 그렇죠?",
+    "lyco.lokr_factor_full": "For LoKr, what does factor do and why do people set network_dim to 100000?",
+    "lyco.ia3": "IA3로 학습하면 learning rate 얼마 줘야 해요? 1e-4로 했더니 아무 변화가 없어요.",
+    "lyco.oft_boft": "When training OFT in sd-scripts, what do network_dim and network_alpha mean? Is alpha the constraint?",
+    "lyco.full_native": "kohya_ss에 Native Fine-Tuning이라는 LoRA type이 있던데, algo=full이면 학습률이랑 파일 크기가 어떻게 돼요?",
+    "lyco.dora_wd": "Is it worth training with DoRA? What learning rate should I use and how much slower is it?",
+    "lyco.bypass_mode": "My LoCon trains at half the speed of a normal LoRA after updating lycoris, what can I do?",
+    "lyco.conv_default": "Why is my LyCORIS LoCon file twice as big as a normal LoRA at the same network dim?",
+}
