@@ -1,0 +1,18 @@
+"""Question cases for advisor/rulebook_trainers.toml (issue 21, tenth round), merged into
+test_advisor_rules.QUESTION_CASES through topic_cases.py: rule id -> a question, written fresh (not taken
+from any question bank), that must reach the rule."""
+
+from __future__ import annotations
+
+CASES: dict[str, str] = {
+    "trainers.lets_install_backend": "LoRA Easy Training Scripts says Failed to connect to the backend at http://127.0.0.1:8000 when I press start",
+    "trainers.lets_toml_config": "이지 트레이닝 스크립트에서 저장한 toml 설정 파일을 직접 고치려면 어느 섹션에 뭐가 들어가나요?",
+    "trainers.lets_subsets": "In derrian's easy training scripts how do I add a second subset folder with different repeats?",
+    "trainers.lets_block_weights": "블록 가중치 학습할 때 down_lr_weight 값은 몇 개 넣어야 해요?",
+    "trainers.lets_queue_outputs": "Can I queue several LoRA trainings in the easy training scripts UI and where does each output go?",
+    "trainers.colab_trainer_settings": "hollowstrawberry 코랩 Lora Trainer에서 num_repeats랑 에포크는 얼마로 해야 하나요? 이미지 40장이에요",
+    "trainers.colab_xl_trainer": "Can the XL Lora Trainer colab run on the free T4 or do I need Colab Pro with an A100?",
+    "trainers.colab_dataset_maker": "Dataset Maker 노트북에서 gelbooru 이미지 받고 태그 정리하는 순서가 어떻게 되나요?",
+    "trainers.colab_trainer_errors": "The colab trainer stops with Invalid file in dataset and then my folder is empty, what's wrong?",
+    "trainers.colab_multiple_folders": "How do I use two folders with different repeats in the kohya colab notebook, one for my best images?",
+}
