@@ -1,0 +1,19 @@
+"""Question cases for advisor/rulebook_ext.toml (issue 21, tenth round), merged into
+test_advisor_rules.QUESTION_CASES through topic_cases.py: rule id -> a question, written fresh (not taken
+from any question bank), that must reach the rule."""
+
+from __future__ import annotations
+
+CASES: dict[str, str] = {
+    "ext.lbw_block_counts": "How many numbers does the lbw list need for an SDXL lora? My SD1.5 preset does weird things",
+    "ext.lbw_start_stop": "캐릭터 로라를 10스텝 이후에 끄고 싶어요. stop=10 같은 거 어떻게 써요?",
+    "ext.lbw_xyz_analyzer": "Is there a way to make an xyz plot of the blocks of my lora to see which block changes the face?",
+    "ext.additional_networks": "옛날 애드넷(Additional Networks) 폴더에 넣은 로라가 Lora 탭에 안 보여요",
+    "ext.composable_lora_latent_couple": "Does Composable LoRA with Latent Couple still work on A1111 1.9?",
+    "ext.regional_latent_lora": "In regional prompter latent mode my second character lora turns the region green, what do I set?",
+    "ext.forge_couple": "포지 커플로 두 캐릭터를 좌우에 나눴는데 로라가 양쪽에 다 묻어요",
+    "ext.loractl_syntax": "How do I write <lora:style:0@0,1@0.5> with loractl, and can I set a different hr= weight?",
+    "ext.wildcards_lora_batch": "My wildcard picks a different lora per image but with batch size 4 they all use the same lora",
+    "ext.supermerger_lora_merge": "수퍼머저로 로라 두 개 병합했더니 프롬프트에서 쓸 때보다 약해요. same to strength가 뭐예요?",
+    "ext.supermerger_calcmode": "What is the difference between cosineA and trainDifference calcmode in supermerger?",
+}
