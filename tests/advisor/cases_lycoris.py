@@ -14,4 +14,8 @@ CASES: dict[str, str] = {
     "lyco.dora_wd": "Is it worth training with DoRA? What learning rate should I use and how much slower is it?",
     "lyco.bypass_mode": "My LoCon trains at half the speed of a normal LoRA after updating lycoris, what can I do?",
     "lyco.conv_default": "Why is my LyCORIS LoCon file twice as big as a normal LoRA at the same network dim?",
+    "lyco.presets_config": "How do I train LoKr on attention and LoCon on the resnet blocks with a custom preset toml?",
+    "lyco.tucker_scalar_norm": "use_tucker, use_scalar, train_norm 이런 옵션 켜면 뭐가 달라지나요?",
+    "lyco.dylora": "LyCORIS algo=dylora로 학습하면 block_size는 얼마로 하고 나중에 rank는 어떻게 골라요?",
+    "lyco.version_errors": "kohya training stops with ModuleNotFoundError: No module named 'lycoris' when I pick LoHa",
 }
