@@ -15,4 +15,13 @@ CASES: dict[str, str] = {
     "nodes.animatediff_image_lora": "애니메이트디프에 캐릭터 로라를 걸면 영상이 깜빡거려요. context options는 어떻게 둬요?",
     "nodes.ipadapter_faceid_lora": "Does IPAdapter FaceID plus v2 need a lora file? where do I put it?",
     "nodes.extra_model_paths": "How do I make ComfyUI use the loras from my A1111 models folder without copying them?",
+    "nodes.swarm_lora": "How do I add a lora in SwarmUI and set its weight? Does <lora:name:0.8> work there?",
+    "nodes.swarm_model_folders": "스웜UI에 컴피UI 모델 폴더를 연결했는데 로라 목록이 비어 있어요",
+    "nodes.swarm_segment_lora": "In SwarmUI can I apply my face lora only when it refines the face, like adetailer?",
+    "nodes.swarm_comfy_backend": "SwarmUI에서 내가 이미 설치한 컴피UI와 커스텀 노드를 백엔드로 쓰려면요?",
+    "nodes.fooocus_presets_loras": "Why is there already a lora in slot 1 in Fooocus? The realistic preset changes my lora's look",
+    "nodes.wanvideo_lora": "WanVideoWrapper says disable merge_loras in the LoRA select node, what does that mean?",
+    "nodes.nunchaku_lora": "눈차쿠 플럭스 모델에 로라를 걸었는데 효과가 없어요",
+    "nodes.lora_preview_files": "How do I get preview thumbnails to show for my loras in ComfyUI's lora list?",
+    "nodes.sdnext_lora_memory": "SD.Next runs out of memory with several loras on a flux nf4 model during an xyz grid",
 }
