@@ -18,4 +18,7 @@ CASES: dict[str, str] = {
     "lyco.tucker_scalar_norm": "use_tucker, use_scalar, train_norm 이런 옵션 켜면 뭐가 달라지나요?",
     "lyco.dylora": "LyCORIS algo=dylora로 학습하면 block_size는 얼마로 하고 나중에 rank는 어떻게 골라요?",
     "lyco.version_errors": "kohya training stops with ModuleNotFoundError: No module named 'lycoris' when I pick LoHa",
+    "lyco.extract_tool": "I ran LyCORIS extract_locon on my dreambooth model and got a tiny useless file, which options do I need?",
+    "lyco.merge_tool": "LoKr 파일을 체크포인트에 병합하고 싶은데 merge_lora.py로는 안 되네요. 어떻게 해요?",
+    "lyco.resize": "Can I resize a LoHa to a smaller rank with resize_lora like a normal LoRA?",
 }
