@@ -21,4 +21,7 @@ CASES: dict[str, str] = {
     "lyco.extract_tool": "I ran LyCORIS extract_locon on my dreambooth model and got a tiny useless file, which options do I need?",
     "lyco.merge_tool": "LoKr 파일을 체크포인트에 병합하고 싶은데 merge_lora.py로는 안 되네요. 어떻게 해요?",
     "lyco.resize": "Can I resize a LoHa to a smaller rank with resize_lora like a normal LoRA?",
+    "lyco.continue_weights": "기존 LoKr 파일을 network_weights로 넣고 이어서 학습하려니 unexpected key lokr_w1 오류가 나요.",
+    "lyco.ui_load_errors": "My LoCon gives 'Failed to match keys when loading Lora' in the webui and has no effect, normal LoRAs are fine.",
+    "lyco.alpha_scale": "Should the alpha for a LyCORIS LoCon be 1 or half the dim? What changes when I raise dim?",
 }
