@@ -16,4 +16,10 @@ CASES: dict[str, str] = {
     "ext.wildcards_lora_batch": "My wildcard picks a different lora per image but with batch size 4 they all use the same lora",
     "ext.supermerger_lora_merge": "수퍼머저로 로라 두 개 병합했더니 프롬프트에서 쓸 때보다 약해요. same to strength가 뭐예요?",
     "ext.supermerger_calcmode": "What is the difference between cosineA and trainDifference calcmode in supermerger?",
+    "ext.model_toolkit": "My checkpoint is 7.5 GB with EMA, can I prune it and bake the VAE in from inside A1111?",
+    "ext.animatediff_lora": "애니메이트디프에서 모션 로라 PanLeft를 넣었는데 움직임이 안 바뀌어요",
+    "ext.control_lora_files": "I downloaded sai_xl_depth_256lora, do I put it in the Lora folder?",
+    "ext.faceid_lora": "Using ip-adapter faceid plusv2 in the A1111 controlnet, do I also need the faceid lora in my prompt?",
+    "ext.tag_autocomplete": "태그 자동완성 확장에서 로라 이름만 나오게 하려면 뭘 쳐야 해요?",
+    "ext.forge_never_oom": "Forge keeps giving out of memory at 1536px on my 6GB card even with one lora, what can I turn on?",
 }
