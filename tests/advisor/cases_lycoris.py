@@ -24,4 +24,8 @@ CASES: dict[str, str] = {
     "lyco.continue_weights": "기존 LoKr 파일을 network_weights로 넣고 이어서 학습하려니 unexpected key lokr_w1 오류가 나요.",
     "lyco.ui_load_errors": "My LoCon gives 'Failed to match keys when loading Lora' in the webui and has no effect, normal LoRAs are fine.",
     "lyco.alpha_scale": "Should the alpha for a LyCORIS LoCon be 1 or half the dim? What changes when I raise dim?",
+    "lyco.diffusers_code": "How do I load a LoKr safetensors in a diffusers pipeline? load_lora_weights throws an error.",
+    "lyco.speed_vram": "LoHa랑 LoKr는 LoRA에 비해 VRAM이나 학습 시간이 얼마나 더 드나요?",
+    "lyco.glora": "Has anyone trained GLoRA? What dim should I use with algo=glora?",
+    "lyco.adaptive_optimizers": "Prodigy로 LoKr 학습하니 d*lr가 너무 높게 잡히고 결과가 망가져요.",
 }
