@@ -24,4 +24,8 @@ CASES: dict[str, str] = {
     "nodes.nunchaku_lora": "눈차쿠 플럭스 모델에 로라를 걸었는데 효과가 없어요",
     "nodes.lora_preview_files": "How do I get preview thumbnails to show for my loras in ComfyUI's lora list?",
     "nodes.sdnext_lora_memory": "SD.Next runs out of memory with several loras on a flux nf4 model during an xyz grid",
+    "nodes.krita_ai_lora": "크리타 AI 플러그인에서 로라를 추가하고 강도를 바꾸려면 어디서 해요?",
+    "nodes.xlabs_flux_lora": "The XLabs Load Flux LoRA node gives list index out of range with my civitai flux lora",
+    "nodes.rgthree_power_prompt": "I typed <lora:name:0.7> into the rgthree Power Prompt but nothing changes",
+    "nodes.swarm_grid_lora": "How can I compare my lora epochs at different weights in SwarmUI?",
 }
