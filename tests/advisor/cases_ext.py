@@ -22,4 +22,7 @@ CASES: dict[str, str] = {
     "ext.faceid_lora": "Using ip-adapter faceid plusv2 in the A1111 controlnet, do I also need the faceid lora in my prompt?",
     "ext.tag_autocomplete": "태그 자동완성 확장에서 로라 이름만 나오게 하려면 뭘 쳐야 해요?",
     "ext.forge_never_oom": "Forge keeps giving out of memory at 1536px on my 6GB card even with one lora, what can I turn on?",
+    "ext.tagger_errors": "The wd14 tagger extension fails with ONNXRuntimeError opset 18 is under development, how do I fix it?",
+    "ext.lora_queue_helper": "폴더에 있는 모든 로라에 같은 프롬프트와 시드로 한 장씩 뽑아서 비교하고 싶어요",
+    "ext.civitai_browser_plus": "Civitai Browser+ downloads get stuck at 0% every time, is there a setting for that?",
 }
