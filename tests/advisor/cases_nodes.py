@@ -28,4 +28,6 @@ CASES: dict[str, str] = {
     "nodes.xlabs_flux_lora": "The XLabs Load Flux LoRA node gives list index out of range with my civitai flux lora",
     "nodes.rgthree_power_prompt": "I typed <lora:name:0.7> into the rgthree Power Prompt but nothing changes",
     "nodes.swarm_grid_lora": "How can I compare my lora epochs at different weights in SwarmUI?",
+    "nodes.invokeai_unknown_lora": "인보크AI 모델 매니저에서 플럭스 로라를 설치하면 Unknown LoRA type 오류가 나요",
+    "nodes.easy_use_lora": "How do I add more than one lora to the easy fullLoader from ComfyUI-Easy-Use?",
 }
