@@ -28,4 +28,6 @@ CASES: dict[str, str] = {
     "lyco.speed_vram": "LoHa랑 LoKr는 LoRA에 비해 VRAM이나 학습 시간이 얼마나 더 드나요?",
     "lyco.glora": "Has anyone trained GLoRA? What dim should I use with algo=glora?",
     "lyco.adaptive_optimizers": "Prodigy로 LoKr 학습하니 d*lr가 너무 높게 잡히고 결과가 망가져요.",
+    "lyco.kohya_vs_lycoris_locon": "What is the difference between Kohya LoCon and LyCORIS/LoCon in the kohya_ss LoRA type list?",
+    "lyco.lokr_dit_models": "Flux에서 LoKr로 캐릭터 학습하려는데 factor랑 스텝은 어떻게 잡아요?",
 }
