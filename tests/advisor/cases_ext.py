@@ -25,4 +25,7 @@ CASES: dict[str, str] = {
     "ext.tagger_errors": "The wd14 tagger extension fails with ONNXRuntimeError opset 18 is under development, how do I fix it?",
     "ext.lora_queue_helper": "폴더에 있는 모든 로라에 같은 프롬프트와 시드로 한 장씩 뽑아서 비교하고 싶어요",
     "ext.civitai_browser_plus": "Civitai Browser+ downloads get stuck at 0% every time, is there a setting for that?",
+    "ext.adetailer_per_face_lora": "Two girls in one image, how do I make adetailer use a different lora for each face?",
+    "ext.kohya_deep_shrink": "포지에서 Kohya HRFix integrated(딥 슈링크) 값은 어떻게 설정해요? 2048로 바로 뽑고 싶어요",
+    "ext.dataset_tag_editor_batch": "In dataset tag editor how do I remove one tag from all captions and put my trigger first?",
 }
