@@ -25,4 +25,7 @@ CASES: dict[str, str] = {
     "trainers.kohya_dataset_balancing": "How does the kohya dataset balancing tool decide the repeats for each concept folder?",
     "trainers.civitai_cost_epochs": "How much Buzz does training a LoRA on civitai cost, and can I cancel it if the samples look bad?",
     "trainers.replicate_flux_trainer": "Replicate flux lora trainer에서 trigger_word랑 steps는 얼마로 해야 하나요?",
+    "trainers.lets_remote_backend": "Can I run the easy training scripts UI on my laptop but train on a runpod GPU?",
+    "trainers.lets_cosine_restarts": "이지 트레이닝 스크립트의 CosineAnnealingWarmupRestarts 스케줄러는 일반 cosine with restarts랑 뭐가 달라요?",
+    "trainers.colab_no_gpu": "Colab lora trainer fails with ValueError: fp16 mixed precision requires a GPU, it worked yesterday",
 }
