@@ -30,4 +30,6 @@ CASES: dict[str, str] = {
     "lyco.adaptive_optimizers": "Prodigy로 LoKr 학습하니 d*lr가 너무 높게 잡히고 결과가 망가져요.",
     "lyco.kohya_vs_lycoris_locon": "What is the difference between Kohya LoCon and LyCORIS/LoCon in the kohya_ss LoRA type list?",
     "lyco.lokr_dit_models": "Flux에서 LoKr로 캐릭터 학습하려는데 factor랑 스텝은 어떻게 잡아요?",
+    "lyco.dropouts": "Does --network_dropout work with LyCORIS LoHa, or do I have to put dropout in network_args?",
+    "lyco.bundle_embeddings": "LoRA 파일 안에 임베딩이 같이 들어 있는 번들은 어떻게 만들고 웹UI에서 어떻게 써요?",
 }
