@@ -28,4 +28,6 @@ CASES: dict[str, str] = {
     "ext.adetailer_per_face_lora": "Two girls in one image, how do I make adetailer use a different lora for each face?",
     "ext.kohya_deep_shrink": "포지에서 Kohya HRFix integrated(딥 슈링크) 값은 어떻게 설정해요? 2048로 바로 뽑고 싶어요",
     "ext.dataset_tag_editor_batch": "In dataset tag editor how do I remove one tag from all captions and put my trigger first?",
+    "ext.lbw_loractl_forge": "LoRA block weight does nothing on Forge Classic, the lbw presets are ignored. Is it broken there?",
+    "ext.reactor_vs_lora": "리액터로 얼굴만 바꾸는 거랑 인물 로라를 학습하는 거랑 뭐가 나아요? 리액터는 얼굴이 흐릿해요",
 }
