@@ -31,4 +31,5 @@ CASES: dict[str, str] = {
     "nodes.invokeai_unknown_lora": "인보크AI 모델 매니저에서 플럭스 로라를 설치하면 Unknown LoRA type 오류가 나요",
     "nodes.easy_use_lora": "How do I add more than one lora to the easy fullLoader from ComfyUI-Easy-Use?",
     "nodes.impact_regional_lora": "Can the Impact Pack regional sampler use a different character lora for the left and right region?",
+    "nodes.civitai_lora_loader": "컴피UI에서 시비타이 ID로 로라를 바로 받아서 쓰는 노드가 있나요?",
 }
