@@ -30,4 +30,5 @@ CASES: dict[str, str] = {
     "ext.dataset_tag_editor_batch": "In dataset tag editor how do I remove one tag from all captions and put my trigger first?",
     "ext.lbw_loractl_forge": "LoRA block weight does nothing on Forge Classic, the lbw presets are ignored. Is it broken there?",
     "ext.reactor_vs_lora": "리액터로 얼굴만 바꾸는 거랑 인물 로라를 학습하는 거랑 뭐가 나아요? 리액터는 얼굴이 흐릿해요",
+    "ext.lbw_api": "When I call the txt2img api with <lora:x:1:lbw=OUTD> the block weights are ignored, what goes in alwayson_scripts?",
 }
