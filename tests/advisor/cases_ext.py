@@ -32,4 +32,6 @@ CASES: dict[str, str] = {
     "ext.reactor_vs_lora": "리액터로 얼굴만 바꾸는 거랑 인물 로라를 학습하는 거랑 뭐가 나아요? 리액터는 얼굴이 흐릿해요",
     "ext.lbw_api": "When I call the txt2img api with <lora:x:1:lbw=OUTD> the block weights are ignored, what goes in alwayson_scripts?",
     "ext.lora_tag_te_unet_dyn": "What do the extra numbers mean in <lora:name:1:0.5:13>, and does the old lyco tag still work?",
+    "ext.lbw_elemental": "How can I apply a lora only to the attention layers with lbwe in lora block weight?",
+    "ext.regional_mask_prompt_modes": "리전 프롬프터 마스크 모드에서 영역을 그렸는데 적용이 안 돼요. 마스크 업로드도 실패해요",
 }
