@@ -32,4 +32,5 @@ CASES: dict[str, str] = {
     "nodes.easy_use_lora": "How do I add more than one lora to the easy fullLoader from ComfyUI-Easy-Use?",
     "nodes.impact_regional_lora": "Can the Impact Pack regional sampler use a different character lora for the left and right region?",
     "nodes.civitai_lora_loader": "컴피UI에서 시비타이 ID로 로라를 바로 받아서 쓰는 노드가 있나요?",
+    "nodes.torch_compile_lora": "My flux lora is ignored when I add the TorchCompileModel node, without compile it works",
 }
