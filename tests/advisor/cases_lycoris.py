@@ -32,4 +32,5 @@ CASES: dict[str, str] = {
     "lyco.lokr_dit_models": "Flux에서 LoKr로 캐릭터 학습하려는데 factor랑 스텝은 어떻게 잡아요?",
     "lyco.dropouts": "Does --network_dropout work with LyCORIS LoHa, or do I have to put dropout in network_args?",
     "lyco.bundle_embeddings": "LoRA 파일 안에 임베딩이 같이 들어 있는 번들은 어떻게 만들고 웹UI에서 어떻게 써요?",
+    "lyco.tlora": "What is T-LoRA in LyCORIS and which dim and sig_type should I use?",
 }
