@@ -28,4 +28,6 @@ CASES: dict[str, str] = {
     "trainers.lets_remote_backend": "Can I run the easy training scripts UI on my laptop but train on a runpod GPU?",
     "trainers.lets_cosine_restarts": "이지 트레이닝 스크립트의 CosineAnnealingWarmupRestarts 스케줄러는 일반 cosine with restarts랑 뭐가 달라요?",
     "trainers.colab_no_gpu": "Colab lora trainer fails with ValueError: fp16 mixed precision requires a GPU, it worked yesterday",
+    "trainers.ot_install_update": "원트레이너 업데이트는 어떻게 하고, start-ui.bat이 안 켜지면 뭘 확인해야 하나요?",
+    "trainers.colab_notebook_broke": "The colab lora notebook worked last week but now my loras come out fried with the same settings",
 }
