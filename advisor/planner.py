@@ -53,6 +53,13 @@ ON_TOPIC = re.compile(
 TOOL_PARTS = {
     "comfy.": re.compile(r"comfy|컴피|\bnodes?\b|노드|workflow|워크플로", re.I),
     "webui.": re.compile(r"a1111|automatic|webui|web ui|웹 ?ui|forge|포지|자동1111|오토1111|sd\.?next", re.I),
+    # The front-ends' own rules (rulebook_trainers.toml) fill in only when the question names a front-end.
+    "trainers.": re.compile(
+        r"colab|코랩|notebook|노트북|kaggle|civitai|씨비타이|시비타이|buzz|버즈|replicate|리플리케이트|onetrainer"
+        r"|원트레이너|easy.?training|이지 ?트레이닝|derrian|lastben|라스트 ?벤|dreambooth|드림부스|linaqruf|kohya"
+        r"|코햐|\bgui\b|utilit|유틸|runpod|런팟|vast|cloud|클라우드",
+        re.I,
+    ),
 }
 
 
