@@ -30,4 +30,6 @@ CASES: dict[str, str] = {
     "trainers.colab_no_gpu": "Colab lora trainer fails with ValueError: fp16 mixed precision requires a GPU, it worked yesterday",
     "trainers.ot_install_update": "원트레이너 업데이트는 어떻게 하고, start-ui.bat이 안 켜지면 뭘 확인해야 하나요?",
     "trainers.colab_notebook_broke": "The colab lora notebook worked last week but now my loras come out fried with the same settings",
+    "trainers.colab_optimizer_cell": "코랩 XL 트레이너에서 Prodigy 쓰려면 optimizer_args를 뭐라고 적고 학습률은 얼마로 해요?",
+    "trainers.colab_processing": "Do I have to crop my images to squares before using the kohya colab notebook, and should flip_aug be on?",
 }
