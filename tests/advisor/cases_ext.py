@@ -34,4 +34,5 @@ CASES: dict[str, str] = {
     "ext.lora_tag_te_unet_dyn": "What do the extra numbers mean in <lora:name:1:0.5:13>, and does the old lyco tag still work?",
     "ext.lbw_elemental": "How can I apply a lora only to the attention layers with lbwe in lora block weight?",
     "ext.regional_mask_prompt_modes": "리전 프롬프터 마스크 모드에서 영역을 그렸는데 적용이 안 돼요. 마스크 업로드도 실패해요",
+    "ext.train_inside_webui": "Can I train a lora inside automatic1111 with the Train tab, or do I need the dreambooth extension?",
 }
