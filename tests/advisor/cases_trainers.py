@@ -32,4 +32,5 @@ CASES: dict[str, str] = {
     "trainers.colab_notebook_broke": "The colab lora notebook worked last week but now my loras come out fried with the same settings",
     "trainers.colab_optimizer_cell": "코랩 XL 트레이너에서 Prodigy 쓰려면 optimizer_args를 뭐라고 적고 학습률은 얼마로 해요?",
     "trainers.colab_processing": "Do I have to crop my images to squares before using the kohya colab notebook, and should flip_aug be on?",
+    "trainers.colab_outputs": "코랩 Lora Trainer로 학습 끝났는데 결과 파일은 어디에 있고 어느 에포크를 써야 하나요?",
 }
