@@ -51,6 +51,10 @@ TOPIC_PARTS = (
     "nodes",
     "trainers",
     "lycoris",
+    "files",
+    "diffusers",
+    "kohya",
+    "uiuse",
 )
 # Rule files, read in this order: the failure and guide rules, then the rules that answer questions.
 RULEBOOK_PATHS = (
