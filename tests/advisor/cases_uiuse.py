@@ -1,0 +1,15 @@
+"""Question cases for advisor/rulebook_uiuse.toml (issue 21, eleventh round), merged into
+test_advisor_rules.QUESTION_CASES through topic_cases.py: rule id -> a question, written fresh (not taken
+from any question bank), that must reach the rule."""
+
+from __future__ import annotations
+
+CASES: dict[str, str] = {
+    "uiuse.lora_negative_prompt": "Does putting <lora:ugly:1> in the negative prompt work in Forge?",
+    "uiuse.hidden_folders": "로라를 .archive 폴더로 옮겼더니 Lora 탭에서 사라졌어요, 숨김 폴더 설정이 있나요?",
+    "uiuse.lycoris_folder": "Do LyCORIS files still go in models/LyCORIS on A1111 1.9, and do I write <lyco:> or <lora:>?",
+    "uiuse.hires_fix_lora": "Can I use a different LoRA only in the hires fix pass?",
+    "uiuse.dora_files": "DoRA 파일은 A1111에서 그냥 로라처럼 쓰면 되나요?",
+    "uiuse.comfy_refresh_list": "I copied a new lora into ComfyUI but it is not showing in the Load LoRA dropdown",
+    "uiuse.fooocus_lora_slots": "푸커스에서 로라를 5개보다 더 쓰고 싶은데 슬롯을 늘릴 수 있나요?",
+}
