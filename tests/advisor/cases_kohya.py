@@ -10,4 +10,9 @@ CASES: dict[str, str] = {
     "kohya.multi_folder_balance": "I have two concept folders with different numbers of images, how do I balance them so one doesn't dominate?",
     "kohya.sdxl_finetune_te_lr": "sdxl_train.py로 풀 파인튜닝할 때 learning_rate_te1을 안 적으면 텍스트 인코더 학습률은 얼마로 들어가요?",
     "kohya.lora_lr_precedence": "If I set unet_lr and also learning_rate in kohya, which one is actually used for the text encoder?",
+    "kohya.bucket_steps_assert": "SD1.5 lora training stops with bucket_reso_steps is 32. it must be divisible by 64, but my SDXL run with 32 worked?",
+    "kohya.bucket_no_upscale_detail": "bucket_no_upscale 켜면 작은 이미지는 어떤 해상도로 학습되나요? min_bucket_reso는 왜 무시돼요?",
+    "kohya.latent_npz_reuse": "I replaced some images with cleaner versions under the same file names, will kohya reuse the old npz latent cache?",
+    "kohya.te_cache_limits": "cache_text_encoder_outputs_to_disk 켰는데 캡션 고친 다음에도 예전 캡션으로 학습되는 것 같아요",
+    "kohya.v_pred_like_loss": "What does v_pred_like_loss actually do to the loss, and what value is sane for an SDXL lora?",
 }
