@@ -12,4 +12,8 @@ CASES: dict[str, str] = {
     "uiuse.dora_files": "DoRA 파일은 A1111에서 그냥 로라처럼 쓰면 되나요?",
     "uiuse.comfy_refresh_list": "I copied a new lora into ComfyUI but it is not showing in the Load LoRA dropdown",
     "uiuse.fooocus_lora_slots": "푸커스에서 로라를 5개보다 더 쓰고 싶은데 슬롯을 늘릴 수 있나요?",
+    "uiuse.sd_version_filter": "My Pony LoRA from OneTrainer is shown as SD1 and hidden when an SDXL model is loaded",
+    "uiuse.networks_with_errors": "이미지 밑에 Networks with errors: mylora (264) 라고 뜨는데 무슨 뜻이에요?",
+    "uiuse.swarm_presets_lora": "SwarmUI warns input has 1 loras but 0 weights when I load my preset, why?",
+    "uiuse.comfy_clipskip_lora_order": "In ComfyUI should CLIP Set Last Layer go before or after the LoRA loader?",
 }
