@@ -21,3 +21,15 @@ CASES: dict[str, str] = {
     "diffusers.lcm_lora": "LCM 로라를 diffusers에서 쓸 때 LCMScheduler 스텝이랑 guidance_scale은 얼마로 해요?",
     "diffusers.hyper_lightning": "What scheduler and timestep_spacing for an SDXL Lightning lora in diffusers? images look noisy",
 }
+CASES.update(
+    {
+        "diffusers.a1111_samplers": "How do I get DPM++ 2M Karras in diffusers? Is it DPMSolverMultistepScheduler with use_karras_sigmas?",
+        "diffusers.seeds_reproduce": "diffusers에서 같은 시드인데 A1111과 결과가 달라요. torch.Generator는 cpu로 해야 하나요?",
+        "diffusers.prompt_weighting": "In diffusers my long prompt gets truncated at 77 tokens and (word:1.2) weights do nothing",
+        "diffusers.clip_skip": "애니 로라가 clip skip 2 권장인데 diffusers에서는 clip_skip 값을 얼마로 줘야 해요?",
+        "diffusers.vpred_zsnr": "My NoobAI v-pred model gives grey foggy images in diffusers, do I need rescale_betas_zero_snr?",
+        "diffusers.offset_noise_inference": "Does the diffusers pipeline use offset noise at inference for SDXL, or do I have to set noise_offset when generating?",
+        "diffusers.dtype_precision": "RuntimeError: mat1 and mat2 must have the same dtype when I run my fp16 pipeline with a lora",
+        "diffusers.lora_load_speed": "diffusers 서버에서 요청마다 로라 교체가 너무 느려요. low_cpu_mem_usage 쓰면 빨라지나요?",
+    }
+)
