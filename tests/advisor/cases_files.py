@@ -1,0 +1,17 @@
+"""Question cases for advisor/rulebook_files.toml (issue 21, eleventh round), merged into
+test_advisor_rules.QUESTION_CASES through topic_cases.py: rule id -> a question, written fresh (not taken
+from any question bank), that must reach the rule."""
+
+from __future__ import annotations
+
+CASES: dict[str, str] = {
+    "files.size_modules": "What decides the file size of a LoRA? How many MB per rank should I expect for SDXL?",
+    "files.size_between_trainers": "같은 rank 32인데 kohya로 만든 파일이랑 diffusers로 만든 파일 용량이 왜 이렇게 달라요?",
+    "files.tool_output_precision": "I resized my LoRA from rank 64 to 32 with resize_lora.py but the file is the same size. Why?",
+    "files.key_schemes": "What is the difference between lora_unet_input_blocks and lora_unet_down_blocks key names in SDXL LoRAs?",
+    "files.peft_to_kohya": "diffusers로 학습한 pytorch_lora_weights를 webui에서 쓰려면 kohya 형식으로 어떻게 변환하나요?",
+    "files.missing_alpha": "After converting my LoRA the alpha keys are missing and now it's way too strong. How do I fix it?",
+    "files.network_weights_mismatch": "network_weights로 기존 LoRA 불러오니까 size mismatch for lora_unet 에러가 나요. 어떻게 해요?",
+    "files.text_projection_key": "SD.Next says lora_te2_text_projection is not found in created LoRA modules when I load my SDXL LoRA.",
+    "files.onetrainer_formats": "원트레이너로 만든 LoRA가 컴피UI에서 안 불러와져요. 저장 형식을 바꿔야 하나요?",
+}
