@@ -15,4 +15,10 @@ CASES: dict[str, str] = {
     "kohya.latent_npz_reuse": "I replaced some images with cleaner versions under the same file names, will kohya reuse the old npz latent cache?",
     "kohya.te_cache_limits": "cache_text_encoder_outputs_to_disk 켰는데 캡션 고친 다음에도 예전 캡션으로 학습되는 것 같아요",
     "kohya.v_pred_like_loss": "What does v_pred_like_loss actually do to the loss, and what value is sane for an SDXL lora?",
+    "kohya.ip_noise_mechanics": "ip_noise_gamma 0.1 넣으면 정확히 뭐가 바뀌어요? 과적합 줄이는 데 도움 돼요?",
+    "kohya.sample_sampler_names": "Which sampler names can I put in sample_sampler? dpmpp_2m gives invalid choice",
+    "kohya.resume_state_details": "My run crashed at epoch 6, I have the -state folder from save_state. How do I resume and will it continue from epoch 6?",
+    "kohya.save_file_naming": "I trained 10 epochs but there is no mylora-000010 file, only up to 000009 and mylora.safetensors. Which is the last epoch?",
+    "kohya.sdxl_vs_sd15_flags": "SD1.5 로라 학습 설정을 SDXL로 옮기려는데 clip_skip will be unexpected 경고가 떠요. 뭘 바꿔야 하나요?",
+    "kohya.dreambooth_naming": "My LoRA metadata says is_dreambooth true but I trained a normal lora, why?",
 }
