@@ -16,4 +16,7 @@ CASES: dict[str, str] = {
     "uiuse.networks_with_errors": "이미지 밑에 Networks with errors: mylora (264) 라고 뜨는데 무슨 뜻이에요?",
     "uiuse.swarm_presets_lora": "SwarmUI warns input has 1 loras but 0 weights when I load my preset, why?",
     "uiuse.comfy_clipskip_lora_order": "In ComfyUI should CLIP Set Last Layer go before or after the LoRA loader?",
+    "uiuse.duplicate_names": "I have two LoRAs with the same file name in different subfolders and A1111 loads the wrong one",
+    "uiuse.fooocus_lora_no_effect": "Fooocus 에서 로라를 골랐는데 아무 효과가 없어요. 에러도 안 나요",
+    "uiuse.comfy_civitai_resources": "When I upload ComfyUI images civitai does not detect the loras I used, how do I fix it?",
 }
