@@ -14,4 +14,11 @@ CASES: dict[str, str] = {
     "files.network_weights_mismatch": "network_weights로 기존 LoRA 불러오니까 size mismatch for lora_unet 에러가 나요. 어떻게 해요?",
     "files.text_projection_key": "SD.Next says lora_te2_text_projection is not found in created LoRA modules when I load my SDXL LoRA.",
     "files.onetrainer_formats": "원트레이너로 만든 LoRA가 컴피UI에서 안 불러와져요. 저장 형식을 바꿔야 하나요?",
+    "files.merge_rank_mismatch": "Merging a rank 16 and a rank 32 LoRA with merge_lora.py fails: weights shape mismatch merging v1 and v2, different dims?",
+    "files.extract_weaker": "체크포인트에서 추출한 로라가 원래 모델보다 너무 약해요. clamp_quantile을 바꾸면 나아지나요?",
+    "files.resize_verbose": "What do sum(S) retained and fro retained mean in the resize_lora --verbose output?",
+    "files.lbw_bake": "블록 가중치 적용해서 새 로라 파일로 저장하는 방법 있나요? 매번 lbw 쓰기 귀찮아요",
+    "files.dora_files": "ComfyUI prints lora key not loaded ... dora_scale for every layer of my DoRA. Is the file broken?",
+    "files.not_a_lora": "A1111 says Failed to match keys when loading network and lists cond_stage_model.transformer keys. What's wrong?",
+    "files.ss_keys": "What do ss_network_module, ss_num_train_images and ss_steps mean in a LoRA's metadata?",
 }
