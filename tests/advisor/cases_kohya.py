@@ -21,4 +21,7 @@ CASES: dict[str, str] = {
     "kohya.save_file_naming": "I trained 10 epochs but there is no mylora-000010 file, only up to 000009 and mylora.safetensors. Which is the last epoch?",
     "kohya.sdxl_vs_sd15_flags": "SD1.5 로라 학습 설정을 SDXL로 옮기려는데 clip_skip will be unexpected 경고가 떠요. 뭘 바꿔야 하나요?",
     "kohya.dreambooth_naming": "My LoRA metadata says is_dreambooth true but I trained a normal lora, why?",
+    "kohya.stack_size_mismatch": "Training crashes with stack expects each tensor to be equal size, but got [4, 96, 128] at entry 0 and [4, 128, 96] at entry 1, using a metadata json",
+    "kohya.gui_folder_pattern_error": "kohya GUI에서 Not all images folders have proper name patterns 에러가 나요. 폴더 이름은 10_girl로 했는데요",
+    "kohya.folder_name_vs_caption": "Does the trigger word in my folder name 10_ohwx woman get added to my txt captions automatically?",
 }
