@@ -19,4 +19,6 @@ CASES: dict[str, str] = {
     "uiuse.duplicate_names": "I have two LoRAs with the same file name in different subfolders and A1111 loads the wrong one",
     "uiuse.fooocus_lora_no_effect": "Fooocus 에서 로라를 골랐는데 아무 효과가 없어요. 에러도 안 나요",
     "uiuse.comfy_civitai_resources": "When I upload ComfyUI images civitai does not detect the loras I used, how do I fix it?",
+    "uiuse.tag_weight_order": "I copied <lora:style:1:0.3> from an A1111 prompt into ComfyUI, does the second number mean the same thing?",
+    "uiuse.lora_tab_location": "A1111 에서 로라 탭이 어디 있나요? 설치했는데 로라 카드가 안 보여요",
 }
