@@ -21,4 +21,6 @@ CASES: dict[str, str] = {
     "uiuse.comfy_civitai_resources": "When I upload ComfyUI images civitai does not detect the loras I used, how do I fix it?",
     "uiuse.tag_weight_order": "I copied <lora:style:1:0.3> from an A1111 prompt into ComfyUI, does the second number mean the same thing?",
     "uiuse.lora_tab_location": "A1111 에서 로라 탭이 어디 있나요? 설치했는데 로라 카드가 안 보여요",
+    "uiuse.weight_vs_trigger_emphasis": "My character is weak, should I raise the lora weight or put the trigger word in brackets like (trigger:1.2)?",
+    "uiuse.organize_lora_library": "로라가 수백 개라 찾기가 힘들어요. 폴더를 어떻게 정리하는 게 좋아요?",
 }
