@@ -21,4 +21,7 @@ CASES: dict[str, str] = {
     "files.dora_files": "ComfyUI prints lora key not loaded ... dora_scale for every layer of my DoRA. Is the file broken?",
     "files.not_a_lora": "A1111 says Failed to match keys when loading network and lists cond_stage_model.transformer keys. What's wrong?",
     "files.ss_keys": "What do ss_network_module, ss_num_train_images and ss_steps mean in a LoRA's metadata?",
+    "files.fp8_quantized_lora": "Can I save my LoRA in fp8 to make it smaller, like the fp8 checkpoints?",
+    "files.old_lora_formats": "옛날에 만든 로라가 .bin 파일인데 웹UI에 안 보여요. safetensors로 변환하려면 어떻게 하죠?",
+    "files.strip_parts": "How can I remove the text encoder part from a LoRA and keep a U-Net only copy?",
 }
