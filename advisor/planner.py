@@ -60,6 +60,12 @@ TOOL_PARTS = {
         r"|코햐|\bgui\b|utilit|유틸|runpod|런팟|vast|cloud|클라우드",
         re.I,
     ),
+    # The diffusers/peft library's rules (rulebook_diffusers.toml) fill in only when the question is about code.
+    "diffusers.": re.compile(
+        r"diffusers|디퓨저|peft|pipe\b|pipeline|파이프라인|python|파이썬|hugging ?face|허깅 ?페이스|from_pretrained"
+        r"|torch\.|compel|[a-z]+_[a-z_]+\(",
+        re.I,
+    ),
 }
 
 
