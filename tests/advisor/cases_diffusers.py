@@ -33,3 +33,9 @@ CASES.update(
         "diffusers.lora_load_speed": "diffusers 서버에서 요청마다 로라 교체가 너무 느려요. low_cpu_mem_usage 쓰면 빨라지나요?",
     }
 )
+CASES.update(
+    {
+        "diffusers.textual_inversion": "How do I load the negativeXL embedding with load_textual_inversion for an SDXL pipeline with my lora?",
+        "diffusers.flux_quantized": "diffusers에서 nf4로 양자화한 flux 모델에 로라를 load_lora_weights로 불러올 수 있나요?",
+    }
+)
