@@ -24,4 +24,5 @@ CASES: dict[str, str] = {
     "uiuse.weight_vs_trigger_emphasis": "My character is weak, should I raise the lora weight or put the trigger word in brackets like (trigger:1.2)?",
     "uiuse.organize_lora_library": "로라가 수백 개라 찾기가 힘들어요. 폴더를 어떻게 정리하는 게 좋아요?",
     "uiuse.check_lora_applied": "How can I tell if my LoRA is actually loaded in Forge? The console shows skipped 264 keys",
+    "uiuse.civitai_pick_version": "The civitai page of a LoRA has several versions, which file should I download for my Illustrious checkpoint?",
 }
