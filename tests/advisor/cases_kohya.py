@@ -24,4 +24,7 @@ CASES: dict[str, str] = {
     "kohya.stack_size_mismatch": "Training crashes with stack expects each tensor to be equal size, but got [4, 96, 128] at entry 0 and [4, 128, 96] at entry 1, using a metadata json",
     "kohya.gui_folder_pattern_error": "kohya GUI에서 Not all images folders have proper name patterns 에러가 나요. 폴더 이름은 10_girl로 했는데요",
     "kohya.folder_name_vs_caption": "Does the trigger word in my folder name 10_ohwx woman get added to my txt captions automatically?",
+    "kohya.loss_weighting_numbers": "min_snr_gamma 5 vs debiased_estimation: which timesteps does each one actually weight down or up?",
+    "kohya.max_token_length_chunks": "캡션이 225 토큰 넘으면 kohya가 경고 없이 잘라버리나요? max_token_length 225는 어떻게 동작해요?",
+    "kohya.multires_noise_math": "Does raising multires_noise_iterations above 10 do anything, and what does the discount change?",
 }
