@@ -25,4 +25,5 @@ CASES: dict[str, str] = {
     "files.old_lora_formats": "옛날에 만든 로라가 .bin 파일인데 웹UI에 안 보여요. safetensors로 변환하려면 어떻게 하죠?",
     "files.strip_parts": "How can I remove the text encoder part from a LoRA and keep a U-Net only copy?",
     "files.dynamic_rank_files": "이 LoRA 메타데이터에 ss_network_dim이 Dynamic으로 나와요. 레이어마다 rank가 다른 파일은 병합이나 이어 학습할 때 뭘 조심해야 하나요?",
+    "files.newer_model_converters": "My Anima LoRA from sd-scripts doesn't load in ComfyUI. Is there a script to convert it to ComfyUI format?",
 }
