@@ -25,4 +25,5 @@ CASES: dict[str, str] = {
     "uiuse.organize_lora_library": "로라가 수백 개라 찾기가 힘들어요. 폴더를 어떻게 정리하는 게 좋아요?",
     "uiuse.check_lora_applied": "How can I tell if my LoRA is actually loaded in Forge? The console shows skipped 264 keys",
     "uiuse.civitai_pick_version": "The civitai page of a LoRA has several versions, which file should I download for my Illustrious checkpoint?",
+    "uiuse.swarm_lora_stages": "In SwarmUI my character lora seems applied twice when I add <segment:face>, the face gets overcooked",
 }
