@@ -27,4 +27,5 @@ CASES: dict[str, str] = {
     "kohya.loss_weighting_numbers": "min_snr_gamma 5 vs debiased_estimation: which timesteps does each one actually weight down or up?",
     "kohya.max_token_length_chunks": "캡션이 225 토큰 넘으면 kohya가 경고 없이 잘라버리나요? max_token_length 225는 어떻게 동작해요?",
     "kohya.multires_noise_math": "Does raising multires_noise_iterations above 10 do anything, and what does the discount change?",
+    "kohya.fused_optimizer_groups": "What does --fused_optimizer_groups 10 do in sdxl_train.py and how many groups should I use?",
 }
