@@ -39,3 +39,8 @@ CASES.update(
         "diffusers.flux_quantized": "diffusers에서 nf4로 양자화한 flux 모델에 로라를 load_lora_weights로 불러올 수 있나요?",
     }
 )
+CASES.update(
+    {
+        "diffusers.dora_files": "Loading my kohya DoRA in diffusers warns that keys associated to dora_scale are filtered out, is it still working?",
+    }
+)
