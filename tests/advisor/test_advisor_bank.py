@@ -89,10 +89,12 @@ def test_bank_accuracy_per_language(answers, split, floor, capsys):
         items = bank.questions(split, lang)
         wrong = [q.id for q in items if not bank.judge(q, answers[q.id].text, answers[q.id].lang).right]
         accuracy = 1 - len(wrong) / len(items)
+        # The held-out split's ids name its topics: printing them would brief whoever runs the test.
+        shown = "(ids not shown: held out)" if split == "held_out" else wrong
         with capsys.disabled():
-            print(f"\nquestion bank, {split} {lang}: {len(items) - len(wrong)}/{len(items)}; wrong: {wrong}")
+            print(f"\nquestion bank, {split} {lang}: {len(items) - len(wrong)}/{len(items)}; wrong: {shown}")
         if accuracy < floor:
-            below[lang] = wrong
+            below[lang] = wrong if split != "held_out" else len(wrong)
     assert not below, below
 
 
