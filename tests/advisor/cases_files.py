@@ -18,7 +18,7 @@ CASES: dict[str, str] = {
     "files.extract_weaker": "체크포인트에서 추출한 로라가 원래 모델보다 너무 약해요. clamp_quantile을 바꾸면 나아지나요?",
     "files.resize_verbose": "What do sum(S) retained and fro retained mean in the resize_lora --verbose output?",
     "files.lbw_bake": "블록 가중치 적용해서 새 로라 파일로 저장하는 방법 있나요? 매번 lbw 쓰기 귀찮아요",
-    "files.dora_files": "ComfyUI prints lora key not loaded ... dora_scale for every layer of my DoRA. Is the file broken?",
+    "files.dora_files": "Can I resize my DoRA file with resize_lora.py, or merge two DoRA LoRAs into one file?",
     "files.not_a_lora": "A1111 says Failed to match keys when loading network and lists cond_stage_model.transformer keys. What's wrong?",
     "files.ss_keys": "What do ss_network_module, ss_num_train_images and ss_steps mean in a LoRA's metadata?",
     "files.fp8_quantized_lora": "Can I save my LoRA in fp8 to make it smaller, like the fp8 checkpoints?",
