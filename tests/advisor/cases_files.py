@@ -26,4 +26,5 @@ CASES: dict[str, str] = {
     "files.strip_parts": "How can I remove the text encoder part from a LoRA and keep a U-Net only copy?",
     "files.dynamic_rank_files": "이 LoRA 메타데이터에 ss_network_dim이 Dynamic으로 나와요. 레이어마다 rank가 다른 파일은 병합이나 이어 학습할 때 뭘 조심해야 하나요?",
     "files.newer_model_converters": "My Anima LoRA from sd-scripts doesn't load in ComfyUI. Is there a script to convert it to ComfyUI format?",
+    "files.replaced_file_cache": "같은 이름으로 다시 학습한 로라 파일을 덮어썼는데 A1111에서 예전 버전 결과가 그대로 나와요.",
 }
