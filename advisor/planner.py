@@ -46,10 +46,11 @@ ON_TOPIC = re.compile(
     r"랭크|알파|러닝|옵티마이저|로스|손실|그래픽|메모리|샘플|해상도|가중치|스타일|캐릭터|과적합|노이즈|생성|코랩",
     re.IGNORECASE,
 )
-#: Rule files about one generating UI's screens and nodes: BM25 meets them through shared words ("face",
-#: "mask", "batch") in questions about something else. A search hit from one of them counts only when the
-#: question names the UI (a ComfyUI node for a question that never mentions ComfyUI is noise). The training
-#: tools' files (gui., scripts.) are not gated: their rules often carry facts of sd-scripts in general.
+#: Rule files about one tool (a generating UI's screens and nodes, the community front-ends, the diffusers
+#: library): BM25 meets them through shared words ("face", "mask", "batch") in questions about something
+#: else. A search hit from one of them counts only when the question names the tool (a ComfyUI node for a
+#: question that never mentions ComfyUI is noise). The gui. and scripts. files are not gated: their rules
+#: often carry facts of sd-scripts in general.
 TOOL_PARTS = {
     "comfy.": re.compile(r"comfy|컴피|\bnodes?\b|노드|workflow|워크플로", re.I),
     "webui.": re.compile(r"a1111|automatic|webui|web ui|웹 ?ui|forge|포지|자동1111|오토1111|sd\.?next", re.I),

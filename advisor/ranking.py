@@ -39,7 +39,6 @@ FEATURES = (
     "log_bm25_rank",
     "bm25_matched",
     "log_bm25_rank_in_candidates",
-    "first",
     "bm25_coverage",
     *(f"from_{o}" for o in ORIGINS),
     *(f"bm25_coverage_from_{o}" for o in ORIGINS),
@@ -95,7 +94,6 @@ def features(
         "log_bm25_rank": math.log1p(relevance.rank),
         "bm25_matched": relevance.matched / 10,
         "log_bm25_rank_in_candidates": math.log1p(rank_in_candidates),
-        "first": float(position == 0),
         "bm25_coverage": coverage,
     }
     for o in ORIGINS:
