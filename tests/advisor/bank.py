@@ -1,14 +1,15 @@
-"""The question bank (question_bank.toml, rounds 1-2; question_bank_rN.toml, rounds 3 to 10): loading, the
+"""The question bank (question_bank.toml, rounds 1-2; question_bank_rN.toml, rounds 3 to 11): loading, the
 splits, and judging one answer.
 
 Each round's split follows from its number, not from the file:
-- `held_out`: the newest round (10), collected by helpers who never saw the advisor, while others (blind to
-  it) wrote the eleventh round of rules; scored only after those rules and the ranker's refit were fixed.
-- `retired`: rounds 5 to 9, each scored blind when it was new (round 5 after the seventh round of rules,
-  6 after the eighth, 7 after the ninth, 8 after the ranker, 9 after the tenth round). Rounds 5-6 were then
+- `held_out`: the newest round (11), collected by helpers who never saw the advisor, while others (blind to
+  it) wrote the eleventh round of rules; merged unread, scored once on the code as it stood and once after
+  the next session's work.
+- `retired`: rounds 5 to 10, each scored blind when it was new (round 5 after the seventh round of rules,
+  6 after the eighth, 7 after the ninth, 8 after the ranker, 9 after the tenth round, 10 after the eleventh). Rounds 5-6 were then
   read by the lead (round 6's failure kinds shaped the ninth round's topics), round 7 chose among the
   ranker's variants, rounds 8 and 9's failures were read before the eleventh round's topics were set;
-  rounds 5-9 fit the ranker's weights with the tune rounds. None is blind any more.
+  rounds 5-9 fit the ranker's weights with the tune rounds; round 10's failures were read in the next session. None is blind any more.
 - `tune`: rounds 1-4, whose failures were read and fixed.
 
 An answer is right when it is in the question's language, contains every fact the question lists
@@ -27,9 +28,9 @@ from pathlib import Path
 
 BANK_PATH = Path(__file__).with_name("question_bank.toml")
 #: The later rounds' files, each with `round = N` on every item and an optional [fact] table.
-ROUND_PATHS = {n: Path(__file__).with_name(f"question_bank_r{n}.toml") for n in (3, 4, 5, 6, 7, 8, 9, 10)}
-HELD_OUT_ROUNDS = (10,)
-RETIRED_ROUNDS = (5, 6, 7, 8, 9)
+ROUND_PATHS = {n: Path(__file__).with_name(f"question_bank_r{n}.toml") for n in (3, 4, 5, 6, 7, 8, 9, 10, 11)}
+HELD_OUT_ROUNDS = (11,)
+RETIRED_ROUNDS = (5, 6, 7, 8, 9, 10)
 SPLITS = ("tune", "retired", "held_out")
 
 
@@ -42,7 +43,7 @@ class Question:
     text: str
     must: tuple[str, ...]
     must_not: tuple[str, ...]
-    # 3 to 10 for question_bank_rN.toml; None for the rounds 1-2 file (not recorded per item)
+    # 3 to 11 for question_bank_rN.toml; None for the rounds 1-2 file (not recorded per item)
     round: int | None = None
 
 
@@ -86,7 +87,7 @@ def facts() -> dict[str, str]:
 
 
 def held_out(question: Question) -> bool:
-    """The split rule: a question is held out exactly when it belongs to the newest round (10)."""
+    """The split rule: a question is held out exactly when it belongs to the newest round (11)."""
     return question.round in HELD_OUT_ROUNDS
 
 

@@ -36,12 +36,12 @@ def test_facts_are_valid_regexes():
 
 
 def test_each_round_has_its_split_and_the_held_out_round_is_new():
-    """Rounds 1-4 are tune, 5-9 retired (scored blind when new, then read or used), and the held-out split
-    is exactly round 10 (question_bank_r10.toml), whose sources are new and each asked once per language."""
+    """Rounds 1-4 are tune, 5-10 retired (scored blind when new, then read or used), and the held-out split
+    is exactly round 11 (question_bank_r11.toml), whose sources are new and each asked once per language."""
     items = bank.questions()
     for q in items:
         assert q.split == bank.split_of(q.round), q.id
-        assert (q.round == 10) == (q.split == "held_out"), q.id
+        assert (q.round == 11) == (q.split == "held_out"), q.id
     held = [q for q in items if q.split == "held_out"]
     assert (
         len(held) >= 100
@@ -49,8 +49,8 @@ def test_each_round_has_its_split_and_the_held_out_round_is_new():
     older_sources = {q.source for q in items if q.split != "held_out"}
     langs_by_source: dict[str, list[str]] = {}
     for q in held:
-        assert q.source not in older_sources, f"{q.id}: its source is already in rounds 1-9"
-        assert q.id.startswith(("r10a-", "r10b-")) and q.id.endswith(f"-{q.lang}"), q.id
+        assert q.source not in older_sources, f"{q.id}: its source is already in rounds 1-10"
+        assert q.id.startswith(("r11a-", "r11b-")) and q.id.endswith(f"-{q.lang}"), q.id
         langs_by_source.setdefault(q.source, []).append(q.lang)
     assert len(langs_by_source) >= 50
     for source, langs in langs_by_source.items():
@@ -58,16 +58,16 @@ def test_each_round_has_its_split_and_the_held_out_round_is_new():
 
 
 # --- the advisor judged on the bank (LLM off) -----------------------------------------------------
-# Measured: each held-out round was scored blind once, then retired. The held-out split is now round 10
-# (60 new sources collected blind while the eleventh round of rules was written, scored only after it and
-# the ranker's refit were fixed, question_bank_r10.toml). Issue 21's target is 90% per language on the
-# held-out split and it is NOT met: test_held_out_meets_the_issue_target is a strict xfail (remove the mark
-# once it passes); the floors only keep the measured levels from sliding back.
+# Measured: each held-out round was scored blind once, then retired. The held-out split is now round 11
+# (58 new sources collected blind while the eleventh round of rules was written, merged unread,
+# question_bank_r11.toml). Issue 21's target is 90% per language on the held-out split and it is NOT met:
+# test_held_out_meets_the_issue_target is a strict xfail (remove the mark once it passes); the floors only
+# keep the measured levels from sliding back.
 ISSUE_TARGET = 0.90
-# Round 10, 2026-12-06, 791 rules + the ranker: en 32/60 (53.3%), ko 28/60 (46.7%); with the code of the
-# session's start (585 rules, planner's order) en 24/60, ko 23/60 (docs/advisor.md).
-HELD_OUT_FLOOR = 0.40
-# Rounds 5-9 (300 per language), the same: en 174/300 (58.0%), ko 178/300 (59.3%).
+# Round 11, 2026-12-06, scored once on the code as it stood (791 rules + the ranker, 10d2cba):
+# en 31/58 (53.4%), ko 29/58 (50.0%) (docs/advisor.md).
+HELD_OUT_FLOOR = 0.45
+# Rounds 5-10 (360 per language), the same code: en 206/360 (57.2%), ko 206/360 (57.2%).
 RETIRED_FLOOR = 0.50
 TUNE_FLOOR = 0.98
 
