@@ -55,6 +55,10 @@ TOPIC_PARTS = (
     "diffusers",
     "kohya",
     "uiuse",
+    "onetrainer",
+    "notebooks",
+    "genapps",
+    "trouble",
 )
 # Rule files, read in this order: the failure and guide rules, then the rules that answer questions.
 RULEBOOK_PATHS = (
