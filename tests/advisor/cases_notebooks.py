@@ -1,0 +1,16 @@
+"""Question cases for advisor/rulebook_notebooks.toml (issue 21, twelfth round), merged into
+test_advisor_rules.QUESTION_CASES through topic_cases.py: rule id -> a question, written fresh (not taken
+from any question bank), that must reach the rule."""
+
+from __future__ import annotations
+
+CASES: dict[str, str] = {
+    "notebooks.tlb_model_download": "Can I put a Pony model link in MODEL_LINK of TheLastBen fast-DreamBooth? it says Conversion error",
+    "notebooks.tlb_instance_upload": "패스트 드림부스에서 이미지를 더 추가하고 싶은데 업로드하면 예전 이미지가 지워져요",
+    "notebooks.tlb_captions": "I uploaded txt caption files to fast-DreamBooth but the training seems to ignore them",
+    "notebooks.tlb_lr_notation": "학습률 2e-6은 무슨 뜻이에요? 0이 몇 개인가요?",
+    "notebooks.tlb_training_options": "What does Offset_Noise do in the fast-DreamBooth training cell and should I save intermediate checkpoints?",
+    "notebooks.tlb_concept_images": "라스트벤 드림부스 가이드에 컨셉 이미지 셀이 있다는데 제 노트북에는 없어요",
+    "notebooks.tlb_test_and_use": "Where do I put my LoRA files in TheLastBen fast_stable_diffusion_AUTOMATIC1111 colab?",
+    "notebooks.tlb_session_import": "How do I use a fast-DreamBooth session from another google account? mounting that drive fails",
+}
