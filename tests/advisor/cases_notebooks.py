@@ -13,4 +13,10 @@ CASES: dict[str, str] = {
     "notebooks.tlb_concept_images": "라스트벤 드림부스 가이드에 컨셉 이미지 셀이 있다는데 제 노트북에는 없어요",
     "notebooks.tlb_test_and_use": "Where do I put my LoRA files in TheLastBen fast_stable_diffusion_AUTOMATIC1111 colab?",
     "notebooks.tlb_session_import": "How do I use a fast-DreamBooth session from another google account? mounting that drive fails",
+    "notebooks.colab_discontinued": "The hollowstrawberry Lora Trainer colab now says discontinued, what are the alternatives?",
+    "notebooks.colab_drive_mount": "코랩에서 드라이브 마운트하면 credential propagation was unsuccessful 오류가 나요",
+    "notebooks.colab_dataset_checks": "kohya colab says the files cat.png and cat.jpg cannot have the same name",
+    "notebooks.colab_xl_models_precision": "XL Lora Trainer 코랩에서 NoobAI v-pred 모델로 학습하려면 precision은 뭘로 해요?",
+    "notebooks.colab_scheduler_noise": "What is lr_scheduler_number in the kohya colab and what does multinoise do?",
+    "notebooks.colab_runtime_disconnect": "My colab runtime disconnected during training for a minute, did it ruin the lora?",
 }
