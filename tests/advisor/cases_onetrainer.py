@@ -13,4 +13,12 @@ CASES: dict[str, str] = {
     "onetrainer.additional_embeddings": "원트레이너 추가 임베딩으로 LoRA랑 같이 학습하면 ComfyUI에서는 어떻게 써요?",
     "onetrainer.supported_models": "Can OneTrainer train Stable Cascade and PixArt Sigma, or only SDXL?",
     "onetrainer.could_not_load_model": "OneTrainer says Exception: could not load model after not an internal model when I pick my Flux fp8 safetensors",
+    "onetrainer.webui_version_label": "My OneTrainer Flux LoRA doesn't show in the Forge Lora tab and the card says SD1, is the metadata wrong?",
+    "onetrainer.output_locations": "원트레이너로 학습 끝났는데 로라가 어디에 저장되나요? 두 번째 학습하니까 이전 lora.safetensors가 사라졌어요",
+    "onetrainer.kohya_mapping": "I have a kohya config with network_dim 32, a 10_ohwx woman folder and prior_loss_weight 1, how do I set that up in OneTrainer?",
+    "onetrainer.steps_epochs": "원트레이너에서 이미지 30장, 배치 4로 돌렸는데 에폭당 스텝 수가 계산보다 적어요. 이미지가 빠지는 건가요?",
+    "onetrainer.sample_settings": "OneTrainer samples look blurry and broken for SDXL, where do I change the sample size, cfg and sampler?",
+    "onetrainer.black_samples": "원트레이너 SDXL 학습 중 샘플이 전부 검은 이미지로 나와요",
+    "onetrainer.resume_backup": "OneTrainer continue from last backup just shows epoch: 0it and stops, how do I resume?",
+    "onetrainer.masks_detail": "If I trained with masked training and masklabel files in OneTrainer, do I need masks when generating in ComfyUI?",
 }
