@@ -21,4 +21,12 @@ CASES: dict[str, str] = {
     "onetrainer.black_samples": "원트레이너 SDXL 학습 중 샘플이 전부 검은 이미지로 나와요",
     "onetrainer.resume_backup": "OneTrainer continue from last backup just shows epoch: 0it and stops, how do I resume?",
     "onetrainer.masks_detail": "If I trained with masked training and masklabel files in OneTrainer, do I need masks when generating in ComfyUI?",
+    "onetrainer.dataset_tools_editor": "How do I paint masks by hand in OneTrainer's dataset tools and save them?",
+    "onetrainer.cache_stale": "원트레이너에서 캡션을 고쳤는데 학습에 반영이 안 되고 예전 캡션으로 학습하는 것 같아요",
+    "onetrainer.tensorboard_validation": "How do I get a validation loss graph in OneTrainer to see when my LoRA starts overfitting?",
+    "onetrainer.convert_model_tool": "원트레이너 convert model tools로 diffusers 폴더를 safetensors 하나로 변환하려면 어떻게 해요?",
+    "onetrainer.sdxl_lora_preset": "What are good starting settings in OneTrainer for an SDXL character LoRA with 30 images? I loaded #sdxl 1.0 LoRA",
+    "onetrainer.low_vram_dtypes": "원트레이너로 SDXL LoRA 학습하는데 8GB 그래픽카드라 메모리 부족이 떠요. float8 써도 되나요?",
+    "onetrainer.flux_lora": "Which preset and settings should I use to train a Flux dev LoRA in OneTrainer on a 24GB card?",
+    "onetrainer.multi_gpu": "원트레이너에서 그래픽카드 두 개로 학습할 수 있나요? device indexes는 뭐예요?",
 }
