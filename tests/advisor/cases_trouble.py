@@ -60,4 +60,10 @@ CASES: dict[str, str] = {
     "trouble.dreambooth_vs_lora_vram": (
         "SDXL LoRA trains fine on my 16GB card but Dreambooth runs out of memory, what settings do I need?"
     ),
+    "trouble.sdxl_12gb_oom": "12기가 카드로 SDXL 로라 학습 설정 어떻게 해야 메모리가 안 터지나요?",
+    # warnings and drivers
+    "trouble.harmless_warnings": (
+        "My log shows UserWarning: None of the inputs have requires_grad=True. Gradients will be None. Is my LoRA broken?"
+    ),
+    "trouble.driver_too_old": "RuntimeError: The NVIDIA driver on your system is too old (found version 11040) 해결 방법?",
 }
