@@ -30,4 +30,7 @@ CASES: dict[str, str] = {
     "notebooks.runpod_storage_stop": "런팟 pod를 중지했다가 켰더니 파일이 날아갔어요. 어디에 저장해야 남나요?",
     "notebooks.vastai_instances": "On vast.ai my stopped instance is stuck on scheduling and won't restart, what now?",
     "notebooks.paperspace_gradient": "Paperspace says Free-GPU is not available, and does my notebook keep files after 6 hours?",
+    "notebooks.colab_compute_units": "How fast does an A100 eat Colab Pro compute units compared to a T4 for SDXL LoRA training?",
+    "notebooks.tensorart_trainer": "텐서아트 온라인 학습에서 Grid Size랑 Scrambling Labels는 뭐예요?",
+    "notebooks.linaqruf_xl": "In Linaqruf's Kohya LoRA Trainer XL should I keep LOAD_DIFFUSERS_MODEL on and which SDXL_VAE_URL?",
 }
