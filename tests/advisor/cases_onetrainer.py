@@ -29,4 +29,6 @@ CASES: dict[str, str] = {
     "onetrainer.low_vram_dtypes": "원트레이너로 SDXL LoRA 학습하는데 8GB 그래픽카드라 메모리 부족이 떠요. float8 써도 되나요?",
     "onetrainer.flux_lora": "Which preset and settings should I use to train a Flux dev LoRA in OneTrainer on a 24GB card?",
     "onetrainer.multi_gpu": "원트레이너에서 그래픽카드 두 개로 학습할 수 있나요? device indexes는 뭐예요?",
+    "onetrainer.aspect_buckets": "Does OneTrainer crop my 16:9 images? Which bucket sizes does it use at 1024 and can I train 768,1024 multi-resolution?",
+    "onetrainer.regularization": "원트레이너에서 정규화 이미지는 어떻게 넣어요? reg 폴더 칸이 없던데 prior prediction은 뭐예요?",
 }
