@@ -59,6 +59,9 @@ TOPIC_PARTS = (
     "notebooks",
     "genapps",
     "trouble",
+    "webext",
+    "comfylora",
+    "dataprep",
 )
 # Rule files, read in this order: the failure and guide rules, then the rules that answer questions.
 RULEBOOK_PATHS = (
