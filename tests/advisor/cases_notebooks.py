@@ -34,4 +34,5 @@ CASES: dict[str, str] = {
     "notebooks.tensorart_trainer": "텐서아트 온라인 학습에서 Grid Size랑 Scrambling Labels는 뭐예요?",
     "notebooks.linaqruf_xl": "In Linaqruf's Kohya LoRA Trainer XL should I keep LOAD_DIFFUSERS_MODEL on and which SDXL_VAE_URL?",
     "notebooks.dataset_maker_tags": "데이터셋 메이커에서 태그 임계값은 얼마로 하고, 특정 태그를 다른 태그로 바꾸려면 어떻게 해요?",
+    "notebooks.lets_colab": "Using the easy training scripts UI with the colab backend, cloudflared fails, how do I use ngrok instead?",
 }
