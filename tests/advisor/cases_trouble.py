@@ -66,4 +66,6 @@ CASES: dict[str, str] = {
         "My log shows UserWarning: None of the inputs have requires_grad=True. Gradients will be None. Is my LoRA broken?"
     ),
     "trouble.driver_too_old": "RuntimeError: The NVIDIA driver on your system is too old (found version 11040) 해결 방법?",
+    "trouble.caching_latents_oom": "I get out of memory while caching latents, before training even starts",
+    "trouble.cudnn_not_initialized": "Training stops at the first step with RuntimeError: cuDNN error: CUDNN_STATUS_NOT_INITIALIZED",
 }
