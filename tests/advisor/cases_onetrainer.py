@@ -31,4 +31,6 @@ CASES: dict[str, str] = {
     "onetrainer.multi_gpu": "원트레이너에서 그래픽카드 두 개로 학습할 수 있나요? device indexes는 뭐예요?",
     "onetrainer.aspect_buckets": "Does OneTrainer crop my 16:9 images? Which bucket sizes does it use at 1024 and can I train 768,1024 multi-resolution?",
     "onetrainer.regularization": "원트레이너에서 정규화 이미지는 어떻게 넣어요? reg 폴더 칸이 없던데 prior prediction은 뭐예요?",
+    "onetrainer.lr_schedulers": "Which learning rate scheduler should I pick in OneTrainer, cosine or REX, and why does my cosine never reach the minimum when I stop early?",
+    "onetrainer.concept_configs": "원트레이너 컨셉 탭 드롭다운에 설정이 여러 개 있는데, 다른 PC로 프리셋을 옮겼더니 concepts.json이 없다고 해요",
 }
