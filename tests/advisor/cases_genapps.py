@@ -28,4 +28,7 @@ CASES: dict[str, str] = {
     "genapps.webui_speed_lora_settings": "A1111 에서 LCM 로라를 쓰려는데 LCM 샘플러가 목록에 없어요",
     "genapps.speed_lora_partial_strength": "My images with the DMD2 lora look washed out and grey, should I lower its strength or raise cfg?",
     "genapps.comfy_dynprompts_lora_tags": "In ComfyUI my wildcard node outputs <lora:xyz:0.8> but the lora is not applied",
+    "genapps.efficiency_loader_lora": "I typed <lora:char:0.8> in the positive box of the Efficient Loader and nothing changes",
+    "genapps.prompt_control_lora": "comfyui-prompt-control 으로 로라를 절반 스텝까지만 적용하려면 문법이 어떻게 돼요?",
+    "genapps.sdnext_xyz_lora": "How do I compare several LoRA files and strengths in the SD.Next XYZ grid?",
 }
