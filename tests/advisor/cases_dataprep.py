@@ -1,0 +1,16 @@
+"""Question cases for advisor/rulebook_dataprep.toml (issue 21, twelfth round), merged into
+test_advisor_rules.QUESTION_CASES through topic_cases.py: rule id -> a question, written fresh (not taken
+from any question bank), that must reach the rule."""
+
+from __future__ import annotations
+
+CASES: dict[str, str] = {
+    "dataprep.tagger_models": "Should I use wd-eva02-large-tagger-v3 or the swinv2 one? The eva02 gives me way fewer tags at 0.35",
+    "dataprep.tag_order": "캡션에서 태그 순서는 어떻게 해야 하나요? 트리거 다음에 1girl을 두는 게 맞나요?",
+    "dataprep.caption_style_by_base": "For a Flux LoRA should my captions be booru tags or natural language sentences?",
+    "dataprep.florence2": "플로렌스2로 캡션 달 때 MORE_DETAILED_CAPTION이랑 PromptGen 중에 뭐가 나아요?",
+    "dataprep.joycaption": "How much VRAM does JoyCaption need and which caption type should I pick for an SDXL LoRA dataset?",
+    "dataprep.vlm_prompting": "Qwen2.5-VL로 캡션을 만들면 문장이 너무 길고 The image shows로 시작해요. 프롬프트를 어떻게 줘야 하나요?",
+    "dataprep.taggui": "In taggui how do I make every generated caption begin with my trigger word?",
+    "dataprep.booru_manager": "BooruDatasetTagManager에서 Interrogate 버튼을 눌러도 아무것도 안 돼요",
+}
