@@ -13,4 +13,9 @@ CASES: dict[str, str] = {
     "dataprep.vlm_prompting": "Qwen2.5-VL로 캡션을 만들면 문장이 너무 길고 The image shows로 시작해요. 프롬프트를 어떻게 줘야 하나요?",
     "dataprep.taggui": "In taggui how do I make every generated caption begin with my trigger word?",
     "dataprep.booru_manager": "BooruDatasetTagManager에서 Interrogate 버튼을 눌러도 아무것도 안 돼요",
+    "dataprep.image_formats": "My iPhone HEIC photos are not found by kohya and some jpgs seem to train rotated sideways",
+    "dataprep.trigger_choice": "트리거 단어를 어떻게 정해야 하나요? sks 쓰라는 글이 많던데 괜찮나요?",
+    "dataprep.caption_language": "Can I write my captions in Korean instead of English for an SDXL LoRA?",
+    "dataprep.prune_character_tags": "캐릭터 로라인데 WD14가 붙인 태그 중에 어떤 태그를 지워야 해요? 머리색 태그도 지우나요?",
+    "dataprep.caption_review": "The tagger keeps putting 1boy and multiple girls on my solo female character, how do I check the captions before training?",
 }
