@@ -1,0 +1,22 @@
+"""Question cases for advisor/rulebook_webext.toml (issue 21, twelfth round), merged into
+test_advisor_rules.QUESTION_CASES through topic_cases.py: rule id -> a question, written fresh (not taken
+from any question bank), that must reach the rule."""
+
+from __future__ import annotations
+
+CASES: dict[str, str] = {
+    "webext.addnet_extra_paths": "The Additional Networks panel only shows None in Model 1 even though my loras are in models/Lora, what folder does it want?",
+    "webext.addnet_weight_limits": "애드넷 가중치 슬라이더가 2까지밖에 안 올라가요. 슬라이더 로라를 -5로 쓰고 싶은데 한계를 바꿀 수 있나요?",
+    "webext.addnet_hash_metadata": "What is the number in brackets after the model name in additional networks, and does editing metadata change that hash?",
+    "webext.addnet_mask_limits": "Is the additional networks extension still worth installing? Does it load SDXL or LoHa files?",
+    "webext.locon_hijack_message": "콘솔에 'Additional Network extension not installed, Only hijack built-in lora'라고 뜨는데 문제 있는 건가요?",
+    "webext.lbw_presets_file": "Where are my custom lora block weight presets saved? They disappeared after I reinstalled the extension",
+    "webext.lbw_in_adetailer": "My lbw=FACE block weights work in txt2img but ADetailer seems to ignore them in the face pass",
+    "webext.adetailer_lora_pass": "When I write my own ADetailer prompt the face stops looking like my character lora, do I need the lora tag in the ad prompt too?",
+    "webext.regional_locon_loha": "리전 프롬프터 latent 모드에서 로콘(LoCon) 파일이 적용이 안 돼요. 일반 로라는 되는데요",
+    "webext.agent_scheduler_lora": "Can agent scheduler queue different lora prompts overnight and run each one on all my checkpoints?",
+    "webext.inpaint_anything_lora": "Inpaint Anything 탭에서 프롬프트에 로라 태그를 넣었는데 전혀 반영이 안 돼요",
+    "webext.inpaint_only_masked_lora": "When I inpaint a face with only masked, what width/height and padding should I use so the lora face isn't blurry?",
+    "webext.lora_hashes_infotext": "What does the Lora hashes line in my png info mean, and why doesn't it match the AutoV2 hash on civitai?",
+    "webext.sd_lora_add_network": "A lora is added to every image even though there's no tag in my prompt, where is that coming from?",
+}
