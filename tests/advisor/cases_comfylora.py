@@ -13,4 +13,12 @@ CASES: dict[str, str] = {
     "comfylora.fp8_lora": "Does a LoRA fully work on Flux loaded with weight_dtype fp8_e4m3fn?",
     "comfylora.train_lora_node": "ComfyUI 기본 Train LoRA 노드로 로라 학습하려면 steps랑 learning_rate를 어떻게 두고 어떻게 저장하나요?",
     "comfylora.train_dataset_nodes": "Where do I put images and captions for Load Image and Text Dataset from Folder before Train LoRA?",
+    "comfylora.combine_loras": "Can I merge two LoRAs into a single LoRA file in ComfyUI?",
+    "comfylora.api_json_lora": "In workflow_api.json how do I change which LoRA the LoraLoader uses from my Python bot?",
+    "comfylora.impact_pipes_lora": "FaceDetailer (pipe)에 디테일러용 로라만 따로 넣고 싶은데 basic_pipe를 어떻게 바꾸나요?",
+    "comfylora.auto_trigger_words": "Is there a node that adds a LoRA's trigger words to the prompt automatically in ComfyUI?",
+    "comfylora.lora_info_nodes": "컴피에서 로라의 트리거랑 베이스 모델 정보를 보여주는 노드가 있나요?",
+    "comfylora.desktop_model_paths": "ComfyUI Desktop doesn't read my extra_model_paths.yaml, where is its config for LoRA folders?",
+    "comfylora.manager_model_download": "I installed a LoRA with the Manager's Model Manager, which folder does it download to?",
+    "comfylora.fluxtrainer": "ComfyUI-FluxTrainer에서 blocks_to_swap이랑 network_dim은 얼마로 두나요?",
 }
