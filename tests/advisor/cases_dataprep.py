@@ -18,4 +18,9 @@ CASES: dict[str, str] = {
     "dataprep.caption_language": "Can I write my captions in Korean instead of English for an SDXL LoRA?",
     "dataprep.prune_character_tags": "캐릭터 로라인데 WD14가 붙인 태그 중에 어떤 태그를 지워야 해요? 머리색 태그도 지우나요?",
     "dataprep.caption_review": "The tagger keeps putting 1boy and multiple girls on my solo female character, how do I check the captions before training?",
+    "dataprep.crop_resize_tools": "Do I have to crop all my training images to 1024x1024 squares with birme before training SDXL?",
+    "dataprep.background_removal": "제품 로라 만들 때 rembg로 배경 제거해서 투명 png로 넣어도 되나요?",
+    "dataprep.dedup": "How do I find and remove near-duplicate frames from my dataset? I have a lot of similar screenshots",
+    "dataprep.batch_upscale": "학습 이미지 300장을 한꺼번에 업스케일하려면 어떤 도구랑 업스케일러 모델을 써야 하나요?",
+    "dataprep.text_in_images": "My manhwa screenshots have Korean text and speech bubbles everywhere, how do I clean them for a LoRA?",
 }
