@@ -62,6 +62,8 @@ TOPIC_PARTS = (
     "webext",
     "comfylora",
     "dataprep",
+    "results",
+    "families",
 )
 # Rule files, read in this order: the failure and guide rules, then the rules that answer questions.
 RULEBOOK_PATHS = (
