@@ -23,4 +23,8 @@ CASES: dict[str, str] = {
     "dataprep.dedup": "How do I find and remove near-duplicate frames from my dataset? I have a lot of similar screenshots",
     "dataprep.batch_upscale": "학습 이미지 300장을 한꺼번에 업스케일하려면 어떤 도구랑 업스케일러 모델을 써야 하나요?",
     "dataprep.text_in_images": "My manhwa screenshots have Korean text and speech bubbles everywhere, how do I clean them for a LoRA?",
+    "dataprep.hybrid_captions": "Can I combine a BLIP sentence and WD14 tags in the same caption file for an Illustrious LoRA?",
+    "dataprep.style_tags": "화풍 로라 만들 때 태그는 어떻게 정리해요? anime coloring 같은 태그는 지워야 하나요?",
+    "dataprep.anime_screencaps": "Is it fine to make a character LoRA only from anime screencaps, or should I add official art and fanart?",
+    "dataprep.person_photos": "내 얼굴 로라 만들 건데 셀카랑 선글라스 쓴 사진도 넣어도 돼요?",
 }
