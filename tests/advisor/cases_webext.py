@@ -19,4 +19,12 @@ CASES: dict[str, str] = {
     "webext.inpaint_only_masked_lora": "When I inpaint a face with only masked, what width/height and padding should I use so the lora face isn't blurry?",
     "webext.lora_hashes_infotext": "What does the Lora hashes line in my png info mean, and why doesn't it match the AutoV2 hash on civitai?",
     "webext.sd_lora_add_network": "A lora is added to every image even though there's no tag in my prompt, where is that coming from?",
+    "webext.forge_patching_loras": "Every time I change a lora weight Forge shows Patching LoRAs for KModel and it takes over a minute, is that normal?",
+    "webext.forge_lora_version_mismatch": "포지에서 [LORA] LoRA version mismatch for KModel 이라고 뜨면서 로라가 안 먹어요",
+    "webext.forge_lowbit_lora_check": "My flux lora does nothing on the nf4 checkpoint in Forge but works in ComfyUI, what should I check?",
+    "webext.reforge_lora_differences": "Is reForge better than Forge for using loras with A1111 extensions like block weight?",
+    "webext.share_lora_folder": "I have A1111 and Forge installed, how can Forge use the same Lora folder without copying everything?",
+    "webext.img2img_batch_pnginfo": "img2img 배치로 폴더 이미지 전부에 로라 그림체를 입히고 싶은데, 원래 프롬프트도 같이 쓸 수 있나요?",
+    "webext.supermerger_lora_issues": "I merged an SDXL lora into my checkpoint with supermerger but the merged model gives the same image as before, no effect",
+    "webext.loractl_lbw_conflict": "After installing loractl my lbw= block weights stopped doing anything, do they conflict?",
 }
