@@ -64,6 +64,7 @@ TOPIC_PARTS = (
     "dataprep",
     "results",
     "families",
+    "tuners",
 )
 # Rule files, read in this order: the failure and guide rules, then the rules that answer questions.
 RULEBOOK_PATHS = (
