@@ -31,4 +31,5 @@ CASES: dict[str, str] = {
     "genapps.efficiency_loader_lora": "I typed <lora:char:0.8> in the positive box of the Efficient Loader and nothing changes",
     "genapps.prompt_control_lora": "comfyui-prompt-control 으로 로라를 절반 스텝까지만 적용하려면 문법이 어떻게 돼요?",
     "genapps.sdnext_xyz_lora": "How do I compare several LoRA files and strengths in the SD.Next XYZ grid?",
+    "genapps.prompts_from_file_lora": "Can I put a different lora on each line with Prompts from file or textbox in Forge?",
 }
