@@ -27,4 +27,7 @@ CASES: dict[str, str] = {
     "webext.img2img_batch_pnginfo": "img2img 배치로 폴더 이미지 전부에 로라 그림체를 입히고 싶은데, 원래 프롬프트도 같이 쓸 수 있나요?",
     "webext.supermerger_lora_issues": "I merged an SDXL lora into my checkpoint with supermerger but the merged model gives the same image as before, no effect",
     "webext.loractl_lbw_conflict": "After installing loractl my lbw= block weights stopped doing anything, do they conflict?",
+    "webext.lbw_lycoris_26": "How many block weights does a LoCon need in lbw? My 17 value preset seems to kill part of the locon",
+    "webext.adetailer_api_lora": "API로 txt2img 호출할 때 adetailer에 얼굴 로라를 넣으려면 alwayson_scripts args를 어떻게 써야 하나요?",
+    "webext.controlnet_hires_option": "With openpose controlnet and hires fix my character lora details get stiff in the upscale, can controlnet apply only to the first pass?",
 }
