@@ -27,4 +27,7 @@ CASES: dict[str, str] = {
     "dataprep.style_tags": "화풍 로라 만들 때 태그는 어떻게 정리해요? anime coloring 같은 태그는 지워야 하나요?",
     "dataprep.anime_screencaps": "Is it fine to make a character LoRA only from anime screencaps, or should I add official art and fanart?",
     "dataprep.person_photos": "내 얼굴 로라 만들 건데 셀카랑 선글라스 쓴 사진도 넣어도 돼요?",
+    "dataprep.reg_images_make": "How should I generate regularization images for a woman LoRA, which checkpoint, prompt and resolution?",
+    "dataprep.dataset_checklist": "학습 전에 데이터셋을 어떻게 점검해야 하나요? 한 번 돌리는 데 몇 시간이 걸려서 실수하고 싶지 않아요",
+    "dataprep.concept_captions": "How do I tag the images for a pose LoRA, should the pose itself be in the captions?",
 }
