@@ -24,4 +24,6 @@ CASES: dict[str, str] = {
     "comfylora.key_prefix_formats": "My SimpleTuner Flux LoRA prints lora key not loaded: transformer.base_model.model... in ComfyUI, how do I fix it?",
     "comfylora.no_effect_checklist": "컴피유아이에서 로라를 연결했는데 켜나 끄나 그림이 똑같아요. 뭘 확인해야 하나요?",
     "comfylora.hook_lora_regions": "How do I use Pair Cond Set Props with a mask so a LoRA only affects the left character in ComfyUI?",
+    "comfylora.ram_cache": "ComfyUI system RAM keeps growing every time I switch LoRAs until it crashes, what flags help?",
+    "comfylora.hook_model_as_lora": "생성 도중에 체크포인트를 다른 모델로 바꾸거나 두 번째 체크포인트를 로라처럼 일부 스텝에만 쓸 수 있나요?",
 }
