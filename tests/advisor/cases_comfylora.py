@@ -26,4 +26,5 @@ CASES: dict[str, str] = {
     "comfylora.hook_lora_regions": "How do I use Pair Cond Set Props with a mask so a LoRA only affects the left character in ComfyUI?",
     "comfylora.ram_cache": "ComfyUI system RAM keeps growing every time I switch LoRAs until it crashes, what flags help?",
     "comfylora.hook_model_as_lora": "생성 도중에 체크포인트를 다른 모델로 바꾸거나 두 번째 체크포인트를 로라처럼 일부 스텝에만 쓸 수 있나요?",
+    "comfylora.strength_as_input": "Convert Widget to Input is gone, how do I feed one strength value from a Primitive node into several LoRA loaders?",
 }
