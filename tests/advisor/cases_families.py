@@ -14,4 +14,11 @@ CASES: dict[str, str] = {
     "families.noobai_versions": "누비 eps 1.1이랑 v-pred 1.0 중에 어떤 버전으로 로라 학습해요?",
     "families.vpred_generation": "My NoobAI v-pred checkpoint gives grey oversaturated images in Forge, what settings?",
     "families.animagine": "What is the right tag order and quality tags for Animagine XL 4.0?",
+    "families.distilled_checkpoints": "My character LoRA looks burned on Juggernaut XL Lightning, what CFG and steps should I use?",
+    "families.refiner_lora": "SDXL 리파이너용 로라도 학습할 수 있나요?",
+    "families.playground_v25": "Do SDXL LoRAs work on Playground v2.5 and how do I train one for it?",
+    "families.segmind_distilled": "Can I use my SDXL LoRA with SSD-1B?",
+    "families.sd3_variants": "SD3.5 라지용 로라를 미디엄에서 써도 되나요? 포지에서 돌아가요?",
+    "families.other_architectures": "How do I use a LoRA with Kolors or PixArt Sigma?",
+    "families.sdxl_inpaint_models": "How do I make an inpainting version of my Illustrious checkpoint?",
 }
