@@ -1,0 +1,20 @@
+"""Question cases for advisor/rulebook_tuners.toml (issue 21, twelfth round), merged into
+test_advisor_rules.QUESTION_CASES through topic_cases.py: rule id -> a question, written fresh (not taken
+from any question bank), that must reach the rule."""
+
+from __future__ import annotations
+
+CASES: dict[str, str] = {
+    # ai-toolkit
+    "tuners.aitk_install_update": "What is the right way to install ai-toolkit on Windows, and how do I update it later?",
+    "tuners.aitk_ui_settings_datasets": "ai-toolkit UI에서 데이터셋 폴더 위치랑 허깅페이스 토큰은 어디서 설정해요?",
+    "tuners.aitk_output_files_format": (
+        "My ai-toolkit SDXL run finished; which file do I copy, and will it work in ComfyUI and A1111?"
+    ),
+    "tuners.aitk_optimizers": "In ai-toolkit, what learning rate goes with prodigy or automagic?",
+    "tuners.aitk_trigger_word": "ai-toolkit에서 캡션에 트리거 단어를 안 넣었는데 자동으로 들어가나요?",
+    "tuners.aitk_timesteps_content_style": "What does content_or_style do in ai-toolkit, should a style LoRA use style?",
+    "tuners.aitk_vram": "ai-toolkit keeps running out of memory on SDXL with my 12GB card",
+    "tuners.aitk_layer_selection": "Can I train only specific layers with ai-toolkit?",
+    "tuners.aitk_sd35": "ai-toolkit YAML로 SD3.5 large LoRA를 학습하려면 model이랑 train 설정을 어떻게 바꾸나요?",
+}
