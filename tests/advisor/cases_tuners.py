@@ -17,4 +17,13 @@ CASES: dict[str, str] = {
     "tuners.aitk_vram": "ai-toolkit keeps running out of memory on SDXL with my 12GB card",
     "tuners.aitk_layer_selection": "Can I train only specific layers with ai-toolkit?",
     "tuners.aitk_sd35": "ai-toolkit YAML로 SD3.5 large LoRA를 학습하려면 model이랑 train 설정을 어떻게 바꾸나요?",
+    # SimpleTuner
+    "tuners.st_install_webui": "How do I install SimpleTuner now and is there a web UI for it?",
+    "tuners.st_config_envs": "심플튜너에서 config.env랑 config.json 중 어느 파일을 읽나요? 설정을 여러 개 두고 싶어요",
+    "tuners.st_quantization": "Which base_model_precision should I pick in SimpleTuner for SDXL on a 12GB card?",
+    "tuners.st_vpred_zsnr": "SimpleTuner로 NoobAI v-pred 모델에 LoRA 학습할 때 zsnr 설정은 어떻게 하나요?",
+    "tuners.st_checkpoints_resume": "SimpleTuner crashed at step 1800, how do I resume from the last checkpoint?",
+    "tuners.st_output_load": "SimpleTuner gave me pytorch_lora_weights.safetensors, does it load in ComfyUI or Forge?",
+    "tuners.st_ema_loss": "심플튜너에서 use_ema 켜면 좋아지나요? ema_decay는 얼마로 해요?",
+    "tuners.st_sd35": "Good SimpleTuner settings for an SD3.5 Large LoRA? It keeps exploding",
 }
