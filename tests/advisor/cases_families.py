@@ -21,4 +21,9 @@ CASES: dict[str, str] = {
     "families.sd3_variants": "SD3.5 라지용 로라를 미디엄에서 써도 되나요? 포지에서 돌아가요?",
     "families.other_architectures": "How do I use a LoRA with Kolors or PixArt Sigma?",
     "families.sdxl_inpaint_models": "How do I make an inpainting version of my Illustrious checkpoint?",
+    "families.modelspec_metadata": "What does modelspec.architecture in my checkpoint's header mean, can I change it?",
+    "families.cross_family_errors": "A1111 shows 'Networks with errors' under the image when I use this LoRA, why?",
+    "families.sdxl_realistic_bases": "저거너트 XL로 인물 로라를 학습할까요, SDXL base로 할까요?",
+    "families.civitai_base_labels": "On civitai what is the difference between the SDXL 1.0 and Pony base model labels?",
+    "families.train_on_merge": "머지 모델로 학습해도 돼요? 이 머지가 어떤 베이스 기반인지는 어떻게 알아요?",
 }
