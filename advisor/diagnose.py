@@ -37,7 +37,7 @@ EVIDENCE = {
     "oom": ("oom",),
     "killed": ("killed",),
     "disk": ("disk",),
-    "nan": ("nan",),
+    "nan": ("nan", "nan_latents"),
     "model": ("model_missing", "model_arch", "lora_wrong_base", "lora_not_loading"),
     "data": ("data", "captions"),
     "config": ("no_bf16", "bitsandbytes", "config"),

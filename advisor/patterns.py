@@ -38,8 +38,17 @@ FAILURES: dict[str, FailurePattern] = {
         r"\bloss\b[^\n]{0,40}\bnan\b",
         r"\bnan\b[^\n]{0,20}\bloss\b",
         r"non-finite (loss|gradient)",
-        r"\bNaN detected\b",
+        r"\bNaN detected\b(?!\s+in\s+latents)",
         r"\bloss (is|became) (nan|inf)\b",
+    ),
+    # NaN while caching latents (sd-scripts: "NaN detected in latents: <image>"): the VAE overflowing in
+    # fp16, before any training step, so never the learning rate.
+    "nan_latents": _p(
+        (),
+        r"\bNaN detected in latents\b",
+        r"\blatents?\b[^\n]{0,30}\b(contain|contains|has|have|with|are|is|became)\b[^\n]{0,12}\bnan\b",
+        r"\bnan\b[^\n]{0,12}\bin (the )?latents?\b",
+        r"latents?[^\n]{0,20}(캐시|캐싱)?[^\n]{0,20}\bnan\b",
     ),
     "killed": _p(
         (),

@@ -74,6 +74,22 @@ def test_nan_from_events_lowers_lr_and_leaves_fp16():
     assert d.changes["mixed_precision"] == ("fp16", "no")
 
 
+def test_nan_while_caching_latents_blames_the_vae_not_the_learning_rate():
+    """'NaN detected in latents' comes before any training step: the fp16 VAE overflowed. Halving the
+    learning rate (the loss-NaN fix) would change nothing; the retry runs without fp16."""
+    log = "caching latents.\nRuntimeError: NaN detected in latents: train/10_char/003.png\n"
+    config = TrainConfig(learning_rate=1e-4, mixed_precision="fp16", model_arch="sdxl")
+    d = diagnose(log, [], config, hardware=Hardware("NVIDIA GeForce RTX 3090", 24))
+    assert d.kind == "nan"
+    assert "nan.vae_latents" in d.rule_ids and "nan.learning_rate" not in d.rule_ids
+    assert d.retry_config.learning_rate == pytest.approx(1e-4)
+    assert d.changes["mixed_precision"] == ("fp16", "bf16")
+    assert "no_half_vae" in d.fix and "NaN detected in latents" in (d.evidence or "")
+    # A NaN loss during training is still the learning rate's.
+    loss = diagnose("step 300: loss is nan\n", [], config, hardware=Hardware("NVIDIA GeForce RTX 3090", 24))
+    assert "nan.learning_rate" in loss.rule_ids and "nan.vae_latents" not in loss.rule_ids
+
+
 def test_killed_disk_model_data_config_and_timeout_kinds():
     cases = {
         "Killed\n": "killed",

@@ -172,6 +172,10 @@ CASES: dict[str, tuple[Facts, Facts]] = {
         log("step 300: loss is nan", cfg(mixed_precision="fp16")),
         log("step 300: loss is nan", cfg(mixed_precision="bf16")),
     ),
+    "nan.vae_latents": (
+        log("RuntimeError: NaN detected in latents: train/10_char/003.png", cfg(mixed_precision="bf16")),
+        log("step 300: loss is nan", cfg(mixed_precision="fp16")),
+    ),
     "killed.system_ram": (
         log("worker: child exited with return code -9"),
         log("worker: child exited with return code 1"),
