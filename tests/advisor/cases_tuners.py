@@ -16,6 +16,7 @@ CASES: dict[str, str] = {
     "tuners.aitk_timesteps_content_style": "What does content_or_style do in ai-toolkit, should a style LoRA use style?",
     "tuners.aitk_vram": "ai-toolkit keeps running out of memory on SDXL with my 12GB card",
     "tuners.aitk_layer_selection": "Can I train only specific layers with ai-toolkit?",
+    "tuners.aitk_cloud": "런팟에서 ai-toolkit 돌리려는데 UI 접속이랑 결과 파일 받는 건 어떻게 해요?",
     "tuners.aitk_sd35": "ai-toolkit YAML로 SD3.5 large LoRA를 학습하려면 model이랑 train 설정을 어떻게 바꾸나요?",
     # SimpleTuner
     "tuners.st_install_webui": "How do I install SimpleTuner now and is there a web UI for it?",
@@ -26,4 +27,18 @@ CASES: dict[str, str] = {
     "tuners.st_output_load": "SimpleTuner gave me pytorch_lora_weights.safetensors, does it load in ComfyUI or Forge?",
     "tuners.st_ema_loss": "심플튜너에서 use_ema 켜면 좋아지나요? ema_decay는 얼마로 해요?",
     "tuners.st_sd35": "Good SimpleTuner settings for an SD3.5 Large LoRA? It keeps exploding",
+    # diffusers training examples
+    "tuners.diffusers_versions": "diffusers 예제 스크립트 실행하면 check_min_version 에러가 나요, 버전을 어떻게 맞추나요?",
+    "tuners.diffusers_sd3_lora": "What does weighting_scheme do in train_dreambooth_lora_sd3.py and can it train the T5 encoder?",
+    # older trainers
+    "tuners.everydream2": "Is EveryDream2 still a good choice for training a LoRA?",
+    "tuners.stabletuner": "스테이블튜너 설치가 계속 실패하는데 아직 쓸 만한가요?",
+    # numbers across trainers
+    "tuners.steps_across_trainers": (
+        "I had 20 images, 10 repeats and 10 epochs in kohya; how many steps is that in ai-toolkit?"
+    ),
+    "tuners.alpha_lr_across_trainers": (
+        "Moving from kohya to SimpleTuner, lora_alpha defaults to the rank there; should I change my learning rate?"
+    ),
+    "tuners.choose_trainer": "SDXL LoRA 학습기 추천해 주세요, kohya랑 ai-toolkit 중에 뭐가 나아요?",
 }
