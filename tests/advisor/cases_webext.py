@@ -31,4 +31,5 @@ CASES: dict[str, str] = {
     "webext.adetailer_api_lora": "API로 txt2img 호출할 때 adetailer에 얼굴 로라를 넣으려면 alwayson_scripts args를 어떻게 써야 하나요?",
     "webext.controlnet_hires_option": "With openpose controlnet and hires fix my character lora details get stiff in the upscale, can controlnet apply only to the first pass?",
     "webext.regional_prompter_api": "How do I call regional prompter in latent mode from the API with a different lora in each region? What goes in alwayson_scripts args?",
+    "webext.model_toolkit_report": "모델 툴킷 리포트에서 metric이랑 'Fix broken CLIP position IDs'는 뭔가요? 병합 모델에 로라 학습하기 전에 확인하고 싶어요",
 }
