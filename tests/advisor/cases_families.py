@@ -26,4 +26,7 @@ CASES: dict[str, str] = {
     "families.sdxl_realistic_bases": "저거너트 XL로 인물 로라를 학습할까요, SDXL base로 할까요?",
     "families.civitai_base_labels": "On civitai what is the difference between the SDXL 1.0 and Pony base model labels?",
     "families.train_on_merge": "머지 모델로 학습해도 돼요? 이 머지가 어떤 베이스 기반인지는 어떻게 알아요?",
+    "families.embeddings_by_family": "Does EasyNegative work with Illustrious, and why does A1111 say embeddings skipped?",
+    "families.vae_by_family": "포니 모델에는 어떤 VAE를 써야 해요? 1.5용 VAE를 써도 되나요?",
+    "families.controlnet_by_family": "Which ControlNet models work with Pony and Illustrious checkpoints?",
 }
