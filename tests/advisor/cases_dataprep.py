@@ -30,4 +30,6 @@ CASES: dict[str, str] = {
     "dataprep.reg_images_make": "How should I generate regularization images for a woman LoRA, which checkpoint, prompt and resolution?",
     "dataprep.dataset_checklist": "학습 전에 데이터셋을 어떻게 점검해야 하나요? 한 번 돌리는 데 몇 시간이 걸려서 실수하고 싶지 않아요",
     "dataprep.concept_captions": "How do I tag the images for a pose LoRA, should the pose itself be in the captions?",
+    "dataprep.tagger_gpu": "The WD14 tagger takes 2 seconds per image and my GPU stays idle, onnxruntime only shows CPUExecutionProvider",
+    "dataprep.censored_images": "데이터셋에 모자이크 처리된 이미지가 몇 장 있는데 그대로 학습해도 되나요?",
 }
