@@ -25,4 +25,6 @@ CASES: dict[str, str] = {
     "results.dim_capacity": "Will a higher network_dim give my character LoRA more detail, or does it just overfit?",
     "results.te_balance": "텍스트 인코더 학습률을 너무 높이면 결과에 어떤 영향이 있어요?",
     "results.caption_diagnosis": "The same outfit keeps showing up in every image, is that because of my captions?",
+    "results.recipe_transfer": "I used the exact same settings as my last LoRA but this time with a different dataset and it came out overtrained. Why?",
+    "results.quality_drop": "로라를 켜면 캐릭터는 맞는데 전체적으로 화질이 떨어지고 디테일이 뭉개져요",
 }
