@@ -32,4 +32,6 @@ CASES: dict[str, str] = {
     "dataprep.concept_captions": "How do I tag the images for a pose LoRA, should the pose itself be in the captions?",
     "dataprep.tagger_gpu": "The WD14 tagger takes 2 seconds per image and my GPU stays idle, onnxruntime only shows CPUExecutionProvider",
     "dataprep.censored_images": "데이터셋에 모자이크 처리된 이미지가 몇 장 있는데 그대로 학습해도 되나요?",
+    "dataprep.photo_face_crop": "Is there a tool to automatically crop 200 photos of my wife around her face for a LoRA?",
+    "dataprep.scrape_booru": "gallery-dl로 단부루에서 캐릭터 이미지를 받았는데 태그를 캡션으로 그대로 써도 되나요?",
 }
