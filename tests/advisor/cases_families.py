@@ -29,4 +29,5 @@ CASES: dict[str, str] = {
     "families.embeddings_by_family": "Does EasyNegative work with Illustrious, and why does A1111 say embeddings skipped?",
     "families.vae_by_family": "포니 모델에는 어떤 VAE를 써야 해요? 1.5용 VAE를 써도 되나요?",
     "families.controlnet_by_family": "Which ControlNet models work with Pony and Illustrious checkpoints?",
+    "families.port_lora_across_families": "예전 SD1.5 로라를 일러스트리어스용으로 변환하는 방법이 있나요?",
 }
