@@ -61,6 +61,12 @@ TOOL_PARTS = {
         r"|코햐|\bgui\b|utilit|유틸|runpod|런팟|vast|cloud|클라우드",
         re.I,
     ),
+    # The other trainers' rules (rulebook_tuners.toml) fill in only when the question names one of them.
+    "tuners.": re.compile(
+        r"ai[- ]?toolkit|에이아이 ?툴킷|ai ?툴킷|aitk|ostris|simple ?tuner|심플 ?튜너|diffusers|디퓨저|dreambooth_lora"
+        r"|text_to_image|every ?dream|에브리 ?드림|stable ?tuner|스테이블 ?튜너|trainers?\b|학습기|트레이너|runpod|런팟",
+        re.I,
+    ),
     # The diffusers/peft library's rules (rulebook_diffusers.toml) fill in only when the question is about code.
     "diffusers.": re.compile(
         r"diffusers|디퓨저|peft|pipe\b|pipeline|파이프라인|python|파이썬|hugging ?face|허깅 ?페이스|from_pretrained"
