@@ -26,6 +26,7 @@ CASES: dict[str, str] = {
     "tuners.st_checkpoints_resume": "SimpleTuner crashed at step 1800, how do I resume from the last checkpoint?",
     "tuners.st_output_load": "SimpleTuner gave me pytorch_lora_weights.safetensors, does it load in ComfyUI or Forge?",
     "tuners.st_ema_loss": "심플튜너에서 use_ema 켜면 좋아지나요? ema_decay는 얼마로 해요?",
+    "tuners.st_hub_tracking": "SimpleTuner 학습 끝에 허브 업로드에서 에러가 나요. push_to_hub 안 쓰고 로컬에만 저장하려면?",
     "tuners.st_sd35": "Good SimpleTuner settings for an SD3.5 Large LoRA? It keeps exploding",
     # diffusers training examples
     "tuners.diffusers_versions": "diffusers 예제 스크립트 실행하면 check_min_version 에러가 나요, 버전을 어떻게 맞추나요?",
