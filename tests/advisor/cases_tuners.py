@@ -17,6 +17,9 @@ CASES: dict[str, str] = {
     "tuners.aitk_vram": "ai-toolkit keeps running out of memory on SDXL with my 12GB card",
     "tuners.aitk_layer_selection": "Can I train only specific layers with ai-toolkit?",
     "tuners.aitk_cloud": "런팟에서 ai-toolkit 돌리려는데 UI 접속이랑 결과 파일 받는 건 어떻게 해요?",
+    "tuners.aitk_dataset_folder": (
+        "ai-toolkit still trains on my old pictures after I cropped and replaced the images with the same names"
+    ),
     "tuners.aitk_sd35": "ai-toolkit YAML로 SD3.5 large LoRA를 학습하려면 model이랑 train 설정을 어떻게 바꾸나요?",
     # SimpleTuner
     "tuners.st_install_webui": "How do I install SimpleTuner now and is there a web UI for it?",
