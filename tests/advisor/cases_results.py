@@ -27,4 +27,6 @@ CASES: dict[str, str] = {
     "results.caption_diagnosis": "The same outfit keeps showing up in every image, is that because of my captions?",
     "results.recipe_transfer": "I used the exact same settings as my last LoRA but this time with a different dataset and it came out overtrained. Why?",
     "results.quality_drop": "로라를 켜면 캐릭터는 맞는데 전체적으로 화질이 떨어지고 디테일이 뭉개져요",
+    "results.style_not_captured": "My style LoRA only changes the colors a bit, the line art and brush strokes of the artist don't come through. What's wrong?",
+    "results.concept_not_learned": "포즈 로라를 학습했는데 에러는 없는데 그 포즈가 전혀 안 나와요",
 }
