@@ -67,6 +67,22 @@ TOOL_PARTS = {
         r"|text_to_image|every ?dream|에브리 ?드림|stable ?tuner|스테이블 ?튜너|trainers?\b|학습기|트레이너|runpod|런팟",
         re.I,
     ),
+    # The twelfth round's tool files: A1111/Forge extensions, ComfyUI's LoRA nodes, the other generating apps,
+    # OneTrainer and the hosted trainers fill in only when the question names that tool.
+    "webext.": re.compile(
+        r"a1111|automatic|webui|web ui|웹 ?ui|forge|포지|additional ?networks?|addnet|block ?weight|\blbw\b"
+        r"|adetailer|애디테일러|regional ?prompter|리전|agent ?scheduler|inpaint ?anything|supermerger|model ?toolkit"
+        r"|controlnet|컨트롤넷|extension|확장",
+        re.I,
+    ),
+    "comfylora.": re.compile(r"comfy|컴피|\bnodes?\b|노드|workflow|워크플로|strength_(?:clip|model)", re.I),
+    "genapps.": re.compile(
+        r"fooocus|푸커스|sd\.?next|sd ?넥스트|swarm|스웜|invoke|인보크|efficiency|dynamic ?prompts?|다이나믹"
+        r"|civitai ?helper|autocomplete|자동 ?완성|x/?y/?z|prompt ?s/r|\blcm\b|lightning|라이트닝|hyper-?sd|\btcd\b"
+        r"|dmd2|turbo|터보|power ?prompt|wildcards?|와일드카드",
+        re.I,
+    ),
+    "onetrainer.": re.compile(r"one ?trainer|원 ?트레이너", re.I),
     # The diffusers/peft library's rules (rulebook_diffusers.toml) fill in only when the question is about code.
     "diffusers.": re.compile(
         r"diffusers|디퓨저|peft|pipe\b|pipeline|파이프라인|python|파이썬|hugging ?face|허깅 ?페이스|from_pretrained"
@@ -74,6 +90,9 @@ TOOL_PARTS = {
         re.I,
     ),
 }
+
+
+TOOL_PARTS["notebooks."] = TOOL_PARTS["trainers."]
 
 
 def _names_tool_of(rule_id: str, question: str) -> bool:

@@ -19,7 +19,7 @@ CASES: dict[str, str] = {
     "comfylora.auto_trigger_words": "Is there a node that adds a LoRA's trigger words to the prompt automatically in ComfyUI?",
     "comfylora.lora_info_nodes": "컴피에서 로라의 트리거랑 베이스 모델 정보를 보여주는 노드가 있나요?",
     "comfylora.desktop_model_paths": "ComfyUI Desktop doesn't read my extra_model_paths.yaml, where is its config for LoRA folders?",
-    "comfylora.manager_model_download": "I installed a LoRA with the Manager's Model Manager, which folder does it download to?",
+    "comfylora.manager_model_download": "I installed a LoRA with ComfyUI Manager's Model Manager, which folder does it download to?",
     "comfylora.fluxtrainer": "ComfyUI-FluxTrainer에서 blocks_to_swap이랑 network_dim은 얼마로 두나요?",
     "comfylora.key_prefix_formats": "My SimpleTuner Flux LoRA prints lora key not loaded: transformer.base_model.model... in ComfyUI, how do I fix it?",
     "comfylora.no_effect_checklist": "컴피유아이에서 로라를 연결했는데 켜나 끄나 그림이 똑같아요. 뭘 확인해야 하나요?",
