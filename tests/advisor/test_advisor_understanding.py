@@ -225,3 +225,23 @@ def test_a_large_dataset_beyond_5000_steps_gets_fewer_repeats():
     assert "set repeats to 1" in steps_line(facts, "en")
     assert "repeats를 1로" in steps_line(facts, "ko")
     assert steps_direction(read_question("30 images, 10 repeats, 10 epochs")) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SDXL 캐릭터 로라 만들려면 이미지 몇 장이랑 스텝 얼마나 필요해요?",
+        "30장이면 에포크는 얼마나 돌려야 해요?",
+        "스텝은 몇으로 잡아요?",
+    ],
+)
+def test_korean_asks_for_steps_with_eolmana_too(text):
+    """'스텝 얼마나' is how Korean users ask 'how many steps'; it gets the steps arithmetic like English."""
+    assert "steps_math" in {intent.id for intent in match(text)}
+
+
+def test_nan_while_caching_latents_is_answered_as_the_vae_not_the_learning_rate(advisor):
+    answer = advisor.ask("SDXL LoRA: 'NaN detected in latents' while caching latents. What do I change?")
+    assert answer.rule_ids[0] == "nan.vae_latents"
+    assert "nan.learning_rate" not in answer.rule_ids
+    assert "no_half_vae" in answer.text
