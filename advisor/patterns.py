@@ -46,9 +46,8 @@ FAILURES: dict[str, FailurePattern] = {
     "nan_latents": _p(
         (),
         r"\bNaN detected in latents\b",
-        r"\blatents?\b[^\n]{0,30}\b(contain|contains|has|have|with|are|is|became)\b[^\n]{0,12}\bnan\b",
+        r"latents?[^\n]{0,50}\bnan\b",
         r"\bnan\b[^\n]{0,12}\bin (the )?latents?\b",
-        r"latents?[^\n]{0,20}(캐시|캐싱)?[^\n]{0,20}\bnan\b",
     ),
     "killed": _p(
         (),

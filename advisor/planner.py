@@ -51,16 +51,21 @@ ON_TOPIC = re.compile(
 #: else. A search hit from one of them counts only when the question names the tool (a ComfyUI node for a
 #: question that never mentions ComfyUI is noise). The gui. and scripts. files are not gated: their rules
 #: often carry facts of sd-scripts in general.
+_COMFY = r"comfy|컴피|\bnodes?\b|노드|workflow|워크플로"
+_WEBUI = r"a1111|automatic|webui|web ui|웹 ?ui|forge|포지"
+# The front-ends' own rules (rulebook_trainers.toml, and the twelfth round's rulebook_notebooks.toml) fill in
+# only when the question names a front-end.
+_FRONT_ENDS = re.compile(
+    r"colab|코랩|notebook|노트북|kaggle|civitai|씨비타이|시비타이|buzz|버즈|replicate|리플리케이트|onetrainer"
+    r"|원트레이너|easy.?training|이지 ?트레이닝|derrian|lastben|라스트 ?벤|dreambooth|드림부스|linaqruf|kohya"
+    r"|코햐|\bgui\b|utilit|유틸|runpod|런팟|vast|cloud|클라우드",
+    re.I,
+)
 TOOL_PARTS = {
-    "comfy.": re.compile(r"comfy|컴피|\bnodes?\b|노드|workflow|워크플로", re.I),
-    "webui.": re.compile(r"a1111|automatic|webui|web ui|웹 ?ui|forge|포지|자동1111|오토1111|sd\.?next", re.I),
-    # The front-ends' own rules (rulebook_trainers.toml) fill in only when the question names a front-end.
-    "trainers.": re.compile(
-        r"colab|코랩|notebook|노트북|kaggle|civitai|씨비타이|시비타이|buzz|버즈|replicate|리플리케이트|onetrainer"
-        r"|원트레이너|easy.?training|이지 ?트레이닝|derrian|lastben|라스트 ?벤|dreambooth|드림부스|linaqruf|kohya"
-        r"|코햐|\bgui\b|utilit|유틸|runpod|런팟|vast|cloud|클라우드",
-        re.I,
-    ),
+    "comfy.": re.compile(_COMFY, re.I),
+    "webui.": re.compile(_WEBUI + r"|자동1111|오토1111|sd\.?next", re.I),
+    "trainers.": _FRONT_ENDS,
+    "notebooks.": _FRONT_ENDS,
     # The other trainers' rules (rulebook_tuners.toml) fill in only when the question names one of them.
     "tuners.": re.compile(
         r"ai[- ]?toolkit|에이아이 ?툴킷|ai ?툴킷|aitk|ostris|simple ?tuner|심플 ?튜너|diffusers|디퓨저|dreambooth_lora"
@@ -68,14 +73,14 @@ TOOL_PARTS = {
         re.I,
     ),
     # The twelfth round's tool files: A1111/Forge extensions, ComfyUI's LoRA nodes, the other generating apps,
-    # OneTrainer and the hosted trainers fill in only when the question names that tool.
+    # and OneTrainer fill in only when the question names that tool.
     "webext.": re.compile(
-        r"a1111|automatic|webui|web ui|웹 ?ui|forge|포지|additional ?networks?|addnet|block ?weight|\blbw\b"
+        _WEBUI + r"|additional ?networks?|addnet|block ?weight|\blbw\b"
         r"|adetailer|애디테일러|regional ?prompter|리전|agent ?scheduler|inpaint ?anything|supermerger|model ?toolkit"
         r"|controlnet|컨트롤넷|extension|확장",
         re.I,
     ),
-    "comfylora.": re.compile(r"comfy|컴피|\bnodes?\b|노드|workflow|워크플로|strength_(?:clip|model)", re.I),
+    "comfylora.": re.compile(_COMFY + r"|strength_(?:clip|model)", re.I),
     "genapps.": re.compile(
         r"fooocus|푸커스|sd\.?next|sd ?넥스트|swarm|스웜|invoke|인보크|efficiency|dynamic ?prompts?|다이나믹"
         r"|civitai ?helper|autocomplete|자동 ?완성|x/?y/?z|prompt ?s/r|\blcm\b|lightning|라이트닝|hyper-?sd|\btcd\b"
@@ -90,9 +95,6 @@ TOOL_PARTS = {
         re.I,
     ),
 }
-
-
-TOOL_PARTS["notebooks."] = TOOL_PARTS["trainers."]
 
 
 def _names_tool_of(rule_id: str, question: str) -> bool:
