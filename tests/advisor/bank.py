@@ -28,7 +28,9 @@ from pathlib import Path
 
 BANK_PATH = Path(__file__).with_name("question_bank.toml")
 #: The later rounds' files, each with `round = N` on every item and an optional [fact] table.
-ROUND_PATHS = {n: Path(__file__).with_name(f"question_bank_r{n}.toml") for n in (3, 4, 5, 6, 7, 8, 9, 10, 11, 12)}
+ROUND_PATHS = {
+    n: Path(__file__).with_name(f"question_bank_r{n}.toml") for n in (3, 4, 5, 6, 7, 8, 9, 10, 11, 12)
+}
 HELD_OUT_ROUNDS = (12,)
 RETIRED_ROUNDS = (5, 6, 7, 8, 9, 10, 11)
 SPLITS = ("tune", "retired", "held_out")
