@@ -147,6 +147,8 @@ async def _print_queued(store: Any, settings: Any, args: argparse.Namespace, job
         print(json.dumps(_job_dict(job, estimate)))
     else:
         where = f"position {estimate.position}, starts in ~{eta.format_duration(estimate.starts_in_s)}"
+        if estimate.no_worker:
+            where = f"position {estimate.position}; no live worker can run it yet (GPUs, VRAM or model)"
         print(f"queued {what} ({where}); folder {job.job_dir}")
 
 
@@ -287,6 +289,8 @@ def _job_dict(job: Job, estimate: eta.Estimate | None) -> dict[str, Any]:
         "gpus": job.num_gpus,
         "position": estimate.position if estimate and job.status == JobStatus.QUEUED else None,
         "starts_in_s": estimate.starts_in_s if estimate and job.status == JobStatus.QUEUED else None,
+        # Queued and no live worker can run it: more GPUs, VRAM or a model than any worker has.
+        "no_worker": bool(estimate and estimate.no_worker),
         "done_in_s": estimate.done_in_s if estimate else None,
         "step": job.progress.step,
         "total": job.progress.total,

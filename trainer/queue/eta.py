@@ -2,12 +2,16 @@
 
 Workers record the measured seconds per step of every run, keyed by architecture and resolution
 (`sd15@512`), in the store. A queued job's wait is simulated: the running jobs' remaining times fill
-the workers, then the queued jobs start in the fairness order, each taking its own estimate.
+the workers, then the queued jobs start in the fairness order, each taking its own estimate on the
+first worker that can run it — as the workers claim (trainer/queue/workers.py): a job on two GPUs waits
+for a worker whose jobs see two, an SDXL job for a worker with SDXL models and the VRAM it needs. The
+live workers registered in the store are the slots; a store without any (a test, a first start) has
+`workers` slots that take every job. A job that no live worker can run gets no start time.
 """
 
 from __future__ import annotations
 
-import heapq
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +20,7 @@ from config.arch import ARCHS
 from trainer.queue.options import QueueLimits
 from trainer.queue.store import JobStore
 from trainer.queue.types import Job, JobKind, JobStatus
+from trainer.queue.workers import WorkerInfo, job_fits
 
 #: First guesses before anything was measured on this host (seconds per step on one mid-range GPU at
 #: the family's native resolution, batch 2); replaced by measurements after the first run.
@@ -72,35 +77,65 @@ class Estimate:
     position: int
     starts_in_s: float | None
     done_in_s: float | None
+    #: Queued, and no live worker can run it (more GPUs, more VRAM or a model none of them has).
+    no_worker: bool = False
+
+
+@dataclass
+class _Slot:
+    """One worker in the simulation: when it is next free, and what it can run (None: anything)."""
+
+    free_at: float
+    worker: WorkerInfo | None = None
+
+    def can_run(self, job: Job) -> bool:
+        return self.worker is None or job_fits(job, self.worker)
+
+
+def _live_workers(workers: list[WorkerInfo], now: float) -> list[WorkerInfo]:
+    return [w for w in workers if w.state(now) in ("idle", "busy")]
 
 
 async def estimate_queue(
-    store: JobStore, workers: int = 1, limits: QueueLimits | None = None
+    store: JobStore, workers: int = 1, limits: QueueLimits | None = None, *, now: float | None = None
 ) -> dict[str, Estimate]:
-    """An estimate for every queued and running job. `workers`: how many jobs run at once; `limits`:
-    the queue's limits, so a job held back by its guild's or owner's running limit is placed where
-    the worker will really take it (without them, as if every user could run now)."""
+    """An estimate for every queued and running job. `workers`: how many jobs run at once when no live
+    worker is registered in the store; `limits`: the queue's limits, so a job held back by its guild's
+    or owner's running limit is placed where the worker will really take it (without them, as if every
+    user could run now)."""
     history = await store.step_times()
     running = await store.list_jobs(statuses=[JobStatus.RUNNING], limit=10_000)
     order = await store.queue_order(limits)
     queued = {j.id: j for j in await store.list_jobs(statuses=[JobStatus.QUEUED], limit=len(order) + 1)}
+    live = _live_workers(await store.list_workers(), time.time() if now is None else now)
     out: dict[str, Estimate] = {}
-    slots: list[float] = []
+    by_worker = {w.id: _Slot(0.0, w) for w in live}
+    extra: list[_Slot] = []
     unknown = False
     for job in running:
         left = remaining_seconds(job, history)
         out[job.id] = Estimate(job.id, job.status, 0, 0.0, left)
-        slots.append(left or 0.0)
+        slot = by_worker.get(job.worker_id or "")
+        if slot is None:  # its worker is not registered (or lost): it still holds a GPU somewhere
+            extra.append(_Slot(left or 0.0))
+        else:
+            slot.free_at = max(slot.free_at, left or 0.0)
         unknown = unknown or left is None
-    # More jobs may run than this host's workers (other hosts share the store): every one is a slot.
-    slots += [0.0] * (max(1, workers) - len(slots))
-    heapq.heapify(slots)
+    slots = list(by_worker.values())
+    if not slots:
+        slots = extra + [_Slot(0.0) for _ in range(max(1, workers) - len(extra))]
     for position, job_id in enumerate(order, start=1):
         job = queued.get(job_id)
         if job is None:
             continue
-        start = heapq.heappop(slots)
+        fitting = [slot for slot in slots if slot.can_run(job)]
         need = remaining_seconds(job, history)
+        if not fitting:  # no live worker can run it (too many GPUs, too much VRAM, a missing model)
+            out[job_id] = Estimate(job_id, job.status, position, None, None, no_worker=True)
+            continue
+        # The first free; of two free at once, the one with fewer GPUs, as a bigger job may need the other.
+        slot = min(fitting, key=lambda s: (s.free_at, s.worker.gpu_count or 0 if s.worker else 0))
+        start = slot.free_at
         out[job_id] = Estimate(
             job_id,
             job.status,
@@ -110,7 +145,7 @@ async def estimate_queue(
         )
         # A job of unknown length makes every later start unknown too; say so rather than guess.
         unknown = unknown or need is None
-        heapq.heappush(slots, start + (need or 0.0))
+        slot.free_at = start + (need or 0.0)
     return out
 
 

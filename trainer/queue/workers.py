@@ -115,6 +115,17 @@ def fit_clause(capacity: WorkerCapacity | None, placeholder: Any) -> tuple[str, 
     return sql, params
 
 
+def job_fits(job: Any, worker: WorkerInfo) -> bool:
+    """Whether `worker` would claim `job` once it is free: `fit_clause` in Python, for the queue's ETAs.
+    A busy worker's advertised free VRAM has its own job's share taken out; it is judged by its total."""
+    vram = worker.vram_free_gb if worker.job_id is None else worker.vram_total_gb or worker.vram_free_gb
+    if job.vram_gb is not None and vram is not None and job.vram_gb > vram:
+        return False
+    if worker.archs and job.arch is not None and job.arch not in worker.archs:
+        return False
+    return worker.gpu_count is None or job.num_gpus <= worker.gpu_count
+
+
 @dataclass(frozen=True)
 class GpuStatus:
     name: str | None = None

@@ -135,7 +135,7 @@ class Training(commands.GroupCog, group_name=L("cmd.train.name"), group_descript
             lines.append(
                 t(
                     locale,
-                    "training.queue_line",
+                    "training.queue_line_no_worker" if est and est.no_worker else "training.queue_line",
                     position=est.position if est else "?",
                     job=shown,
                     name=who,
