@@ -86,8 +86,6 @@ def cmd_workers(args: argparse.Namespace, settings: Any) -> int:
     for w in workers:
         vram = f"{w.vram_free_gb:.1f}/{w.vram_total_gb:.1f} GB" if w.vram_total_gb else "-"
         seen = f"{max(0.0, now - w.heartbeat_at):.0f} s ago"
-        gpu = w.gpu_name or "CPU"
-        if (w.gpu_count or 1) > 1:  # a job there may train on that many (train.num_processes)
-            gpu = f"{w.gpu_count}x {gpu}"
+        gpu = w.gpu_label
         print(f"{w.id[:34]:34} {w.state(now):8} {gpu[:24]:24} {vram:>16} {(w.job_id or '-'):24} {seen}")
     return 0

@@ -63,6 +63,12 @@ class WorkerInfo:
     def capacity(self) -> WorkerCapacity:
         return WorkerCapacity(self.vram_free_gb, self.archs, self.gpu_count)
 
+    @property
+    def gpu_label(self) -> str:
+        """The GPU as listed: `2x NAME` where one job may train on two (train.num_processes), `CPU`."""
+        name = self.gpu_name or "CPU"
+        return f"{self.gpu_count}x {name}" if (self.gpu_count or 1) > 1 else name
+
     def state(self, now: float, lost_after_s: float = 120.0) -> str:
         """`stopped`, `lost` (no heartbeat for `lost_after_s`), `busy` or `idle`."""
         if self.stopped_at is not None:

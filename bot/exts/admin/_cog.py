@@ -127,7 +127,7 @@ def workers_text(workers: list[Any], locale: Any) -> str:
     for w in workers:
         vram = f"{w.vram_free_gb:.1f}/{w.vram_total_gb:.1f} GB" if w.vram_total_gb else "-"
         seen = f"{max(0.0, now - w.heartbeat_at):.0f}"
-        fields = {"worker": w.id, "state": w.state(now), "gpu": w.gpu_name or "CPU", "vram": vram}
+        fields = {"worker": w.id, "state": w.state(now), "gpu": w.gpu_label, "vram": vram}
         lines.append(t(locale, "admin.status_worker_line", **fields, job=w.job_id or "-", seen=seen))
     return limits.clip("\n".join(lines), limits.EMBED_FIELD_VALUE_MAX)
 

@@ -21,3 +21,9 @@ async def test_admin_status_lists_the_workers(standin: StandIn, make_bot, settin
         text = text_of(after)
         assert "Workers" in text and "`gpu-host:7:gpu0` idle" in text
         assert "NVIDIA H100" in text and "61.5/80.0 GB" in text
+        # A worker whose jobs may train on several GPUs shows how many, as `loracord queue workers` does.
+        await bot.services.store.register_worker(
+            WorkerInfo("big:1:all", "big", None, "NVIDIA A100", 80.0, 79.0, (), now, now, gpu_count=4)
+        )
+        _, again = await command(standin, standin.owner, "admin", "status")
+        assert "4x NVIDIA A100" in text_of(again)
