@@ -10,6 +10,7 @@ The bot never imports torch: training and torch-based captioning run in other pr
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from typing import Any
@@ -28,6 +29,7 @@ from bot.job_results import ResultButtons
 from bot.services import Services, build_services, services_of
 from bot.worker_proc import EmbeddedWorker
 from config.settings import Settings
+from trainer.queue.retention import apply_retention
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +73,7 @@ class LoracordBot(commands.Bot):
         progress_tick_s: float = 2.0,
         progress_edit_s: float = 5.0,
         run_worker: bool | None = None,
+        retention_every_s: float = 600.0,
         **kwargs: Any,
     ) -> None:
         #: 401/403/429 answers in Discord's 10-minute window (bot/discord_errors.py), fed by a trace
@@ -103,6 +106,10 @@ class LoracordBot(commands.Bot):
         )
         embedded = settings.worker.embedded if run_worker is None else run_worker
         self.worker = EmbeddedWorker(settings) if embedded else None
+        # The job folders this host makes expire here too when no worker runs beside the bot (layout 2:
+        # workers on other hosts expire only their own folders; trainer/queue/retention.py).
+        self.retention_every_s = retention_every_s
+        self._retention: asyncio.Task[None] | None = None
         self.started_at = time.time()
 
     async def setup_hook(self) -> None:
@@ -115,6 +122,8 @@ class LoracordBot(commands.Bot):
         await self.file_server.start()
         if self.worker is not None:
             await self.worker.start()
+        else:
+            self._retention = asyncio.create_task(self._apply_retention_every())
         await services.progress.start()
         await self._sync()
 
@@ -130,8 +139,25 @@ class LoracordBot(commands.Bot):
             synced = await self.tree.sync(guild=guild)
             log.info("synced %d commands to guild %s", len(synced), guild_id)
 
+    async def _apply_retention_every(self) -> None:
+        while True:
+            try:
+                report = await apply_retention(self.services.store, self.services.queue_options)
+                if report.expired or report.checkpoints_removed:
+                    log.info(
+                        "retention: %d expired job folder(s), checkpoints of %d job(s), %.2f GB freed",
+                        len(report.expired), len(report.checkpoints_removed), report.bytes_freed / 1e9,
+                    )  # fmt: skip
+            except Exception:  # the store or the disk is briefly unavailable: the next round tries again
+                log.exception("retention failed; trying again in %.0f s", self.retention_every_s)
+            await asyncio.sleep(self.retention_every_s)
+
     async def close(self) -> None:
         # Stop what posts to Discord first, then the client, then the things it used.
+        if self._retention is not None:
+            self._retention.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._retention
         await self.services.progress.stop()
         await super().close()
         await self.file_server.stop()

@@ -162,6 +162,12 @@ class JobPaths:
         return self.job_dir / "SAMPLE_NOW"
 
     @property
+    def rebuilt_marker(self) -> Path:
+        """Present in a worker host's copy of a job submitted elsewhere (trainer.artifacts.jobsync
+        `materialize_job`): a copy is removed once the job ends; the job's own folder never has it."""
+        return self.job_dir / ".rebuilt.json"
+
+    @property
     def written_by_the_run(self) -> tuple[Path, ...]:
         """What training and the worker write into the folder; everything else in it is an input."""
         return (
@@ -174,6 +180,7 @@ class JobPaths:
             self.train_log,
             self.stop_flag,
             self.child_pid,
+            self.rebuilt_marker,
         )
 
     @property

@@ -64,6 +64,10 @@ def materialize_job(store: ArtifactStore, cache: InputCache, job_id: str, jobs_d
     and the newest checkpoint uploaded by any host (so training resumes from it)."""
     manifest = json.loads(store.get_bytes(job_prefix(job_id) + MANIFEST))
     dest = Path(jobs_dir) / job_id
+    if not dest.exists():  # a folder already there is the job's own (submitted here) or an earlier copy
+        dest.mkdir(parents=True)
+        marker = {"job_id": job_id, "submitted_as": str(manifest["job_dir"])}
+        JobPaths(dest).rebuilt_marker.write_text(json.dumps(marker), encoding="utf-8")
     for rel, sha in manifest["files"].items():
         target = dest / rel
         if not target.is_file():
@@ -73,6 +77,11 @@ def materialize_job(store: ArtifactStore, cache: InputCache, job_id: str, jobs_d
         _relocate_config(config, str(manifest["job_dir"]), str(dest))
     restore_checkpoint(store, job_id, dest)
     return dest
+
+
+def is_rebuilt_copy(job_dir: Path) -> bool:
+    """Whether `job_dir` is this host's copy of a job submitted on another host (see materialize_job)."""
+    return JobPaths(Path(job_dir)).rebuilt_marker.is_file()
 
 
 def _relocate_config(config: Path, old_dir: str, new_dir: str) -> None:

@@ -8,6 +8,10 @@
   exports. Outputs and checkpoint weights are never deleted to meet the budget, only by retention or
   their owner; the report says how far over it still is.
 - Folders are named by job id (unique), so a new job never lands in an old job's folder.
+- Several hosts (a `SharedStore`: one database, one artifact store): each host expires the folders it
+  made (a job's own folder), and with them the job's keys in the artifact store; a folder that is not
+  on this host belongs to the host that submitted it and is left to that host's retention. A worker
+  host's copies of jobs submitted elsewhere go as soon as the job ends (`remove_finished_copies`).
 """
 
 from __future__ import annotations
@@ -19,8 +23,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from trainer.artifacts.jobsync import is_rebuilt_copy
 from trainer.job_paths import CHECKPOINT_COMPLETE, CHECKPOINT_WEIGHTS, CHECKPOINT_WEIGHTS_ONLY, JobPaths
 from trainer.queue.options import QueueOptions
+from trainer.queue.shared_store import SharedStore
 from trainer.queue.store import JobStore
 from trainer.queue.types import Job, JobStateError, JobStatus
 
@@ -49,6 +55,8 @@ class RetentionReport:
     total_bytes: int = 0
     #: Still over the budget after every finished job's checkpoints went (outputs are kept).
     over_budget_bytes: int = 0
+    #: This host's copies of jobs submitted on other hosts, removed once the job ended.
+    copies_removed: list[str] = field(default_factory=list)
 
 
 async def apply_retention(
@@ -56,6 +64,9 @@ async def apply_retention(
 ) -> RetentionReport:
     now = time.time() if now is None else now
     report = RetentionReport()
+    shared = store if isinstance(store, SharedStore) else None
+    if shared is not None:
+        report.copies_removed = await shared.remove_finished_copies()
     finished = [
         j
         for j in await store.list_jobs(statuses=FINISHED, limit=10_000_000, oldest_first=True)
@@ -66,12 +77,17 @@ async def apply_retention(
         cutoff = now - options.retention_days * 86400
         keep = []
         for job in finished:
-            if job.finished_at is not None and job.finished_at < cutoff:
-                report.bytes_freed += await asyncio.to_thread(_remove, Path(job.job_dir))
+            folder = Path(job.job_dir)
+            if job.finished_at is None or job.finished_at >= cutoff:
+                keep.append(job)
+            elif shared is not None and not _made_here(folder, options.jobs_dir):
+                continue  # another host's job: its own retention expires it (and its keys)
+            else:
+                report.bytes_freed += await asyncio.to_thread(_remove, folder)
+                if shared is not None:
+                    await asyncio.to_thread(shared.forget_artifacts, job.id)
                 await store.mark_files_deleted(job.id, now=now)
                 report.expired.append(job.id)
-            else:
-                keep.append(job)
         finished = keep
     budget = int(options.artifacts_budget_gb * 1e9)
     if budget > 0:
@@ -132,6 +148,12 @@ def _trim_checkpoints(root: Path) -> int:
     if not any(root.iterdir()):
         root.rmdir()
     return freed
+
+
+def _made_here(folder: Path, jobs_dir: Path) -> bool:
+    """A job's own folder on this host: in this host's jobs folder, there, and not a worker's copy."""
+    inside = folder.resolve().is_relative_to(Path(jobs_dir).resolve())
+    return inside and folder.is_dir() and not is_rebuilt_copy(folder)
 
 
 def _remove(path: Path) -> int:

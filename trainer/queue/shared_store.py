@@ -12,7 +12,11 @@ the bot, the command line and `Worker` run unchanged on any host:
 - `heartbeat` also marks the worker alive and uploads new complete checkpoints in the background;
 - `release` and `finish` upload the last checkpoints (and, at the end, the results) before the
   database records the outcome, and map result paths back to the job's own folder name, so the
-  bot finds `jobs/<id>/output/...` in the artifact store under the same relative path.
+  bot finds `jobs/<id>/output/...` in the artifact store under the same relative path;
+- `finish` then removes this host's copy of the job (everything in it is in the artifact store), and
+  `remove_finished_copies` (run with retention) removes copies left by a crash or by a job that
+  another host finished after this one released it. A job's own folder (submitted on this host) is
+  never a copy: retention and its owner decide about it.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import shutil
 import socket
 import time
 from dataclasses import dataclass
@@ -31,6 +36,8 @@ from trainer.artifacts.cache import InputCache
 from trainer.artifacts.jobsync import (
     CheckpointUploader,
     download_results,
+    is_rebuilt_copy,
+    job_prefix,
     materialize_job,
     publish_job,
     upload_results,
@@ -38,7 +45,7 @@ from trainer.artifacts.jobsync import (
 from trainer.job_paths import JOBS_FOLDER
 from trainer.queue.options import QueueLimits
 from trainer.queue.store import JobStore, StoreUnavailable
-from trainer.queue.types import HeartbeatReply, Job, JobResult, JobSpec, JobStatus
+from trainer.queue.types import HeartbeatReply, Job, JobNotFound, JobResult, JobSpec, JobStatus
 from trainer.queue.workers import WorkerCapacity, WorkerInfo, query_gpu
 
 log = logging.getLogger(__name__)
@@ -211,8 +218,33 @@ class SharedStore:
         await self._settle(job_id, results=True)
         job = await self._store.finish(job_id, worker_id, status, self._as_submitted(job_id, result), **kw)
         await self._store.worker_seen(worker_id, job_id=None)
-        self._jobs.pop(job_id, None)
+        claimed = self._jobs.pop(job_id, None)
+        if claimed is not None and is_rebuilt_copy(claimed[1]):
+            await asyncio.to_thread(_remove_copy, claimed[1])
         return job
+
+    async def remove_finished_copies(self) -> list[str]:
+        """Remove this host's copies of jobs that have ended (or are gone from the store); a released
+        job's copy stays while it is queued, as this host may claim it again. Returns the job ids."""
+        jobs_dir = Path(self.host.data_dir) / JOBS_FOLDER
+        folders = sorted(jobs_dir.iterdir()) if jobs_dir.is_dir() else []
+        removed = []
+        for folder in folders:
+            if folder.name in self._jobs or not is_rebuilt_copy(folder):
+                continue
+            try:
+                ended = (await self._store.get_job(folder.name)).finished
+            except JobNotFound:
+                ended = True
+            if ended:
+                await asyncio.to_thread(_remove_copy, folder)
+                removed.append(folder.name)
+        return removed
+
+    def forget_artifacts(self, job_id: str) -> int:
+        """Delete the job's own keys in the artifact store (checkpoints, results, manifest; inputs are
+        shared blobs and stay); returns how many went. For retention, when the job's files expire."""
+        return self.artifacts.delete_prefix(job_prefix(job_id))
 
     async def release(self, job_id: str, worker_id: str, **kw: Any) -> Job:
         await self._settle(job_id, results=False)
@@ -220,3 +252,8 @@ class SharedStore:
         await self._store.worker_seen(worker_id, job_id=None)
         self._jobs.pop(job_id, None)
         return job
+
+
+def _remove_copy(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+    log.info("removed this host's copy of job %s (its files are in the artifact store)", folder.name)

@@ -92,6 +92,12 @@ async def test_job_killed_on_one_host_finishes_once_on_the_other(
     assert starts[0] == 0 and starts[-1] >= 2  # host B resumed from host A's uploaded checkpoint
     assert done.result.output == str(Path(job.job_dir) / "output" / "tiny.safetensors")  # the bot's path
     assert not (tmp_path / "host_b" / "jobs" / reference.id).exists()  # hosts fetch only their jobs
+    # A host's copy goes when the job ends there; the killed host's copy stays until its retention.
+    assert not (tmp_path / "host_c" / "jobs" / reference.id).exists()
+    assert not (tmp_path / "host_b" / "jobs" / job.id).exists() and (Path(job.job_dir) / "dataset").is_dir()
+    async with SharedStore(PgJobStore(pg_url), artifacts, HostOptions(tmp_path / "host_a")) as host_a_again:
+        assert await host_a_again.remove_finished_copies() == [job.id]
+    assert not (tmp_path / "host_a" / "jobs" / job.id).exists()
     assert workers["host-a:gpu0"].job_id == job.id and workers["host-b:gpu0"].stopped_at is not None
     keys, meta = lora_of(artifacts, job.id, tmp_path / "resumed.safetensors")
     ref_keys, ref_meta = lora_of(artifacts, reference.id, tmp_path / "reference.safetensors")
