@@ -24,7 +24,13 @@ import tomli_w
 
 from trainer.artifacts.base import ArtifactStore, file_sha256
 from trainer.artifacts.cache import InputCache, blob_key
-from trainer.job_paths import CHECKPOINT_COMPLETE, JobPaths, checkpoint_step
+from trainer.job_paths import (
+    CHECKPOINT_COMPLETE,
+    CHECKPOINT_WEIGHTS,
+    CHECKPOINT_WEIGHTS_ONLY,
+    JobPaths,
+    checkpoint_step,
+)
 
 log = logging.getLogger(__name__)
 
@@ -59,9 +65,11 @@ def publish_job(store: ArtifactStore, job_dir: Path, job_id: str) -> dict[str, s
     return files
 
 
-def materialize_job(store: ArtifactStore, cache: InputCache, job_id: str, jobs_dir: Path) -> Path:
+def materialize_job(
+    store: ArtifactStore, cache: InputCache, job_id: str, jobs_dir: Path, *, resume: bool = True
+) -> Path:
     """This host's folder for the job: inputs from the cache, paths in config.toml pointing here,
-    and the newest checkpoint uploaded by any host (so training resumes from it)."""
+    and (`resume`) the newest checkpoint uploaded by any host, so training resumes from it."""
     manifest = json.loads(store.get_bytes(job_prefix(job_id) + MANIFEST))
     dest = Path(jobs_dir) / job_id
     if not dest.exists():  # a folder already there is the job's own (submitted here) or an earlier copy
@@ -75,8 +83,37 @@ def materialize_job(store: ArtifactStore, cache: InputCache, job_id: str, jobs_d
     config = JobPaths(dest).config
     if config.is_file():
         _relocate_config(config, str(manifest["job_dir"]), str(dest))
-    restore_checkpoint(store, job_id, dest)
+    if resume:
+        restore_checkpoint(store, job_id, dest)
     return dest
+
+
+def remote_weight_steps(store: ArtifactStore, job_id: str) -> list[int]:
+    """Steps of the uploaded checkpoints whose LoRA weights a sample job can draw from."""
+    remote = remote_checkpoints(store, job_id)
+    return sorted(
+        step
+        for name, rels in remote.items()
+        if CHECKPOINT_WEIGHTS in rels and (step := checkpoint_step(Path(name))) is not None
+    )
+
+
+def fetch_weights(store: ArtifactStore, job_id: str, job_dir: Path) -> list[Path]:
+    """A finished run's weights on this host, for sampling it: every uploaded checkpoint's LoRA file
+    (marked weights-only: no optimizer state comes with it) and the run's results (final LoRA, events).
+    Returns the files written."""
+    job_dir = Path(job_dir)
+    written = []
+    for name, rels in remote_checkpoints(store, job_id).items():
+        folder = JobPaths(job_dir).checkpoints / name
+        if CHECKPOINT_WEIGHTS not in rels or (folder / CHECKPOINT_WEIGHTS).is_file():
+            continue
+        store.get_file(
+            f"{job_prefix(job_id)}{CHECKPOINTS}/{name}/{CHECKPOINT_WEIGHTS}", folder / CHECKPOINT_WEIGHTS
+        )
+        (folder / CHECKPOINT_WEIGHTS_ONLY).write_text("{}", encoding="utf-8")
+        written.append(folder / CHECKPOINT_WEIGHTS)
+    return written + download_results(store, job_id, job_dir)
 
 
 def is_rebuilt_copy(job_dir: Path) -> bool:

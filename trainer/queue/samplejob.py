@@ -24,6 +24,7 @@ from trainer.queue.samplereq import (
     SampleRequestError,
     load_request,
 )
+from trainer.queue.shared_store import SharedStore
 from trainer.queue.store import JobStore
 from trainer.queue.types import Job, JobKind, JobSpec, JobStatus, new_job_id
 
@@ -56,8 +57,10 @@ def saved_weights(run: Path) -> list[int]:
     return sorted(steps)
 
 
-def check_source(source: Job, owner_id: int) -> list[int]:
-    """The steps to sample by default; SampleRefused when this user may not sample this job."""
+def check_source(source: Job, owner_id: int, elsewhere: Sequence[int] = ()) -> list[int]:
+    """The steps to sample by default; SampleRefused when this user may not sample this job.
+    `elsewhere`: steps whose weights the artifact store holds (layout 2: checkpoints of a run trained
+    on another host, which this host's folder of the job does not have)."""
     if source.owner_id != owner_id:
         raise SampleRefused("not_owner", source.id, f"job {source.id} belongs to another user")
     if source.kind is not JobKind.TRAIN:
@@ -71,7 +74,7 @@ def check_source(source: Job, owner_id: int) -> list[int]:
             f"job {source.id} is {source.status.value}; only a finished (succeeded) training job can be "
             "sampled. A running job takes `sample now` instead",
         )
-    steps = [] if source.files_deleted_at else saved_weights(Path(source.job_dir))
+    steps = [] if source.files_deleted_at else sorted({*saved_weights(Path(source.job_dir)), *elsewhere})
     if not steps:
         raise SampleRefused(
             "no_weights", source.id, f"job {source.id} has no saved weights any more (its files were deleted)"
@@ -133,7 +136,8 @@ async def submit_sample_job(
     (a bad prompt or strength, naming the field), QueueFull or QuotaExceeded; a refused job leaves no
     folder."""
     source = await store.get_job(source_job_id)
-    available = await asyncio.to_thread(check_source, source, owner_id)
+    elsewhere = await store.weight_steps(source.id) if isinstance(store, SharedStore) else []
+    available = await asyncio.to_thread(check_source, source, owner_id, elsewhere)
     request = SampleRequest(
         source_run=str(Path(source.job_dir).resolve()),
         source_job_id=source.id,

@@ -13,6 +13,10 @@ the bot, the command line and `Worker` run unchanged on any host:
 - `release` and `finish` upload the last checkpoints (and, at the end, the results) before the
   database records the outcome, and map result paths back to the job's own folder name, so the
   bot finds `jobs/<id>/output/...` in the artifact store under the same relative path;
+- a sample job's run (a finished training job, maybe trained and submitted on other hosts) comes with
+  it: `claim` rebuilds the run here without its optimizer states, fetches every uploaded checkpoint's
+  LoRA file and the final LoRA, and points the sample request at that copy; `weight_steps` tells the
+  submitting side which steps the artifact store holds;
 - `finish` then removes this host's copy of the job (everything in it is in the artifact store), and
   `remove_finished_copies` (run with retention) removes copies left by a crash or by a job that
   another host finished after this one released it. A job's own folder (submitted on this host) is
@@ -36,16 +40,19 @@ from trainer.artifacts.cache import InputCache
 from trainer.artifacts.jobsync import (
     CheckpointUploader,
     download_results,
+    fetch_weights,
     is_rebuilt_copy,
     job_prefix,
     materialize_job,
     publish_job,
+    remote_weight_steps,
     upload_results,
 )
-from trainer.job_paths import JOBS_FOLDER
+from trainer.job_paths import JOBS_FOLDER, JobPaths
 from trainer.queue.options import QueueLimits
+from trainer.queue.samplereq import SampleRequestError, load_request
 from trainer.queue.store import JobStore, StoreUnavailable
-from trainer.queue.types import HeartbeatReply, Job, JobNotFound, JobResult, JobSpec, JobStatus
+from trainer.queue.types import HeartbeatReply, Job, JobKind, JobNotFound, JobResult, JobSpec, JobStatus
 from trainer.queue.workers import WorkerCapacity, WorkerInfo, query_gpu
 
 log = logging.getLogger(__name__)
@@ -156,10 +163,11 @@ class SharedStore:
                 await self._store.worker_seen(worker_id, job_id=None)
             return None
         await self._store.worker_seen(worker_id, job_id=job.id)
+        jobs_dir = Path(self.host.data_dir) / JOBS_FOLDER
         try:
-            local = await asyncio.to_thread(
-                materialize_job, self.artifacts, self.cache, job.id, Path(self.host.data_dir) / JOBS_FOLDER
-            )
+            local = await asyncio.to_thread(materialize_job, self.artifacts, self.cache, job.id, jobs_dir)
+            if job.kind is JobKind.SAMPLE:
+                await asyncio.to_thread(self._bring_run_to_sample, local, jobs_dir)
         except KeyError:
             return job  # submitted without the artifact store: its folder is wherever it was made
         except (ArtifactUnavailable, ArtifactConfigError, OSError) as exc:
@@ -171,6 +179,26 @@ class SharedStore:
         uploader = await asyncio.to_thread(CheckpointUploader, self.artifacts, job.id, local)
         self._jobs[job.id] = (job.job_dir, local, uploader)
         return dataclasses.replace(job, job_dir=str(local))
+
+    def _bring_run_to_sample(self, sample_dir: Path, jobs_dir: Path) -> None:
+        """The run a sample job draws from, on this host: used in place when it is in this host's jobs
+        folder (submitted here), else rebuilt from the artifact store (inputs, config, weights; no
+        optimizer state)."""
+        try:
+            request = load_request(sample_dir)
+        except SampleRequestError:
+            return  # the worker's start check fails the job with that message
+        source = Path(request.source_run)
+        here = source.resolve().is_relative_to(jobs_dir.resolve()) and JobPaths(source).config.is_file()
+        if here or not request.source_job_id:
+            return
+        run = materialize_job(self.artifacts, self.cache, request.source_job_id, jobs_dir, resume=False)
+        fetch_weights(self.artifacts, request.source_job_id, run)
+        dataclasses.replace(request, source_run=str(run)).save(sample_dir)
+
+    async def weight_steps(self, job_id: str) -> list[int]:
+        """Steps whose LoRA weights the artifact store holds for `job_id` (uploaded checkpoints)."""
+        return await asyncio.to_thread(remote_weight_steps, self.artifacts, job_id)
 
     async def heartbeat(self, job_id: str, worker_id: str, lease_seconds: float, **kw: Any) -> HeartbeatReply:
         reply = await self._store.heartbeat(job_id, worker_id, lease_seconds, **kw)
@@ -228,9 +256,12 @@ class SharedStore:
         job's copy stays while it is queued, as this host may claim it again. Returns the job ids."""
         jobs_dir = Path(self.host.data_dir) / JOBS_FOLDER
         folders = sorted(jobs_dir.iterdir()) if jobs_dir.is_dir() else []
+        # A finished run that a queued or running sample job draws from stays while it may be sampled.
+        active = await self._store.list_jobs(statuses=[JobStatus.QUEUED, JobStatus.RUNNING], limit=1_000_000)
+        sampled = {j.source_job_id for j in active if j.source_job_id}
         removed = []
         for folder in folders:
-            if folder.name in self._jobs or not is_rebuilt_copy(folder):
+            if folder.name in self._jobs or folder.name in sampled or not is_rebuilt_copy(folder):
                 continue
             try:
                 ended = (await self._store.get_job(folder.name)).finished

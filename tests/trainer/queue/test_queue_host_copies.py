@@ -1,8 +1,10 @@
 """Several hosts sharing one database and one artifact store: a worker host's copy of a job goes once the
-job ends, and retention on each host expires only the folders that host made (and their keys)."""
+job ends, retention on each host expires only the folders that host made (and their keys), and a run
+trained on one host can be sampled on another."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,6 +14,8 @@ from conftest import NO_LIMITS
 from trainer.artifacts.local import LocalArtifacts
 from trainer.queue.options import QueueOptions
 from trainer.queue.retention import apply_retention
+from trainer.queue.samplejob import sample_problem, submit_sample_job
+from trainer.queue.samplereq import load_request
 from trainer.queue.shared_store import HostOptions, SharedStore
 from trainer.queue.sqlite_store import SqliteJobStore
 from trainer.queue.types import JobResult, JobSpec, JobStatus
@@ -86,3 +90,48 @@ async def test_retention_expires_a_job_on_the_host_that_made_it_with_its_keys(tm
         assert report.expired == ["old"] and not own.exists()
         assert bot.artifacts.list_keys("jobs/old/") == []  # checkpoints, results and manifest
         assert (await bot.get_job("old")).files_deleted_at == later
+
+
+async def test_a_run_trained_on_one_host_is_sampled_on_another(tmp_path):
+    """The bot offers the checkpoints in the artifact store; the host that takes the sample job rebuilds
+    the run there (weights, no optimizer state) and keeps it while a sample job may draw from it."""
+    async with host(tmp_path, "bot") as bot, host(tmp_path, "gpu1") as gpu1, host(tmp_path, "gpu2") as gpu2:
+        own = await submit(bot, "run")
+        job = await gpu1.claim("gpu1:0", 60, NO_LIMITS, now=T0)
+        trained = Path(job.job_dir)
+        for step in (2, 4):
+            ckpt = trained / "checkpoints" / f"step_{step:06d}"
+            ckpt.mkdir(parents=True)
+            (ckpt / "lora.safetensors").write_bytes(b"weights %d" % step)
+            (ckpt / "optimizer.pt").write_bytes(b"\0" * 1000)
+            (ckpt / "state.json").write_text(json.dumps({"step": step}))
+        (trained / "output").mkdir()
+        (trained / "output" / "cat.safetensors").write_bytes(b"final")
+        done = {"type": "done", "step": 4, "output": "output/cat.safetensors"}
+        (trained / "events.jsonl").write_text(json.dumps(done) + "\n")
+        result = JobResult(output=str(trained / "output" / "cat.safetensors"))
+        await gpu1.finish(job.id, "gpu1:0", JobStatus.SUCCEEDED, result, now=T0 + 10)
+        assert not trained.exists()
+
+        # The bot's folder has the results only; the checkpoints it offers are the uploaded ones.
+        assert not (own / "checkpoints").exists()
+        options = QueueOptions(data_dir=bot.host.data_dir, limits=NO_LIMITS)
+        sample = await submit_sample_job(bot, options, "run", owner_id=1, checkpoints=[2, 4])
+        assert load_request(Path(sample.job_dir)).source_run == str(own.resolve())
+
+        claimed = await gpu2.claim("gpu2:0", 60, NO_LIMITS, now=T0 + 20)
+        assert claimed.id == sample.id
+        request = load_request(Path(claimed.job_dir))
+        run = Path(request.source_run)
+        assert (
+            run == Path(gpu2.host.data_dir) / "jobs" / "run" and sample_problem(Path(claimed.job_dir)) is None
+        )
+        assert (run / "checkpoints" / "step_000002" / "lora.safetensors").read_bytes() == b"weights 2"
+        assert not (run / "checkpoints" / "step_000004" / "optimizer.pt").exists()  # weights only
+        assert (run / "output" / "cat.safetensors").read_bytes() == b"final"
+        assert await gpu2.remove_finished_copies() == []  # its sample job is running
+
+        grid = JobResult(output=str(run / "output" / "cat.safetensors"))
+        await gpu2.finish(sample.id, "gpu2:0", JobStatus.SUCCEEDED, grid, now=T0 + 30)
+        assert await gpu2.remove_finished_copies() == ["run"] and not run.exists()
+        assert (own / "output" / "cat.safetensors").is_file()  # the bot's own folder is untouched

@@ -21,10 +21,11 @@ from safetensors import safe_open
 from test_queue_acceptance import real_dataset, tiny_config, tiny_model, wait_for  # noqa: F401
 
 from trainer.artifacts.backends import open_artifacts
-from trainer.artifacts.jobsync import remote_checkpoints
+from trainer.artifacts.jobsync import remote_checkpoints, remote_weight_steps
 from trainer.queue.jobdir import submit_job
 from trainer.queue.options import QueueLimits, QueueOptions
 from trainer.queue.pg_store import PgJobStore
+from trainer.queue.samplejob import submit_sample_job
 from trainer.queue.shared_store import HostOptions, SharedStore
 from trainer.queue.types import JobStatus
 
@@ -103,3 +104,17 @@ async def test_job_killed_on_one_host_finishes_once_on_the_other(
     ref_keys, ref_meta = lora_of(artifacts, reference.id, tmp_path / "reference.safetensors")
     assert keys == ref_keys and meta == ref_meta
     assert meta["ss_steps"] == str(STEPS)
+
+    # The run trained on hosts A and B is sampled on host C: the bot offers the checkpoints in S3, host C
+    # rebuilds the run (weights only) and the real sampling child draws the grid there.
+    async with SharedStore(PgJobStore(pg_url), artifacts, HostOptions(bot_dir)) as bot:
+        offered = remote_weight_steps(artifacts, job.id)
+        sample = await submit_sample_job(
+            bot, queue, job.id, owner_id=2, prompts=["sks cat"], strengths=[1.0], steps=2
+        )
+        host_c = start_host(pg_url, s3_options, tmp_path / "host_c", "host-c:gpu0")
+        assert await asyncio.to_thread(host_c.wait, 300) == 0
+        sampled = await bot.get_job(sample.id)
+    assert offered and sampled.status is JobStatus.SUCCEEDED, sampled.result
+    grids = [k for k in artifacts.list_keys(f"jobs/{sample.id}/samples/") if k.endswith(".png")]
+    assert grids and not (tmp_path / "host_c" / "jobs" / sample.id).exists()
