@@ -32,7 +32,7 @@ from bot.discord_errors import Backoff, Failure, InvalidRequestBudget, classify
 from bot.files import LinkSigner
 from bot.i18n import t
 from bot.jobtext import progress_text
-from bot.results import post_nonce
+from bot.results import MISSING_PERMISSIONS, post_nonce
 from bot.tracked import Tracked, load_tracked
 from config.settings import Settings
 from trainer.queue.eta import estimate_queue
@@ -249,12 +249,31 @@ class ProgressTracker:
             await job_results.send_sample_privately(self.results, tr, job, text, path, data.get("step"))
             return
         reference = self._channel(tr).get_partial_message(tr.message_id)
+        nonce = post_nonce(job.id, f"sample-{data.get('step')}-{path.name}")
+        if not tr.files_refused:
+            try:
+                await self._channel(tr).send(
+                    text, file=discord.File(path), reference=reference, mention_author=False, nonce=nonce
+                )
+                return
+            except discord.HTTPException as exc:
+                if exc.status != 403 or exc.code != MISSING_PERMISSIONS:
+                    raise
+                await self._files_refused(tr, f"{exc.status} {exc.code} {exc.text or ''}".strip()[:200])
+        # The channel takes no files (Attach Files revoked): the grid as a signed link.
+        link = self.results.linker(job, tr.locale)(path)
         await self._channel(tr).send(
-            text,
-            file=discord.File(path),
-            reference=reference,
-            mention_author=False,
-            nonce=post_nonce(job.id, f"sample-{data.get('step')}-{path.name}"),
+            f"{text}\n• {link}", reference=reference, mention_author=False, nonce=nonce + "L"
+        )
+
+    async def _files_refused(self, tr: Tracked, reason: str) -> None:
+        tr.files_refused = reason
+        await self.save(tr)
+        log.warning(
+            "job %s: channel %s refuses files (%s); its grids and result go there as links",
+            tr.job_id,
+            tr.channel_id,
+            reason,
         )
 
     async def _deliver(self, tr: Tracked, job: Job) -> None:
@@ -263,7 +282,7 @@ class ProgressTracker:
         channel = self._channel(tr)
         post = await job_results.channel_post(self.results, tr, job)
         post.reference = channel.get_partial_message(tr.message_id)
-        await self._send(tr, job, channel, post, tr.attachment_limit, "result")
+        await self._send(tr, job, channel, post, tr.attachment_limit, "result", in_channel=True)
         await self._finish(tr, "channel")
         await job_results.send_private_files(self.results, tr, job)
 
@@ -276,13 +295,24 @@ class ProgressTracker:
         await self._finish(tr, "dm")
 
     async def _send(
-        self, tr: Tracked, job: Job, dest: discord.abc.Messageable, post: Any, limit: int, key: str
+        self,
+        tr: Tracked,
+        job: Job,
+        dest: discord.abc.Messageable,
+        post: Any,
+        limit: int,
+        key: str,
+        *,
+        in_channel: bool = False,
     ) -> None:
         from bot import results
 
         async def sent(index: int) -> None:
             tr.parts_sent = index + 1
             await self.save(tr)
+
+        async def refused(reason: str) -> None:
+            await self._files_refused(tr, reason)
 
         await results.send(
             dest,
@@ -291,6 +321,8 @@ class ProgressTracker:
             nonce=lambda i: post_nonce(job.id, f"{key}-{i}"),
             first_part=tr.parts_sent,
             sent=sent,
+            links_only=in_channel and bool(tr.files_refused),
+            files_refused=refused if in_channel else None,
         )
 
     async def _finish(self, tr: Tracked, where: str) -> None:

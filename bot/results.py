@@ -6,7 +6,9 @@ Discord refuses a message with more than 10 files, a file over the destination's
 whose files total more than 25 MiB (413, code 40005). `plan` puts every file either into a message
 that fits all three or into the list of signed links; `send` posts the messages in order, each with
 its own nonce so that a resend never doubles one, and if Discord still answers 413 it sends that part
-again as links — never the same request twice.
+again as links — never the same request twice. A part with files that Discord refuses with 403 50013
+(the channel lost Attach Files, text still allowed) goes again as links too, once, and the caller
+hears of it (`files_refused`) so that later posts to that channel carry links from the start.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ from pathlib import Path
 import discord
 
 from bot import limits
+
+#: Discord's JSON code for a permission the request needs and the bot lacks (here: Attach Files).
+MISSING_PERMISSIONS = 50013
 
 
 def post_nonce(job_id: str, what: str) -> str:
@@ -86,26 +91,36 @@ async def send(
     nonce: Callable[[int], str],
     first_part: int = 0,
     sent: Callable[[int], Awaitable[None]] | None = None,
+    links_only: bool = False,
+    files_refused: Callable[[str], Awaitable[None]] | None = None,
 ) -> None:
     """Post `post` to `dest` as one or more messages; `sent(i)` is awaited after part i went out, and
-    `first_part` skips the parts an earlier try already sent."""
+    `first_part` skips the parts an earlier try already sent. `links_only`: no attachments (the channel
+    refuses files); `files_refused(reason)` is awaited when Discord refused a part's files."""
     if not (post.text or post.files or post.embed or post.extra_lines):
         # Nothing to say (a cancelled job: its edited progress message says it all). Discord refuses an
         # empty message with 50006, which would wrongly mark the channel unusable.
         if sent is not None:
             await sent(0)
         return
-    layout = plan(post.files, file_limit=file_limit)
+    layout = Plan([], list(post.files)) if links_only else plan(post.files, file_limit=file_limit)
     parts = max(1, len(layout.batches))
+    no_files = False  # refused once: the later parts' files go as links without asking again
     for index in range(first_part, parts):
         batch = layout.batches[index] if index < len(layout.batches) else []
         links = layout.linked if index == 0 else []
         try:
-            await _send_part(dest, post, index, batch, links, nonce(index))
+            if no_files and batch:
+                batch, links = [], [*batch, *links]
+            await _send_part(dest, post, index, batch, links, nonce(index) + ("L" if no_files else ""))
         except discord.HTTPException as exc:
-            if exc.status != 413:
+            refused = exc.status == 403 and exc.code == MISSING_PERMISSIONS and bool(batch)
+            if exc.status != 413 and not refused:
                 raise
-            # Too big after all (a smaller limit than we were told): the same files, as links.
+            no_files = no_files or refused
+            if refused and files_refused is not None:
+                await files_refused(f"{exc.status} {exc.code} {exc.text or ''}".strip()[:200])
+            # Too big after all (a smaller limit than we were told), or no files allowed: as links.
             await _send_part(dest, post, index, [], [*batch, *links], nonce(index) + "L")
         if sent is not None:
             await sent(index)

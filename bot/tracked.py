@@ -28,6 +28,9 @@ class Tracked:
     last_edit: float = 0.0
     #: Why the job's channel updates stopped (a permanent error, or retries used up); "" while usable.
     channel_error: str = ""
+    #: Why files cannot be attached in the job's channel (Attach Files revoked, 403 50013 on a post with
+    #: files, while text still goes there): its grids and result then go there as signed links.
+    files_refused: str = ""
     #: Why the owner's direct message failed; the results are then in /train status only.
     dm_error: str = ""
     failures: int = 0  # transient failures in a row

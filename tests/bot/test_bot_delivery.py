@@ -10,6 +10,7 @@ import os
 import re
 from pathlib import Path
 
+from bot.tracked import load_tracked
 from config.settings import DiscordSettings
 from standin.driver import StandIn
 from standin.state import Channel, User
@@ -181,22 +182,41 @@ async def test_a_passing_failure_of_the_first_post_is_retried_by_the_tracker(
         assert not bot.services.errors.unexpected
 
 
-async def test_attach_files_revoked_mid_job_is_one_refusal_and_the_files_go_by_dm(
+async def test_attach_files_revoked_mid_job_is_one_refusal_and_the_channel_gets_links(
     standin: StandIn, make_bot, settings
 ) -> None:
-    """A real permission overwrite (not an injected error): Discord answers 403 50013 once."""
+    """A real permission overwrite (not an injected error): Discord answers 403 50013 once, to the first
+    post with a file; the channel still takes text, so the grids and the result go there as signed
+    links, progress edits go on, and the LoRA goes to its owner by DM as always."""
     alice = standin.add_user("alice")
     async with make_bot(settings) as bot:
-        room, job_id, _ = await job_in_new_room(standin, alice)
+        room, job_id, progress_id = await job_in_new_room(standin, alice)
         standin.set_overwrite(room, standin.guild, deny=("attach_files",))
+        store = bot.services.store
+        job = await store.get_job(job_id)
+        (Path(job.job_dir) / "samples").mkdir(exist_ok=True)
+        (Path(job.job_dir) / "samples" / "step_000002_grid.png").write_bytes(png_bytes(2))
+        await store.add_event(job_id, "sample", {"grid": "samples/step_000002_grid.png", "step": 2}, time=1.0)
+        mid = await standin.wait_for_message(
+            channel=room, predicate=lambda m: "Samples at step 2" in m.content
+        )
+        assert not mid.attachments and "step_000002_grid.png" in mid.content and "http" in mid.content
+
         lora = await finish_with_lora(bot, job_id)
+        await wait_until(lambda: job_id not in bot.services.progress.jobs)
+        result = next(m for m in standin.messages(room) if "is ready" in m.content and job_id in m.content)
+        assert not result.attachments
+        assert "loss_curve.png" in result.content and "step_000004_grid.png" in result.content
+        assert lora.name not in result.content  # the weights are never linked from a public message
         dm = await standin.wait_for_message(
             channel=standin.dm_channel(alice), predicate=lambda m: job_id in m.content, since=0, timeout=20
         )
         assert lora.name in [a.filename for a in dm.attachments]
-        await wait_until(lambda: job_id not in bot.services.progress.jobs)
+        assert not standin.message(progress_id).content.startswith("⏳")  # edits went on: it says finished
         assert [(m, s) for m, s in requests_on(standin, room.id) if s >= 400] == [("POST", 403)]
         assert bot.services.invalid_requests.count() == 1 == standin.invalid_requests
+        saved = load_tracked(bot.services.progress.folder / f"{job_id}.json")
+        assert saved is not None and saved.files_refused.startswith("403 50013")
         assert not bot.services.errors.unexpected
 
 
