@@ -50,6 +50,16 @@ async def finish_with_lora(bot, job_id: str) -> Path:
     return lora
 
 
+async def sample_grid_at_step_2(bot, job_id: str) -> None:
+    """Stand in for the worker mid-run: a sample grid at step 2 and its event."""
+    job = await bot.services.store.get_job(job_id)
+    (Path(job.job_dir) / "samples").mkdir(exist_ok=True)
+    (Path(job.job_dir) / "samples" / "step_000002_grid.png").write_bytes(png_bytes(2))
+    await bot.services.store.add_event(
+        job_id, "sample", {"grid": "samples/step_000002_grid.png", "step": 2}, time=1.0
+    )
+
+
 def requests_on(standin: StandIn, channel_id: int) -> list[tuple[str, int]]:
     return [(r.method, r.status) for r in standin.requests if f"/channels/{channel_id}/" in r.path]
 
@@ -192,11 +202,7 @@ async def test_attach_files_revoked_mid_job_is_one_refusal_and_the_channel_gets_
     async with make_bot(settings) as bot:
         room, job_id, progress_id = await job_in_new_room(standin, alice)
         standin.set_overwrite(room, standin.guild, deny=("attach_files",))
-        store = bot.services.store
-        job = await store.get_job(job_id)
-        (Path(job.job_dir) / "samples").mkdir(exist_ok=True)
-        (Path(job.job_dir) / "samples" / "step_000002_grid.png").write_bytes(png_bytes(2))
-        await store.add_event(job_id, "sample", {"grid": "samples/step_000002_grid.png", "step": 2}, time=1.0)
+        await sample_grid_at_step_2(bot, job_id)
         mid = await standin.wait_for_message(
             channel=room, predicate=lambda m: "Samples at step 2" in m.content
         )
@@ -229,11 +235,7 @@ async def test_a_private_datasets_sample_grids_go_to_its_owner_only(
     settings = settings_factory(discord=DiscordSettings(private_samples="owner"))
     async with make_bot(settings) as bot:
         room, job_id, _ = await job_in_new_room(standin, alice)  # make_dataset: private by default
-        store = bot.services.store
-        job = await store.get_job(job_id)
-        (Path(job.job_dir) / "samples").mkdir(exist_ok=True)
-        (Path(job.job_dir) / "samples" / "step_000002_grid.png").write_bytes(png_bytes(2))
-        await store.add_event(job_id, "sample", {"grid": "samples/step_000002_grid.png", "step": 2}, time=1.0)
+        await sample_grid_at_step_2(bot, job_id)
         mid = await standin.wait_for_message(
             channel=standin.dm_channel(alice), predicate=lambda m: "Samples at step 2" in m.content, since=0
         )
