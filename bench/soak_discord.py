@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+import re
 import resource
 import socket
 import struct
@@ -27,6 +28,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from bench.soak_jobs import (
     STANDIN_ARCH,
@@ -40,6 +42,7 @@ from bench.soak_jobs import (
     write_dataset,
 )
 from bot.app import LoracordBot
+from bot.files import LinkSigner
 from bot.jobtext import output_file, result_files
 from bot.tracked import Tracked
 from config.secrets import Secret
@@ -57,6 +60,9 @@ from standin.client import pointed_at, running
 from standin.driver import StandIn
 from trainer.queue.types import Job, JobStatus
 
+#: A signed download link in a message (bot/files.py `LinkSigner.url`).
+SIGNED_LINK = re.compile(r"/(?P<job>[^/\s?]+)/(?P<name>[^/\s?]+)\?exp=(?P<exp>\d+)&sig=(?P<sig>[0-9a-f]+)")
+
 
 @dataclass
 class SoakReport:
@@ -65,6 +71,7 @@ class SoakReport:
     jobs: int
     seconds: float = 0.0
     delivered: dict[str, int] = field(default_factory=dict)  # where -> jobs
+    files_as_links: int = 0  # jobs whose channel took text but no files: grids and result as links
     duplicates: list[str] = field(default_factory=list)
     undelivered: list[str] = field(default_factory=list)
     repeats_after_permanent: list[str] = field(default_factory=list)
@@ -87,6 +94,7 @@ class SoakReport:
             ("delivered in channel / by DM / status only", " / ".join(
                 str(self.delivered.get(k, 0)) for k in ("channel", "dm", "status"))),
             ("delivered twice / never", f"{len(self.duplicates)} / {len(self.undelivered)}"),
+            ("channel without Attach Files: results as signed links", self.files_as_links),
             ("real results missing grid, loss curve or LoRA", len(self.real_incomplete)),
             ("requests after a permanent error", len(self.repeats_after_permanent)),
             ("REST requests", self.requests),
@@ -234,7 +242,7 @@ async def _scenario(
     report.seconds = time.monotonic() - started
     report.invalid_bot = first_invalid + bot.services.invalid_requests.total
     _account(standin, report, owners, states)
-    _check_real(standin, report, owners, states, ended, plan.real)
+    _check_real(standin, report, owners, states, ended, bot.services.signer)
     report.rss_growth_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
     report.leaked_tasks = [t.get_name() for t in asyncio.all_tasks() if t is not asyncio.current_task()]
 
@@ -272,6 +280,7 @@ def _account(standin: StandIn, report: SoakReport, owners: dict[str, int], state
         ]
         where = state.delivered_to if state and state.delivered else "nowhere"
         report.delivered[where] = report.delivered.get(where, 0) + 1
+        report.files_as_links += bool(state and state.files_refused and where == "channel")
         reached = len(in_channel) + len(in_dm)
         if reached > 1:
             report.duplicates.append(job_id)
@@ -294,11 +303,13 @@ def _check_real(
     owners: dict[str, int],
     states: dict[str, Any],
     ended: dict[str, Job],
-    real: set[int],
+    signer: LinkSigner,
 ) -> None:
     """Each trained job succeeded, and its owner got what the trainer wrote, byte for byte: the last
-    grid and the loss curve (in the channel, or by DM when the channel broke) and the LoRA (by DM,
-    or — DMs closed — behind the result's download button). Status-only results are in /train status."""
+    grid and the loss curve (in the channel, or by DM when the channel broke, or as signed links when
+    the channel took text but no files) and the LoRA (by DM, or — DMs closed — behind the result's
+    download button). Status-only results are in /train status. A link counts when its signature is
+    valid and it names the job's file (the file server serves exactly that file: tests/bot)."""
     messages = [m for m in list(standin.world.store.messages.values()) if not m.ephemeral]
     dms = {c.id: c.recipient_ids for c in list(standin.world.store.channels.values()) if c.is_dm}
     for job_id, job in ended.items():
@@ -319,6 +330,10 @@ def _check_real(
             mine = m.channel_id not in dms or dms[m.channel_id] == [owners[job_id]]
             if mine and f"`{job_id}`" in m.content:
                 got.update({a.filename: standin.attachment_bytes(a.url) for a in m.attachments})
+                for link in SIGNED_LINK.finditer(m.content):
+                    job, name, exp, sig = (unquote(link.group(k)) for k in ("job", "name", "exp", "sig"))
+                    if job == job_id and name in wanted and signer.valid(job, name, exp, sig):
+                        got[name] = wanted[name].read_bytes()
                 button |= f"lc:job:download:{job_id}" in str(m.components)
         if state.dm_error and button:  # DMs closed: the LoRA is behind the button
             got[lora.name] = lora.read_bytes()

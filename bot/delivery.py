@@ -31,12 +31,13 @@ def fits(path: Path, limit: int) -> bool:
     return path.stat().st_size <= limit
 
 
-def link_text(signer: LinkSigner, job_id: str, path: Path, locale: object) -> str:
+def link_text(signer: LinkSigner, job_id: str, path: Path, locale: object, *, refused: bool = False) -> str:
+    """A signed link to one of the job's files: because it is too big for Discord, or (`refused`)
+    because the channel takes no files."""
     hours = max(1, round(signer.ttl_seconds / 3600))
     url = signer.url(job_id, path.name)
-    return t(
-        locale, "delivery.link", name=path.name, size=human_size(path.stat().st_size), url=url, hours=hours
-    )
+    key = "delivery.link_no_files" if refused else "delivery.link"
+    return t(locale, key, name=path.name, size=human_size(path.stat().st_size), url=url, hours=hours)
 
 
 async def send_to_interaction(

@@ -58,8 +58,9 @@ class ResultContext:
         wanted = self.settings.files.max_dm_bytes
         return min(wanted, limits.DEFAULT_ATTACHMENT_SIZE_LIMIT) if wanted else 0
 
-    def linker(self, job: Job, locale: str) -> Callable[[Path], str]:
-        return lambda path: link_text(self.signer, job.id, path, locale)
+    def linker(self, job: Job, locale: str, *, refused: bool = False) -> Callable[[Path], str]:
+        """Words a signed link to one of the job's files (`refused`: the channel takes no files)."""
+        return lambda path: link_text(self.signer, job.id, path, locale, refused=refused)
 
 
 async def channel_post(ctx: ResultContext, tr: Tracked, job: Job) -> Post:

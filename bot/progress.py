@@ -261,7 +261,7 @@ class ProgressTracker:
                     raise
                 await self._files_refused(tr, f"{exc.status} {exc.code} {exc.text or ''}".strip()[:200])
         # The channel takes no files (Attach Files revoked): the grid as a signed link.
-        link = self.results.linker(job, tr.locale)(path)
+        link = self.results.linker(job, tr.locale, refused=True)(path)
         await self._channel(tr).send(
             f"{text}\n• {link}", reference=reference, mention_author=False, nonce=nonce + "L"
         )
@@ -282,6 +282,7 @@ class ProgressTracker:
         channel = self._channel(tr)
         post = await job_results.channel_post(self.results, tr, job)
         post.reference = channel.get_partial_message(tr.message_id)
+        post.refused_link = self.results.linker(job, tr.locale, refused=True)
         await self._send(tr, job, channel, post, tr.attachment_limit, "result", in_channel=True)
         await self._finish(tr, "channel")
         await job_results.send_private_files(self.results, tr, job)

@@ -81,6 +81,8 @@ class Post:
     reference: discord.PartialMessage | None = None
     continued: str = "…"
     extra_lines: list[str] = field(default_factory=list)
+    #: How to word a link to a file the channel refused (None: as `link`).
+    refused_link: Callable[[Path], str] | None = None
 
 
 async def send(
@@ -109,19 +111,25 @@ async def send(
     for index in range(first_part, parts):
         batch = layout.batches[index] if index < len(layout.batches) else []
         links = layout.linked if index == 0 else []
+        refused = list(layout.linked) if links_only and index == 0 else []
         try:
             if no_files and batch:
-                batch, links = [], [*batch, *links]
-            await _send_part(dest, post, index, batch, links, nonce(index) + ("L" if no_files else ""))
+                batch, refused = [], batch
+            await _send_part(
+                dest, post, index, batch, links, nonce(index) + ("L" if no_files else ""), refused
+            )
         except discord.HTTPException as exc:
-            refused = exc.status == 403 and exc.code == MISSING_PERMISSIONS and bool(batch)
-            if exc.status != 413 and not refused:
+            denied = exc.status == 403 and exc.code == MISSING_PERMISSIONS and bool(batch)
+            if exc.status != 413 and not denied:
                 raise
-            no_files = no_files or refused
-            if refused and files_refused is not None:
+            no_files = no_files or denied
+            if denied and files_refused is not None:
                 await files_refused(f"{exc.status} {exc.code} {exc.text or ''}".strip()[:200])
             # Too big after all (a smaller limit than we were told), or no files allowed: as links.
-            await _send_part(dest, post, index, [], [*batch, *links], nonce(index) + "L")
+            if denied:
+                await _send_part(dest, post, index, [], links, nonce(index) + "L", [*refused, *batch])
+            else:
+                await _send_part(dest, post, index, [], [*batch, *links], nonce(index) + "L", refused)
         if sent is not None:
             await sent(index)
 
@@ -133,9 +141,11 @@ async def _send_part(
     batch: list[Path],
     links: list[Path],
     nonce: str,
+    refused: list[Path] | None = None,
 ) -> None:
     lines = [post.text if index == 0 else post.continued, *(post.extra_lines if index == 0 else [])]
-    lines += [f"• {post.link(p)}" for p in links]
+    lines += [f"• {post.link(p)}" for p in links if not refused or p not in refused]
+    lines += [f"• {(post.refused_link or post.link)(p)}" for p in refused or []]
     text = limits.clip("\n".join(line for line in lines if line), limits.CONTENT_MAX)
     kwargs: dict[str, object] = {"files": [discord.File(p) for p in batch], "nonce": nonce}
     if index == 0:

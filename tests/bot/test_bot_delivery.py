@@ -207,12 +207,14 @@ async def test_attach_files_revoked_mid_job_is_one_refusal_and_the_channel_gets_
             channel=room, predicate=lambda m: "Samples at step 2" in m.content
         )
         assert not mid.attachments and "step_000002_grid.png" in mid.content and "http" in mid.content
+        assert "does not let me attach files" in mid.content
 
         lora = await finish_with_lora(bot, job_id)
         await wait_until(lambda: job_id not in bot.services.progress.jobs)
         result = next(m for m in standin.messages(room) if "is ready" in m.content and job_id in m.content)
         assert not result.attachments
         assert "loss_curve.png" in result.content and "step_000004_grid.png" in result.content
+        assert "does not let me attach files" in result.content and "too big" not in result.content
         assert lora.name not in result.content  # the weights are never linked from a public message
         dm = await standin.wait_for_message(
             channel=standin.dm_channel(alice), predicate=lambda m: job_id in m.content, since=0, timeout=20
