@@ -29,10 +29,10 @@ from pathlib import Path
 BANK_PATH = Path(__file__).with_name("question_bank.toml")
 #: The later rounds' files, each with `round = N` on every item and an optional [fact] table.
 ROUND_PATHS = {
-    n: Path(__file__).with_name(f"question_bank_r{n}.toml") for n in (3, 4, 5, 6, 7, 8, 9, 10, 11, 12)
+    n: Path(__file__).with_name(f"question_bank_r{n}.toml") for n in (3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13)
 }
-HELD_OUT_ROUNDS = (12,)
-RETIRED_ROUNDS = (5, 6, 7, 8, 9, 10, 11)
+HELD_OUT_ROUNDS = (13,)
+RETIRED_ROUNDS = (5, 6, 7, 8, 9, 10, 11, 12)
 SPLITS = ("tune", "retired", "held_out")
 
 
