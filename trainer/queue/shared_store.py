@@ -182,15 +182,19 @@ class SharedStore:
 
     def _bring_run_to_sample(self, sample_dir: Path, jobs_dir: Path) -> None:
         """The run a sample job draws from, on this host: used in place when it is in this host's jobs
-        folder (submitted here), else rebuilt from the artifact store (inputs, config, weights; no
-        optimizer state)."""
+        folder (submitted here), else rebuilt from the artifact store (inputs, config; no optimizer state).
+        Either way the checkpoints' weights uploaded by the hosts that trained it are fetched, as the
+        request may name any step the artifact store holds."""
         try:
             request = load_request(sample_dir)
         except SampleRequestError:
             return  # the worker's start check fails the job with that message
         source = Path(request.source_run)
         here = source.resolve().is_relative_to(jobs_dir.resolve()) and JobPaths(source).config.is_file()
-        if here or not request.source_job_id:
+        if not request.source_job_id:
+            return
+        if here:
+            fetch_weights(self.artifacts, request.source_job_id, source)
             return
         run = materialize_job(self.artifacts, self.cache, request.source_job_id, jobs_dir, resume=False)
         fetch_weights(self.artifacts, request.source_job_id, run)

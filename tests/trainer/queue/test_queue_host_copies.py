@@ -94,7 +94,8 @@ async def test_retention_expires_a_job_on_the_host_that_made_it_with_its_keys(tm
 
 async def test_a_run_trained_on_one_host_is_sampled_on_another(tmp_path):
     """The bot offers the checkpoints in the artifact store; the host that takes the sample job rebuilds
-    the run there (weights, no optimizer state) and keeps it while a sample job may draw from it."""
+    the run there (weights, no optimizer state) and keeps it while a sample job may draw from it; a
+    worker on the bot's own host uses the run in place and fetches the weights it lacks."""
     async with host(tmp_path, "bot") as bot, host(tmp_path, "gpu1") as gpu1, host(tmp_path, "gpu2") as gpu2:
         own = await submit(bot, "run")
         job = await gpu1.claim("gpu1:0", 60, NO_LIMITS, now=T0)
@@ -135,3 +136,11 @@ async def test_a_run_trained_on_one_host_is_sampled_on_another(tmp_path):
         await gpu2.finish(sample.id, "gpu2:0", JobStatus.SUCCEEDED, grid, now=T0 + 30)
         assert await gpu2.remove_finished_copies() == ["run"] and not run.exists()
         assert (own / "output" / "cat.safetensors").is_file()  # the bot's own folder is untouched
+
+        # The bot host's own worker takes the next one: the run is used in place, and the checkpoint
+        # weights the request names come from the artifact store into it.
+        second = await submit_sample_job(bot, options, "run", owner_id=1, checkpoints=[2])
+        here = await bot.claim("bot:0", 60, NO_LIMITS, now=T0 + 40)
+        assert here.id == second.id and load_request(Path(here.job_dir)).source_run == str(own.resolve())
+        assert (own / "checkpoints" / "step_000002" / "lora.safetensors").read_bytes() == b"weights 2"
+        assert sample_problem(Path(here.job_dir)) is None
