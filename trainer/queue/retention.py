@@ -118,6 +118,8 @@ async def delete_job_files(store: JobStore, job_id: str, *, now: float | None = 
     if not job.finished:
         raise JobStateError(job_id, job.status, "cancel it first; its files are in use")
     freed = await asyncio.to_thread(_remove, Path(job.job_dir))
+    if isinstance(store, SharedStore):  # the copies in the artifact store go too (other hosts' view)
+        await asyncio.to_thread(store.forget_artifacts, job_id)
     await store.mark_files_deleted(job_id, now=now)
     return freed
 

@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import access, job_results, limits
+from bot.delivery import human_size
 from bot.exts._common import dataset_autocomplete, datasets_of, defer
 from bot.exts.training import _service as service
 from bot.exts.training._views import confirmation
@@ -156,6 +157,19 @@ class Training(commands.GroupCog, group_name=L("cmd.train.name"), group_descript
         await interaction.followup.send(
             t(interaction.locale, "training.cancel_requested", job=done.id), ephemeral=True
         )
+
+    @app_commands.command(name=L("cmd.train.delete.name"), description=L("cmd.train.delete.desc"))
+    @app_commands.rename(job=L("opt.job.name"))
+    @app_commands.describe(job=L("opt.job.desc"))
+    @app_commands.autocomplete(job=job_autocomplete)
+    async def delete(self, interaction: discord.Interaction, job: str) -> None:
+        await defer(interaction, ephemeral=True)
+        done, freed = await service.delete_files(self.services, interaction.user, job)
+        if freed is None:
+            text = t(interaction.locale, "training.files_already_deleted", job=done.id)
+        else:
+            text = t(interaction.locale, "training.files_deleted", job=done.id, size=human_size(freed))
+        await interaction.followup.send(text, ephemeral=True)
 
     @app_commands.command(name=L("cmd.train.retry.name"), description=L("cmd.train.retry.desc"))
     @app_commands.rename(job=L("opt.job.name"))

@@ -26,6 +26,7 @@ from trainer.dataset.captions import CaptionStore
 from trainer.job_paths import JobPaths
 from trainer.queue.eta import estimate_queue
 from trainer.queue.jobdir import JobDirError, count_images, submit_job
+from trainer.queue.retention import delete_job_files
 from trainer.queue.samplejob import SampleRefused, submit_sample_job
 from trainer.queue.samplereq import DEFAULT_STRENGTHS, SampleRequestError, load_request, parse_strengths
 from trainer.queue.types import Job, JobKind, JobStatus
@@ -227,6 +228,16 @@ async def owned_job(services: Services, user: discord.abc.User, job_id: str) -> 
 async def cancel(services: Services, user: discord.abc.User, job_id: str) -> Job:
     job = await owned_job(services, user, job_id)
     return await services.store.request_cancel(job.id)
+
+
+async def delete_files(services: Services, user: discord.abc.User, job_id: str) -> tuple[Job, int | None]:
+    """`/train delete`: the owner (or an admin) deletes a finished job's files — LoRA, samples,
+    checkpoints, logs — now instead of after `limits.retention_days`. Returns the job and the bytes freed
+    (None: they were already gone). A queued or running job is refused (JobStateError): cancel it first."""
+    job = await owned_job(services, user, job_id)
+    if job.files_deleted_at is not None:
+        return job, None
+    return job, await delete_job_files(services.store, job.id)
 
 
 #: The flag file the training loop checks after every step (docs/contracts.md): it samples, then deletes it.
