@@ -74,6 +74,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     c = qs.add_parser("cancel", help="cancel a queued job, or stop a running one")
     c.add_argument("job_id", metavar="ID")
     c.set_defaults(func=cmd_cancel)
+    d = qs.add_parser("delete-files", help="delete a finished job's files now (LoRA, samples, checkpoints)")
+    d.add_argument("job_id", metavar="ID")
+    d.set_defaults(func=cmd_delete_files)
     qs.add_parser("pause", help="start no new jobs (running ones go on)").set_defaults(func=cmd_pause)
     qs.add_parser("resume", help="start jobs again").set_defaults(func=cmd_resume)
     queue_store.register_actions(qs)  # migrate-store, workers
@@ -239,6 +242,17 @@ def cmd_cancel(args: argparse.Namespace, settings: Any) -> int:
             print(f"cancelled job {job.id}")
         else:
             print(f"asked the worker to stop job {job.id}; it stops after its current step")
+        return 0
+
+    return _with_store(settings, action)
+
+
+def cmd_delete_files(args: argparse.Namespace, settings: Any) -> int:
+    from trainer.queue.retention import delete_job_files
+
+    async def action(store: Any, options: QueueOptions) -> int:
+        freed = await delete_job_files(store, args.job_id)
+        print(f"deleted the files of job {args.job_id} ({freed / 1e6:.1f} MB freed); the job stays listed")
         return 0
 
     return _with_store(settings, action)

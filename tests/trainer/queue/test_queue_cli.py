@@ -75,6 +75,11 @@ def test_submit_list_show_cancel_pause_resume(settings_file, train_toml, capsys)
     assert [e["type"] for e in shown["events"]] == ["queued", "cancelled"]
     assert cli(settings_file, "queue", "cancel", job["id"]) == 2
     assert "already finished" in capsys.readouterr().err
+    assert cli(settings_file, "queue", "delete-files", job["id"]) == 0  # ended: its files can go now
+    assert "deleted the files of job" in capsys.readouterr().out and not Path(job["job_dir"]).exists()
+    queued = next(j for j in listed["jobs"] if j["id"] != job["id"])
+    assert cli(settings_file, "queue", "delete-files", queued["id"]) == 2  # still queued: refused
+    assert "cancel it first" in capsys.readouterr().err and Path(queued["job_dir"]).exists()
 
 
 def test_refusals_are_one_clear_line(settings_file, train_toml, tmp_path, capsys):
