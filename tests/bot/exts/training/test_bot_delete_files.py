@@ -38,6 +38,8 @@ async def test_the_owner_deletes_a_finished_jobs_files(standin: StandIn, make_bo
         assert not folder.exists() and (await store.get_job(job.id)).files_deleted_at is not None
         _, again = await command(standin, alice, "train", "delete", {"job": job.id})
         assert "already deleted" in again.content
+        _, download = await command(standin, alice, "train", "download", {"job": job.id})
+        assert "its files were removed" in download.content and not download.attachments
 
         ko_dataset = await make_dataset(standin, minsu, "b", images=1)
         _, confirm = await command(standin, minsu, "train", "start", {"dataset": ko_dataset, "steps": 5})
