@@ -88,6 +88,13 @@ TOOL_PARTS = {
         re.I,
     ),
     "onetrainer.": re.compile(r"one ?trainer|원 ?트레이너", re.I),
+    # The rule on warnings that are safe to ignore fills in only when the question quotes a warning or
+    # message (its text shares "training", "images", "samples" with any question: it answered overfitting).
+    "trouble.harmless_warnings": re.compile(
+        r"warn|deprecat|requires_grad|not used when|typedstorage|use_reentrant|triton|message|경고|메시지|메세지"
+        r"|(?:뜨|나오)는데|떠요|뜹니다",
+        re.I,
+    ),
     # The diffusers/peft library's rules (rulebook_diffusers.toml) fill in only when the question is about code.
     "diffusers.": re.compile(
         r"diffusers|디퓨저|peft|pipe\b|pipeline|파이프라인|python|파이썬|hugging ?face|허깅 ?페이스|from_pretrained"

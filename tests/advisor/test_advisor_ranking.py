@@ -113,3 +113,16 @@ def test_a_generating_ui_rule_is_not_a_search_hit_for_a_question_that_never_name
     answer = advisor.ask("트리거를 넣어도 캐릭터가 하나도 안 닮았어요. 학습이 안 된 것 같아요")
     assert not any(r.startswith(("comfy.", "webui.")) for r in answer.rule_ids)
     assert "underfit.too_few_views" in answer.rule_ids
+
+
+def test_the_harmless_warnings_rule_answers_only_a_question_that_quotes_a_warning(advisor):
+    # Its text shares "training", "images", "samples" with most questions: it was shown third for overfitting.
+    overfit = advisor.ask("My LoRA samples look exactly like my training images, what should I change?")
+    assert (
+        "trouble.harmless_warnings" not in overfit.rule_ids and "overfit.too_many_views" in overfit.rule_ids
+    )
+    warned = advisor.ask(
+        "Training prints 'UserWarning: None of the inputs have requires_grad=True. Gradients will be None'. "
+        "Is my LoRA learning anything?"
+    )
+    assert "trouble.harmless_warnings" in warned.rule_ids
