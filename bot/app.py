@@ -29,7 +29,7 @@ from bot.job_results import ResultButtons
 from bot.services import Services, build_services, services_of
 from bot.worker_proc import EmbeddedWorker
 from config.settings import Settings
-from trainer.queue.retention import apply_retention
+from trainer.queue.retention import apply_retention, log_report
 
 log = logging.getLogger(__name__)
 
@@ -142,12 +142,7 @@ class LoracordBot(commands.Bot):
     async def _apply_retention_every(self) -> None:
         while True:
             try:
-                report = await apply_retention(self.services.store, self.services.queue_options)
-                if report.expired or report.checkpoints_removed:
-                    log.info(
-                        "retention: %d expired job folder(s), checkpoints of %d job(s), %.2f GB freed",
-                        len(report.expired), len(report.checkpoints_removed), report.bytes_freed / 1e9,
-                    )  # fmt: skip
+                log_report(await apply_retention(self.services.store, self.services.queue_options))
             except Exception:  # the store or the disk is briefly unavailable: the next round tries again
                 log.exception("retention failed; trying again in %.0f s", self.retention_every_s)
             await asyncio.sleep(self.retention_every_s)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import time
@@ -32,7 +33,7 @@ from bot.discord_errors import Backoff, Failure, InvalidRequestBudget, classify
 from bot.files import LinkSigner
 from bot.i18n import t
 from bot.jobtext import progress_text
-from bot.results import MISSING_PERMISSIONS, post_nonce
+from bot.results import files_denied, post_nonce
 from bot.tracked import Tracked, load_tracked
 from config.settings import Settings
 from trainer.queue.eta import estimate_queue
@@ -257,9 +258,10 @@ class ProgressTracker:
                 )
                 return
             except discord.HTTPException as exc:
-                if exc.status != 403 or exc.code != MISSING_PERMISSIONS:
+                reason = files_denied(exc)
+                if reason is None:
                     raise
-                await self._files_refused(tr, f"{exc.status} {exc.code} {exc.text or ''}".strip()[:200])
+                await self._files_refused(tr, reason)
         # The channel takes no files (Attach Files revoked): the grid as a signed link.
         link = self.results.linker(job, tr.locale, refused=True)(path)
         await self._channel(tr).send(
@@ -312,9 +314,6 @@ class ProgressTracker:
             tr.parts_sent = index + 1
             await self.save(tr)
 
-        async def refused(reason: str) -> None:
-            await self._files_refused(tr, reason)
-
         await results.send(
             dest,
             post,
@@ -323,7 +322,7 @@ class ProgressTracker:
             first_part=tr.parts_sent,
             sent=sent,
             links_only=in_channel and bool(tr.files_refused),
-            files_refused=refused if in_channel else None,
+            files_refused=functools.partial(self._files_refused, tr) if in_channel else None,
         )
 
     async def _finish(self, tr: Tracked, where: str) -> None:

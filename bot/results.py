@@ -26,6 +26,14 @@ from bot import limits
 MISSING_PERMISSIONS = 50013
 
 
+def files_denied(exc: discord.HTTPException) -> str | None:
+    """Why Discord refused a post that carried files for a missing permission (the channel lost Attach
+    Files; its text may still go through), as the tracking state keeps it; None for any other error."""
+    if exc.status == 403 and exc.code == MISSING_PERMISSIONS:
+        return f"{exc.status} {exc.code} {exc.text or ''}".strip()[:200]
+    return None
+
+
 def post_nonce(job_id: str, what: str) -> str:
     """The nonce of one of a job's posts (Discord's `enforce_nonce`): the same post sent again within
     minutes — e.g. by a restarted bot whose first try lost its answer — returns the first message
@@ -105,31 +113,30 @@ async def send(
         if sent is not None:
             await sent(0)
         return
-    layout = Plan([], list(post.files)) if links_only else plan(post.files, file_limit=file_limit)
+    layout = plan(post.files, file_limit=file_limit)
     parts = max(1, len(layout.batches))
-    no_files = False  # refused once: the later parts' files go as links without asking again
+    no_files = links_only  # once refused, every later part's files go as links without asking again
     for index in range(first_part, parts):
         batch = layout.batches[index] if index < len(layout.batches) else []
         links = layout.linked if index == 0 else []
-        refused = list(layout.linked) if links_only and index == 0 else []
+        refused: list[Path] = []
+        if no_files:
+            batch, refused = [], batch
         try:
-            if no_files and batch:
-                batch, refused = [], batch
             await _send_part(
                 dest, post, index, batch, links, nonce(index) + ("L" if no_files else ""), refused
             )
         except discord.HTTPException as exc:
-            denied = exc.status == 403 and exc.code == MISSING_PERMISSIONS and bool(batch)
-            if exc.status != 413 and not denied:
+            reason = files_denied(exc) if batch else None
+            if exc.status != 413 and reason is None:
                 raise
-            no_files = no_files or denied
-            if denied and files_refused is not None:
-                await files_refused(f"{exc.status} {exc.code} {exc.text or ''}".strip()[:200])
-            # Too big after all (a smaller limit than we were told), or no files allowed: as links.
-            if denied:
-                await _send_part(dest, post, index, [], links, nonce(index) + "L", [*refused, *batch])
-            else:
-                await _send_part(dest, post, index, [], [*batch, *links], nonce(index) + "L", refused)
+            if reason is None:  # too big after all (a smaller limit than we were told): as links
+                await _send_part(dest, post, index, [], [*batch, *links], nonce(index) + "L")
+            else:  # no files allowed in this channel: the same files as links, worded so
+                no_files = True
+                if files_refused is not None:
+                    await files_refused(reason)
+                await _send_part(dest, post, index, [], links, nonce(index) + "L", batch)
         if sent is not None:
             await sent(index)
 
@@ -144,7 +151,7 @@ async def _send_part(
     refused: list[Path] | None = None,
 ) -> None:
     lines = [post.text if index == 0 else post.continued, *(post.extra_lines if index == 0 else [])]
-    lines += [f"• {post.link(p)}" for p in links if not refused or p not in refused]
+    lines += [f"• {post.link(p)}" for p in links]
     lines += [f"• {(post.refused_link or post.link)(p)}" for p in refused or []]
     text = limits.clip("\n".join(line for line in lines if line), limits.CONTENT_MAX)
     kwargs: dict[str, object] = {"files": [discord.File(p) for p in batch], "nonce": nonce}

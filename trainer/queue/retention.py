@@ -59,6 +59,19 @@ class RetentionReport:
     copies_removed: list[str] = field(default_factory=list)
 
 
+def log_report(report: RetentionReport) -> None:
+    """One log line for a round of retention that did something (workers and the bot alike)."""
+    if report.bytes_freed or report.expired or report.checkpoints_removed or report.copies_removed:
+        log.info(
+            "retention: %d expired job folder(s), checkpoints of %d job(s), %.2f GB freed; "
+            "%d copies of other hosts' jobs removed",
+            len(report.expired),
+            len(report.checkpoints_removed),
+            report.bytes_freed / 1e9,
+            len(report.copies_removed),
+        )
+
+
 async def apply_retention(
     store: JobStore, options: QueueOptions, *, now: float | None = None
 ) -> RetentionReport:

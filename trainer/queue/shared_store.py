@@ -189,16 +189,14 @@ class SharedStore:
             request = load_request(sample_dir)
         except SampleRequestError:
             return  # the worker's start check fails the job with that message
-        source = Path(request.source_run)
-        here = source.resolve().is_relative_to(jobs_dir.resolve()) and JobPaths(source).config.is_file()
         if not request.source_job_id:
             return
-        if here:
-            fetch_weights(self.artifacts, request.source_job_id, source)
-            return
-        run = materialize_job(self.artifacts, self.cache, request.source_job_id, jobs_dir, resume=False)
+        run = Path(request.source_run)
+        here = run.resolve().is_relative_to(jobs_dir.resolve()) and JobPaths(run).config.is_file()
+        if not here:
+            run = materialize_job(self.artifacts, self.cache, request.source_job_id, jobs_dir, resume=False)
+            dataclasses.replace(request, source_run=str(run)).save(sample_dir)
         fetch_weights(self.artifacts, request.source_job_id, run)
-        dataclasses.replace(request, source_run=str(run)).save(sample_dir)
 
     async def weight_steps(self, job_id: str) -> list[int]:
         """Steps whose LoRA weights the artifact store holds for `job_id` (uploaded checkpoints)."""
@@ -260,12 +258,15 @@ class SharedStore:
         job's copy stays while it is queued, as this host may claim it again. Returns the job ids."""
         jobs_dir = Path(self.host.data_dir) / JOBS_FOLDER
         folders = sorted(jobs_dir.iterdir()) if jobs_dir.is_dir() else []
+        copies = [f for f in folders if f.name not in self._jobs and is_rebuilt_copy(f)]
+        if not copies:  # the submitting host has none: no query
+            return []
         # A finished run that a queued or running sample job draws from stays while it may be sampled.
         active = await self._store.list_jobs(statuses=[JobStatus.QUEUED, JobStatus.RUNNING], limit=1_000_000)
         sampled = {j.source_job_id for j in active if j.source_job_id}
         removed = []
-        for folder in folders:
-            if folder.name in self._jobs or folder.name in sampled or not is_rebuilt_copy(folder):
+        for folder in copies:
+            if folder.name in sampled:
                 continue
             try:
                 ended = (await self._store.get_job(folder.name)).finished

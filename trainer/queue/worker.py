@@ -187,15 +187,7 @@ class Worker:
     async def apply_retention(self) -> retention.RetentionReport:
         self._retention_at = time.monotonic()
         report = await retention.apply_retention(self.store, self.options.queue)
-        if report.bytes_freed or report.copies_removed:
-            log.info(
-                "retention: %d expired job folder(s), checkpoints of %d job(s), %.2f GB freed; "
-                "%d copies of other hosts' jobs removed",
-                len(report.expired),
-                len(report.checkpoints_removed),
-                report.bytes_freed / 1e9,
-                len(report.copies_removed),
-            )
+        retention.log_report(report)
         return report
 
     def _disk_problem(self, job_dir: Path) -> str | None:
