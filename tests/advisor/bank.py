@@ -29,10 +29,10 @@ from pathlib import Path
 BANK_PATH = Path(__file__).with_name("question_bank.toml")
 #: The later rounds' files, each with `round = N` on every item and an optional [fact] table.
 ROUND_PATHS = {
-    n: Path(__file__).with_name(f"question_bank_r{n}.toml") for n in (3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13)
+    n: Path(__file__).with_name(f"question_bank_r{n}.toml") for n in (3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14)
 }
-HELD_OUT_ROUNDS = (13,)
-RETIRED_ROUNDS = (5, 6, 7, 8, 9, 10, 11, 12)
+HELD_OUT_ROUNDS = (14,)
+RETIRED_ROUNDS = (5, 6, 7, 8, 9, 10, 11, 12, 13)
 SPLITS = ("tune", "retired", "held_out")
 
 

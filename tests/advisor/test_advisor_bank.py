@@ -36,12 +36,12 @@ def test_facts_are_valid_regexes():
 
 
 def test_each_round_has_its_split_and_the_held_out_round_is_new():
-    """Rounds 1-4 are tune, 5-12 retired (scored blind when new, then read or used), and the held-out split
-    is exactly round 13 (question_bank_r13.toml), whose sources are new and each asked once per language."""
+    """Rounds 1-4 are tune, 5-13 retired (scored blind when new, then read or used), and the held-out split
+    is exactly round 14 (question_bank_r14.toml), whose sources are new and each asked once per language."""
     items = bank.questions()
     for q in items:
         assert q.split == bank.split_of(q.round), q.id
-        assert (q.round == 13) == (q.split == "held_out"), q.id
+        assert (q.round == 14) == (q.split == "held_out"), q.id
     held = [q for q in items if q.split == "held_out"]
     assert (
         len(held) >= 100
@@ -49,8 +49,8 @@ def test_each_round_has_its_split_and_the_held_out_round_is_new():
     older_sources = {q.source for q in items if q.split != "held_out"}
     langs_by_source: dict[str, list[str]] = {}
     for q in held:
-        assert q.source not in older_sources, f"{q.id}: its source is already in rounds 1-12"
-        assert q.id.startswith(("r13a-", "r13b-")) and q.id.endswith(f"-{q.lang}"), q.id
+        assert q.source not in older_sources, f"{q.id}: its source is already in rounds 1-13"
+        assert q.id.startswith(("r14a-", "r14b-")) and q.id.endswith(f"-{q.lang}"), q.id
         langs_by_source.setdefault(q.source, []).append(q.lang)
     assert len(langs_by_source) >= 50
     for source, langs in langs_by_source.items():
@@ -58,18 +58,18 @@ def test_each_round_has_its_split_and_the_held_out_round_is_new():
 
 
 # --- the advisor judged on the bank (LLM off) -----------------------------------------------------
-# Measured: each held-out round was scored blind, then retired. The held-out split is now round 13
-# (60 new sources collected blind while round 12 was scored, merged unread, question_bank_r13.toml).
+# Measured: each held-out round was scored blind, then retired. The held-out split is now round 14
+# (60 new sources collected blind while round 13 was scored, merged unread, question_bank_r14.toml).
 # Issue 21's target is 90% per language on the held-out split and it is NOT met:
 # test_held_out_meets_the_issue_target is a strict xfail (remove the mark once it passes); the floors only
 # keep the measured levels from sliding back.
 ISSUE_TARGET = 0.90
-# Round 13, 2026-12-06 (third session): on the advisor as the session found it (85833e7) en 23/60, ko 19/60;
-# after the intent-parity work (670cf51) en 22/60 (36.7%), ko 20/60 (33.3%) (docs/advisor.md). The
-# floor is under both: a new round of real questions is harder than the last, not the advisor worse.
-HELD_OUT_FLOOR = 0.30
-# Rounds 5-12 (478 per language): en 296/478 (61.9%), ko 291/478 (60.9%); all were read or used after
-# their blind scoring (round 12: scored twice, not read), so these are not blind.
+# Round 14, 2026-12-06 (fourth session), scored blind once on the advisor as the session found it (73eafc3):
+# en 32/60 (53.3%), ko 29/60 (48.3%) (docs/advisor.md). The floor is under both: each new round of real
+# questions is its own mix (round 13 scored 33-38% on the same code).
+HELD_OUT_FLOOR = 0.40
+# Rounds 5-13 (538 per language), at 73eafc3: en 318/538 (59.1%), ko 311/538 (57.8%); all were read or
+# used after their blind scoring (round 13: scored three times, not read), so these are not blind.
 RETIRED_FLOOR = 0.50
 TUNE_FLOOR = 0.98
 
