@@ -65,6 +65,13 @@ TOPIC_PARTS = (
     "results",
     "families",
     "tuners",
+    # The thirteenth round: rules and facts from the real threads behind the retired bank rounds' wrong answers.
+    "threads_a",
+    "threads_b",
+    "threads_c",
+    "threads_d",
+    "threads_e",
+    "threads_f",
 )
 # Rule files, read in this order: the failure and guide rules, then the rules that answer questions.
 RULEBOOK_PATHS = (
