@@ -72,6 +72,8 @@ TOPIC_PARTS = (
     "threads_d",
     "threads_e",
     "threads_f",
+    "threads_g",
+    "threads_h",
 )
 # Rule files, read in this order: the failure and guide rules, then the rules that answer questions.
 RULEBOOK_PATHS = (
