@@ -32,20 +32,6 @@ MIN_SCORE = 3.0
 #: while it was still unseen (bench/bench_advisor_semantic.py): +4 right answers per language over the
 #: intents alone (en 37 -> 41, ko 35 -> 39 of 65); adopted before round 4 was scored (docs/advisor.md).
 BM25_FILL = 3
-#: A question with none of these words (and no intent, stated fact or failure) may not be about training
-#: or using SD models: there a BM25 hit counts only when it shares two words or more with the question
-#: (one shared word is chance: "capital" meets a rule's "capitals").
-ON_TOPIC = re.compile(
-    r"lora|lycoris|lo[hk]a|locon|dora\b|train|fine.?tun|dreambooth|model|checkpoint|safetensors|ckpt|"
-    r"dataset|image|picture|photo|caption|\btags?\b|prompt|trigger|step|epoch|repeat|batch|rank|\bdim\b|"
-    r"alpha|learning|\blr\b|optimi[sz]er|adam|prodigy|\bloss|vram|gpu|cuda|memory|\boom\b|sd\s?(?:1\.5|2|xl)|"
-    r"pony|illustrious|noob|stable diffusion|diffus|webui|a1111|automatic|forge|comfy|kohya|onetrainer|"
-    r"sample|\bvae\b|u-?net|text.?encoder|\bclip\b|resolution|bucket|weight|style|character|concept|"
-    r"overfit|underfit|noise|generat|render|colab|xformers|torch|python|"
-    r"로라|학습|훈련|모델|체크포인트|데이터셋|이미지|사진|그림|캡션|태그|프롬프트|트리거|스텝|에폭|반복|배치|"
-    r"랭크|알파|러닝|옵티마이저|로스|손실|그래픽|메모리|샘플|해상도|가중치|스타일|캐릭터|과적합|노이즈|생성|코랩",
-    re.IGNORECASE,
-)
 #: Rule files about one tool (a generating UI's screens and nodes, the community front-ends, the diffusers
 #: library): BM25 meets them through shared words ("face", "mask", "batch") in questions about something
 #: else. A search hit from one of them counts only when the question names the tool (a ComfyUI node for a
@@ -61,6 +47,11 @@ _FRONT_ENDS = re.compile(
     r"|코햐|\bgui\b|utilit|유틸|runpod|런팟|vast|cloud|클라우드",
     re.I,
 )
+_ONETRAINER = re.compile(r"one ?trainer|원 ?트레이너", re.I)
+_AITK = re.compile(r"ai[- ]?toolkit|에이아이 ?툴킷|ai ?툴킷|aitk|ostris", re.I)
+_SIMPLETUNER = re.compile(r"simple ?tuner|심플 ?튜너", re.I)
+_SWARM = re.compile(r"swarm|스웜", re.I)
+_FOOOCUS = re.compile(r"fooocus|푸커스", re.I)
 TOOL_PARTS = {
     "comfy.": re.compile(_COMFY, re.I),
     "webui.": re.compile(_WEBUI + r"|자동1111|오토1111|sd\.?next", re.I),
@@ -87,7 +78,39 @@ TOOL_PARTS = {
         r"|dmd2|turbo|터보|power ?prompt|wildcards?|와일드카드",
         re.I,
     ),
-    "onetrainer.": re.compile(r"one ?trainer|원 ?트레이너", re.I),
+    "onetrainer.": _ONETRAINER,
+    # Rules about one trainer or app inside the broader files (gui., scripts., uiuse.: their other rules carry
+    # sd-scripts' or the UIs' facts in general and stay ungated): a OneTrainer field answered a question about
+    # SDXL's learning rate, a SimpleTuner dataset rule "how many images".
+    "gui.ot_": _ONETRAINER,
+    "scripts.ot_": _ONETRAINER,
+    "gui.aitk_": _AITK,
+    "scripts.aitk_": _AITK,
+    "scripts.st_": _SIMPLETUNER,
+    "scripts.diffusers_": re.compile(
+        r"diffusers|디퓨저|peft|train_(?:dreambooth|text_to_image)\w*|accelerate|hugging ?face|허깅 ?페이스",
+        re.I,
+    ),
+    "uiuse.swarm_": _SWARM,
+    "uiuse.fooocus_": _FOOOCUS,
+    "uiuse.comfy_": re.compile(_COMFY, re.I),
+    # The tenth round's tool files: ComfyUI's custom-node packs and the other generating apps
+    # (rulebook_nodes.toml), and the A1111/Forge extensions (rulebook_ext.toml). Their texts share "face",
+    # "region", "character", "batch" with any question: a regional-sampler rule answered overfitting.
+    "nodes.": re.compile(
+        _COMFY + r"|rgthree|impact|inspire|animatediff|ipadapter|ip-adapter|faceid|swarm|스웜|fooocus|푸커스"
+        r"|sd\.?next|sd ?넥스트|invoke|인보크|krita|크리타|nunchaku|wan ?video|xlabs|easy.?use|civitai|시비타이|씨비타이"
+        r"|torch\.?compile|lora ?manager|로라 ?매니저|extra_model_paths|detailer|디테일러|preview|미리 ?보기",
+        re.I,
+    ),
+    "ext.": re.compile(
+        _WEBUI
+        + r"|extension|확장|block ?weight|\blbw\b|additional ?networks?|addnet|composable|latent ?couple"
+        r"|regional|리전|forge ?couple|loractl|wildcards?|와일드카드|supermerger|슈퍼머저|model ?toolkit|animatediff"
+        r"|control-?lora|컨트롤 ?로라|faceid|autocomplete|자동 ?완성|never ?oom|tagger|태거|civitai|시비타이|씨비타이"
+        r"|adetailer|애디테일러|deep ?shrink|tag ?editor|태그 ?에디터|reactor|리액터|dyn=|te=|unet=",
+        re.I,
+    ),
     # The rule on warnings that are safe to ignore fills in only when the question quotes a warning or
     # message (its text shares "training", "images", "samples" with any question: it answered overfitting).
     "trouble.harmless_warnings": re.compile(
@@ -230,10 +253,12 @@ def gather(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) ->
     spans = {intent.id: span for intent, span in matched}
     failure_ids, diag = _failure_rules(question, lang, rulebook)
     fact_ids = [f.id for f in rulebook.evaluate(situation.facts()) if not f.rule.diagnosis]
-    on_topic = bool(failure_ids or intents or fact_ids) or bool(ON_TOPIC.search(short))
 
     def relevant(hit: Hit) -> bool:
-        return on_topic or hit.matched >= 2
+        # A search hit fills in only when it shares two words or more with the question: one shared word is
+        # chance ("얼마" put the disk-space rule in an answer about a LoRA's strength). Until 2026-12-06 a
+        # question about the craft let one-word hits in; every bank count stayed the same without them.
+        return hit.matched >= 2
 
     # One search over every rule: its first hits are BM25's fill, all of it the ranker's relevance.
     scored = index.rules(short, k=len(rulebook.rules), min_ratio=0.0)
