@@ -7,4 +7,5 @@ from __future__ import annotations
 CASES: dict[str, str] = {
     "character.not_learned": "My OC LoRA finished training but it never generates my character, just a random girl. Why?",
     "captions.several_per_image": "Is there a way to keep three different captions for one picture and let training pick one?",
+    "lets.extra_args": "LoRA Easy Training Scripts has no checkbox for an sd-scripts flag I need. How can I still pass it?",
 }
