@@ -9,6 +9,7 @@ CASES: dict[str, str] = {
     "webui.blip_interrogate_caption": "What does the Interrogate CLIP button in A1111 img2img do, is that BLIP?",
     # Civitai Helper
     "webui.civitai_helper_scan_info": "시비타이 헬퍼 스캔 후에 몇몇 로라는 정보 파일이 비어 있고 썸네일도 없어요, 어떻게 채우나요?",
+    "webui.civitai_helper_download": "Civitai Helper download of a LoRA by URL says subfolder string is None, what folder do I pick?",
     # training inside the webui
     "webui.training_extensions": "Is TrainTrain a good way to train a LoRA inside Forge, or should I use train-tools?",
     # ComfyUI core
