@@ -9,4 +9,5 @@ CASES: dict[str, str] = {
     "threads_b.adevolved_lora_hooks": "애니메이트디프 Evolved에서 Register LoRA Hook 노드를 달았는데 로라가 적용이 안 돼요",
     "threads_b.webui_hypernetwork_lr": "What learning rate should I use to train a hypernetwork in the webui Train tab?",
     "threads_b.comfy_ljre_training": "Where do I set data_path for the LJRE LoRA training node in ComfyUI?",
+    "threads_b.subject_medium_to_style": "My figurine LoRA always looks like a plastic toy; how do I get the same character as a cartoon drawing?",
 }
