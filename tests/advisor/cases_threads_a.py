@@ -1,0 +1,13 @@
+"""Question cases for advisor/rulebook_threads_a.toml (issue 21, thirteenth round), merged into
+test_advisor_rules.QUESTION_CASES through topic_cases.py: rule id -> a question, written fresh (not taken
+from any question bank), that must reach the rule."""
+
+from __future__ import annotations
+
+CASES: dict[str, str] = {
+    # diffusion-pipe
+    "diffpipe.dataset_resolutions": "diffusion-pipe에서 ar bucket 개수랑 min_ar, max_ar는 어떻게 정해요?",
+    "diffpipe.model_config": "Where do I find the settings to train a Flux LoRA with diffusion-pipe? Only one example toml exists",
+    # TheLastBen's notebooks
+    "tlb.sdxl_lora_trainer": "라스트벤 노트북으로 SDXL 로라도 만들 수 있어요? 코랩에선 안 보이던데",
+}
