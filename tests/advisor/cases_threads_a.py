@@ -10,4 +10,6 @@ CASES: dict[str, str] = {
     "diffpipe.model_config": "Where do I find the settings to train a Flux LoRA with diffusion-pipe? Only one example toml exists",
     # TheLastBen's notebooks
     "tlb.sdxl_lora_trainer": "라스트벤 노트북으로 SDXL 로라도 만들 수 있어요? 코랩에선 안 보이던데",
+    # after training
+    "trained.generate_in_ui": "Training finished and I have the safetensors file, how do I use my trained LoRA to make pictures?",
 }
