@@ -12,4 +12,5 @@ CASES: dict[str, str] = {
     "tlb.sdxl_lora_trainer": "라스트벤 노트북으로 SDXL 로라도 만들 수 있어요? 코랩에선 안 보이던데",
     # after training
     "trained.generate_in_ui": "Training finished and I have the safetensors file, how do I use my trained LoRA to make pictures?",
+    "tlb.text_encoder_percent": "패스트 드림부스 코랩에서 텍스트 인코더를 50%로 하면 스텝은 얼마나 줘야 얼굴이 닮아요?",
 }
