@@ -1,0 +1,9 @@
+"""Question cases for advisor/rulebook_threads_c.toml (issue 21, thirteenth round), merged into
+test_advisor_rules.QUESTION_CASES through topic_cases.py: rule id -> a question, written fresh (not taken
+from any question bank), that must reach the rule."""
+
+from __future__ import annotations
+
+CASES: dict[str, str] = {
+    "captions.trained_without": "I never captioned my dataset, is it a problem to train a LoRA with no caption files?",
+}
