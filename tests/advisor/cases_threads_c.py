@@ -6,4 +6,7 @@ from __future__ import annotations
 
 CASES: dict[str, str] = {
     "captions.trained_without": "I never captioned my dataset, is it a problem to train a LoRA with no caption files?",
+    "notebooks.tlb_te_unet_order": "패스트 드림부스 코랩은 왜 텍스트 인코더를 먼저 돌리고 유넷을 따로 또 학습하나요?",
+    "onetrainer.lora_weight_fp16": "Why does my OneTrainer LoRA learn nothing when lora_weight_dtype is FLOAT_16?",
+    "train.noise_scheduler_ddpm": "학습 스크립트가 noise_scheduler로 DDPM을 쓰는데 생성할 때는 오일러를 써도 괜찮나요?",
 }
