@@ -9,4 +9,6 @@ CASES: dict[str, str] = {
     "notebooks.tlb_te_unet_order": "패스트 드림부스 코랩은 왜 텍스트 인코더를 먼저 돌리고 유넷을 따로 또 학습하나요?",
     "onetrainer.lora_weight_fp16": "Why does my OneTrainer LoRA learn nothing when lora_weight_dtype is FLOAT_16?",
     "train.noise_scheduler_ddpm": "학습 스크립트가 noise_scheduler로 DDPM을 쓰는데 생성할 때는 오일러를 써도 괜찮나요?",
+    "files.output_not_found": "Training completed but I can't find the trained LoRA file anywhere in my output folder",
+    "dreambooth.black_after_training": "드림부스로 학습한 모델로 생성하면 전부 새까만 이미지만 나와요, 다른 모델은 괜찮아요",
 }
