@@ -11,4 +11,5 @@ CASES: dict[str, str] = {
     "train.noise_scheduler_ddpm": "학습 스크립트가 noise_scheduler로 DDPM을 쓰는데 생성할 때는 오일러를 써도 괜찮나요?",
     "files.output_not_found": "Training completed but I can't find the trained LoRA file anywhere in my output folder",
     "dreambooth.black_after_training": "드림부스로 학습한 모델로 생성하면 전부 새까만 이미지만 나와요, 다른 모델은 괜찮아요",
+    "notebooks.tlb_style": "How should I name the images to train an art style with TheLastBen's fast-dreambooth?",
 }
