@@ -65,12 +65,14 @@ def test_each_round_has_its_split_and_the_held_out_round_is_new():
 # keep the measured levels from sliding back.
 ISSUE_TARGET = 0.90
 # Round 14, 2026-12-06 (fourth session), scored blind once on the advisor as the session found it (73eafc3):
-# en 32/60 (53.3%), ko 29/60 (48.3%) (docs/advisor.md). The floor is under both: each new round of real
-# questions is its own mix (round 13 scored 33-38% on the same code).
+# en 32/60 (53.3%), ko 29/60 (48.3%); after that session's thirteenth round of rules 33/60, 32/60
+# (docs/advisor.md). The floor is under both: each new round of real questions is its own mix (round 13
+# scored 33-38% on the same code).
 HELD_OUT_FLOOR = 0.40
-# Rounds 5-13 (538 per language), at 73eafc3: en 318/538 (59.1%), ko 311/538 (57.8%); all were read or
-# used after their blind scoring (round 13: scored three times, not read), so these are not blind.
-RETIRED_FLOOR = 0.50
+# Rounds 5-13 (538 per language), at 73eafc3: en 318/538 (59.1%), ko 311/538 (57.8%); after the thirteenth
+# round of rules, written from these rounds' own source threads: en 499/538 (92.7%), ko 507/538 (94.2%).
+# All were read or used after their blind scoring, so these are not blind.
+RETIRED_FLOOR = 0.88
 TUNE_FLOOR = 0.98
 
 
