@@ -31,7 +31,7 @@ from trainer.queue.types import JobStatus
 
 pytestmark = pytest.mark.slow
 HELPER = Path(__file__).with_name("two_host_worker.py")
-STEPS = 8
+STEPS = 24  # long enough that host A cannot finish between its first checkpoint upload and the kill
 #: Metadata that differs between any two runs (when and which session), not between hosts.
 RUN_STAMPS = {"ss_training_started_at", "ss_training_finished_at", "ss_session_id", "modelspec.date"}
 
