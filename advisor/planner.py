@@ -47,13 +47,14 @@ _FRONT_ENDS = re.compile(
     r"|코햐|\bgui\b|utilit|유틸|runpod|런팟|vast|cloud|클라우드",
     re.I,
 )
+_COMFY_RE = re.compile(_COMFY, re.I)
 _ONETRAINER = re.compile(r"one ?trainer|원 ?트레이너", re.I)
 _AITK = re.compile(r"ai[- ]?toolkit|에이아이 ?툴킷|ai ?툴킷|aitk|ostris", re.I)
 _SIMPLETUNER = re.compile(r"simple ?tuner|심플 ?튜너", re.I)
 _SWARM = re.compile(r"swarm|스웜", re.I)
 _FOOOCUS = re.compile(r"fooocus|푸커스", re.I)
 TOOL_PARTS = {
-    "comfy.": re.compile(_COMFY, re.I),
+    "comfy.": _COMFY_RE,
     "webui.": re.compile(_WEBUI + r"|자동1111|오토1111|sd\.?next", re.I),
     "trainers.": _FRONT_ENDS,
     "notebooks.": _FRONT_ENDS,
@@ -93,7 +94,7 @@ TOOL_PARTS = {
     ),
     "uiuse.swarm_": _SWARM,
     "uiuse.fooocus_": _FOOOCUS,
-    "uiuse.comfy_": re.compile(_COMFY, re.I),
+    "uiuse.comfy_": _COMFY_RE,
     # The tenth round's tool files: ComfyUI's custom-node packs and the other generating apps
     # (rulebook_nodes.toml), and the A1111/Forge extensions (rulebook_ext.toml). Their texts share "face",
     # "region", "character", "batch" with any question: a regional-sampler rule answered overfitting.
