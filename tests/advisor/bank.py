@@ -1,15 +1,11 @@
-"""The question bank (question_bank.toml, rounds 1-2; question_bank_rN.toml, rounds 3 to 11): loading, the
+"""The question bank (question_bank.toml, rounds 1-2; question_bank_rN.toml, rounds 3 to 15): loading, the
 splits, and judging one answer.
 
 Each round's split follows from its number, not from the file:
-- `held_out`: the newest round (11), collected by helpers who never saw the advisor, while others (blind to
-  it) wrote the eleventh round of rules; merged unread, scored once on the code as it stood and once after
-  the next session's work.
-- `retired`: rounds 5 to 10, each scored blind when it was new (round 5 after the seventh round of rules,
-  6 after the eighth, 7 after the ninth, 8 after the ranker, 9 after the tenth round, 10 after the eleventh). Rounds 5-6 were then
-  read by the lead (round 6's failure kinds shaped the ninth round's topics), round 7 chose among the
-  ranker's variants, rounds 8 and 9's failures were read before the eleventh round's topics were set;
-  rounds 5-9 fit the ranker's weights with the tune rounds; round 10's failures were read in the next session. None is blind any more.
+- `held_out`: the newest round (15), collected by helpers who never saw the advisor, in the session before
+  the one that merged it; merged unread and scored on the code as that session found it (docs/advisor.md).
+- `retired`: rounds 5 to 14, each scored blind when it was new, then read or used (failures read, topics or
+  rules chosen from them, the ranker's weights fit on them); none is blind any more.
 - `tune`: rounds 1-4, whose failures were read and fixed.
 
 An answer is right when it is in the question's language, contains every fact the question lists
@@ -29,10 +25,11 @@ from pathlib import Path
 BANK_PATH = Path(__file__).with_name("question_bank.toml")
 #: The later rounds' files, each with `round = N` on every item and an optional [fact] table.
 ROUND_PATHS = {
-    n: Path(__file__).with_name(f"question_bank_r{n}.toml") for n in (3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14)
+    n: Path(__file__).with_name(f"question_bank_r{n}.toml")
+    for n in (3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
 }
-HELD_OUT_ROUNDS = (14,)
-RETIRED_ROUNDS = (5, 6, 7, 8, 9, 10, 11, 12, 13)
+HELD_OUT_ROUNDS = (15,)
+RETIRED_ROUNDS = (5, 6, 7, 8, 9, 10, 11, 12, 13, 14)
 SPLITS = ("tune", "retired", "held_out")
 
 
@@ -89,7 +86,7 @@ def facts() -> dict[str, str]:
 
 
 def held_out(question: Question) -> bool:
-    """The split rule: a question is held out exactly when it belongs to the newest round (11)."""
+    """The split rule: a question is held out exactly when it belongs to the newest round (15)."""
     return question.round in HELD_OUT_ROUNDS
 
 
