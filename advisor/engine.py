@@ -74,6 +74,11 @@ TOPIC_PARTS = (
     "threads_f",
     "threads_g",
     "threads_h",
+    # The fourteenth round: the same, for rounds 5-14 after round 14 was retired (fifth session).
+    "threads_i",
+    "threads_j",
+    "threads_k",
+    "threads_l",
 )
 # Rule files, read in this order: the failure and guide rules, then the rules that answer questions.
 RULEBOOK_PATHS = (
