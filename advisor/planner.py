@@ -26,6 +26,12 @@ from advisor.ranking import Candidate, Relevance, load_ranker
 from advisor.retrieval import AdvisorIndex, Hit
 
 MAX_RULES = 4
+#: Intents about generating images (not training): a quoted failure's training fixes stand aside for them.
+GENERATING_INTENTS = frozenset({"infer_generation_oom"})
+#: ... and so do the intents about a training run's memory; the generating rules fill in only for them.
+TRAINING_MEMORY_INTENTS = frozenset({"vram"})
+GENERATING_RULES = frozenset({"infer.generation_oom"})
+TRAINING_MEMORY_PARTS = ("oom.", "train.", "memory.", "vram.")
 # Below this BM25 score a match is a coincidence of common words: no rule applies.
 MIN_SCORE = 3.0
 #: BM25's best rules, appended after the intents' specific rules ("fill"). Measured once on round 3
@@ -253,7 +259,15 @@ def gather(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) ->
     intents = [intent for intent, _ in matched]
     spans = {intent.id: span for intent, span in matched}
     failure_ids, diag = _failure_rules(question, lang, rulebook)
+    generating = any(i.id in GENERATING_INTENTS for i in intents) and not looks_like_log(question)
+    if generating:
+        # Out of memory while generating images in a UI: the training run's fixes (gradient checkpointing,
+        # an 8-bit optimizer, a smaller rank, the batch that fits) answer another question.
+        failure_ids, diag = [], None
+        intents = [i for i in intents if i.id not in TRAINING_MEMORY_INTENTS]
     fact_ids = [f.id for f in rulebook.evaluate(situation.facts()) if not f.rule.diagnosis]
+    if generating:  # the stated facts' rules are about a training run (its dataset, batch, steps)
+        fact_ids = []
 
     def relevant(hit: Hit) -> bool:
         # A search hit fills in only when it shares two words or more with the question: one shared word is
@@ -264,7 +278,14 @@ def gather(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) ->
     # One search over every rule: its first hits are BM25's fill, all of it the ranker's relevance.
     scored = index.rules(short, k=len(rulebook.rules), min_ratio=0.0)
     relevance = {h.ref: Relevance(rank, h.score, h.matched) for rank, h in enumerate(scored)}
-    hits = [h for h in scored if relevant(h) and _names_tool_of(h.ref, short)][:BM25_FILL]
+    hits = [
+        h
+        for h in scored
+        if relevant(h)
+        and _names_tool_of(h.ref, short)
+        and (not generating or not h.ref.startswith(TRAINING_MEMORY_PARTS))
+        and (generating or h.ref not in GENERATING_RULES)
+    ][:BM25_FILL]
     ids, found = _candidates(failure_ids, intents, spans, fact_ids, hits)
     note_kinds = [kind for intent in intents for kind in intent.notes]
     if asks_about_batch(short):

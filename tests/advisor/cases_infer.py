@@ -27,6 +27,7 @@ CASES: dict[str, str] = {
     "infer.fooocus_lora": "Fooocus에서 로라 적용하는 법 알려주세요. 가중치를 2 이상 올릴 수 있나요?",
     "infer.other_checkpoint": "My lora trained on Pony looks much weaker on a different checkpoint, why?",
     "infer.lycoris_support": "Can I load a LoKr lycoris in diffusers or ComfyUI?",
+    "infer.generation_oom": "컴피UI에서 SDXL로 1536 사이즈 이미지 생성하면 VAE 단계에서 메모리 부족 에러가 나요. 8기가예요",
     "infer.civitai_generator": "How do I generate with my lora on the civitai on-site generator and how much buzz does it cost?",
     "infer.tiled_upscale": "울티밋 SD 업스케일을 쓰면 타일마다 캐릭터 얼굴이 생겨요. 로라 강도랑 디노이즈는?",
     "infer.api_lora": "How do I use a lora through the A1111 API from my discord bot?",

@@ -245,3 +245,60 @@ def test_nan_while_caching_latents_is_answered_as_the_vae_not_the_learning_rate(
     assert answer.rule_ids[0] == "nan.vae_latents"
     assert "nan.learning_rate" not in answer.rule_ids
     assert "no_half_vae" in answer.text
+
+
+TRAINING_MEMORY_FIXES = (
+    "oom.detected",
+    "oom.batch",
+    "oom.gradient_checkpointing",
+    "oom.optimizer_8bit",
+    "train.batch_vram",
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In ComfyUI I get CUDA out of memory when generating 1536x1536 SDXL images with two LoRAs, 8GB card",
+        "A1111 runs out of memory during hires fix with my LoRA on a 6GB card, what can I do?",
+        "컴피UI에서 로라 두 개 걸고 SDXL 이미지 생성하면 CUDA out of memory 떠요. 8기가예요",
+    ],
+)
+def test_out_of_memory_while_generating_is_not_answered_with_training_fixes(advisor, text):
+    answer = advisor.ask(text)
+    assert "infer.generation_oom" in answer.rule_ids
+    assert not set(TRAINING_MEMORY_FIXES) & set(answer.rule_ids), answer.rule_ids
+    assert "gradient_checkpointing = true" not in answer.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SDXL LoRA training in kohya gives CUDA out of memory on my 12GB card at batch 4",
+        "kohya 학습 중에 샘플 이미지 생성할 때 CUDA out of memory 떠요",
+    ],
+)
+def test_out_of_memory_while_training_keeps_the_training_fixes(advisor, text):
+    answer = advisor.ask(text)
+    assert "infer.generation_oom" not in answer.rule_ids
+    assert {*TRAINING_MEMORY_FIXES, "oom.sample_generation", "trouble.sdxl_12gb_oom"} & set(answer.rule_ids)
+
+
+@pytest.mark.parametrize(
+    "text,sd2",
+    [
+        ("My LoRA (mychar-nvwls-v2-final) only works when I also put its tag in the prompt", False),
+        ("Is v2 of my character LoRA worse than v1 because of fewer steps?", False),
+        ("I train on the SD v2 base at 768 with --v2 and --v_parameterization", True),
+        ("v2-1_768-ema-pruned.safetensors as the base: which flags?", True),
+    ],
+)
+def test_v2_means_stable_diffusion_2_only_as_a_model_not_in_a_file_or_version_name(text, sd2):
+    assert ("sd2" in {intent.id for intent in match(text)}) is sd2
+
+
+def test_the_lora_tab_of_a_generating_ui_is_not_kohyas_lora_tab(advisor):
+    forge = advisor.ask("In Forge, when I click a LoRA in the Lora tab it always goes in at strength 1")
+    assert "setup.kohya_lora_vs_dreambooth_tab" not in forge.rule_ids
+    kohya = advisor.ask("kohya_ss: should I use the LoRA tab or the Dreambooth tab for my character?")
+    assert kohya.rule_ids[0] == "setup.kohya_lora_vs_dreambooth_tab"
