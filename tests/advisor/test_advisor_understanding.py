@@ -302,3 +302,17 @@ def test_the_lora_tab_of_a_generating_ui_is_not_kohyas_lora_tab(advisor):
     assert "setup.kohya_lora_vs_dreambooth_tab" not in forge.rule_ids
     kohya = advisor.ask("kohya_ss: should I use the LoRA tab or the Dreambooth tab for my character?")
     assert kohya.rule_ids[0] == "setup.kohya_lora_vs_dreambooth_tab"
+
+
+@pytest.mark.parametrize(
+    "text,intent",
+    [
+        ("How do I run a lora file in the web ui? First time using one", "use_lora"),
+        ("how do you activate downloaded loras in forge", "use_lora"),
+        ("받은 로라 파일을 어떻게 적용해요? 처음 써봐요", "use_lora"),
+        ("I copied a lora into the folder yesterday and I still can't see it in the list", "ui_list"),
+        ("로라 목록에 아무것도 없어요, 폴더에는 파일이 있는데요", "ui_list"),
+    ],
+)
+def test_a_beginners_ways_of_asking_to_use_a_lora(text, intent):
+    assert intent in {i.id for i in match(text)}
