@@ -79,6 +79,9 @@ TOPIC_PARTS = (
     "threads_j",
     "threads_k",
     "threads_l",
+    # The fifteenth round: the long tail of apps and trainers users name (fifth session).
+    "apps_a",
+    "apps_b",
 )
 # Rule files, read in this order: the failure and guide rules, then the rules that answer questions.
 RULEBOOK_PATHS = (
