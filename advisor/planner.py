@@ -32,6 +32,9 @@ GENERATING_INTENTS = frozenset({"infer_generation_oom"})
 TRAINING_MEMORY_INTENTS = frozenset({"vram"})
 GENERATING_RULES = frozenset({"infer.generation_oom"})
 TRAINING_MEMORY_PARTS = ("oom.", "train.", "memory.", "vram.")
+#: The fifteenth round's rules about one app or trainer each (rulebook_apps_*.toml) answer only through their
+#: intents, which name the tool: one file holds dozens of tools, so no single gate pattern fits them all.
+INTENT_ONLY_PARTS = ("apps.",)
 # Below this BM25 score a match is a coincidence of common words: no rule applies.
 MIN_SCORE = 3.0
 #: BM25's best rules, appended after the intents' specific rules ("fill"). Measured once on round 3
@@ -283,6 +286,7 @@ def gather(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) ->
         for h in scored
         if relevant(h)
         and _names_tool_of(h.ref, short)
+        and not h.ref.startswith(INTENT_ONLY_PARTS)
         and (not generating or not h.ref.startswith(TRAINING_MEMORY_PARTS))
         and (generating or h.ref not in GENERATING_RULES)
     ][:BM25_FILL]
