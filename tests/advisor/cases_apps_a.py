@@ -20,5 +20,7 @@ CASES: dict[str, str] = {
     "apps.a1111_mac_mps_lora": "On my M2 MacBook A1111 gives black images as soon as I add an SDXL LoRA",
     "apps.a1111_amd_lora": "라데온 RX 6800에서 webui directml로 돌리는데 로라 적용하면 너무 느려요. ZLUDA가 나은가요?",
     "apps.krita_required_loras_cloud": "Krita AI plugin with my own ComfyUI: LCM LoRA model not found for SD XL when I start Live mode",
+    "apps.invokeai_workflow_lora_nodes": "In the InvokeAI workflow editor my graph fails to run when an Apply LoRA node is empty, how do I wire several LoRAs?",
+    "apps.drawthings_lora_training": "드로우씽스에서 로라 학습할 때 rank랑 learning rate, steps는 얼마로 해요?",
     "apps.invokeai_legacy_lora_names": "InvokeAI withLora doesn't apply my LoRA when the file name has spaces",
 }
