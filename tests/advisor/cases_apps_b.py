@@ -1,0 +1,19 @@
+"""Question cases for advisor/rulebook_apps_b.toml (issue 21, fifteenth round), merged into
+test_advisor_rules.QUESTION_CASES through topic_cases.py: rule id -> a question, written fresh (not taken
+from any question bank), that must reach the rule."""
+
+from __future__ import annotations
+
+CASES: dict[str, str] = {
+    # EveryDream2
+    "apps.everydream_validation": "How do I turn on validation in EveryDream2 so I can see when it starts overfitting?",
+    "apps.everydream_run_resume": "에브리드림2 학습이 중간에 끊겼는데 logs 폴더에서 이어서 학습하려면 어떻게 하나요?",
+    # HCP-Diffusion
+    "apps.hcp_lora": "HCP-Diffusion으로 학습한 LoRA를 webui에서 쓰려면 어떻게 변환해요?",
+    # Dreambooth-GUI
+    "apps.dreambooth_gui": "dreambooth-gui says PIL UnidentifiedImageError cannot identify image file, what is wrong?",
+    # naifu
+    "apps.naifu": "How do I train an SDXL LoKr with naifu, which config file do I use?",
+    # diffusion-pipe
+    "apps.diffpipe_run_outputs": "diffusion-pipe 학습 끝났는데 global_step 폴더랑 epoch 폴더 중 어떤 게 LoRA 파일이에요?",
+}
