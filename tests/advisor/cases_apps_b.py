@@ -16,4 +16,16 @@ CASES: dict[str, str] = {
     "apps.naifu": "How do I train an SDXL LoKr with naifu, which config file do I use?",
     # diffusion-pipe
     "apps.diffpipe_run_outputs": "diffusion-pipe 학습 끝났는데 global_step 폴더랑 epoch 폴더 중 어떤 게 LoRA 파일이에요?",
+    # A1111 Dreambooth extension
+    "apps.dbext_lora": "In the A1111 dreambooth extension with Use LORA ticked, what do the Lora UNET rank and Lora weight do?",
+    "apps.dbext_concepts": "드림부스 확장에서 instance token이랑 class token, [filewords]는 어떻게 써요?",
+    # A1111 Train tab
+    "apps.a1111_train_embedding": "What number of vectors per token and learning rate should I use to train an embedding in the A1111 train tab?",
+    "apps.a1111_train_hypernetwork": "하이퍼네트워크 만들 때 layer structure 1, 2, 1은 무슨 뜻이에요?",
+    # ShivamShrirao colab
+    "apps.shivam_dreambooth_colab": "In ShivamShrirao's dreambooth colab, how do I save intermediate steps and convert to ckpt?",
+    # hosted trainers vs sd-scripts
+    "apps.civitai_params_vs_kohya": "시비타이 트레이너로 만든 로라 설정을 kohya에서 똑같이 재현하려면 어떻게 옮겨요?",
+    # Fluxgym
+    "apps.fluxgym_sd_sdxl": "Can I train an SDXL or Pony LoRA with Fluxgym?",
 }
