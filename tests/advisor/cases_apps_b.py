@@ -8,6 +8,9 @@ CASES: dict[str, str] = {
     # EveryDream2
     "apps.everydream_validation": "How do I turn on validation in EveryDream2 so I can see when it starts overfitting?",
     "apps.everydream_run_resume": "에브리드림2 학습이 중간에 끊겼는데 logs 폴더에서 이어서 학습하려면 어떻게 하나요?",
+    "apps.everydream_data": "everydream2에서 multiply.txt랑 yaml 캡션은 어떻게 써요? 폴더별로 이미지 수가 달라요",
+    # StableTuner
+    "apps.stabletuner_errors": "StableTuner crashes with ZeroDivisionError: division by zero right when training starts",
     # HCP-Diffusion
     "apps.hcp_lora": "HCP-Diffusion으로 학습한 LoRA를 webui에서 쓰려면 어떻게 변환해요?",
     # Dreambooth-GUI
