@@ -25,6 +25,7 @@ CASES: dict[str, str] = {
     # A1111 Train tab
     "apps.a1111_train_embedding": "What number of vectors per token and learning rate should I use to train an embedding in the A1111 train tab?",
     "apps.a1111_train_hypernetwork": "하이퍼네트워크 만들 때 layer structure 1, 2, 1은 무슨 뜻이에요?",
+    "apps.a1111_training_settings": "A1111에서 임베딩 학습하다 멈췄는데 .optim 파일로 이어서 하려면 설정에서 뭘 켜야 해요?",
     # ShivamShrirao colab
     "apps.shivam_dreambooth_colab": "In ShivamShrirao's dreambooth colab, how do I save intermediate steps and convert to ckpt?",
     # hosted trainers vs sd-scripts
