@@ -12,6 +12,7 @@ CASES: dict[str, str] = {
     # StableTuner
     "apps.stabletuner_errors": "StableTuner crashes with ZeroDivisionError: division by zero right when training starts",
     # HCP-Diffusion
+    "apps.hcp_yaml_configs": "I installed hcpdiff with pip but my --cfg path is not found, and how do I give it txt captions?",
     "apps.hcp_lora": "HCP-Diffusion으로 학습한 LoRA를 webui에서 쓰려면 어떻게 변환해요?",
     # Dreambooth-GUI
     "apps.dreambooth_gui": "dreambooth-gui says PIL UnidentifiedImageError cannot identify image file, what is wrong?",
