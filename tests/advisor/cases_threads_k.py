@@ -1,0 +1,9 @@
+"""Question cases for advisor/rulebook_threads_k.toml (issue 21, fourteenth round): rule id -> a question,
+written fresh (not taken from any question bank), that must reach the rule."""
+
+from __future__ import annotations
+
+CASES: dict[str, str] = {
+    # generating apps on Colab
+    "uiuse.fooocus_colab_models": "Where do I put a checkpoint from civitai when I run Fooocus in a Colab notebook?",
+}
