@@ -8,4 +8,6 @@ CASES: dict[str, str] = {
     "uiuse.fooocus_colab_models": "Where do I put a checkpoint from civitai when I run Fooocus in a Colab notebook?",
     # DiffusionBee
     "genapps.diffusionbee_lora": "디퓨전비 맥 앱에서 다운받은 로라 파일은 어디에 넣고 어떻게 적용해요?",
+    # the A1111 Dreambooth extension
+    "ext.dreambooth_tokens": "What is the class token field for in the A1111 dreambooth extension if I already wrote a class prompt?",
 }
