@@ -6,7 +6,7 @@ from __future__ import annotations
 
 CASES: dict[str, str] = {
     # HCP-Diffusion
-    "hcp.lora_plus_embedding": "hcpdiff로 임베딩이랑 LoRA를 한 번에 같이 학습시키는 yaml 예시 있나요?",
+    "scripts.diffusers_hcp_lora_plus_embedding": "hcpdiff로 임베딩이랑 LoRA를 한 번에 같이 학습시키는 yaml 예시 있나요?",
     # Dreambooth-GUI
-    "dbgui.prior_preservation": "In Dreambooth-GUI, how many class images does it make and which folder are they saved in?",
+    "scripts.diffusers_dbgui_prior_preservation": "In Dreambooth-GUI, how many class images does it make and which folder are they saved in?",
 }
