@@ -7,4 +7,6 @@ from __future__ import annotations
 CASES: dict[str, str] = {
     # EveryDream2
     "tuners.ed2_validation_loss": "How do I turn on validation in EveryDream2, and why is my loss/val curve below zero?",
+    # AUTOMATIC1111 / Forge prompt editing
+    "webui.lora_weight_keys": "포지에서 로라 강도를 슬라이더나 단축키로 조절할 수 있나요? 매번 숫자 고치기 귀찮아요",
 }
