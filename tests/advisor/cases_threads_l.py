@@ -9,4 +9,6 @@ CASES: dict[str, str] = {
     "tuners.ed2_validation_loss": "How do I turn on validation in EveryDream2, and why is my loss/val curve below zero?",
     # AUTOMATIC1111 / Forge prompt editing
     "webui.lora_weight_keys": "포지에서 로라 강도를 슬라이더나 단축키로 조절할 수 있나요? 매번 숫자 고치기 귀찮아요",
+    # LoRA_Easy_Training_Scripts
+    "trainers.lets_warmup_ratio": "Easy Training Scripts의 warmup ratio 0.1이면 워밍업이 몇 스텝이에요?",
 }
