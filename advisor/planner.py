@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 
 from advisor.applicability import contradicted
 from advisor.diagnose import Diagnosis, diagnose
@@ -268,28 +269,24 @@ def gather(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) ->
         # an 8-bit optimizer, a smaller rank, the batch that fits) answer another question.
         failure_ids, diag = [], None
         intents = [i for i in intents if i.id not in TRAINING_MEMORY_INTENTS]
-    fact_ids = [f.id for f in rulebook.evaluate(situation.facts()) if not f.rule.diagnosis]
-    if generating:  # the stated facts' rules are about a training run (its dataset, batch, steps)
-        fact_ids = []
+    # The stated facts' rules are about a training run (its dataset, batch, steps): none for generating.
+    facts = [] if generating else rulebook.evaluate(situation.facts())
+    fact_ids = [f.id for f in facts if not f.rule.diagnosis]
 
-    def relevant(hit: Hit) -> bool:
+    def fills(hit: Hit) -> bool:
         # A search hit fills in only when it shares two words or more with the question: one shared word is
         # chance ("얼마" put the disk-space rule in an answer about a LoRA's strength). Until 2026-12-06 a
         # question about the craft let one-word hits in; every bank count stayed the same without them.
-        return hit.matched >= 2
+        if hit.matched < 2 or hit.ref.startswith(INTENT_ONLY_PARTS) or not _names_tool_of(hit.ref, short):
+            return False
+        if generating:
+            return not hit.ref.startswith(TRAINING_MEMORY_PARTS)
+        return hit.ref not in GENERATING_RULES
 
     # One search over every rule: its first hits are BM25's fill, all of it the ranker's relevance.
     scored = index.rules(short, k=len(rulebook.rules), min_ratio=0.0)
     relevance = {h.ref: Relevance(rank, h.score, h.matched) for rank, h in enumerate(scored)}
-    hits = [
-        h
-        for h in scored
-        if relevant(h)
-        and _names_tool_of(h.ref, short)
-        and not h.ref.startswith(INTENT_ONLY_PARTS)
-        and (not generating or not h.ref.startswith(TRAINING_MEMORY_PARTS))
-        and (generating or h.ref not in GENERATING_RULES)
-    ][:BM25_FILL]
+    hits = list(islice(filter(fills, scored), BM25_FILL))
     ids, found = _candidates(failure_ids, intents, spans, fact_ids, hits)
     note_kinds = [kind for intent in intents for kind in intent.notes]
     if asks_about_batch(short):
