@@ -7,6 +7,9 @@ both: the documents' text, the source of the tokenizing modules (retrieval.py, k
 version. A changed rule or tokenizer gives a new name; a missing, unreadable or damaged file is rebuilt;
 a cache folder that cannot be written only costs the time. `LORACORD_CACHE_DIR` sets the folder (empty:
 no cache); the default is `$XDG_CACHE_HOME/loracord` or `~/.cache/loracord`.
+
+The intents' prefilter (advisor/prefilter.py: the strings each of ~10,000 patterns needs, read from their
+parse trees, ~1.5 s) is kept the same way, in its own file keyed by the patterns and prefilter.py.
 """
 
 from __future__ import annotations
@@ -32,9 +35,9 @@ def cache_dir() -> Path | None:
     return Path(base) / "loracord"
 
 
-def _key(texts: Sequence[str]) -> str:
+def _key(texts: Sequence[str], sources: Sequence[Path] = _TOKENIZER_SOURCES) -> str:
     digest = hashlib.sha256()
-    for path in _TOKENIZER_SOURCES:
+    for path in sources:
         digest.update(path.read_bytes())
     try:
         from importlib.metadata import version
@@ -48,36 +51,51 @@ def _key(texts: Sequence[str]) -> str:
     return digest.hexdigest()[:24]
 
 
-def tokenized(texts: Sequence[str], tokenize: Callable[[str], list[str]]) -> list[list[str]]:
-    """`[tokenize(t) for t in texts]`, read from the cache when it holds exactly these texts."""
+def _cached(
+    kind: str, texts: Sequence[str], sources: Sequence[Path], compute: Callable[[], list], nulls: bool = False
+) -> list:
+    """`compute()` (one JSON value per text), read from `<kind>-<key>.json` when it holds these texts."""
     folder = cache_dir()
     if folder is None:
-        return [tokenize(t) for t in texts]
-    path = folder / f"advisor-index-{_key(texts)}.json"
+        return compute()
+    path = folder / f"{kind}-{_key(texts, sources)}.json"
     try:
         cached = json.loads(path.read_text(encoding="utf-8"))
-        if _valid(cached, len(texts)):
+        if _valid(cached, len(texts), nulls):
             return cached
     except (OSError, ValueError):
         pass
-    tokens = [tokenize(t) for t in texts]
+    values = compute()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".advisor-index-", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{kind}-", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(tokens, fh, ensure_ascii=False)
+            json.dump(values, fh, ensure_ascii=False)
         os.replace(tmp, path)  # atomic: a process reading at the same time sees the old file or the new one
-        for stale in folder.glob("advisor-index-*.json"):  # an older rulebook's: never read again
+        for stale in folder.glob(f"{kind}-*.json"):  # an older rulebook's: never read again
             if stale != path:
                 stale.unlink(missing_ok=True)
     except OSError:
         pass
-    return tokens
+    return values
 
 
-def _valid(cached: object, count: int) -> bool:
+def tokenized(texts: Sequence[str], tokenize: Callable[[str], list[str]]) -> list[list[str]]:
+    """`[tokenize(t) for t in texts]`, read from the cache when it holds exactly these texts."""
+    return _cached("advisor-index", texts, _TOKENIZER_SOURCES, lambda: [tokenize(t) for t in texts])
+
+
+def requirements(patterns: Sequence[str], compute: Callable[[], list[list[str] | None]]) -> list:
+    """The prefilter's required strings of each pattern (None: always searched), cached like the tokens."""
+    return _cached("advisor-prefilter", patterns, (_HERE / "prefilter.py",), compute, nulls=True)
+
+
+def _valid(cached: object, count: int, nulls: bool = False) -> bool:
     return (
         isinstance(cached, list)
         and len(cached) == count
-        and all(isinstance(x, list) and all(isinstance(w, str) for w in x) for x in cached)
+        and all(
+            (nulls and x is None) or (isinstance(x, list) and all(isinstance(w, str) for w in x))
+            for x in cached
+        )
     )

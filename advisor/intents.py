@@ -14,6 +14,7 @@ from pathlib import Path
 
 from advisor import korean
 from advisor.engine import TOPIC_PARTS
+from advisor.prefilter import Prefilter
 
 INTENTS_PATH = Path(__file__).resolve().parent / "intents.toml"
 #: Read after intents.toml, in this order (each optional): the intents of rulebook_<part>.toml.
@@ -84,15 +85,42 @@ def match(question: str) -> list[Intent]:
     return [intent for intent, _ in match_spans(question)]
 
 
-def match_spans(question: str) -> list[tuple[Intent, int]]:
+@cache
+def _prefilter() -> tuple[Prefilter, dict[int, set[int]]]:
+    """The prefilter of every pattern, and for each question pattern (by id) the intents it belongs to."""
+    intents = load_intents()
+    owners: dict[int, set[int]] = {}
+    for n, intent in enumerate(intents):
+        for pattern in intent.en + intent.ko:
+            owners.setdefault(id(pattern), set()).add(n)
+    patterns = (p for i in intents for group in (i.en, i.ko, i.unless) for p in group)
+    return Prefilter(patterns), owners
+
+
+def match_spans(question: str, prefilter: bool = True) -> list[tuple[Intent, int]]:
     """The matching intents, each with the length of its longest match (how much of the question names
-    it: "lora key not loaded" says more than "te1"), in the file's order."""
+    it: "lora key not loaded" says more than "te1"), in the file's order. The prefilter only skips the
+    patterns that need a word the question lacks (advisor/prefilter.py); `prefilter=False` searches all."""
     view = korean_view(normalize(question))
     korean_text = _HANGUL.search(question) is not None
+    intents = load_intents()
+    if prefilter:
+        pf, owners = _prefilter()
+        maybe = pf.candidates(view)
+        order = sorted({n for pid in maybe for n in owners.get(pid, ())})
+    else:
+        maybe, order = None, range(len(intents))
+
+    def search(pattern: re.Pattern[str]) -> re.Match[str] | None:
+        if maybe is not None and id(pattern) not in maybe:
+            return None
+        return pattern.search(view)
+
     found = []
-    for intent in load_intents():
+    for n in order:
+        intent = intents[n]
         patterns = intent.en + intent.ko if korean_text else intent.en
-        spans = [len(m.group(0)) for p in patterns if (m := p.search(view))]
-        if spans and not any(p.search(view) for p in intent.unless):
+        spans = [len(m.group(0)) for p in patterns if (m := search(p))]
+        if spans and not any(search(p) for p in intent.unless):
             found.append((intent, max(spans)))
     return found

@@ -19,6 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from advisor import korean
 from advisor.engine import Rule, Rulebook, load_rulebook
 from advisor.index_cache import tokenized
@@ -171,25 +173,42 @@ class Index:
         n = len(self.ids)
         self.avg_len = sum(self.lengths) / n if n else 1.0
         self.idf = {term: math.log(1 + (n - d + 0.5) / (d + 0.5)) for term, d in df.items()}
+        self.norms = np.array([self.k1 * (1 - self.b + self.b * n / self.avg_len) for n in self.lengths])
+        postings: dict[str, tuple[list[int], list[int]]] = {}
+        for i, tf in enumerate(self.tfs):
+            for term, count in tf.items():
+                docs, counts = postings.setdefault(term, ([], []))
+                docs.append(i)
+                counts.append(count)
+        self.postings = {
+            term: (np.array(docs, dtype=np.int64), np.array(counts, dtype=np.float64))
+            for term, (docs, counts) in postings.items()
+        }
+        self._prefixed: dict[str, np.ndarray] = {}
 
     def search(self, query: str, k: int = 5, prefix: str | None = None) -> list[Hit]:
         terms = Counter(t for t in query_tokens(query) if t in self.idf)
         if not terms:
             return []
-        hits = []
-        for i, tf in enumerate(self.tfs):
-            if prefix and not self.ids[i].startswith(prefix):
-                continue
-            norm = self.k1 * (1 - self.b + self.b * self.lengths[i] / self.avg_len)
-            score = sum(
-                self.idf[t] * tf[t] * (self.k1 + 1) / (tf[t] + norm) * (1 + math.log(q))
-                for t, q in terms.items()
-                if t in tf
-            )
-            if score > 0:
-                hits.append(Hit(self.ids[i], score, sum(t in tf for t in terms)))
-        hits.sort(key=lambda h: -h.score)
-        return hits[:k]
+        # Term at a time over the postings (numpy): the same sums, term by term in the query's order, as
+        # scoring every document in turn, at a fraction of the cost.
+        scores = np.zeros(len(self.ids))
+        matched = np.zeros(len(self.ids), dtype=np.int64)
+        for t, q in terms.items():
+            docs, tfs = self.postings[t]
+            scores[docs] += self.idf[t] * tfs * (self.k1 + 1) / (tfs + self.norms[docs]) * (1 + math.log(q))
+            matched[docs] += 1
+        keep = scores > 0
+        if prefix:
+            keep &= self.prefixed(prefix)
+        order = np.flatnonzero(keep)
+        order = order[np.argsort(-scores[order], kind="stable")][:k]
+        return [Hit(self.ids[i], float(scores[i]), int(matched[i])) for i in order.tolist()]
+
+    def prefixed(self, prefix: str) -> np.ndarray:
+        if prefix not in self._prefixed:
+            self._prefixed[prefix] = np.array([doc_id.startswith(prefix) for doc_id in self.ids], dtype=bool)
+        return self._prefixed[prefix]
 
 
 def rule_document(rule: Rule) -> str:
