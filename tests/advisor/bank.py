@@ -1,10 +1,10 @@
-"""The question bank (question_bank.toml, rounds 1-2; question_bank_rN.toml, rounds 3 to 15): loading, the
+"""The question bank (question_bank.toml, rounds 1-2; question_bank_rN.toml, rounds 3 to 16): loading, the
 splits, and judging one answer.
 
 Each round's split follows from its number, not from the file:
-- `held_out`: the newest round (15), collected by helpers who never saw the advisor, in the session before
-  the one that merged it; merged unread and scored on the code as that session found it (docs/advisor.md).
-- `retired`: rounds 5 to 14, each scored blind when it was new, then read or used (failures read, topics or
+- `held_out`: the newest round (16), collected by helpers who never saw the advisor, merged unread and
+  scored on the code as the session that collected it found it, and at its end (docs/advisor.md).
+- `retired`: rounds 5 to 15, each scored blind when it was new, then read or used (failures read, topics or
   rules chosen from them, the ranker's weights fit on them); none is blind any more.
 - `tune`: rounds 1-4, whose failures were read and fixed.
 
@@ -26,10 +26,10 @@ BANK_PATH = Path(__file__).with_name("question_bank.toml")
 #: The later rounds' files, each with `round = N` on every item and an optional [fact] table.
 ROUND_PATHS = {
     n: Path(__file__).with_name(f"question_bank_r{n}.toml")
-    for n in (3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+    for n in (3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16)
 }
-HELD_OUT_ROUNDS = (15,)
-RETIRED_ROUNDS = (5, 6, 7, 8, 9, 10, 11, 12, 13, 14)
+HELD_OUT_ROUNDS = (16,)
+RETIRED_ROUNDS = (5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
 SPLITS = ("tune", "retired", "held_out")
 
 
@@ -42,7 +42,7 @@ class Question:
     text: str
     must: tuple[str, ...]
     must_not: tuple[str, ...]
-    # 3 to 11 for question_bank_rN.toml; None for the rounds 1-2 file (not recorded per item)
+    # 3 to 16 for question_bank_rN.toml; None for the rounds 1-2 file (not recorded per item)
     round: int | None = None
 
 
@@ -86,7 +86,7 @@ def facts() -> dict[str, str]:
 
 
 def held_out(question: Question) -> bool:
-    """The split rule: a question is held out exactly when it belongs to the newest round (15)."""
+    """The split rule: a question is held out exactly when it belongs to the newest round (16)."""
     return question.round in HELD_OUT_ROUNDS
 
 

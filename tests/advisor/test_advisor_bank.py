@@ -36,12 +36,12 @@ def test_facts_are_valid_regexes():
 
 
 def test_each_round_has_its_split_and_the_held_out_round_is_new():
-    """Rounds 1-4 are tune, 5-14 retired (scored blind when new, then read or used), and the held-out split
-    is exactly round 15 (question_bank_r15.toml), whose sources are new and each asked once per language."""
+    """Rounds 1-4 are tune, 5-15 retired (scored blind when new, then read or used), and the held-out split
+    is exactly round 16 (question_bank_r16.toml), whose sources are new and each asked once per language."""
     items = bank.questions()
     for q in items:
         assert q.split == bank.split_of(q.round), q.id
-        assert (q.round == 15) == (q.split == "held_out"), q.id
+        assert (q.round == 16) == (q.split == "held_out"), q.id
     held = [q for q in items if q.split == "held_out"]
     assert (
         len(held) >= 100
@@ -49,8 +49,8 @@ def test_each_round_has_its_split_and_the_held_out_round_is_new():
     older_sources = {q.source for q in items if q.split != "held_out"}
     langs_by_source: dict[str, list[str]] = {}
     for q in held:
-        assert q.source not in older_sources, f"{q.id}: its source is already in rounds 1-14"
-        assert q.id.startswith(("r15a-", "r15b-")) and q.id.endswith(f"-{q.lang}"), q.id
+        assert q.source not in older_sources, f"{q.id}: its source is already in rounds 1-15"
+        assert q.id.startswith(("r16a-", "r16b-")) and q.id.endswith(f"-{q.lang}"), q.id
         langs_by_source.setdefault(q.source, []).append(q.lang)
     assert len(langs_by_source) >= 50
     for source, langs in langs_by_source.items():
@@ -58,23 +58,20 @@ def test_each_round_has_its_split_and_the_held_out_round_is_new():
 
 
 # --- the advisor judged on the bank (LLM off) -----------------------------------------------------
-# Measured: each held-out round was scored blind, then retired. The held-out split is now round 15
-# (60 new sources collected blind while round 14 was scored, merged unread, question_bank_r15.toml).
+# Measured: each held-out round was scored blind, then retired. The held-out split is now round 16
+# (59 new sources collected blind at the start of the sixth session, merged unread, question_bank_r16.toml).
 # Issue 21's target is 90% per language on the held-out split and it is NOT met:
 # test_held_out_meets_the_issue_target is a strict xfail (remove the mark once it passes); the floors only
 # keep the measured levels from sliding back.
 ISSUE_TARGET = 0.90
-# Round 15, collected in the fourth session and scored there twice, counts only (33/26 at 73eafc3, 32/26 at
-# ccb0970); merged unread in the fifth (2026-12-06, 22:00 UTC) at 00748e2: en 32/60 (53.3%), ko 26/60
-# (43.3%); after that session's fourteenth and fifteenth rounds of rules 34/60, 26/60 (docs/advisor.md). The floor
-# is under both: each new round of real questions is its own mix (round 13 scored 33-38% on the same code).
+# Round 16, scored on 3eccbd9 (the code as the sixth session found it), counts only: en 27/59 (45.8%), ko 25/59
+# (42.4%). The floor is under both: each new round of real questions is its own mix (round 13 scored 33-38%,
+# round 15 53%/43% on the code that met it).
 HELD_OUT_FLOOR = 0.40
-# Rounds 5-14 (598 per language) at 00748e2: en 532/598 (89.0%), ko 539/598 (90.1%) — rounds 5-13 after the
-# thirteenth round of rules, written from their own source threads (499/507 of 538), plus round 14 (33/32 of
-# 60, retired unread when round 15 was merged); after the fourteenth round, written from their own source
-# threads (83 sources still wrong), en 593/598 (99.2%), ko 595/598 (99.5%). All were read or used after their
-# blind scoring, so these are not blind.
-RETIRED_FLOOR = 0.97
+# Rounds 5-15 (658 per language): rounds 5-14 at 3eccbd9 en 593/598, ko 595/598 (after the fourteenth round of
+# rules, written from their own source threads), plus round 15 (34/26 of 60, retired when round 16 was merged):
+# en 627/658 (95.3%), ko 621/658 (94.4%). All were read or used after their blind scoring, so these are not blind.
+RETIRED_FLOOR = 0.94
 TUNE_FLOOR = 0.98
 
 
