@@ -25,19 +25,6 @@ _TOTAL_CAPACITY = re.compile(r"(\d+(?:\.\d+)?)\s*gib total capacity", re.I)
 _ALLOCATION = re.compile(r"allocate|allocated|reserved|free\b", re.I)
 _RAM_HINT = re.compile(r"\b(?:system\s+)?ram\b|(?<!브이)램", re.I)
 _IMAGES = re.compile(r"(\d{1,4})\+?\s*(?:training\s+)?(?:images?|pictures?|photos?|pics?|imgs?|장)", re.I)
-_REPEATS = re.compile(
-    r"(\d{1,4})\s*(?:repeats?|repetitions?|reps?|반복)|(?:repeats?|반복)\s*(?:of|=|:|은|는|을|를)?\s*(\d{1,4})(?![\d.])"
-    r"|\b(\d{1,4})_[a-z]",
-    re.I,
-)
-_EPOCHS = re.compile(
-    r"(\d{1,4})\s*(?:epochs?|에포크|에폭)|(?:epochs?|에포크|에폭)\s*(?:of|=|:|은|는|을|를)?\s*(\d{1,4})(?![\d.])",
-    re.I,
-)
-_BATCH = re.compile(
-    r"batch(?:[ _]size)?\s*(?:of|=|:|is)?\s*(\d{1,3})\b|배치\s*(?:크기\s*)?(?:는\s*)?(\d{1,3})\b|(\d{1,3})\s*batch",
-    re.I,
-)
 _STEPS = re.compile(
     r"(\d{3,6})\s*(?:total\s+)?(?:training\s+)?steps|(\d{3,6})\s*스텝|max_train_steps\s*=?\s*(\d{2,6})", re.I
 )
@@ -152,6 +139,59 @@ class QuestionFacts:
         return f"Batch size for {vram} of VRAM — " + ", ".join(parts) + ("." + tail if only_one else "")
 
 
+# The counts of a run, each written number-first ("10 repeats", "5 에폭") or unit-first ("repeats 10",
+# "반복 5", "배치 2"); folder names ("10_name") say the repeats either way.
+_UNIT_RE = r"(?:of|=|:|은|는|을|를)?\s*(\d{1,4})(?![\d.])"
+_COUNT_FORMS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
+    "repeats": (
+        ("num", re.compile(r"(\d{1,4})\s*(?:repeats?|repetitions?|reps?|반복)", re.I)),
+        ("unit", re.compile(r"(?:repeats?|반복)\s*" + _UNIT_RE, re.I)),
+        ("any", re.compile(r"\b(\d{1,4})_[a-z]", re.I)),
+    ),
+    "max_train_epochs": (
+        ("num", re.compile(r"(\d{1,4})\s*(?:epochs?|에포크|에폭)", re.I)),
+        ("unit", re.compile(r"(?:epochs?|에포크|에폭)\s*" + _UNIT_RE, re.I)),
+    ),
+    "train_batch_size": (
+        (
+            "unit",
+            re.compile(
+                r"batch(?:[ _]size)?\s*(?:of|=|:|is)?\s*(\d{1,3})\b|배치\s*(?:크기\s*)?(?:는|가|를|을)?\s*(\d{1,3})(?![\d.])",
+                re.I,
+            ),
+        ),
+        ("num", re.compile(r"(\d{1,3})\s*batch", re.I)),
+    ),
+}
+
+
+def _counts(text: str) -> dict[str, int]:
+    """Repeats, epochs and batch. A number between two units ("반복 5 에폭 10") could be either's; it goes
+    the way the question writes its unambiguous counts ("배치 2": unit first, so 5 is the repeats and 10 the
+    epochs), and to the leftmost reading when nothing tells."""
+    found = []  # (setting, form, where the number is, where the match starts, value)
+    for setting, forms in _COUNT_FORMS.items():
+        for form, pattern in forms:
+            for m in pattern.finditer(text):
+                group = next(i for i in range(1, len(m.groups()) + 1) if m.group(i))
+                found.append((setting, form, m.start(group), m.start(), int(m.group(group))))
+    owners: dict[int, set[str]] = {}
+    for setting, _, at, _, _ in found:
+        owners.setdefault(at, set()).add(setting)
+    shared = {at for at, settings in owners.items() if len(settings) > 1}
+    votes = {"num": 0, "unit": 0}
+    for _, form, at, _, _ in found:
+        if at not in shared and form in votes:
+            votes[form] += 1
+    way = None if votes["num"] == votes["unit"] else max(votes, key=votes.__getitem__)
+    out: dict[str, int] = {}
+    for setting, form, at, _, value in sorted(found, key=lambda f: f[3]):
+        if setting in out or not value or (way and at in shared and form not in (way, "any")):
+            continue
+        out[setting] = value
+    return out
+
+
 def _first_int(match: re.Match[str] | None) -> int | None:
     if not match:
         return None
@@ -223,10 +263,7 @@ def _learning_rate(text: str) -> float | None:
 
 def _config(text: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for name, pattern in (("repeats", _REPEATS), ("max_train_epochs", _EPOCHS), ("train_batch_size", _BATCH)):
-        value = _first_int(pattern.search(text))
-        if value:
-            out[name] = value
+    out.update(_counts(text))
     steps = _first_int(_STEPS.search(text))
     if steps:
         out["max_train_steps"] = steps

@@ -316,3 +316,27 @@ def test_the_lora_tab_of_a_generating_ui_is_not_kohyas_lora_tab(advisor):
 )
 def test_a_beginners_ways_of_asking_to_use_a_lora(text, intent):
     assert intent in {i.id for i in match(text)}
+
+
+@pytest.mark.parametrize(
+    "text,counts",
+    [
+        # A number between two units goes the way the question writes its other counts.
+        ("이미지 40장 반복 5 에폭 10 배치 2면 몇 스텝이에요?", (5, 10, 2)),
+        ("5 에폭 10 반복이면 너무 많나요?", (10, 5, None)),
+        ("10 repeats 8 epochs batch 2", (10, 8, 2)),
+        ("repeats 10 epochs 8 batch 2", (10, 8, 2)),
+        # Korean particles right after the number ("배치 3으로", "배치 1인데", "배치가 8이면").
+        ("3070ti 8GB에 배치 3으로 돌리는데 느려요", (None, None, 3)),
+        ("이미지 41장, 80 에포크, 배치 1인데 nan 떠요", (None, 80, 1)),
+        ("배치가 8이면 학습률도 올려야 하나요?", (None, None, 8)),
+    ],
+)
+def test_repeats_epochs_and_batch_are_read_as_written(text, counts):
+    config = read_question(text).config
+    assert (config.get("repeats"), config.get("max_train_epochs"), config.get("train_batch_size")) == counts
+
+
+def test_the_steps_line_uses_the_counts_as_written(advisor):
+    answer = advisor.ask("이미지 40장 반복 5 에폭 10 배치 2면 몇 스텝이에요?")
+    assert "40장 × repeats 5 × 에포크 10 ÷ 배치 2 = 1000 스텝" in answer.text
