@@ -26,7 +26,10 @@ _ALLOCATION = re.compile(r"allocate|allocated|reserved|free\b", re.I)
 _RAM_HINT = re.compile(r"\b(?:system\s+)?ram\b|(?<!브이)램", re.I)
 _IMAGES = re.compile(r"(\d{1,4})\+?\s*(?:training\s+)?(?:images?|pictures?|photos?|pics?|imgs?|장)", re.I)
 _STEPS = re.compile(
-    r"(\d{3,6})\s*(?:total\s+)?(?:training\s+)?steps|(\d{3,6})\s*스텝|max_train_steps\s*=?\s*(\d{2,6})", re.I
+    r"(\d{3,6})\s*(?:total\s+)?(?:training\s+)?steps|(\d{3,6})\s*스텝|max_train_steps\s*[=:]?\s*(\d{2,6})"
+    r"|(?:total|max|training) steps\s*(?:of|=|:|is)?\s*(\d{3,6})(?![\d.])"
+    r"|(?:총 ?)?스텝 ?(?:수)?\s*(?:은|는|을|를|이|가|=|:)?\s*(\d{3,6})(?![\d.])",
+    re.I,
 )
 _RES = re.compile(
     r"\b(512|768|1024|1280|1536)\s*(?:x\s*\1\b|px|해상도|resolution)|(?:resolution|해상도)\s*(?:of|=|:)?\s*(512|768|1024)|\bat (512|768|1024)\b|(512|768|1024)\s*해상도",
@@ -35,7 +38,9 @@ _RES = re.compile(
 _RANK = re.compile(
     r"(?:network_dim|dim|rank|랭크)\s*(?:of|=|:)?\s*(\d{1,4})\b|(\d{1,4})\s*(?:dim|rank)\b", re.I
 )
-_ALPHA = re.compile(r"(?:network_alpha|alpha)\s*(?:of|=|:)?\s*(\d{1,4}(?:\.\d+)?)\b", re.I)
+_ALPHA = re.compile(
+    r"(?:network_alpha|alpha|알파)\s*(?:of|=|:|은|는|를|을|값)?\s*(\d{1,4}(?:\.\d+)?)(?!\d|\.\d)", re.I
+)
 # A learning rate: any e-notation number, or a decimal when the question talks about the learning rate.
 _LR_WORD = re.compile(r"learning[ _]rates?|\blrs?\b|unet_lr|학습률|러닝 ?레이트", re.I)
 _LR_NUMBER = re.compile(r"(?<![\w.])(\d(?:\.\d+)?e-\d+|0\.\d+|1(?:\.0+)?)(?![\w.])", re.I)

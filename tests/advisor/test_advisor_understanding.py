@@ -340,3 +340,17 @@ def test_repeats_epochs_and_batch_are_read_as_written(text, counts):
 def test_the_steps_line_uses_the_counts_as_written(advisor):
     answer = advisor.ask("이미지 40장 반복 5 에폭 10 배치 2면 몇 스텝이에요?")
     assert "40장 × repeats 5 × 에포크 10 ÷ 배치 2 = 1000 스텝" in answer.text
+
+
+@pytest.mark.parametrize(
+    "text,key,value",
+    [
+        ("스텝 3000 / 이미지 50장 / 배치 4 / 에폭 20", "max_train_steps", 3000),
+        ("총 스텝은 1500인데 너무 적나요?", "max_train_steps", 1500),
+        ("total steps 2500, 30 images", "max_train_steps", 2500),
+        ("랭크 32 알파 16이면 괜찮나요?", "network_alpha", 16.0),
+        ("dim 64 and alpha 64. What strength should I use?", "network_alpha", 64.0),
+    ],
+)
+def test_steps_and_alpha_written_before_their_number(text, key, value):
+    assert read_question(text).config.get(key) == value
