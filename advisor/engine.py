@@ -79,6 +79,7 @@ TOPIC_PARTS = (
     "threads_j",
     "threads_k",
     "threads_l",
+    "threads_o",
     # The fifteenth round: the long tail of apps and trainers users name (fifth session).
     "apps_a",
     "apps_b",
