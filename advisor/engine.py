@@ -79,7 +79,9 @@ TOPIC_PARTS = (
     "threads_j",
     "threads_k",
     "threads_l",
+    # The sixteenth round: round 15's threads (sixth session).
     "threads_n",
+    "threads_o",
     # The fifteenth round: the long tail of apps and trainers users name (fifth session).
     "apps_a",
     "apps_b",
