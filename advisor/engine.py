@@ -79,6 +79,8 @@ TOPIC_PARTS = (
     "threads_j",
     "threads_k",
     "threads_l",
+    # The sixteenth round: round 15's sources after it was retired (sixth session).
+    "threads_m",
     # The fifteenth round: the long tail of apps and trainers users name (fifth session).
     "apps_a",
     "apps_b",
