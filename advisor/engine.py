@@ -79,7 +79,8 @@ TOPIC_PARTS = (
     "threads_j",
     "threads_k",
     "threads_l",
-    # The sixteenth round: round 15's threads (sixth session).
+    # The sixteenth round: round 15's sources after it was retired (sixth session).
+    "threads_m",
     "threads_n",
     "threads_o",
     # The fifteenth round: the long tail of apps and trainers users name (fifth session).
