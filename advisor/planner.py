@@ -90,6 +90,9 @@ TOOL_PARTS = {
         re.I,
     ),
     "onetrainer.": _ONETRAINER,
+    # diffusion-pipe's rules: its cached captions and epoch arithmetic shared "caption", "epoch", "steps" with
+    # questions about sd-scripts.
+    "diffpipe.": re.compile(r"diffusion[- _]?pipe|디퓨전 ?파이프|tdrussell", re.I),
     # Rules about one trainer or app inside the broader files (gui., scripts., uiuse.: their other rules carry
     # sd-scripts' or the UIs' facts in general and stay ungated): a OneTrainer field answered a question about
     # SDXL's learning rate, a SimpleTuner dataset rule "how many images".
