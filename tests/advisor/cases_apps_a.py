@@ -5,12 +5,10 @@ from any question bank), that must reach the rule."""
 from __future__ import annotations
 
 CASES: dict[str, str] = {
-    "apps.diffusionbee_lora_import": "DiffusionBee says 'This LoRA is not compatible' when I import my Pony LoRA, how do I use LoRAs there?",
     "apps.drawthings_lora_import": "드로우띵스에서 시비타이에서 받은 로라 파일은 어떻게 넣고 가중치는 어디서 조절해요?",
     "apps.easydiffusion_lora": "Easy Diffusion에서 로라를 두 개 같이 쓰려면 어떻게 하나요? 프롬프트에 <lora:> 써도 되나요?",
     "apps.nmkd_lora": "NMKD Stable Diffusion GUI does not list my LoRA, the file is called my-char v2.safetensors",
     "apps.sdcpp_lora": "stable-diffusion.cpp ignores my <lora:style:0.8>, the log says can not find style.safetensors",
-    "apps.photoshop_plugin_lora": "The LoRA dropdown in the Auto Photoshop SD plugin is empty, my loras are in models/Lora",
     "apps.stabilitymatrix_lora_folders": "스태빌리티 매트릭스에서 로라는 어느 폴더에 넣어야 ComfyUI랑 Forge 둘 다 보여요?",
     "apps.mochi_coreml_lora": "How do I load a LoRA in Mochi Diffusion on my MacBook?",
     "apps.amuse_lora": "Where do I add LoRA files in Amuse? I have an RX 7900 and can't find a lora folder",
