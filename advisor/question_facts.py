@@ -24,7 +24,14 @@ _VRAM = re.compile(
 _TOTAL_CAPACITY = re.compile(r"(\d+(?:\.\d+)?)\s*gib total capacity", re.I)
 _ALLOCATION = re.compile(r"allocate|allocated|reserved|free\b", re.I)
 _RAM_HINT = re.compile(r"\b(?:system\s+)?ram\b|(?<!브이)램", re.I)
-_IMAGES = re.compile(r"(\d{1,4})\+?\s*(?:training\s+)?(?:images?|pictures?|photos?|pics?|imgs?|장)", re.I)
+# An image count: "30 images", "1,200 photos", "20장", "20개의 사진", "사진 20개" (a Korean noun before its
+# number needs the counter 개/장: "이미지 1024 해상도" is a size, not a count).
+_IMAGES = re.compile(
+    r"(\d{1,3}(?:,\d{3})+|\d{1,4})\+?\s*(?:training\s+)?(?:images?|pictures?|photos?|pics?|imgs?|장)"
+    r"|(\d{1,4})\s*개\s*(?:의\s*)?(?:학습\s*)?(?:이미지|사진|그림|짤)"
+    r"|(?:이미지|사진|그림|짤)\s*(?:는|은|이|가|를|을)?\s*(\d{1,4})\s*(?:개|장)(?!\s*(?:의\s*)?(?:폴더|folder|컨셉|그룹|세트|종류))",
+    re.I,
+)
 _STEPS = re.compile(
     r"(\d{3,6})\s*(?:total\s+)?(?:training\s+)?steps|(\d{3,6})\s*스텝|max_train_steps\s*[=:]?\s*(\d{2,6})"
     r"|(?:total|max|training) steps\s*(?:of|=|:|is)?\s*(\d{3,6})(?![\d.])"
@@ -197,6 +204,11 @@ def _counts(text: str) -> dict[str, int]:
     return out
 
 
+def _image_count(match: re.Match[str] | None) -> int | None:
+    value = next((g for g in match.groups() if g), None) if match else None
+    return int(value.replace(",", "")) if value else None
+
+
 def _first_int(match: re.Match[str] | None) -> int | None:
     if not match:
         return None
@@ -310,7 +322,7 @@ def read_question(text: str) -> QuestionFacts:
         arch=arch,
         vram_gb=_vram(text, gpu),
         gpu_name=gpu,
-        num_images=int(images.group(1)) if images else None,
+        num_images=_image_count(images),
         ui=next((name for name, pattern in _UIS if pattern.search(text)), None),
         config=_config(text),
         trigger_class=_trigger_class(text),

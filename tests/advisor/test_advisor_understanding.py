@@ -354,3 +354,17 @@ def test_the_steps_line_uses_the_counts_as_written(advisor):
 )
 def test_steps_and_alpha_written_before_their_number(text, key, value):
     assert read_question(text).config.get(key) == value
+
+
+@pytest.mark.parametrize(
+    "text,images",
+    [
+        ("사진 20개로 얼굴 로라 만들려는데 충분한가요?", 20),
+        ("20개의 이미지로 학습했어요", 20),
+        ("dataset of 1,200 images, what rank?", 1200),
+        ("이미지 1024 해상도로 30장 준비했어요", 30),  # 1024 is a size
+        ("이미지를 4개 폴더로 나눴어요", None),  # four folders, not four images
+    ],
+)
+def test_image_counts_in_korean_counters_and_with_thousands(text, images):
+    assert read_question(text).num_images == images
