@@ -79,14 +79,20 @@ class SqliteBase:
         self._lock = asyncio.Lock()
         # isolation_level=None: no implicit transactions; every transaction here is explicit.
         self._db = await aiosqlite.connect(self.path, timeout=self.busy_timeout_s, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        await self._db.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_s * 1000)}")
-        if self.wal:
-            await self._db.execute("PRAGMA journal_mode = WAL")
-            # NORMAL is durable across application crashes in WAL mode; only a power cut can lose the
-            # last commits, and those are re-done by leases expiring.
-            await self._db.execute("PRAGMA synchronous = NORMAL")
-        await self._migrate()
+        try:
+            self._db.row_factory = sqlite3.Row
+            await self._db.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_s * 1000)}")
+            if self.wal:
+                await self._db.execute("PRAGMA journal_mode = WAL")
+                # NORMAL is durable across application crashes in WAL mode; only a power cut can lose the
+                # last commits, and those are re-done by leases expiring.
+                await self._db.execute("PRAGMA synchronous = NORMAL")
+            await self._migrate()
+        except BaseException:
+            # A store that refuses to open (a newer schema, a damaged file) leaves no connection behind: its
+            # worker thread would outlive the event loop (as PgJobStore.open closes its pool).
+            await self.close()
+            raise
 
     async def close(self) -> None:
         if self._db is not None:

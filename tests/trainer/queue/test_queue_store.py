@@ -51,9 +51,11 @@ async def test_schema_is_migrated_once_and_newer_schema_refused(queue_options):
     with sqlite3.connect(db_path) as con:
         assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         con.execute("UPDATE schema_version SET version = 99")
+    refused = open_store(queue_options)
     with pytest.raises(RuntimeError, match="newer than this loracord"):
-        async with open_store(queue_options):
+        async with refused:
             pass
+    assert refused._db is None  # no connection (and no worker thread) left behind by the refusal
 
 
 @pytest.mark.sqlite_only
