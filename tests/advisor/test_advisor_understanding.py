@@ -368,3 +368,15 @@ def test_steps_and_alpha_written_before_their_number(text, key, value):
 )
 def test_image_counts_in_korean_counters_and_with_thousands(text, images):
     assert read_question(text).num_images == images
+
+
+@pytest.mark.parametrize(
+    "text,lead",
+    [
+        ("How many regularization images should I use?", "reg.how_many"),
+        ("로라 학습할 때 정규화 이미지 몇 장 넣어야 해요?", "reg.how_many"),
+        ("Are my reg images picked randomly each epoch?", "kohya.reg_draw_order"),
+    ],
+)
+def test_the_rule_that_answers_the_ask_leads(advisor, text, lead):
+    assert advisor.ask(text).rule_ids[0] == lead
