@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import islice, takewhile
 
 from advisor.applicability import contradicted
 from advisor.diagnose import Diagnosis, diagnose
@@ -42,6 +42,11 @@ MIN_SCORE = 3.0
 #: while it was still unseen (bench/bench_advisor_semantic.py): +4 right answers per language over the
 #: intents alone (en 37 -> 41, ko 35 -> 39 of 65); adopted before round 4 was scored (docs/advisor.md).
 BM25_FILL = 3
+#: A fill scores at least this share of the best rule's BM25 score (as `AdvisorIndex.rules` keeps by default):
+#: below it the shared words are the question's common ones ("config.invalid" filled a NaN answer). Measured
+#: 2026-12-07 on the tune and retired rounds: 49 of 1,886 answers lose a fill or take a closer one, retired en
+#: 653 -> 654, the rest unchanged.
+FILL_MIN_RATIO = 0.45
 #: Rule files about one tool (a generating UI's screens and nodes, the community front-ends, the diffusers
 #: library): BM25 meets them through shared words ("face", "mask", "batch") in questions about something
 #: else. A search hit from one of them counts only when the question names the tool (a ComfyUI node for a
@@ -288,8 +293,9 @@ def gather(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) ->
 
     # One search over every rule: its first hits are BM25's fill, all of it the ranker's relevance.
     scored = index.rules(short, k=len(rulebook.rules), min_ratio=0.0)
+    floor = scored[0].score * FILL_MIN_RATIO if scored else 0.0
     relevance = {h.ref: Relevance(rank, h.score, h.matched) for rank, h in enumerate(scored)}
-    hits = list(islice(filter(fills, scored), BM25_FILL))
+    hits = list(islice(filter(fills, takewhile(lambda h: h.score >= floor, scored)), BM25_FILL))
     ids, found = _candidates(failure_ids, intents, spans, fact_ids, hits)
     note_kinds = [kind for intent in intents for kind in intent.notes]
     if asks_about_batch(short):
