@@ -14,6 +14,16 @@ import pytest
 from standin import limits
 
 
+async def _seen(bot, key: str, timeout: float = 10.0):
+    """What the bot stored under `key`, waiting for it (the bot's coroutine may still be finishing)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while key not in bot.seen:
+        assert loop.time() < deadline, f"the bot never stored {key!r}"
+        await asyncio.sleep(0.01)
+    return bot.seen[key]
+
+
 async def test_slash_command_carries_every_field_discord_sends(standin, start_bot, bot):
     async with start_bot(bot):
         await bot.tree.sync()
@@ -28,7 +38,9 @@ async def test_slash_command_carries_every_field_discord_sends(standin, start_bo
         assert got.channel.id == standin.channels["general"].id
         assert got.entitlements == []
         assert 0 <= inter.response_time < limits.INTERACTION_FIRST_RESPONSE_S
-        callback = bot.seen["echo_callback"]  # parsed from the ?with_response=1 body
+        # Parsed from the ?with_response=1 body; the bot stores it once its HTTP call returns, which can be a
+        # moment after the stand-in has already delivered the message to us.
+        callback = await _seen(bot, "echo_callback")
         assert callback.message_id == inter.original_message_id and callback.resource.content == "hi hi"
         # The @original routes, as discord.py's Interaction uses them.
         original = await got.original_response()
