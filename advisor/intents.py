@@ -94,7 +94,7 @@ def _prefilter() -> tuple[Prefilter, dict[int, set[int]]]:
         for pattern in intent.en + intent.ko:
             owners.setdefault(id(pattern), set()).add(n)
     patterns = (p for i in intents for group in (i.en, i.ko, i.unless) for p in group)
-    return Prefilter(patterns), owners
+    return Prefilter(patterns, cache=True), owners
 
 
 def match_spans(question: str, prefilter: bool = True) -> list[tuple[Intent, int]]:

@@ -133,7 +133,8 @@ def fold(text: str) -> str:
 class Prefilter:
     """The required strings of many patterns; `candidates(text)` names the patterns that may match it."""
 
-    def __init__(self, patterns: Iterable[re.Pattern[str]], cache: bool = True) -> None:
+    def __init__(self, patterns: Iterable[re.Pattern[str]], cache: bool = False) -> None:
+        """`cache`: keep the requirements on disk (advisor/index_cache.py), for the intents' one prefilter."""
         unique = list({id(p): p for p in patterns}.values())
 
         def compute() -> list[list[str] | None]:

@@ -204,16 +204,11 @@ def _counts(text: str) -> dict[str, int]:
     return out
 
 
-def _image_count(match: re.Match[str] | None) -> int | None:
-    value = next((g for g in match.groups() if g), None) if match else None
-    return int(value.replace(",", "")) if value else None
-
-
 def _first_int(match: re.Match[str] | None) -> int | None:
     if not match:
         return None
     value = next((g for g in match.groups() if g), None)
-    return int(float(value)) if value else None
+    return int(float(value.replace(",", ""))) if value else None  # "1,200 images"
 
 
 def _gpu(text: str) -> str:
@@ -322,7 +317,7 @@ def read_question(text: str) -> QuestionFacts:
         arch=arch,
         vram_gb=_vram(text, gpu),
         gpu_name=gpu,
-        num_images=_image_count(images),
+        num_images=_first_int(images),
         ui=next((name for name, pattern in _UIS if pattern.search(text)), None),
         config=_config(text),
         trigger_class=_trigger_class(text),

@@ -157,32 +157,28 @@ class Index:
         self, docs: Iterable[tuple[str, str]], k1: float = 1.4, b: float = 0.7, cached: bool = False
     ) -> None:
         self.k1, self.b = k1, b
-        self.ids: list[str] = []
-        self.tfs: list[Counter[str]] = []
-        self.lengths: list[int] = []
-        df: Counter[str] = Counter()
         docs = list(docs)
+        self.ids: list[str] = [doc_id for doc_id, _ in docs]
         texts = [text for _, text in docs]
         token_lists = tokenized(texts, tokenize) if cached else [tokenize(t) for t in texts]
-        for (doc_id, _), tokens in zip(docs, token_lists, strict=True):
-            tf = Counter(tokens)
-            self.ids.append(doc_id)
-            self.tfs.append(tf)
-            self.lengths.append(len(tokens))
-            df.update(tf.keys())
-        n = len(self.ids)
-        self.avg_len = sum(self.lengths) / n if n else 1.0
-        self.idf = {term: math.log(1 + (n - d + 0.5) / (d + 0.5)) for term, d in df.items()}
-        self.norms = np.array([self.k1 * (1 - self.b + self.b * n / self.avg_len) for n in self.lengths])
+        # Postings: for each term, the documents that hold it and how often (BM25 scores term at a time).
+        df: Counter[str] = Counter()
         postings: dict[str, tuple[list[int], list[int]]] = {}
-        for i, tf in enumerate(self.tfs):
-            for term, count in tf.items():
-                docs, counts = postings.setdefault(term, ([], []))
-                docs.append(i)
-                counts.append(count)
+        for i, tokens in enumerate(token_lists):
+            tf = Counter(tokens)
+            df.update(tf.keys())
+            for term, times in tf.items():
+                held, counts = postings.setdefault(term, ([], []))
+                held.append(i)
+                counts.append(times)
+        count = len(self.ids)
+        lengths = [len(tokens) for tokens in token_lists]
+        self.avg_len = sum(lengths) / count if count else 1.0
+        self.idf = {term: math.log(1 + (count - d + 0.5) / (d + 0.5)) for term, d in df.items()}
+        self.norms = np.array([self.k1 * (1 - self.b + self.b * length / self.avg_len) for length in lengths])
         self.postings = {
-            term: (np.array(docs, dtype=np.int64), np.array(counts, dtype=np.float64))
-            for term, (docs, counts) in postings.items()
+            term: (np.array(held, dtype=np.int64), np.array(counts, dtype=np.float64))
+            for term, (held, counts) in postings.items()
         }
         self._prefixed: dict[str, np.ndarray] = {}
 
