@@ -36,12 +36,12 @@ def test_facts_are_valid_regexes():
 
 
 def test_each_round_has_its_split_and_the_held_out_round_is_new():
-    """Rounds 1-4 are tune, 5-15 retired (scored blind when new, then read or used), and the held-out split
-    is exactly round 16 (question_bank_r16.toml), whose sources are new and each asked once per language."""
+    """Rounds 1-4 are tune, 5-16 retired (scored blind when new, then read or used), and the held-out split
+    is exactly round 17 (question_bank_r17.toml), whose sources are new and each asked once per language."""
     items = bank.questions()
     for q in items:
         assert q.split == bank.split_of(q.round), q.id
-        assert (q.round == 16) == (q.split == "held_out"), q.id
+        assert (q.round == 17) == (q.split == "held_out"), q.id
     held = [q for q in items if q.split == "held_out"]
     assert (
         len(held) >= 100
@@ -49,8 +49,8 @@ def test_each_round_has_its_split_and_the_held_out_round_is_new():
     older_sources = {q.source for q in items if q.split != "held_out"}
     langs_by_source: dict[str, list[str]] = {}
     for q in held:
-        assert q.source not in older_sources, f"{q.id}: its source is already in rounds 1-15"
-        assert q.id.startswith(("r16a-", "r16b-")) and q.id.endswith(f"-{q.lang}"), q.id
+        assert q.source not in older_sources, f"{q.id}: its source is already in rounds 1-16"
+        assert q.id.startswith(("r17a-", "r17b-")) and q.id.endswith(f"-{q.lang}"), q.id
         langs_by_source.setdefault(q.source, []).append(q.lang)
     assert len(langs_by_source) >= 50
     for source, langs in langs_by_source.items():
@@ -58,21 +58,21 @@ def test_each_round_has_its_split_and_the_held_out_round_is_new():
 
 
 # --- the advisor judged on the bank (LLM off) -----------------------------------------------------
-# Measured: each held-out round was scored blind, then retired. The held-out split is now round 16
-# (59 new sources collected blind at the start of the sixth session, merged unread, question_bank_r16.toml).
+# Measured: each held-out round was scored blind, then retired. The held-out split is now round 17
+# (51 new sources collected blind at the end of the sixth session, committed unread to tests/advisor/blind/,
+# merged unread by the seventh, question_bank_r17.toml).
 # Issue 21's target is 90% per language on the held-out split and it is NOT met:
 # test_held_out_meets_the_issue_target is a strict xfail (remove the mark once it passes); the floors only
 # keep the measured levels from sliding back.
 ISSUE_TARGET = 0.90
-# Round 16, scored on 3eccbd9 (the code as the sixth session found it), counts only: en 27/59 (45.8%), ko 25/59
-# (42.4%); at the session's end (2383d2b, after the sixteenth round of rules, from round 15's threads) 26/59, 26/59. The floor is under both: each new round of real questions is its own mix (round 13 scored 33-38%,
-# round 15 53%/43% on the code that met it).
-HELD_OUT_FLOOR = 0.40
-# Rounds 5-15 (658 per language): rounds 5-14 at 3eccbd9 en 593/598, ko 595/598 (after the fourteenth round of
-# rules, written from their own source threads), plus round 15 (34/26 of 60, retired when round 16 was merged);
-# after the sixteenth round (threads_m/n/o, written from round 15's own threads) en 654/658 (99.4%), ko 655/658
-# (99.5%). All were read or used after their blind scoring, so these are not blind.
-RETIRED_FLOOR = 0.98
+# Round 17, scored on dae29b7 (the code as the seventh session found it), counts only: en 25/51 (49.0%), ko 20/51
+# (39.2%). The floor is under both: each new round of real questions is its own mix (round 13 scored 33-38%,
+# round 16 42-46% on the code that met it).
+HELD_OUT_FLOOR = 0.35
+# Rounds 5-16 (717 per language): rounds 5-15 at dae29b7 en 654/658, ko 655/658 (after the sixteenth round of
+# rules, written from round 15's own threads), plus round 16 (26/26 of 59 at dae29b7, retired when round 17 was
+# merged). All were read or used after their blind scoring, so these are not blind.
+RETIRED_FLOOR = 0.94
 TUNE_FLOOR = 0.98
 
 
