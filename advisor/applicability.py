@@ -34,6 +34,7 @@ def _needs(name: str, params: Mapping[str, Any], stated: frozenset[str]) -> bool
         "no_gpu": lambda: bool({"vram", "gpu"} & stated),
         "has_gpu": lambda: bool({"vram", "gpu"} & stated),
         "gpu_lacks_bf16": lambda: "gpu" in stated,
+        "gpu_vendor": lambda: "gpu" in stated,
         "vram_below_minimum": lambda: {"arch", "vram"} <= stated,
         "batch_exceeds_vram": lambda: {"arch", "vram", "train_batch_size"} <= stated,
         "views_per_image_above": lambda: _views_known(stated),

@@ -20,10 +20,20 @@ from config.training import TrainConfig
 
 ARCHES = ARCH_NAMES
 
-# GPU families without bf16 support in hardware (pre-Ampere NVIDIA). Anything else that names a GPU
-# (RTX 30xx/40xx/50xx, A-, L-, H-series) does bf16.
+# GPU families without bf16 support in hardware: pre-Ampere NVIDIA, AMD before RDNA3 (RX 400-6000, Vega),
+# and Apple's MPS (fp16 is its half type). Anything else that names a GPU (RTX 30xx/40xx/50xx, A-, L-,
+# H-series, Radeon RX 7000/9000, Instinct MI200+, Intel Arc) does bf16.
 _NO_BF16 = re.compile(
-    r"\b(gtx|titan x|titan v|tesla|[tpkv]100|t4|p4|p40|rtx 20\d\d|rtx [4-8]000|quadro)\b", re.IGNORECASE
+    r"\b(gtx|titan x|titan v|tesla|[tpkv]100|t4|p4|p40|rtx 20\d\d|rtx [4-8]000|quadro"
+    r"|rx ?[4-6]\d\d\d?|vega|apple|m[1-4](?: (?:pro|max|ultra))?)\b",
+    re.IGNORECASE,
+)
+# Who made the GPU: PyTorch reaches AMD through ROCm (or ZLUDA / DirectML on Windows), Intel through XPU,
+# Apple through MPS; bitsandbytes' 8-bit optimizers and xformers are CUDA builds first.
+_VENDORS = (
+    ("amd", re.compile(r"\b(amd|radeon|rx ?\d{3,4}|instinct|mi\d{3}x?|vega)\b|라데온", re.IGNORECASE)),
+    ("intel", re.compile(r"\b(intel|arc ?[ab]\d{3}|xpu)\b", re.IGNORECASE)),
+    ("apple", re.compile(r"\b(apple|mps|m[1-4](?: (?:pro|max|ultra))?)\b|맥북", re.IGNORECASE)),
 )
 
 
@@ -42,11 +52,23 @@ class Hardware:
         return self.vram_gb > 0
 
     @property
+    def vendor(self) -> str:
+        """'nvidia', 'amd', 'intel' or 'apple' for a named GPU; '' when none is named."""
+        if not self.gpu_name:
+            return ""
+        return next((name for name, pattern in _VENDORS if pattern.search(self.gpu_name)), "nvidia")
+
+    @property
     def supports_bf16(self) -> bool:
-        """True for Ampere and newer; an unnamed GPU is assumed modern (most rented GPUs are)."""
+        """True for Ampere and newer, RDNA3 and Arc; an unnamed GPU is assumed modern (most rented GPUs are)."""
         if self.has_gpu is False:
             return False
         return not (self.gpu_name and _NO_BF16.search(self.gpu_name))
+
+    @property
+    def eight_bit_optimizers(self) -> bool:
+        """bitsandbytes' 8-bit AdamW: NVIDIA (or an unnamed GPU: most are), not AMD, Intel or Apple."""
+        return self.has_gpu is not False and self.vendor in ("", "nvidia")
 
 
 # The engine's `missing_captions` warning (trainer/engine/data.py), as an event message or a log line:

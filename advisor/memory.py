@@ -1,7 +1,8 @@
 """The advisor's own VRAM rules as one function, so `suggest` and `diagnose` cannot break them.
 
 For a model family and a card: the batch the guide's table allows (SDXL below 16 GB: 1), gradient
-checkpointing below TIGHT_VRAM, 8-bit AdamW below EIGHT_BIT_BELOW (on an NVIDIA GPU), cached latents,
+checkpointing below TIGHT_VRAM, 8-bit AdamW below EIGHT_BIT_BELOW on an NVIDIA GPU (Adafactor on AMD, Intel
+or Apple, where bitsandbytes' CUDA build does not run), cached latents,
 SDXL's U-Net only below 24 GB, and the precision the GPU can run (fp16 when the GPU is not named:
 GTX 10xx / RTX 20xx cards have no bf16). `fit` returns the changes a config needs; a config that
 already obeys gets none.
@@ -32,6 +33,11 @@ def precision_for(hardware: Hardware) -> str:
     return "fp16"
 
 
+def small_optimizer(hardware: Hardware) -> str:
+    """The optimizer that saves memory on this GPU: 8-bit AdamW where bitsandbytes runs, else Adafactor."""
+    return "adamw8bit" if hardware.eight_bit_optimizers else "adafactor"
+
+
 def fit(config: TrainConfig, arch: str, hardware: Hardware) -> dict[str, Any]:
     """Field changes that make `config` obey the VRAM rules on this hardware (empty when it does)."""
     vram = hardware.vram_gb
@@ -48,7 +54,9 @@ def fit(config: TrainConfig, arch: str, hardware: Hardware) -> dict[str, Any]:
     if vram < TIGHT_VRAM[arch] and not config.gradient_checkpointing:
         out["gradient_checkpointing"] = True
     if vram < EIGHT_BIT_BELOW[arch] and config.optimizer == "adamw":
-        out["optimizer"] = "adamw8bit"
+        out["optimizer"] = small_optimizer(hardware)
+    elif config.optimizer == "adamw8bit" and not hardware.eight_bit_optimizers:
+        out["optimizer"] = "adafactor" if vram < EIGHT_BIT_BELOW[arch] else "adamw"
     if not config.cache_latents:
         out["cache_latents"] = True
     # A family trained U-Net only by default (SDXL) drops its text encoders when memory is short.

@@ -352,6 +352,12 @@ def question_only(facts: Facts) -> bool:
     return False
 
 
+@condition("gpu_vendor")
+def gpu_vendor(facts: Facts, vendor: str) -> bool:
+    """The named GPU is made by `vendor` ('amd', 'intel', 'apple', 'nvidia')."""
+    return facts.hardware.vendor == vendor
+
+
 @condition("gpu_lacks_bf16")
 def gpu_lacks_bf16(facts: Facts) -> bool:
     """A named GPU older than Ampere (GTX 10xx, RTX 20xx, T4, V100...): bf16 does not run on it."""

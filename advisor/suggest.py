@@ -17,7 +17,7 @@ import tomli_w
 from advisor.engine import Finding, Rulebook, load_rulebook
 from advisor.facts import ARCHES, Facts, Hardware
 from advisor.i18n import t
-from advisor.memory import EIGHT_BIT_BELOW, TIGHT_VRAM, precision_for
+from advisor.memory import EIGHT_BIT_BELOW, TIGHT_VRAM, precision_for, small_optimizer
 from advisor.registry import NATIVE_RESOLUTION, max_batch_for
 from advisor.suggest_ko import field_help_ko
 from config.arch import ARCHS, arch_spec
@@ -94,9 +94,17 @@ REASONS: dict[str, dict[str, str]] = {
         "en": "captions are encoded once while the text encoder is frozen",
         "ko": "텍스트 인코더를 고정하면 캡션을 한 번만 인코딩합니다",
     },
-    "optimizer": {
+    "optimizer_adamw8bit": {
         "en": "{value}: 8-bit AdamW saves VRAM on small GPUs (needs bitsandbytes); plain AdamW otherwise",
         "ko": "{value}: 작은 GPU에서는 8비트 AdamW로 VRAM을 아낍니다 (bitsandbytes 필요), 아니면 일반 AdamW",
+    },
+    "optimizer_adamw": {
+        "en": "{value}: plain AdamW, the VRAM is enough (8-bit AdamW or Adafactor only on small GPUs)",
+        "ko": "{value}: VRAM이 충분해서 일반 AdamW (8비트 AdamW나 Adafactor는 작은 GPU에서만)",
+    },
+    "optimizer_adafactor": {
+        "en": "{value}: Adafactor saves VRAM without bitsandbytes, whose 8-bit AdamW is a CUDA build (NVIDIA)",
+        "ko": "{value}: bitsandbytes 없이 VRAM을 아끼는 Adafactor (8비트 AdamW는 NVIDIA CUDA용 빌드)",
     },
     "lr_scheduler": {
         "en": "cosine decay after a short warm-up settles the LoRA at the end",
@@ -299,8 +307,8 @@ def suggest_config(
     r["gradient_checkpointing"] = _reason(
         "gradient_checkpointing", lang, value=v["gradient_checkpointing"], tight=TIGHT_VRAM[arch], arch=arch
     )
-    v["optimizer"] = "adamw8bit" if vram_gb and vram_gb < EIGHT_BIT_BELOW[arch] else "adamw"
-    r["optimizer"] = _reason("optimizer", lang, value=v["optimizer"])
+    v["optimizer"] = small_optimizer(hardware) if vram_gb and vram_gb < EIGHT_BIT_BELOW[arch] else "adamw"
+    r["optimizer"] = _reason(f"optimizer_{v['optimizer']}", lang, value=v["optimizer"])
     v["mixed_precision"] = precision_for(hardware)
     r["mixed_precision"] = _precision_reason(v["mixed_precision"], hardware, lang)
     v["cache_latents"], r["cache_latents"] = True, _reason("cache_latents", lang)

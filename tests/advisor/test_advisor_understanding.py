@@ -380,3 +380,43 @@ def test_image_counts_in_korean_counters_and_with_thousands(text, images):
 )
 def test_the_rule_that_answers_the_ask_leads(advisor, text, lead):
     assert advisor.ask(text).rule_ids[0] == lead
+
+
+@pytest.mark.parametrize(
+    "text,gpu,vram,vendor",
+    [
+        ("I have an RX 7900 XTX, can it train SDXL?", "RX 7900 XTX", 24, "amd"),
+        ("라데온 6700xt로 SD1.5 로라 학습 되나요", "RX 6700 XT", 12, "amd"),
+        ("7900xtx로 SDXL 돌려도 돼요?", "RX 7900 XTX", 24, "amd"),
+        ("Intel Arc A770 16GB for LoRA training?", "Arc A770", 16, "intel"),
+        ("M1 맥북에어로 로라 학습", "Apple M1", None, "apple"),  # unified memory: no VRAM to read
+        ("4070 ti 12gb", "RTX 4070 ti", 12, "nvidia"),
+        ("6700 steps at batch 2", "", None, ""),  # a bare number is a count, not a Radeon
+    ],
+)
+def test_gpus_of_every_vendor_are_read(text, gpu, vram, vendor):
+    facts = read_question(text)
+    assert (facts.gpu_name, facts.vram_gb, facts.facts().hardware.vendor) == (gpu, vram, vendor)
+
+
+def test_a_named_radeon_brings_the_rocm_advice_even_without_the_brand(advisor):
+    for text in ("Can my 7900 XTX train an SDXL LoRA?", "6800xt 16기가로 로라 학습 가능한가요?"):
+        answer = advisor.ask(text, use_llm=False)
+        assert "hardware.amd" in answer.rule_ids, (text, answer.rule_ids)
+        assert "ROCm" in answer.text
+
+
+def test_sdxl_only_memory_rules_stay_out_of_an_sd15_answer(advisor):
+    """A question that names SD1.5 (and no SDXL model) is not answered with SDXL's 12 GB presets."""
+    sdxl_only = {"trouble.sdxl_12gb_oom", "vram.sdxl_tiers", "vram.sdxl_8gb", "recipe.sdxl_character_starter"}
+    for text in (
+        "라데온 6700xt 12기가로 SD1.5 로라 학습 되나요?",
+        "SD1.5 LoRA on a 12GB 3060 runs out of memory",
+    ):
+        assert not sdxl_only & set(advisor.ask(text, use_llm=False).rule_ids), text
+    assert sdxl_only & set(advisor.ask("SDXL LoRA on a 12GB 3060 runs out of memory", use_llm=False).rule_ids)
+
+
+def test_the_rocm_rule_answers_a_question_about_amd_cards(advisor):
+    answer = advisor.ask("How do I train a LoRA on an AMD Radeon card?", use_llm=False)
+    assert "hardware.amd" in answer.rule_ids

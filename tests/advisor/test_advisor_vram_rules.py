@@ -80,6 +80,8 @@ def test_issue_example_sdxl_oom_log_alone_gets_a_retry_that_fits_12_gb():
         ("GTX 1080 Ti", 11, "fp16"),
         ("RTX 2080 Ti", 11, "fp16"),
         ("RTX 3090", 24, "bf16"),
+        ("RX 7900 XTX", 24, "bf16"),  # RDNA3 has bf16
+        ("RX 6700 XT", 12, "fp16"),  # RDNA2 does not
         ("", 0, "no"),
     ],
 )
@@ -105,3 +107,17 @@ def test_korean_suggestion_has_no_english_comment(arch):
     toml = suggest_config({**STATS, "num_images": 12}, arch=arch, vram_gb=8, lang="ko").to_toml()
     english = [ln for ln in toml.splitlines() if ln.startswith("#") and len(re.findall(r"[가-힣]", ln)) < 2]
     assert english == []
+
+
+@pytest.mark.parametrize("gpu", ["RX 6700 XT", "AMD Radeon RX 7800 XT", "Intel Arc A770", "Apple M2 Max"])
+def test_no_8_bit_optimizer_where_bitsandbytes_cuda_build_does_not_run(gpu):
+    """8-bit AdamW is a bitsandbytes CUDA build: on AMD, Intel or Apple a small card gets Adafactor, which saves
+    memory without it, and a retry after an out-of-memory never switches to 8-bit AdamW either."""
+    suggestion = suggest_config(STATS, arch="sdxl", vram_gb=12, gpu_name=gpu)
+    assert suggestion.config.optimizer == "adafactor"
+    assert comment_of(suggestion.to_toml(), "optimizer").startswith("# adafactor:")
+    config = TrainConfig(model_arch="sdxl", train_batch_size=2, optimizer="adamw8bit", resolution=1024)
+    retry = diagnose(OOM, config=config, hardware=Hardware(gpu, 12)).retry_config
+    assert retry is not None and retry.optimizer == "adafactor"
+    nvidia = suggest_config(STATS, arch="sdxl", vram_gb=12, gpu_name="RTX 4070")
+    assert nvidia.config.optimizer == "adamw8bit"
