@@ -83,6 +83,7 @@ TOPIC_PARTS = (
     "threads_m",
     "threads_n",
     "threads_o",
+    "threads_q",
     # The fifteenth round: the long tail of apps and trainers users name (fifth session).
     "apps_a",
     "apps_b",
