@@ -85,6 +85,7 @@ TOPIC_PARTS = (
     "threads_o",
     # The seventeenth round: round 16's sources after it was retired (seventh session).
     "threads_p",
+    "threads_q",
     # The fifteenth round: the long tail of apps and trainers users name (fifth session).
     "apps_a",
     "apps_b",
