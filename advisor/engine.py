@@ -83,6 +83,8 @@ TOPIC_PARTS = (
     "threads_m",
     "threads_n",
     "threads_o",
+    # The seventeenth round: round 16's sources after it was retired (seventh session).
+    "threads_r",
     # The fifteenth round: the long tail of apps and trainers users name (fifth session).
     "apps_a",
     "apps_b",
