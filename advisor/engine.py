@@ -84,8 +84,10 @@ TOPIC_PARTS = (
     "threads_n",
     "threads_o",
     # The seventeenth round: round 16's sources after it was retired (seventh session).
+    # The seventeenth round: round 16's sources after it was retired (seventh session).
     "threads_p",
     "threads_q",
+    "threads_r",
     # The fifteenth round: the long tail of apps and trainers users name (fifth session).
     "apps_a",
     "apps_b",
