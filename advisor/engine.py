@@ -84,7 +84,6 @@ TOPIC_PARTS = (
     "threads_n",
     "threads_o",
     # The seventeenth round: round 16's sources after it was retired (seventh session).
-    # The seventeenth round: round 16's sources after it was retired (seventh session).
     "threads_p",
     "threads_q",
     "threads_r",
