@@ -45,7 +45,7 @@ _STOP = _words(
 
 # Lemmas that carry no topic: question verbs and fillers.
 _KO_LEMMA_STOP = _words(
-    "하다 되다 있다 없다 어떻다 같다 좋다 알다 싶다 주다 보다 것 수 거 뭐 저 제 이 그 때 좀"
+    "하다 되다 있다 없다 어떻다 같다 좋다 알다 싶다 주다 보다 것 수 거 뭐 저 제 이 그 때 좀 얼마"
 )
 
 # Bigrams of Korean question endings and filler ('어떻게 해야 하나요'): in a query they match any text.

@@ -420,3 +420,34 @@ def test_sdxl_only_memory_rules_stay_out_of_an_sd15_answer(advisor):
 def test_the_rocm_rule_answers_a_question_about_amd_cards(advisor):
     answer = advisor.ask("How do I train a LoRA on an AMD Radeon card?", use_llm=False)
     assert "hardware.amd" in answer.rule_ids
+
+
+@pytest.mark.parametrize(
+    "text,wanted,unwanted",
+    [
+        ("Why are my samples during training all black?", "nan.fp16_vae", None),
+        ("학습 이미지 해상도가 다 다른데 리사이즈 해야 하나요?", "dataprep.crop_resize_tools", "lora.resize"),
+        ("Should I resize my training images before training?", "dataprep.crop_resize_tools", "lora.resize"),
+        ("How do I resize my LoRA from rank 128 to 32?", "lora.resize", None),
+        ("로라 리사이즈 하는 법", "lora.resize", None),
+        # works in one app, not in another: the other app's loader, not the file or its training
+        ("The LoRA works in ComfyUI but not in Forge", "webext.forge_lora_version_mismatch", None),
+        ("로라가 컴피에서는 되는데 포지에서는 안돼요", "webext.forge_lora_version_mismatch", None),
+        # where a finished run wrote its file, not how to shrink one
+        ("학습 다 끝났는데 safetensors 파일이 어디 있어요?", "files.output_not_found", None),
+        ("Training finished but where is my safetensors file?", "files.output_not_found", None),
+    ],
+)
+def test_resizing_images_is_not_resizing_a_lora_and_all_black_samples_are_black_images(
+    advisor, text, wanted, unwanted
+):
+    ids = advisor.ask(text, use_llm=False).rule_ids
+    assert wanted in ids and unwanted not in ids, ids
+
+
+def test_how_much_is_asked_not_searched():
+    """'얼마' (how much) is the question's form, not its topic: it matched a disk-space rule's '용량이 얼마'."""
+    from advisor.retrieval import query_tokens
+
+    assert "얼마" not in query_tokens("SDXL 로라 학습률 얼마로 해야 돼요?")
+    assert "학습률" in query_tokens("SDXL 로라 학습률 얼마로 해야 돼요?")
