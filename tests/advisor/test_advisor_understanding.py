@@ -436,6 +436,9 @@ def test_the_rocm_rule_answers_a_question_about_amd_cards(advisor):
         # where a finished run wrote its file, not how to shrink one
         ("학습 다 끝났는데 safetensors 파일이 어디 있어요?", "files.output_not_found", None),
         ("Training finished but where is my safetensors file?", "files.output_not_found", None),
+        # flipping alone is about asymmetric subjects; the caching conflict needs color_aug / random_crop
+        ("Does flip augmentation help for a character LoRA?", "dataset.flip_asymmetric", None),
+        ("color_aug with cache_latents gives an error", "aug.cache_latents_conflict", None),
     ],
 )
 def test_resizing_images_is_not_resizing_a_lora_and_all_black_samples_are_black_images(
