@@ -439,6 +439,9 @@ def test_the_rocm_rule_answers_a_question_about_amd_cards(advisor):
         # flipping alone is about asymmetric subjects; the caching conflict needs color_aug / random_crop
         ("Does flip augmentation help for a character LoRA?", "dataset.flip_asymmetric", None),
         ("color_aug with cache_latents gives an error", "aug.cache_latents_conflict", None),
+        # merging files is not two LoRAs meeting in one image (and the reverse)
+        ("How do I merge two LoRAs into one?", "lora.merge_loras", "ui.multiple_loras"),
+        ("Two character LoRAs blend into one face in my image", "ui.multiple_loras", None),
     ],
 )
 def test_resizing_images_is_not_resizing_a_lora_and_all_black_samples_are_black_images(
