@@ -28,6 +28,7 @@ CASES: dict[str, str] = {
         "My SDXL LoRA run crashes around step 800 every time with CUDA error: an illegal memory access was "
         "encountered. Same config worked last week."
     ),
+    "errors.pc_reboots": "학습 돌린 지 20분쯤 되면 컴퓨터가 그냥 꺼져요. 에러 로그도 없어요",
     "errors.libuv_nccl_windows": "윈도우에서 GPU 두 개 꽂혀 있는데 학습 시작하면 use_libuv was requested but PyTorch was built without libuv support 에러가 납니다",
     "errors.meta_tensor": (
         "Flux LoRA in kohya fails right away: NotImplementedError: Cannot copy out of meta tensor; no data! "
