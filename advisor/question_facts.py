@@ -51,10 +51,11 @@ _ALPHA = re.compile(
 # A learning rate: any e-notation number, or a decimal when the question talks about the learning rate.
 _LR_WORD = re.compile(r"learning[ _]rates?|\blrs?\b|unet_lr|학습률|러닝 ?레이트", re.I)
 _LR_NUMBER = re.compile(r"(?<![\w.])(\d(?:\.\d+)?e-\d+|0\.\d+|1(?:\.0+)?)(?![\w.])", re.I)
-# Numbers of other settings that look like learning rates ("noise_offset 0.05", "text_encoder_lr 5e-6").
+# Numbers of other settings that look like learning rates ("noise_offset 0.05", "text_encoder_lr 5e-6", "than
+# batch 1": a batch, repeat or epoch count).
 _OTHER_SETTING = re.compile(
     r"(text_encoder_lr|te_lr|text encoder|noise[ _]offset|dropout|weight|strength|alpha|d_coef|decay|scale|gamma|"
-    r"가중치|강도|텍스트 ?인코더)\W{0,12}$",
+    r"batch(?:[ _]size)?|repeats?|epochs?|가중치|강도|텍스트 ?인코더|배치|반복|에폭|에포크)\W{0,12}$",
     re.I,
 )
 # A value named as the old or default one, and a value the user changed it to.
