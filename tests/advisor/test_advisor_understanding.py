@@ -442,6 +442,9 @@ def test_the_rocm_rule_answers_a_question_about_amd_cards(advisor):
         # merging files is not two LoRAs meeting in one image (and the reverse)
         ("How do I merge two LoRAs into one?", "lora.merge_loras", "ui.multiple_loras"),
         ("Two character LoRAs blend into one face in my image", "ui.multiple_loras", None),
+        # where the training images go is the folder layout, not where a finished run wrote its file
+        ("학습용 이미지 폴더 경로는 어떻게 지정해요?", "dataset.kohya_folders", None),
+        ("Where should I put the dataset images before training?", "dataset.kohya_folders", None),
     ],
 )
 def test_resizing_images_is_not_resizing_a_lora_and_all_black_samples_are_black_images(
