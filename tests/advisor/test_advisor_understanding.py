@@ -445,6 +445,18 @@ def test_the_rocm_rule_answers_a_question_about_amd_cards(advisor):
         # where the training images go is the folder layout, not where a finished run wrote its file
         ("학습용 이미지 폴더 경로는 어떻게 지정해요?", "dataset.kohya_folders", None),
         ("Where should I put the dataset images before training?", "dataset.kohya_folders", None),
+        # likeness lost only beside another LoRA is a conflict between LoRAs, not undertraining
+        (
+            "화풍 로라랑 내 캐릭터 로라 같이 넣으면 얼굴이 안 닮아져요",
+            "symptom.loras_conflict",
+            "underfit.too_few_views",
+        ),
+        (
+            "Combined with a style LoRA, my character LoRA loses the likeness",
+            "symptom.loras_conflict",
+            "underfit.too_few_views",
+        ),
+        ("My character LoRA doesn't look like her at all", "recipe.likeness", None),
     ],
 )
 def test_resizing_images_is_not_resizing_a_lora_and_all_black_samples_are_black_images(
