@@ -149,8 +149,8 @@ REASONS: dict[str, dict[str, str]] = {
         "ko": "bf16: {gpu}는 bf16을 지원합니다 (Ampere 이후)",
     },
     "mixed_precision_old": {
-        "en": "fp16: {gpu} has no bf16 (GTX 10xx, RTX 20xx, T4, V100 do not)",
-        "ko": "fp16: {gpu}는 bf16을 지원하지 않습니다 (GTX 10, RTX 20 시리즈, T4, V100)",
+        "en": "fp16: {gpu} has no bf16 (GTX 10xx, RTX 20xx, T4, V100, Radeon RX 6000 and older, Apple silicon do not)",
+        "ko": "fp16: {gpu}는 bf16을 지원하지 않습니다 (GTX 10, RTX 20 시리즈, T4, V100, 라데온 RX 6000 이하, 애플 실리콘)",
     },
     "mixed_precision_unknown": {
         "en": "fp16: the GPU was not named and fp16 runs on every NVIDIA GPU (--gpu NAME allows bf16)",
