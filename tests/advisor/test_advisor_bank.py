@@ -7,10 +7,8 @@ import re
 
 import pytest
 
-from advisor.answer import Advisor
 from advisor.applicability import applies
 from advisor.directions import OPPOSITE, merge, text_directions
-from advisor.llm import AdvisorOptions
 from advisor.question_facts import read_question
 from tests.advisor import bank
 
@@ -75,11 +73,6 @@ HELD_OUT_FLOOR = 0.35
 # not blind.
 RETIRED_FLOOR = 0.98
 TUNE_FLOOR = 0.98
-
-
-@pytest.fixture(scope="module")
-def advisor():
-    return Advisor(AdvisorOptions(llm_enabled=False))
 
 
 @pytest.fixture(scope="module")

@@ -6,16 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from advisor.answer import Advisor
 from advisor.intents import match
-from advisor.llm import AdvisorOptions
 from advisor.notes import lr_direction, lr_line
 from advisor.question_facts import read_question
-
-
-@pytest.fixture(scope="module")
-def advisor():
-    return Advisor(AdvisorOptions(llm_enabled=False))
 
 
 @pytest.mark.parametrize(
@@ -170,23 +163,21 @@ def test_vram_is_told_from_system_ram(text, vram):
     assert read_question(text).vram_gb == vram
 
 
-def test_a_trigger_weighed_with_and_without_its_class_word():
+def test_a_trigger_weighed_with_and_without_its_class_word(advisor):
     assert read_question("Should my trigger be zkx or zkx woman?").trigger_class == ("zkx", "woman")
     assert read_question("트리거를 ohwx만 써요, 아니면 ohwx dog?").trigger_class == ("ohwx", "dog")
     assert read_question("a photo of a man next to a man").trigger_class is None
-    answer = Advisor(AdvisorOptions(llm_enabled=False)).ask("Should my trigger be zkx or zkx woman?")
+    answer = advisor.ask("Should my trigger be zkx or zkx woman?")
     assert "'zkx woman'" in answer.text
 
 
-def test_epochs_alone_can_show_too_many_views_but_not_too_few():
+def test_epochs_alone_can_show_too_many_views_but_not_too_few(advisor):
     from advisor.notes import steps_direction
 
     assert steps_direction(read_question("200 images, 500 epochs")) == "down"
     assert steps_direction(read_question("200 images, 2 epochs")) is None
     assert steps_direction(read_question("20 images, 2 repeats, 5 epochs")) == "up"
-    answer = Advisor(AdvisorOptions(llm_enabled=False)).ask(
-        "40 images, 30 repeats, 10 epochs, how many steps?"
-    )
+    answer = advisor.ask("40 images, 30 repeats, 10 epochs, how many steps?")
     assert "overtrained" in answer.text
 
 

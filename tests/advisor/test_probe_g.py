@@ -6,14 +6,6 @@ are worded apart from the probe's own, so that each fix holds for everyone who a
 
 import pytest
 
-from advisor.answer import Advisor
-from advisor.llm import AdvisorOptions
-
-
-@pytest.fixture(scope="module")
-def advisor():
-    return Advisor(AdvisorOptions(llm_enabled=False))
-
 
 @pytest.mark.parametrize(
     "text,wanted,unwanted",

@@ -6,14 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from advisor.answer import Advisor
-from advisor.llm import AdvisorOptions
-
-
-@pytest.fixture(scope="module")
-def advisor():
-    return Advisor(AdvisorOptions(llm_enabled=False))
-
 
 @pytest.mark.parametrize(
     "text,wanted,unwanted",

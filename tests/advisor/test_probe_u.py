@@ -5,14 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from advisor.answer import Advisor
-from advisor.llm import AdvisorOptions
 from advisor.question_facts import read_question
-
-
-@pytest.fixture(scope="module")
-def advisor():
-    return Advisor(AdvisorOptions(llm_enabled=False))
 
 
 @pytest.mark.parametrize(
