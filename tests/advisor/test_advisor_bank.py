@@ -34,12 +34,12 @@ def test_facts_are_valid_regexes():
 
 
 def test_each_round_has_its_split_and_the_held_out_round_is_new():
-    """Rounds 1-4 are tune, 5-16 retired (scored blind when new, then read or used), and the held-out split
-    is exactly round 17 (question_bank_r17.toml), whose sources are new and each asked once per language."""
+    """Rounds 1-4 are tune, 5-17 retired (scored blind when new, then read or used), and the held-out split
+    is exactly round 18 (question_bank_r18.toml), whose sources are new and each asked once per language."""
     items = bank.questions()
     for q in items:
         assert q.split == bank.split_of(q.round), q.id
-        assert (q.round == 17) == (q.split == "held_out"), q.id
+        assert (q.round == 18) == (q.split == "held_out"), q.id
     held = [q for q in items if q.split == "held_out"]
     assert (
         len(held) >= 100
@@ -47,8 +47,8 @@ def test_each_round_has_its_split_and_the_held_out_round_is_new():
     older_sources = {q.source for q in items if q.split != "held_out"}
     langs_by_source: dict[str, list[str]] = {}
     for q in held:
-        assert q.source not in older_sources, f"{q.id}: its source is already in rounds 1-16"
-        assert q.id.startswith(("r17a-", "r17b-")) and q.id.endswith(f"-{q.lang}"), q.id
+        assert q.source not in older_sources, f"{q.id}: its source is already in rounds 1-17"
+        assert q.id.startswith(("r18a-", "r18b-")) and q.id.endswith(f"-{q.lang}"), q.id
         langs_by_source.setdefault(q.source, []).append(q.lang)
     assert len(langs_by_source) >= 50
     for source, langs in langs_by_source.items():
@@ -56,22 +56,21 @@ def test_each_round_has_its_split_and_the_held_out_round_is_new():
 
 
 # --- the advisor judged on the bank (LLM off) -----------------------------------------------------
-# Measured: each held-out round was scored blind, then retired. The held-out split is now round 17
-# (51 new sources collected blind at the end of the sixth session, committed unread to tests/advisor/blind/,
-# merged unread by the seventh, question_bank_r17.toml).
+# Measured: each held-out round was scored blind, then retired. The held-out split is now round 18
+# (52 new sources collected blind in the seventh session, committed unread to tests/advisor/blind/,
+# merged unread by the eighth, question_bank_r18.toml).
 # Issue 21's target is 90% per language on the held-out split and it is NOT met:
 # test_held_out_meets_the_issue_target is a strict xfail (remove the mark once it passes); the floors only
 # keep the measured levels from sliding back.
 ISSUE_TARGET = 0.90
-# Round 17, scored on dae29b7 (the code as the seventh session found it), counts only: en 25/51 (49.0%), ko 20/51
-# (39.2%); after the seventeenth round of rules (round 16's threads) 24/51, 20/51. The floor is under both: each new round of real questions is its own mix (round 13 scored 33-38%,
-# round 16 42-46% on the code that met it).
-HELD_OUT_FLOOR = 0.35
-# Rounds 5-16 (717 per language): at dae29b7 en 680/717, ko 681/717 (round 16 26/26 of 59, retired when round 17
-# was merged); after the seventeenth round of rules (threads_p/q/r, written from round 16's own threads)
-# en 715/717 (99.7%), ko 715/717 (round 16 59/59). All were read or used after their blind scoring, so these are
-# not blind.
-RETIRED_FLOOR = 0.98
+# Round 18, scored on 20befe0 (the code as the eighth session found it), counts only: en 19/52 (36.5%), ko 22/52
+# (42.3%). The floor is under both: each new round of real questions is its own mix (round 13 scored 33-38%,
+# round 16 42-46%, round 17 39-49% on the code that met it).
+HELD_OUT_FLOOR = 0.33
+# Rounds 5-17 (768 per language): at 20befe0 en 739/768, ko 735/768 (round 17 24/51, 20/51, retired when
+# round 18 was merged; rounds 5-16 715/717 each after the seventeenth round of rules). All were read or used
+# after their blind scoring, so these are not blind.
+RETIRED_FLOOR = 0.95
 TUNE_FLOOR = 0.98
 
 
