@@ -87,6 +87,8 @@ TOPIC_PARTS = (
     "threads_p",
     "threads_q",
     "threads_r",
+    # The eighteenth round: round 17's sources after it was retired (eighth session).
+    "threads_s",
     # The fifteenth round: the long tail of apps and trainers users name (fifth session).
     "apps_a",
     "apps_b",
