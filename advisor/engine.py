@@ -88,6 +88,7 @@ TOPIC_PARTS = (
     "threads_q",
     "threads_r",
     # The eighteenth round: round 17's sources after it was retired (eighth session).
+    "threads_s",
     "threads_t",
     "threads_u",
     # The fifteenth round: the long tail of apps and trainers users name (fifth session).
