@@ -64,13 +64,14 @@ def test_each_round_has_its_split_and_the_held_out_round_is_new():
 # keep the measured levels from sliding back.
 ISSUE_TARGET = 0.90
 # Round 18, scored on 20befe0 (the code as the eighth session found it), counts only: en 19/52 (36.5%), ko 22/52
-# (42.3%). The floor is under both: each new round of real questions is its own mix (round 13 scored 33-38%,
+# (42.3%), and the same after the eighteenth round of rules (round 17's threads). The floor is under both: each new round of real questions is its own mix (round 13 scored 33-38%,
 # round 16 42-46%, round 17 39-49% on the code that met it).
 HELD_OUT_FLOOR = 0.33
 # Rounds 5-17 (768 per language): at 20befe0 en 739/768, ko 735/768 (round 17 24/51, 20/51, retired when
-# round 18 was merged; rounds 5-16 715/717 each after the seventeenth round of rules). All were read or used
-# after their blind scoring, so these are not blind.
-RETIRED_FLOOR = 0.95
+# round 18 was merged; rounds 5-16 715/717 each after the seventeenth round of rules); after the eighteenth
+# round (threads_s/t/u, written from round 17's own threads) en 766/768, ko 766/768 (round 17 51/51). All were
+# read or used after their blind scoring, so these are not blind.
+RETIRED_FLOOR = 0.98
 TUNE_FLOOR = 0.98
 
 
