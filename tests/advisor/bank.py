@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -115,6 +115,33 @@ def questions(split: str | None = None, lang: str | None = None) -> list[Questio
         )
         if (split is None or item.split == split) and (lang is None or item.lang == lang):
             out.append(item)
+    return out
+
+
+PARAPHRASE_PATH = Path(__file__).with_name("question_bank_paraphrases.toml")
+
+
+@dataclass(frozen=True)
+class Paraphrase:
+    """A retired question asked in other words: judged with its original's facts (`question`)."""
+
+    question: Question  # the paraphrase's id and text; the original's lang, source, must, must_not, round
+    orig: str  # the original's id
+    split: str  # "tune" (read and fitted) or "held_out" (counts only)
+
+
+def paraphrases(split: str | None = None, lang: str | None = None) -> list[Paraphrase]:
+    """question_bank_paraphrases.toml: each item keeps its original's source and facts."""
+    with PARAPHRASE_PATH.open("rb") as fh:
+        raw = tomllib.load(fh)["q"]
+    by_id = {q.id: q for q in questions()}
+    out = []
+    for item in raw:
+        original = by_id[item["orig"]]
+        question = replace(original, id=item["id"], text=item["text"])
+        para = Paraphrase(question=question, orig=item["orig"], split=item["split"])
+        if (split is None or para.split == split) and (lang is None or original.lang == lang):
+            out.append(para)
     return out
 
 
