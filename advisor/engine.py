@@ -91,6 +91,8 @@ TOPIC_PARTS = (
     "threads_s",
     "threads_t",
     "threads_u",
+    # Issue 21, knowledge from the guides users read (datasets, captioning, training settings).
+    "guides_a",
     # The fifteenth round: the long tail of apps and trainers users name (fifth session).
     "apps_a",
     "apps_b",
