@@ -91,6 +91,8 @@ TOPIC_PARTS = (
     "threads_s",
     "threads_t",
     "threads_u",
+    # Issue 21, guides: facts from widely read guides the advisor lacked (using and judging LoRAs, other trainers).
+    "guides_b",
     # The fifteenth round: the long tail of apps and trainers users name (fifth session).
     "apps_a",
     "apps_b",
