@@ -57,6 +57,12 @@ import pytest
             "원트레이너 레이어 오프로딩 켜면 12기가로 플럭스 학습 돼요? 램은 얼마나 필요?",
             "onetrainer.memory_offload",
         ),
+        # ADetailer, under the Korean spelling '에디테일러'
+        (
+            "에디테일러 켜면 얼굴이 고쳐지긴 하는데 로라 캐릭터 얼굴이 아니게 돼요",
+            "webext.adetailer_lora_pass",
+        ),
+        ("에디테일러 디노이징 얼마로 해야 얼굴이 너무 안 바뀌어요?", "webui.adetailer_settings"),
         # LyCORIS: a small LoKr file
         ("LoKr로 뽑았더니 파일이 2MB밖에 안 되는데 망한건가요? 로라는 37MB였음", "lycoris.choose"),
     ],
