@@ -91,8 +91,10 @@ TOPIC_PARTS = (
     "threads_s",
     "threads_t",
     "threads_u",
-    # Issue 21, knowledge from the guides users read (datasets, captioning, training settings).
+    # Knowledge from the guides users read, probed fact by fact (eighth session): datasets, captioning and
+    # training settings (guides_a); using and judging LoRAs, other trainers (guides_b).
     "guides_a",
+    "guides_b",
     # The fifteenth round: the long tail of apps and trainers users name (fifth session).
     "apps_a",
     "apps_b",
