@@ -95,6 +95,8 @@ TOPIC_PARTS = (
     # training settings (guides_a); using and judging LoRAs, other trainers (guides_b).
     "guides_a",
     "guides_b",
+    # Korean users' wordings of training questions (issue 21, korean_a): Hangul spellings and slang.
+    "korean_a",
     # The fifteenth round: the long tail of apps and trainers users name (fifth session).
     "apps_a",
     "apps_b",
