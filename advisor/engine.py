@@ -95,6 +95,9 @@ TOPIC_PARTS = (
     # training settings (guides_a); using and judging LoRAs, other trainers (guides_b).
     "guides_a",
     "guides_b",
+    # The tools' own documentation, option by option (sd-scripts' docs, the kohya_ss GUI's LoRA options page,
+    # ComfyUI's LoRA node docs), probed fact by fact (eighth session, guides_c).
+    "guides_c",
     # The fifteenth round: the long tail of apps and trainers users name (fifth session).
     "apps_a",
     "apps_b",
