@@ -95,6 +95,9 @@ TOPIC_PARTS = (
     # training settings (guides_a); using and judging LoRAs, other trainers (guides_b).
     "guides_a",
     "guides_b",
+    # The tools' own documentation, option by option (sd-scripts' docs, the kohya_ss GUI's LoRA options page,
+    # ComfyUI's LoRA node docs), probed fact by fact (eighth session, guides_c).
+    "guides_c",
     # Korean users' wordings of training questions (issue 21, korean_a): Hangul spellings and slang.
     "korean_a",
     # The fifteenth round: the long tail of apps and trainers users name (fifth session).
