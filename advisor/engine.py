@@ -95,6 +95,8 @@ TOPIC_PARTS = (
     # training settings (guides_a); using and judging LoRAs, other trainers (guides_b).
     "guides_a",
     "guides_b",
+    # Korean users' wordings of these topics (issue 21): using and judging LoRAs (korean_b).
+    "korean_b",
     # The fifteenth round: the long tail of apps and trainers users name (fifth session).
     "apps_a",
     "apps_b",
