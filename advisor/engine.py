@@ -98,8 +98,9 @@ TOPIC_PARTS = (
     # The tools' own documentation, option by option (sd-scripts' docs, the kohya_ss GUI's LoRA options page,
     # ComfyUI's LoRA node docs), probed fact by fact (eighth session, guides_c).
     "guides_c",
-    # Korean users' wordings of training questions (issue 21, korean_a): Hangul spellings and slang.
+    # Korean users' wordings (issue 21): training questions (korean_a), using and judging LoRAs (korean_b).
     "korean_a",
+    "korean_b",
     # The fifteenth round: the long tail of apps and trainers users name (fifth session).
     "apps_a",
     "apps_b",

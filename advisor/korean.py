@@ -15,9 +15,10 @@ from functools import lru_cache
 # Nouns, verbs, adjectives, roots, foreign words, numbers, and the negation adverbs that flip meaning.
 _CONTENT_TAGS = ("NNG", "NNP", "NNB", "NR", "VV", "VA", "XR", "SL", "SN", "SH")
 _NEGATIONS = frozenset({"안", "못"})
-# Words of this domain the analyzer would otherwise split ('로라' is LoRA, not a name).
+# Words of this domain the analyzer would otherwise split ('로라' is LoRA, not a name; '6에폭' is not
+# '6' + '에' + '폭').
 _USER_WORDS = (
-    "로라", "학습", "학습률", "과적합", "과학습", "에포크", "캡션", "트리거", "정규화", "체크포인트", "배치",
+    "로라", "학습", "학습률", "과적합", "과학습", "에포크", "에폭", "캡션", "트리거", "정규화", "체크포인트", "배치",
     "스텝", "해상도", "버킷", "버킷팅", "태거", "부루", "단부루", "프롬프트", "샘플", "옵티마이저",
 )  # fmt: skip
 
