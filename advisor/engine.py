@@ -101,6 +101,8 @@ TOPIC_PARTS = (
     # Korean users' wordings (issue 21): training questions (korean_a), using and judging LoRAs (korean_b).
     "korean_a",
     "korean_b",
+    # English users' wordings (issue 21): training questions as written on Reddit, Discord and GitHub (english_a).
+    "english_a",
     # The fifteenth round: the long tail of apps and trainers users name (fifth session).
     "apps_a",
     "apps_b",
