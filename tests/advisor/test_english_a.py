@@ -137,6 +137,11 @@ from advisor.question_facts import read_question
         ("runpod which gpu for sdxl lora training", "setup.cloud_gpu", None),
         ("how do i see sample images during training in kohya", "gui.kohya_sample_images", None),
         ("train_network.py vs sdxl_train_network.py which", "sdxl.script", None),
+        # fixed (beyond the 70): "reg imgs" / "reg pics", and an it/s figure asked "is that ok"
+        ("reg imgs how many do i need", "reg.how_many", "dataprep.reg_images_make"),
+        ("how many reg pics vs training pics", "reg.how_many", None),
+        ("getting 1.5 it/s on a 3090 sdxl is that ok", "train.speed", "vram.sdxl_tiers"),
+        ("3090 sdxl 1.5it/s 정상임?", "train.speed", None),
         # ---- pasted errors
         (
             "CUDA out of memory. Tried to allocate 20.00 MiB (GPU 0; 8.00 GiB total capacity) kohya sdxl",
