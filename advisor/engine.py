@@ -101,7 +101,9 @@ TOPIC_PARTS = (
     # Korean users' wordings (issue 21): training questions (korean_a), using and judging LoRAs (korean_b).
     "korean_a",
     "korean_b",
-    # English users' wordings (issue 21): using and judging LoRAs (english_b).
+    # English users' wordings (issue 21), as written on Reddit, Discord and GitHub: training questions
+    # (english_a), using and judging LoRAs (english_b).
+    "english_a",
     "english_b",
     # The fifteenth round: the long tail of apps and trainers users name (fifth session).
     "apps_a",

@@ -42,8 +42,11 @@ _RES = re.compile(
     r"\b(512|768|1024|1280|1536)\s*(?:x\s*\1\b|px|해상도|resolution)|(?:resolution|해상도)\s*(?:of|=|:)?\s*(512|768|1024)|\bat (512|768|1024)\b|(512|768|1024)\s*해상도",
     re.I,
 )
+# "32 dim" counts unless the number is another setting's ("bs4 dim 32", "batch 2 rank 16", "alpha 16 dim 32").
 _RANK = re.compile(
-    r"(?:network_dim|dim|rank|랭크)\s*(?:of|=|:)?\s*(\d{1,4})\b|(\d{1,4})\s*(?:dim|rank)\b", re.I
+    r"(?:network_dim|dim|rank|랭크)\s*(?:of|=|:)?\s*(\d{1,4})\b"
+    r"|(?<!\bbs)(?<!\bbs )(?<!batch )(?<!size )(?<!repeats )(?<!epochs )(?<!alpha )(?<![=\d])(\d{1,4})\s*(?:dim|rank)\b",
+    re.I,
 )
 _ALPHA = re.compile(
     r"(?:network_alpha|alpha|알파)\s*(?:of|=|:|은|는|를|을|값)?\s*(\d{1,4}(?:\.\d+)?)(?!\d|\.\d)", re.I
@@ -173,6 +176,9 @@ class QuestionFacts:
 # The counts of a run, each written number-first ("10 repeats", "5 에폭") or unit-first ("repeats 10",
 # "반복 5", "배치 2"); folder names ("10_name") say the repeats either way.
 _UNIT_RE = r"(?:of|=|:|은|는|을|를)?\s*(\d{1,4})(?![\d.])"
+_EPOCH_INDEX = "".join(
+    rf"(?<!\b{word} )" for word in ("from", "at", "by", "after", "since", "until", "around", "before", "past")
+)
 _COUNT_FORMS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
     "repeats": (
         ("num", re.compile(r"(\d{1,4})\s*(?:repeats?|repetitions?|reps?|반복)", re.I)),
@@ -181,13 +187,16 @@ _COUNT_FORMS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
     ),
     "max_train_epochs": (
         ("num", re.compile(r"(\d{1,4})\s*(?:epochs?|에포크|에폭)", re.I)),
-        ("unit", re.compile(r"(?:epochs?|에포크|에폭)\s*" + _UNIT_RE, re.I)),
+        # "from epoch 6 on", "at epoch 4", "after epoch 8": which epoch, not how many.
+        ("unit", re.compile(_EPOCH_INDEX + r"(?:epochs?|에포크|에폭)\s*" + _UNIT_RE, re.I)),
     ),
     "train_batch_size": (
         (
             "unit",
             re.compile(
-                r"batch(?:[ _]size)?\s*(?:of|=|:|is)?\s*(\d{1,3})\b|배치\s*(?:크기\s*)?(?:는|가|를|을)?\s*(\d{1,3})(?![\d.])",
+                r"batch(?:[ _]size)?\s*(?:of|=|:|is)?\s*(\d{1,3})\b|배치\s*(?:크기\s*)?(?:는|가|를|을)?\s*(\d{1,3})(?![\d.])"
+                # "bs 2", "bs=4", "bs4": the batch as English users abbreviate it in pasted settings
+                r"|\bbs\s*(?:=|:)?\s*(\d{1,3})(?![\d.])",
                 re.I,
             ),
         ),
