@@ -105,6 +105,8 @@ TOPIC_PARTS = (
     # (english_a), using and judging LoRAs (english_b).
     "english_a",
     "english_b",
+    # Everyday questions written blind (set 1), read after they were scored: their routing gaps (eighth session).
+    "everyday",
     # The fifteenth round: the long tail of apps and trainers users name (fifth session).
     "apps_a",
     "apps_b",

@@ -85,11 +85,28 @@ def steps_line(qf: QuestionFacts, lang: str) -> str | None:
                 f"({fewer_total} steps)."
             )
         if lang == "ko":
-            head = f"계산: 이미지 {images}장 × repeats {repeats} × 에포크 {shown_epochs} ÷ 배치 {batch}"
-            return f"{head} = {total} 스텝 (에포크당 {per_epoch} 스텝, 이미지당 {views}회 학습).{verdict}"
-        head = f"Your numbers: {images} images × {repeats} repeats × {shown_epochs} epochs ÷ batch {batch}"
+            by = f"(배치 {batch} × gradient accumulation {accum})" if accum > 1 else f"배치 {batch}"
+            head = f"계산: 이미지 {images}장 × repeats {repeats} × 에포크 {shown_epochs} ÷ {by}"
+            accum_ko = (
+                f" gradient accumulation {accum}회는 배치 {accum}개의 그래디언트를 모아 한 번 업데이트하므로, 배치 "
+                f"{batch}의 메모리로 배치 {batch * accum}짜리와 거의 같은 효과를 냅니다(실효 배치 {batch * accum}, 이미지당 "
+                "시간은 그대로)."
+                if accum > 1
+                else ""
+            )
+            return f"{head} = {total} 스텝 (에포크당 {per_epoch} 스텝, 이미지당 {views}회 학습).{verdict}{accum_ko}"
+        by = f"(batch {batch} × gradient accumulation {accum})" if accum > 1 else f"batch {batch}"
+        head = f"Your numbers: {images} images × {repeats} repeats × {shown_epochs} epochs ÷ {by}"
+        accum_en = (
+            f" Gradient accumulation {accum} sums {accum} batches into each optimizer step: an effective batch of "
+            f"{batch * accum}, nearly the same update as batch {batch * accum}, at batch {batch}'s memory and "
+            "the same time per image."
+            if accum > 1
+            else ""
+        )
         return (
-            f"{head} = {total} steps ({per_epoch} steps per epoch; each image seen {views} times).{verdict}"
+            f"{head} = {total} steps ({per_epoch} steps per epoch; each image seen {views} times)."
+            f"{verdict}{accum_en}"
         )
     steps = min(max(images * TARGET_VIEWS // batch, STEP_RANGE[0]), STEP_RANGE[1])
     views = steps * batch / images
@@ -113,10 +130,10 @@ def precision_line(qf: QuestionFacts, lang: str) -> str | None:
     bf16 = qf.facts().hardware.supports_bf16
     if lang == "ko":
         if bf16:
-            return f"{qf.gpu_name}: bf16을 지원합니다 (mixed_precision = 'bf16')."
+            return f"{qf.gpu_name}: bf16을 쓰세요 (mixed_precision = 'bf16'). 이 GPU가 지원하고, fp16과 달리 값이 넘치지 않습니다."
         return f"{qf.gpu_name}: bf16을 지원하지 않습니다. mixed_precision = 'fp16'을 쓰세요."
     if bf16:
-        return f"{qf.gpu_name}: bf16 runs on it (mixed_precision = 'bf16')."
+        return f"{qf.gpu_name}: use bf16 (mixed_precision = 'bf16'): it runs on this GPU and, unlike fp16, does not overflow."
     return f"{qf.gpu_name}: no bf16 on this GPU; use mixed_precision = 'fp16'."
 
 

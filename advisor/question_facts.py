@@ -181,8 +181,9 @@ _EPOCH_INDEX = "".join(
 )
 _COUNT_FORMS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
     "repeats": (
-        ("num", re.compile(r"(\d{1,4})\s*(?:repeats?|repetitions?|reps?|반복)", re.I)),
-        ("unit", re.compile(r"(?:repeats?|반복)\s*" + _UNIT_RE, re.I)),
+        # 리핏 / 리피트: Korean users' transliteration ("리핏 20")
+        ("num", re.compile(r"(\d{1,4})\s*(?:repeats?|repetitions?|reps?|반복|리핏|리피트)", re.I)),
+        ("unit", re.compile(r"(?:repeats?|반복|리핏|리피트)\s*" + _UNIT_RE, re.I)),
         ("any", re.compile(r"\b(\d{1,4})_[a-z]", re.I)),
     ),
     "max_train_epochs": (
@@ -201,6 +202,18 @@ _COUNT_FORMS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
             ),
         ),
         ("num", re.compile(r"(\d{1,3})\s*batch", re.I)),
+    ),
+    # "gradient accumulation steps to 4", "grad accum 4", "gradient_accumulation_steps=4", "그래디언트 누적 4"
+    "gradient_accumulation_steps": (
+        (
+            "unit",
+            re.compile(
+                r"(?:gradient[ _]accumulat\w*(?:[ _]steps?)?|grad[ _]?accum\w*|accumulation[ _]steps?"
+                r"|그[래라]디[언원]트 ?(?:누적|어큐뮬레이션)(?: ?스텝)?)\s*(?:(?:set |is |at )?to\s*|of\s*|=\s*|:\s*)?"
+                r"(\d{1,3})(?!\d|\.\d)",
+                re.I,
+            ),
+        ),
     ),
 }
 

@@ -145,6 +145,30 @@ def paraphrases(split: str | None = None, lang: str | None = None) -> list[Parap
     return out
 
 
+EVERYDAY_PATHS = {1: Path(__file__).with_name("question_bank_common1.toml")}
+
+
+def everyday(set_number: int = 1, lang: str | None = None) -> list[Question]:
+    """Everyday questions written blind (question_bank_common{N}.toml), judged like the bank. Set 1 was
+    read after its blind scoring (a tune set); later sets stay in tests/advisor/blind/ until they are."""
+    with EVERYDAY_PATHS[set_number].open("rb") as fh:
+        raw = tomllib.load(fh)["q"]
+    out = [
+        Question(
+            id=item["id"],
+            lang=item["lang"],
+            split="tune",
+            source=item["source"],
+            text=item["text"],
+            must=tuple(item["must"]),
+            must_not=tuple(item.get("must_not", ())),
+            round=None,
+        )
+        for item in raw
+    ]
+    return [q for q in out if lang is None or q.lang == lang]
+
+
 def _pattern(fact: str) -> str:
     return fact[3:] if fact.startswith("re:") else _facts().get(fact, fact)
 

@@ -1,0 +1,112 @@
+"""Issue 21: everyday questions written blind (tests/advisor/question_bank_common1.toml), then read.
+
+Two helpers who never saw the advisor wrote 80 questions a LoRA community asks every week, each in English
+and Korean, each backed by a source. Scored blind: en 69/80, ko 63/80 (20befe0); read after a second blind
+set existed (tests/advisor/blind/question_bank_common2.toml, unread), and its 26 misses fixed: three reader
+bugs (gradient accumulation and the Korean '리핏' were not read, so steps were computed wrong or not at
+all), routing gaps and rule texts that did not say the fact plainly. Set 1 80/80, 80/80 after the fixes;
+set 2 moved from 65/62 to 65/63 (docs/advisor.md, "Everyday questions").
+"""
+
+import pytest
+
+from advisor.applicability import applies
+from advisor.directions import merge
+from advisor.question_facts import read_question
+from tests.advisor import bank
+
+FLOOR = 0.97  # 80/80 in each language after the fixes
+
+
+@pytest.fixture(scope="module")
+def answers(advisor):
+    return {q.id: advisor.ask(q.text, use_llm=False) for q in bank.everyday(1)}
+
+
+def test_everyday_set_is_whole_and_asked_in_both_languages():
+    items = bank.everyday(1)
+    assert len(items) == 160 and len({q.id for q in items}) == 160
+    stems: dict[str, set[str]] = {}
+    for q in items:
+        stems.setdefault(q.id.rsplit("-", 1)[0], set()).add(q.lang)
+        assert q.source.startswith("https://") and q.must, q.id
+    assert all(langs == {"en", "ko"} for langs in stems.values())
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_everyday_questions_are_answered_right(answers, lang, capsys):
+    items = bank.everyday(1, lang)
+    wrong = [q.id for q in items if not bank.judge(q, answers[q.id].text, answers[q.id].lang).right]
+    with capsys.disabled():
+        print(f"\neveryday set 1, {lang}: {len(items) - len(wrong)}/{len(items)}; wrong: {wrong}")
+    assert 1 - len(wrong) / len(items) >= FLOOR, wrong
+
+
+def test_everyday_answers_are_coherent(advisor, answers):
+    for q in bank.everyday(1):
+        rules = [advisor.rulebook.get(i) for i in answers[q.id].rule_ids]
+        _, clashes = merge(r.pushes for r in rules)
+        assert not clashes, f"{q.id}: {clashes} pushed both ways by {answers[q.id].rule_ids}"
+        situation = read_question(q.text)
+        for rule in rules:
+            assert applies(rule, situation.facts(), situation.stated) is not False, f"{q.id}: {rule.id}"
+
+
+@pytest.mark.parametrize(
+    "text,key,value",
+    [
+        ("batch 1 with gradient accumulation steps set to 4. 30 images", "gradient_accumulation_steps", 4),
+        ("grad accum 8, bs 1", "gradient_accumulation_steps", 8),
+        ("gradient_accumulation_steps=2 and 10 repeats", "gradient_accumulation_steps", 2),
+        ("배치 1에 그래디언트 누적 4로 돌림", "gradient_accumulation_steps", 4),
+        ("이미지 20장 리핏 15 에폭 8", "repeats", 15),
+        ("사진 30장, 리피트 10, 10에폭", "repeats", 10),
+    ],
+)
+def test_the_reader_takes_accumulation_and_korean_repeats(text, key, value):
+    assert read_question(text).config.get(key) == value
+
+
+def test_steps_are_divided_by_the_accumulated_batch(advisor):
+    text = "12GB so batch 1 and gradient accumulation 4. 40 images x 10 repeats x 10 epochs, how many steps?"
+    answer = advisor.ask(text, use_llm=False).text
+    assert "= 1000 steps" in answer and "effective batch of 4" in answer
+    ko = advisor.ask(
+        "배치 1에 gradient accumulation 4, 40장 리핏 10 에폭 10이면 몇 스텝?", use_llm=False
+    ).text
+    assert "= 1000 스텝" in ko
+
+
+@pytest.mark.parametrize(
+    "text,wanted,unwanted",
+    [
+        ("Do I really need regularization images for a character LoRA?", "reg.by_goal", None),
+        ("캐릭 로라에 레귤러 이미지 꼭 넣어야 돼요?", "reg.by_goal", None),
+        # 'how do I add reg images' is how, not whether
+        ("How do I add reg images in the kohya GUI?", None, "reg.by_goal"),
+        (
+            "my captions are .txt files but it trains only on the folder name",
+            "captions.extension_mismatch",
+            None,
+        ),
+        ("캡션 txt 넣었는데 폴더 이름으로만 학습됨", "captions.extension_mismatch", None),
+        (
+            "Forge: can a LoRA go on the unet only, leaving the text encoder off?",
+            "ext.lora_tag_te_unet_dyn",
+            None,
+        ),
+        ("포지에서 로라 유넷에만 적용하고 텍스트 인코더엔 안 먹이는 법", "ext.lora_tag_te_unet_dyn", None),
+        ("Downloaded a LoRA from a friend, where can I find the trigger words?", "lora.find_trigger", None),
+        ("받은 로라 트리거 어디서 확인함?", "lora.find_trigger", None),
+        ("Is my LoRA still applied during the hires fix pass?", "uiuse.hires_fix_lora", None),
+        ("하이레스 픽스 때도 로라 적용되나요?", "uiuse.hires_fix_lora", None),
+        ("The bedroom from my dataset shows up in every image", "symptom.background_baked", None),
+        ("학습한 교실 배경이 계속 나와요", "symptom.background_baked", None),
+        ("로라를 체크포인트에 합쳐서 모델 하나로 만들고 싶어요", "lora.merge_into_checkpoint", None),
+        ("How do I combine two LoRAs into a single file?", "lora.merge_loras", None),
+        ("10에폭 가니까 색이 쨍해지고 포즈가 다 똑같음", "symptom.burned", "symptom.loss_no_change"),
+    ],
+)
+def test_everyday_fixes_hold_for_fresh_wordings(advisor, text, wanted, unwanted):
+    ids = advisor.ask(text, use_llm=False).rule_ids
+    assert (wanted is None or wanted in ids) and (unwanted is None or unwanted not in ids), ids
