@@ -84,6 +84,13 @@ def steps_line(qf: QuestionFacts, lang: str) -> str | None:
                 else f" That is beyond 1000-5000 steps: with this many images set repeats to {fewer} "
                 f"({fewer_total} steps)."
             )
+        asked = qf.asked_epoch if qf.asked_epoch and qf.asked_epoch <= shown_epochs else None
+        if asked:
+            verdict += (
+                f" {asked}에폭 파일은 {asked * per_epoch} 스텝째에 저장된 것입니다."
+                if lang == "ko"
+                else f" The epoch-{asked} file was saved at step {asked * per_epoch}."
+            )
         if lang == "ko":
             by = f"(배치 {batch} × gradient accumulation {accum})" if accum > 1 else f"배치 {batch}"
             head = f"계산: 이미지 {images}장 × repeats {repeats} × 에포크 {shown_epochs} ÷ {by}"
@@ -207,8 +214,32 @@ def trigger_line(qf: QuestionFacts, lang: str) -> str | None:
     )
 
 
+def size_line(qf: QuestionFacts, lang: str) -> str | None:
+    """A LoRA file's size at another dim (it grows in step with the rank) or saved as fp16 (half of float)."""
+    if not qf.file_size:
+        return None
+    mb, dims, halve = qf.file_size
+    if halve:
+        new = mb / 2
+        if lang == "ko":
+            return (
+                f"계산: float(4바이트)를 fp16(2바이트)으로 저장하면 {mb:g} MB → 약 {new:g} MB입니다. "
+                "LoRA 가중치는 fp16이면 충분해서 눈에 띄는 품질 차이는 없습니다."
+            )
+        return (
+            f"Your numbers: fp16 stores each weight in 2 bytes instead of float's 4, so {mb:g} MB → about "
+            f"{new:g} MB, with no visible loss of quality for a LoRA."
+        )
+    old, target = dims[0], next(d for d in dims[1:] if d != dims[0])
+    new = round(mb * target / old, 1)
+    if lang == "ko":
+        return f"계산: LoRA 용량은 rank(dim)에 비례합니다. dim {old}에서 {mb:g} MB면 dim {target}에서는 약 {new:g} MB입니다."
+    return f"Your numbers: a LoRA's size grows in step with its rank: {mb:g} MB at dim {old} → about {new:g} MB at dim {target}."
+
+
 def notes_for(kinds: list[str], qf: QuestionFacts, lang: str, raise_lr: bool = True) -> list[str]:
     makers = {
+        "size": lambda: size_line(qf, lang),
         "batch": lambda: qf.batch_line(lang),
         "steps": lambda: steps_line(qf, lang),
         "precision": lambda: precision_line(qf, lang),

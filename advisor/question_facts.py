@@ -131,6 +131,10 @@ class QuestionFacts:
     config: dict[str, Any] = field(default_factory=dict)  # stated TrainConfig fields
     # "mksks or mksks man?": a trigger token the question weighs with and without a class word
     trigger_class: tuple[str, str] | None = None
+    # "at which step was the epoch-6 file saved?": the saved epoch a question asks about
+    asked_epoch: int | None = None
+    # "72 MB at dim 64, what at dim 16?" / "436 MB as float, as fp16?": (MB, the dims named in order, to half)
+    file_size: tuple[float, tuple[int, ...], bool] | None = None
 
     def __bool__(self) -> bool:
         return bool(self.arch or self.vram_gb or self.gpu_name or self.num_images or self.config)
@@ -380,7 +384,34 @@ def read_question(text: str) -> QuestionFacts:
         ui=next((name for name, pattern in _UIS if pattern.search(text)), None),
         config=_config(text),
         trigger_class=_trigger_class(text),
+        asked_epoch=_first_int(_ASKED_EPOCH.search(text)),
+        file_size=_file_size(text),
     )
+
+
+_ASKED_EPOCH = re.compile(
+    r"\bepoch[- ]?(\d{1,3})[- ]?(?:file|checkpoint|save|lora|model)|(\d{1,3})\s*(?:에폭|에포크)\s*(?:짜리\s*)?"
+    r"(?:파일|체크포인트|저장본|로라)",
+    re.I,
+)
+_SIZE_MB = re.compile(r"(\d{1,5}(?:\.\d+)?)\s*(?:mb|메가)(?![a-z])", re.I)
+_DIMS = re.compile(
+    r"(?:network_dim|dim|rank|딤|랭크)\s*(?:=|:|of|to|을|를|은|는)?\s*(\d{1,4})(?![\d.])", re.I
+)
+_FULL = re.compile(r"\b(?:float|fp32|float32|full precision)\b", re.I)
+_HALF = re.compile(r"\b(?:fp16|bf16|float16|half)\b", re.I)
+
+
+def _file_size(text: str) -> tuple[float, tuple[int, ...], bool] | None:
+    """A LoRA's size and what the question would change: another dim, or float -> fp16."""
+    size = _SIZE_MB.search(text)
+    if not size:
+        return None
+    dims = tuple(int(m.group(1)) for m in _DIMS.finditer(text))
+    halve = bool(_FULL.search(text) and _HALF.search(text))
+    if len(set(dims)) < 2 and not halve:
+        return None
+    return float(size.group(1)), dims, halve
 
 
 def _trigger_class(text: str) -> tuple[str, str] | None:

@@ -145,12 +145,12 @@ def paraphrases(split: str | None = None, lang: str | None = None) -> list[Parap
     return out
 
 
-EVERYDAY_PATHS = {1: Path(__file__).with_name("question_bank_common1.toml")}
+EVERYDAY_PATHS = {n: Path(__file__).with_name(f"question_bank_common{n}.toml") for n in (1, 2)}
 
 
 def everyday(set_number: int = 1, lang: str | None = None) -> list[Question]:
-    """Everyday questions written blind (question_bank_common{N}.toml), judged like the bank. Set 1 was
-    read after its blind scoring (a tune set); later sets stay in tests/advisor/blind/ until they are."""
+    """Everyday questions written blind (question_bank_common{N}.toml), judged like the bank. Sets 1 and 2
+    were read after their blind scoring (tune sets); later sets stay in tests/advisor/blind/ until they are."""
     with EVERYDAY_PATHS[set_number].open("rb") as fh:
         raw = tomllib.load(fh)["q"]
     out = [

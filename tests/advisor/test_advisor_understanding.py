@@ -112,7 +112,7 @@ def test_every_intent_routes_to_known_rules_and_notes_with_sound_patterns():
     assert len({i.id for i in intents}) == len(intents), "duplicate intent id"
     for intent in intents:
         assert intent.rules and set(intent.rules) <= ids, intent.id
-        assert set(intent.notes) <= {"batch", "steps", "precision", "lr", "trigger"}, intent.id
+        assert set(intent.notes) <= {"batch", "steps", "precision", "lr", "trigger", "size"}, intent.id
         assert (
             notes_for(list(intent.notes), read_question(""), "en") == []
         )  # nothing stated, nothing computed

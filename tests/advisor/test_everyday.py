@@ -5,7 +5,8 @@ and Korean, each backed by a source. Scored blind: en 69/80, ko 63/80 (20befe0);
 set existed (tests/advisor/blind/question_bank_common2.toml, unread), and its 26 misses fixed: three reader
 bugs (gradient accumulation and the Korean '리핏' were not read, so steps were computed wrong or not at
 all), routing gaps and rule texts that did not say the fact plainly. Set 1 80/80, 80/80 after the fixes;
-set 2 moved from 65/62 to 65/63 (docs/advisor.md, "Everyday questions").
+set 2 moved from 65/62 to 65/63 (docs/advisor.md, "Everyday questions"). Set 2 was then read in turn and
+part of its misses fixed (file sizes and saved epochs are computed now), with set 3 blind.
 """
 
 import pytest
@@ -15,16 +16,19 @@ from advisor.directions import merge
 from advisor.question_facts import read_question
 from tests.advisor import bank
 
-FLOOR = 0.97  # 80/80 in each language after the fixes
+# Set 1: 80/80 in each language after its misses were fixed. Set 2 (read at the end of the eighth session,
+# set 3 still blind): en 73/80, ko 72/80 after part of its misses were fixed (from 65/80, 63/80).
+FLOORS = {1: 0.97, 2: 0.88}
 
 
 @pytest.fixture(scope="module")
 def answers(advisor):
-    return {q.id: advisor.ask(q.text, use_llm=False) for q in bank.everyday(1)}
+    return {q.id: advisor.ask(q.text, use_llm=False) for n in FLOORS for q in bank.everyday(n)}
 
 
-def test_everyday_set_is_whole_and_asked_in_both_languages():
-    items = bank.everyday(1)
+@pytest.mark.parametrize("set_number", sorted(FLOORS))
+def test_everyday_set_is_whole_and_asked_in_both_languages(set_number):
+    items = bank.everyday(set_number)
     assert len(items) == 160 and len({q.id for q in items}) == 160
     stems: dict[str, set[str]] = {}
     for q in items:
@@ -33,17 +37,18 @@ def test_everyday_set_is_whole_and_asked_in_both_languages():
     assert all(langs == {"en", "ko"} for langs in stems.values())
 
 
+@pytest.mark.parametrize("set_number", sorted(FLOORS))
 @pytest.mark.parametrize("lang", ["en", "ko"])
-def test_everyday_questions_are_answered_right(answers, lang, capsys):
-    items = bank.everyday(1, lang)
+def test_everyday_questions_are_answered_right(answers, set_number, lang, capsys):
+    items = bank.everyday(set_number, lang)
     wrong = [q.id for q in items if not bank.judge(q, answers[q.id].text, answers[q.id].lang).right]
     with capsys.disabled():
-        print(f"\neveryday set 1, {lang}: {len(items) - len(wrong)}/{len(items)}; wrong: {wrong}")
-    assert 1 - len(wrong) / len(items) >= FLOOR, wrong
+        print(f"\neveryday set {set_number}, {lang}: {len(items) - len(wrong)}/{len(items)}; wrong: {wrong}")
+    assert 1 - len(wrong) / len(items) >= FLOORS[set_number], wrong
 
 
 def test_everyday_answers_are_coherent(advisor, answers):
-    for q in bank.everyday(1):
+    for q in [q for n in FLOORS for q in bank.everyday(n)]:
         rules = [advisor.rulebook.get(i) for i in answers[q.id].rule_ids]
         _, clashes = merge(r.pushes for r in rules)
         assert not clashes, f"{q.id}: {clashes} pushed both ways by {answers[q.id].rule_ids}"
@@ -65,6 +70,17 @@ def test_everyday_answers_are_coherent(advisor, answers):
 )
 def test_the_reader_takes_accumulation_and_korean_repeats(text, key, value):
     assert read_question(text).config.get(key) == value
+
+
+def test_sizes_and_saved_epochs_are_computed(advisor):
+    text = "My SD1.5 LoRA at dim 64 is 72 MB; what size at dim 16?"
+    assert "about 18 MB at dim 16" in advisor.ask(text, use_llm=False).text
+    text = "SDXL LoRA saved as float is 436 MB, how big as fp16?"
+    assert "about 218 MB" in advisor.ask(text, use_llm=False).text
+    text = "30 images, 4 repeats, batch 2, 10 epochs: at which step was the epoch-3 file saved?"
+    assert "The epoch-3 file was saved at step 180." in advisor.ask(text, use_llm=False).text
+    ko = advisor.ask("사진 30장 리핏 4 배치 2 10에폭이면 3에폭 파일은 몇 스텝째 저장됨?", use_llm=False).text
+    assert "3에폭 파일은 180 스텝째" in ko
 
 
 def test_steps_are_divided_by_the_accumulated_batch(advisor):
