@@ -100,22 +100,32 @@ def _items() -> list[dict]:
     return list(_raw()["q"]) + [item for n in ROUND_PATHS for item in _raw_round(n)["q"]]
 
 
+def _question(raw: dict, split: str) -> Question:
+    return Question(
+        id=raw["id"],
+        lang=raw["lang"],
+        split=split,
+        source=raw["source"],
+        text=raw["text"],
+        must=tuple(raw["must"]),
+        must_not=tuple(raw.get("must_not", ())),
+        round=raw.get("round") or None,
+    )
+
+
 def questions(split: str | None = None, lang: str | None = None) -> list[Question]:
     out = []
     for raw in _items():
-        item = Question(
-            id=raw["id"],
-            lang=raw["lang"],
-            split=split_of(raw.get("round")),
-            source=raw["source"],
-            text=raw["text"],
-            must=tuple(raw["must"]),
-            must_not=tuple(raw.get("must_not", ())),
-            round=raw.get("round"),
-        )
+        item = _question(raw, split_of(raw.get("round")))
         if (split is None or item.split == split) and (lang is None or item.lang == lang):
             out.append(item)
     return out
+
+
+@cache
+def _load(path: Path) -> tuple[dict, ...]:
+    with path.open("rb") as fh:
+        return tuple(tomllib.load(fh)["q"])
 
 
 PARAPHRASE_PATH = Path(__file__).with_name("question_bank_paraphrases.toml")
@@ -132,11 +142,9 @@ class Paraphrase:
 
 def paraphrases(split: str | None = None, lang: str | None = None) -> list[Paraphrase]:
     """question_bank_paraphrases.toml: each item keeps its original's source and facts."""
-    with PARAPHRASE_PATH.open("rb") as fh:
-        raw = tomllib.load(fh)["q"]
     by_id = {q.id: q for q in questions()}
     out = []
-    for item in raw:
+    for item in _load(PARAPHRASE_PATH):
         original = by_id[item["orig"]]
         question = replace(original, id=item["id"], text=item["text"])
         para = Paraphrase(question=question, orig=item["orig"], split=item["split"])
@@ -151,21 +159,7 @@ EVERYDAY_PATHS = {n: Path(__file__).with_name(f"question_bank_common{n}.toml") f
 def everyday(set_number: int = 1, lang: str | None = None) -> list[Question]:
     """Everyday questions written blind (question_bank_common{N}.toml), judged like the bank. Sets 1 and 2
     were read after their blind scoring (tune sets); later sets stay in tests/advisor/blind/ until they are."""
-    with EVERYDAY_PATHS[set_number].open("rb") as fh:
-        raw = tomllib.load(fh)["q"]
-    out = [
-        Question(
-            id=item["id"],
-            lang=item["lang"],
-            split="tune",
-            source=item["source"],
-            text=item["text"],
-            must=tuple(item["must"]),
-            must_not=tuple(item.get("must_not", ())),
-            round=None,
-        )
-        for item in raw
-    ]
+    out = [_question(item, "tune") for item in _load(EVERYDAY_PATHS[set_number])]
     return [q for q in out if lang is None or q.lang == lang]
 
 

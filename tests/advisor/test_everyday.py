@@ -11,10 +11,8 @@ part of its misses fixed (file sizes and saved epochs are computed now), with se
 
 import pytest
 
-from advisor.applicability import applies
-from advisor.directions import merge
 from advisor.question_facts import read_question
-from tests.advisor import bank
+from tests.advisor import bank, coherence
 
 # Set 1: 80/80 in each language after its misses were fixed. Set 2 (read at the end of the eighth session,
 # set 3 still blind): en 73/80, ko 72/80 after part of its misses were fixed (from 65/80, 63/80).
@@ -49,12 +47,11 @@ def test_everyday_questions_are_answered_right(answers, set_number, lang, capsys
 
 def test_everyday_answers_are_coherent(advisor, answers):
     for q in [q for n in FLOORS for q in bank.everyday(n)]:
-        rules = [advisor.rulebook.get(i) for i in answers[q.id].rule_ids]
-        _, clashes = merge(r.pushes for r in rules)
-        assert not clashes, f"{q.id}: {clashes} pushed both ways by {answers[q.id].rule_ids}"
-        situation = read_question(q.text)
-        for rule in rules:
-            assert applies(rule, situation.facts(), situation.stated) is not False, f"{q.id}: {rule.id}"
+        ids = answers[q.id].rule_ids
+        found = coherence.clashes(advisor.rulebook, ids)
+        assert not found, f"{q.id}: {found} pushed both ways by {ids}"
+        ruled = coherence.ruled_out(advisor.rulebook, q.text, ids)
+        assert not ruled, f"{q.id}: {ruled}"
 
 
 @pytest.mark.parametrize(
