@@ -91,6 +91,10 @@ TOPIC_PARTS = (
     "threads_s",
     "threads_t",
     "threads_u",
+    # The nineteenth round: round 18's sources after it was retired (ninth session).
+    "threads_v",
+    "threads_w",
+    "threads_x",
     # Knowledge from the guides users read, probed fact by fact (eighth session): datasets, captioning and
     # training settings (guides_a); using and judging LoRAs, other trainers (guides_b).
     "guides_a",
