@@ -45,6 +45,23 @@ def _fewer_repeats(qf: QuestionFacts) -> int | None:
     return fewer if fewer < repeats else None
 
 
+def _other_batches(qf: QuestionFacts, images: int, repeats: int, epochs: int, lang: str) -> str:
+    """The same run recounted at each other batch the question names ("what if batch 1?"), one optimizer step
+    per batch (no accumulation)."""
+    out = ""
+    accum = qf.config.get("gradient_accumulation_steps", 1) > 1
+    for batch in qf.other_batches[:3]:
+        per_epoch = math.ceil(images * repeats / batch)
+        out += (
+            f" 배치 {batch}{'(누적 없이)' if accum else ''}로 하면 {per_epoch * epochs} 스텝(에포크당 {per_epoch} "
+            "스텝)입니다."
+            if lang == "ko"
+            else f" At batch {batch}{' (no accumulation)' if accum else ''}: {per_epoch * epochs} steps "
+            f"({per_epoch} per epoch)."
+        )
+    return out
+
+
 def steps_line(qf: QuestionFacts, lang: str) -> str | None:
     """The arithmetic users want done for them."""
     images, cfg = qf.num_images, qf.config
@@ -84,6 +101,7 @@ def steps_line(qf: QuestionFacts, lang: str) -> str | None:
                 else f" That is beyond 1000-5000 steps: with this many images set repeats to {fewer} "
                 f"({fewer_total} steps)."
             )
+        verdict += _other_batches(qf, images, repeats, shown_epochs, lang)
         asked = qf.asked_epoch if qf.asked_epoch and qf.asked_epoch <= shown_epochs else None
         if asked:
             verdict += (

@@ -135,6 +135,8 @@ class QuestionFacts:
     asked_epoch: int | None = None
     # "72 MB at dim 64, what at dim 16?" / "436 MB as float, as fp16?": (MB, the dims named in order, to half)
     file_size: tuple[float, tuple[int, ...], bool] | None = None
+    # "batch 4 ... and with batch 1?": the other batch sizes named, beside config's train_batch_size
+    other_batches: tuple[int, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.arch or self.vram_gb or self.gpu_name or self.num_images or self.config)
@@ -225,7 +227,13 @@ _COUNT_FORMS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
 def _counts(text: str) -> dict[str, int]:
     """Repeats, epochs and batch. A number between two units ("반복 5 에폭 10") could be either's; it goes
     the way the question writes its unambiguous counts ("배치 2": unit first, so 5 is the repeats and 10 the
-    epochs), and to the leftmost reading when nothing tells."""
+    epochs), and to the leftmost reading when nothing tells. With two batches named, the one gradient
+    accumulation goes with is the batch ("batch 4 doesn't fit; batch 2 with accumulation 2?")."""
+    return _read_counts(text)[0]
+
+
+def _read_counts(text: str) -> tuple[dict[str, int], tuple[int, ...]]:
+    """_counts' reading, and the other batch sizes the question names ("batch 4 ... what if batch 1?")."""
     found = []  # (setting, form, where the number is, where the match starts, value)
     for setting, forms in _COUNT_FORMS.items():
         for form, pattern in forms:
@@ -246,7 +254,16 @@ def _counts(text: str) -> dict[str, int]:
         if setting in out or not value or (way and at in shared and form not in (way, "any")):
             continue
         out[setting] = value
-    return out
+    batches = [
+        (start, value)
+        for setting, _, at, start, value in sorted(found, key=lambda f: f[3])
+        if setting == "train_batch_size" and value and at not in shared
+    ]
+    accum = [start for setting, _, _, start, _ in found if setting == "gradient_accumulation_steps"]
+    if accum and len({v for _, v in batches}) > 1:
+        out["train_batch_size"] = min(batches, key=lambda b: abs(b[0] - accum[0]))[1]
+    others = tuple(dict.fromkeys(v for _, v in batches if v != out.get("train_batch_size")))
+    return out, others
 
 
 def _first_int(match: re.Match[str] | None) -> int | None:
@@ -386,6 +403,7 @@ def read_question(text: str) -> QuestionFacts:
         trigger_class=_trigger_class(text),
         asked_epoch=_first_int(_ASKED_EPOCH.search(text)),
         file_size=_file_size(text),
+        other_batches=_read_counts(text)[1],
     )
 
 

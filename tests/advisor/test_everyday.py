@@ -90,6 +90,20 @@ def test_steps_are_divided_by_the_accumulated_batch(advisor):
     assert "= 1000 스텝" in ko
 
 
+def test_a_batch_named_twice_is_recounted(advisor):
+    """Accumulation goes with the batch it is named with, and every other batch the user weighs is recounted."""
+    text = (
+        "batch 4 doesn't fit my 12GB card. What about batch 2 with gradient_accumulation_steps 2? "
+        "50 images, 6 repeats, 8 epochs: how many optimizer steps?"
+    )
+    assert read_question(text).config["train_batch_size"] == 2
+    answer = advisor.ask(text, use_llm=False).text
+    assert "÷ (batch 2 × gradient accumulation 2) = 600 steps" in answer
+    assert "At batch 4 (no accumulation): 600 steps (75 per epoch)." in answer
+    ko = advisor.ask("사진 36장, 리핏 5, 배치 4로 10에폭이면 몇 스텝? 배치 2로 줄이면?", use_llm=False).text
+    assert "= 450 스텝" in ko and "배치 2로 하면 900 스텝(에포크당 90 스텝)" in ko
+
+
 @pytest.mark.parametrize(
     "text,wanted,unwanted",
     [
