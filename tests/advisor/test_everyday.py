@@ -6,7 +6,8 @@ set existed (tests/advisor/blind/question_bank_common2.toml, unread), and its 26
 bugs (gradient accumulation and the Korean '리핏' were not read, so steps were computed wrong or not at
 all), routing gaps and rule texts that did not say the fact plainly. Set 1 80/80, 80/80 after the fixes;
 set 2 moved from 65/62 to 65/63 (docs/advisor.md, "Everyday questions"). Set 2 was then read in turn and
-part of its misses fixed (file sizes and saved epochs are computed now), with set 3 blind.
+part of its misses fixed (file sizes and saved epochs are computed now), with set 3 blind; set 3 was read
+in the ninth session, with set 4 blind (tests/advisor/blind/question_bank_common4.toml).
 """
 
 import pytest
@@ -16,7 +17,8 @@ from tests.advisor import bank, coherence
 
 # Set 1: 80/80 in each language after its misses were fixed. Set 2 (read at the end of the eighth session,
 # set 3 still blind): en 73/80, ko 72/80 after part of its misses were fixed (from 65/80, 63/80).
-FLOORS = {1: 0.97, 2: 0.88}
+# Set 3 (read in the ninth session, set 4 blind): en 67/80, ko 64/80 as read.
+FLOORS = {1: 0.97, 2: 0.88, 3: 0.80}
 
 
 @pytest.fixture(scope="module")
