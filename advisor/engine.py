@@ -111,6 +111,9 @@ TOPIC_PARTS = (
     "english_b",
     # Everyday questions written blind (set 1), read after they were scored: their routing gaps (eighth session).
     "everyday",
+    # Everyday set 3, read once set 4 existed (ninth session): training (everyday_a), using LoRAs (everyday_b).
+    "everyday_a",
+    "everyday_b",
     # The fifteenth round: the long tail of apps and trainers users name (fifth session).
     "apps_a",
     "apps_b",
