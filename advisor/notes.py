@@ -62,6 +62,73 @@ def _other_batches(qf: QuestionFacts, images: int, repeats: int, epochs: int, la
     return out
 
 
+def _rounded(exact: float, total: int, per_epoch: int, lang: str) -> str:
+    """When an epoch's batches do not divide evenly, the formula's number beside the trainer's count."""
+    if total - exact < 1:
+        return ""
+    formula = f"{exact:.1f}".removesuffix(".0")
+    if lang == "ko":
+        return f"; 공식대로면 {formula} 스텝이고, kohya는 에포크마다 마지막 배치를 올려 세어 {total} 스텝으로 표시합니다"
+    return f"; the formula gives {formula}, and kohya counts {total} because it rounds each epoch up to {per_epoch} batches"
+
+
+def _duration(qf: QuestionFacts, steps: int, lang: str) -> str:
+    """The run's length from the progress bar's rate ("1.5 s/it")."""
+    if not qf.sec_per_step or not steps:
+        return ""
+    seconds = steps * qf.sec_per_step
+    minutes = seconds / 60
+    span = f"{minutes:.0f}" if minutes < 120 else f"{minutes / 60:.1f}"
+    rate = f"{qf.sec_per_step:.3g}"
+    if lang == "ko":
+        unit = "분" if minutes < 120 else "시간"
+        return f" 초당 속도로 치면 {steps} 스텝 × {rate}초 = {seconds:.0f}초, 약 {span}{unit}입니다(샘플 생성과 저장 시간은 별도)."
+    unit = "min" if minutes < 120 else "h"
+    return (
+        f" At {rate} s/it that is {steps} × {rate} s = {seconds:.0f} s, about {span} {unit} "
+        "(sample images and saving add to it)."
+    )
+
+
+def hires_line(qf: QuestionFacts, lang: str) -> str | None:
+    """The hires fix's final size: the first pass times the factor (each side a multiple of 8)."""
+    if not qf.hires:
+        return None
+    width, height, factor = qf.hires
+    final_w, final_h = (int(side * factor) // 8 * 8 for side in (width, height))
+    if lang == "ko":
+        return f"계산: {width}x{height}를 {factor:g}배 하면 최종 해상도는 {final_w}x{final_h}입니다."
+    return f"Your numbers: {width}x{height} upscaled by {factor:g} gives a final {final_w}x{final_h}."
+
+
+def batch_change_line(qf: QuestionFacts, lang: str) -> str | None:
+    """A batch changed at the same epochs ("from batch 2 to batch 8"): the steps shrink or grow by the ratio."""
+    old, new = qf.config.get("train_batch_size"), next(iter(qf.other_batches), None)
+    if not (old and new) or (qf.num_images and qf.config.get("repeats")):
+        return None
+    ratio = max(old, new) / min(old, new)
+    shown = f"{ratio:g}"
+    if lang == "ko":
+        way = f"스텝 수가 {shown}분의 1로 줄어듭니다" if new > old else f"스텝 수가 {shown}배로 늘어납니다"
+        return (
+            f"배치 {old}에서 {new}로 바꾸고 에포크를 그대로 두면 {way}(스텝 = 이미지 × repeats × 에포크 ÷ 배치). "
+            + (
+                f"업데이트 횟수가 줄어 덜 배우니, 에포크를 늘리거나 학습률을 약 √{shown}배까지 올리세요."
+                if new > old
+                else "업데이트가 늘어 더 빨리 배우니, 과적합이면 에포크를 줄이세요."
+            )
+        )
+    way = f"the steps drop to 1/{shown}" if new > old else f"the steps grow {shown}×"
+    return (
+        f"From batch {old} to batch {new} at the same epochs, {way} (steps = images × repeats × epochs ÷ batch). "
+        + (
+            f"Fewer updates means it learns less: add epochs, or raise the learning rate by up to √{shown}."
+            if new > old
+            else "More updates means it learns faster: use fewer epochs if it overfits."
+        )
+    )
+
+
 def steps_line(qf: QuestionFacts, lang: str) -> str | None:
     """The arithmetic users want done for them."""
     images, cfg = qf.num_images, qf.config
@@ -101,7 +168,7 @@ def steps_line(qf: QuestionFacts, lang: str) -> str | None:
                 else f" That is beyond 1000-5000 steps: with this many images set repeats to {fewer} "
                 f"({fewer_total} steps)."
             )
-        verdict += _other_batches(qf, images, repeats, shown_epochs, lang)
+        verdict += _other_batches(qf, images, repeats, shown_epochs, lang) + _duration(qf, total, lang)
         asked = qf.asked_epoch if qf.asked_epoch and qf.asked_epoch <= shown_epochs else None
         if asked:
             verdict += (
@@ -119,7 +186,8 @@ def steps_line(qf: QuestionFacts, lang: str) -> str | None:
                 if accum > 1
                 else ""
             )
-            return f"{head} = {total} 스텝 (에포크당 {per_epoch} 스텝, 이미지당 {views}회 학습).{verdict}{accum_ko}"
+            rounded = _rounded(images * repeats * shown_epochs / (batch * accum), total, per_epoch, lang)
+            return f"{head} = {total} 스텝 (에포크당 {per_epoch} 스텝, 이미지당 {views}회 학습){rounded}.{verdict}{accum_ko}"
         by = f"(batch {batch} × gradient accumulation {accum})" if accum > 1 else f"batch {batch}"
         head = f"Your numbers: {images} images × {repeats} repeats × {shown_epochs} epochs ÷ {by}"
         accum_en = (
@@ -129,8 +197,9 @@ def steps_line(qf: QuestionFacts, lang: str) -> str | None:
             if accum > 1
             else ""
         )
+        rounded = _rounded(images * repeats * shown_epochs / (batch * accum), total, per_epoch, lang)
         return (
-            f"{head} = {total} steps ({per_epoch} steps per epoch; each image seen {views} times)."
+            f"{head} = {total} steps ({per_epoch} steps per epoch; each image seen {views} times){rounded}."
             f"{verdict}{accum_en}"
         )
     steps = min(max(images * TARGET_VIEWS // batch, STEP_RANGE[0]), STEP_RANGE[1])
@@ -263,6 +332,8 @@ def notes_for(kinds: list[str], qf: QuestionFacts, lang: str, raise_lr: bool = T
         "precision": lambda: precision_line(qf, lang),
         "lr": lambda: lr_line(qf, lang, raise_lr),
         "trigger": lambda: trigger_line(qf, lang),
+        "hires": lambda: hires_line(qf, lang),
+        "batch_change": lambda: batch_change_line(qf, lang),
     }
     out: list[str] = []
     for kind in dict.fromkeys(kinds):

@@ -300,6 +300,10 @@ def gather(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) ->
     note_kinds = [kind for intent in intents for kind in intent.notes]
     if asks_about_batch(short):
         note_kinds.append("batch")
+    # Numbers the reader can compute whatever the intent: a run's duration, a hires fix's final size, a
+    # batch changed at the same epochs.
+    note_kinds += ["steps"] * bool(situation.sec_per_step) + ["hires"] * bool(situation.hires)
+    note_kinds += ["batch_change"] * bool(situation.other_batches)
     # A low learning rate explains "no effect", never overfitting: only then is raising it advised.
     raise_lr = not any(intent.id == "overfit" for intent in intents)
     computed = computed_directions(note_kinds, situation, raise_lr)

@@ -137,6 +137,10 @@ class QuestionFacts:
     file_size: tuple[float, tuple[int, ...], bool] | None = None
     # "batch 4 ... and with batch 1?": the other batch sizes named, beside config's train_batch_size
     other_batches: tuple[int, ...] = ()
+    # "kohya shows 1.5 s/it" / "3 it/s": seconds per step, for the run's duration
+    sec_per_step: float | None = None
+    # "832x1216, hires fix upscale by 1.5": (width, height, factor)
+    hires: tuple[int, int, float] | None = None
 
     def __bool__(self) -> bool:
         return bool(self.arch or self.vram_gb or self.gpu_name or self.num_images or self.config)
@@ -208,6 +212,13 @@ _COUNT_FORMS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
             ),
         ),
         ("num", re.compile(r"(\d{1,3})\s*batch", re.I)),
+        # "from batch 2 to 8", "배치 2에서 8로": the second batch of a change
+        (
+            "unit",
+            re.compile(
+                r"(?:batch(?:[ _]size)?|배치)\s*\d{1,3}\s*(?:에서|→|->|to)\s*(\d{1,3})(?![\d.])", re.I
+            ),
+        ),
     ),
     # "gradient accumulation steps to 4", "grad accum 4", "gradient_accumulation_steps=4", "그래디언트 누적 4"
     "gradient_accumulation_steps": (
@@ -404,14 +415,47 @@ def read_question(text: str) -> QuestionFacts:
         asked_epoch=_first_int(_ASKED_EPOCH.search(text)),
         file_size=_file_size(text),
         other_batches=_read_counts(text)[1],
+        sec_per_step=_sec_per_step(text),
+        hires=_hires(text),
     )
 
 
 _ASKED_EPOCH = re.compile(
     r"\bepoch[- ]?(\d{1,3})[- ]?(?:file|checkpoint|save|lora|model)|(\d{1,3})\s*(?:에폭|에포크)\s*(?:짜리\s*)?"
-    r"(?:파일|체크포인트|저장본|로라)",
+    r"(?:파일|체크포인트|저장본|로라)"
+    # sd-scripts names the file saved after epoch 4 "<name>-000004.safetensors"
+    r"|[\w)]-0{2,5}([1-9]\d{0,2})(?:\.safetensors)?\b(?![\s,]*(?:-|and|or|,)?\s*-?0{2,5}[1-9])",
     re.I,
 )
+_SEC_PER_STEP = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*(s/it|sec/it|it/s)\b", re.I)
+_HIRES = re.compile(r"hires|hi-res|high-res|하이레스|고해상도 ?보정|업스케일|upscal", re.I)
+_SIZE_WH = re.compile(r"\b(\d{3,4})\s*[x×*]\s*(\d{3,4})\b")
+_FACTOR = re.compile(
+    r"(?:by|x|×)\s*(\d(?:\.\d{1,2})?)(?!\d|\.\d|\s*[x×]\s*\d)|(\d(?:\.\d{1,2})?)\s*(?:x|×|배)(?![\d])", re.I
+)
+
+
+def _sec_per_step(text: str) -> float | None:
+    """Seconds per optimizer step from a progress bar's rate ("1.5 s/it", "2.3it/s")."""
+    found = _SEC_PER_STEP.search(text)
+    if not found or not float(found.group(1)):
+        return None
+    value = float(found.group(1))
+    return value if found.group(2).lower() != "it/s" else 1 / value
+
+
+def _hires(text: str) -> tuple[int, int, float] | None:
+    """A first pass's size and the hires fix's factor ("832x1216 ... upscale by 1.5")."""
+    size = _SIZE_WH.search(text)
+    if not (size and _HIRES.search(text)):
+        return None
+    rest = text[: size.start()] + " " + text[size.end() :]
+    factor = next((float(g) for m in _FACTOR.finditer(rest) for g in m.groups() if g), None)
+    if not factor or not 1 < factor <= 4:
+        return None
+    return int(size.group(1)), int(size.group(2)), factor
+
+
 _SIZE_MB = re.compile(r"(\d{1,5}(?:\.\d+)?)\s*(?:mb|메가)(?![a-z])", re.I)
 _DIMS = re.compile(
     r"(?:network_dim|dim|rank|딤|랭크)\s*(?:=|:|of|to|을|를|은|는)?\s*(\d{1,4})(?![\d.])", re.I

@@ -1,0 +1,70 @@
+"""Issue 21: numbers everyday questions ask the advisor to work out (read from everyday set 3's misses, ninth
+session): a run's duration from the progress bar's rate, the step a sd-scripts epoch file was saved at (from
+its "-000004" name), a hires fix's final size, a batch changed at the same epochs, and the formula's step count
+beside the trainer's when an epoch does not divide into whole batches."""
+
+import pytest
+
+from advisor.question_facts import read_question
+
+
+@pytest.mark.parametrize(
+    "text,field,value",
+    [
+        ("kohya shows 1.5 s/it", "sec_per_step", 1.5),
+        ("진행바에 2.5s/it 뜸", "sec_per_step", 2.5),
+        ("it runs at 4 it/s", "sec_per_step", 0.25),
+        ("which step is mychar-000006.safetensors at?", "asked_epoch", 6),
+        ("lora-000012 파일", "asked_epoch", 12),
+        # a list of epoch files asks which to pick, not about one of them
+        ("I saved mylora-000004, -000006 and -000008", "asked_epoch", None),
+        ("hires fix upscale by 2 from 512x768", "hires", (512, 768, 2.0)),
+        ("하이레스 픽스 1.5배, 832x1216", "hires", (832, 1216, 1.5)),
+        # an image's size with no hires fix named is not a hires pass
+        ("my images are 832x1216, 1.5x more than last time", "hires", None),
+    ],
+)
+def test_the_reader_takes_rates_file_names_and_hires_passes(text, field, value):
+    assert getattr(read_question(text), field) == value
+
+
+def test_the_run_duration_is_worked_out(advisor):
+    text = "30 images, 8 repeats, 10 epochs, batch 2, kohya says 2 s/it. How long will it run?"
+    answer = advisor.ask(text, use_llm=False).text
+    assert "= 1200 steps" in answer and "1200 × 2 s = 2400 s, about 40 min" in answer
+    ko = advisor.ask(
+        "사진 30장 리핏 8 에폭 10 배치 2인데 2 s/it 나옴. 다 도는 데 얼마나 걸림?", use_llm=False
+    ).text
+    assert "1200 스텝 × 2초 = 2400초, 약 40분" in ko
+
+
+def test_an_epoch_file_name_gives_its_step(advisor):
+    text = "25 images, 10 repeats, batch 5, 8 epochs. Which step is mychar-000003.safetensors from?"
+    assert "The epoch-3 file was saved at step 150." in advisor.ask(text, use_llm=False).text
+
+
+def test_the_hires_fix_final_size_is_worked_out(advisor):
+    text = "SD1.5 at 512x768 with my LoRA and hires fix upscale by 2: what size comes out, and what denoise?"
+    assert "512x768 upscaled by 2 gives a final 1024x1536" in advisor.ask(text, use_llm=False).text
+    ko = advisor.ask(
+        "512x768에 하이레스 픽스 2배 주면 최종 해상도 몇이고 디노이즈는 얼마?", use_llm=False
+    ).text
+    assert "최종 해상도는 1024x1536" in ko
+
+
+def test_a_bigger_batch_at_the_same_epochs_means_fewer_steps(advisor):
+    answer = advisor.ask(
+        "I raised batch 1 to 4, same epochs, and it learns much less. Why?", use_llm=False
+    ).text
+    assert "From batch 1 to batch 4 at the same epochs, the steps drop to 1/4" in answer
+    assert "raise the learning rate" in answer and "lower the learning rate" not in answer
+    ko = advisor.ask("배치 1에서 4로 바꾸고 에폭은 그대로인데 학습이 덜 돼요", use_llm=False).text
+    assert "스텝 수가 4분의 1로 줄어듭니다" in ko
+
+
+def test_an_uneven_epoch_shows_the_formula_and_the_trainers_count(advisor):
+    text = "15 images x 5 repeats, 4 epochs, batch 2: how many steps?"
+    answer = advisor.ask(text, use_llm=False).text
+    assert "= 152 steps" in answer and "the formula gives 150" in answer
+    even = advisor.ask("20 images x 5 repeats, 4 epochs, batch 2: how many steps?", use_llm=False).text
+    assert "= 200 steps" in even and "the formula gives" not in even
