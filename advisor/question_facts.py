@@ -34,8 +34,8 @@ _IMAGES = re.compile(
 )
 _STEPS = re.compile(
     r"(\d{3,6})\s*(?:total\s+)?(?:training\s+)?steps|(\d{3,6})\s*스텝|max_train_steps\s*[=:]?\s*(\d{2,6})"
-    r"|(?:total|max|training) steps\s*(?:of|=|:|is)?\s*(\d{3,6})(?![\d.])"
-    r"|(?:총 ?)?스텝 ?(?:수)?\s*(?:은|는|을|를|이|가|=|:)?\s*(\d{3,6})(?![\d.])",
+    r"|(?:total|max|training) steps\s*(?:of|=|:|is)?\s*(\d{3,6})(?!\d|\.\d)"
+    r"|(?:총 ?)?스텝 ?(?:수)?\s*(?:은|는|을|를|이|가|=|:)?\s*(\d{3,6})(?!\d|\.\d)",
     re.I,
 )
 _RES = re.compile(
@@ -185,7 +185,7 @@ class QuestionFacts:
 
 # The counts of a run, each written number-first ("10 repeats", "5 에폭") or unit-first ("repeats 10",
 # "반복 5", "배치 2"); folder names ("10_name") say the repeats either way.
-_UNIT_RE = r"(?:of|=|:|은|는|을|를)?\s*(\d{1,4})(?![\d.])"
+_UNIT_RE = r"(?:of|=|:|은|는|을|를)?\s*(\d{1,4})(?!\d|\.\d)"
 _EPOCH_INDEX = "".join(
     rf"(?<!\b{word} )" for word in ("from", "at", "by", "after", "since", "until", "around", "before", "past")
 )
@@ -205,9 +205,9 @@ _COUNT_FORMS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
         (
             "unit",
             re.compile(
-                r"batch(?:[ _]size)?\s*(?:of|=|:|is)?\s*(\d{1,3})\b|배치\s*(?:크기\s*)?(?:는|가|를|을)?\s*(\d{1,3})(?![\d.])"
+                r"batch(?:[ _]size)?\s*(?:of|=|:|is)?\s*(\d{1,3})\b|배치\s*(?:크기\s*)?(?:는|가|를|을)?\s*(\d{1,3})(?!\d|\.\d)"
                 # "bs 2", "bs=4", "bs4": the batch as English users abbreviate it in pasted settings
-                r"|\bbs\s*(?:=|:)?\s*(\d{1,3})(?![\d.])",
+                r"|\bbs\s*(?:=|:)?\s*(\d{1,3})(?!\d|\.\d)",
                 re.I,
             ),
         ),
@@ -216,7 +216,7 @@ _COUNT_FORMS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
         (
             "unit",
             re.compile(
-                r"(?:batch(?:[ _]size)?|배치)\s*\d{1,3}\s*(?:에서|→|->|to)\s*(\d{1,3})(?![\d.])", re.I
+                r"(?:batch(?:[ _]size)?|배치)\s*\d{1,3}\s*(?:에서|→|->|to)\s*(\d{1,3})(?!\d|\.\d)", re.I
             ),
         ),
     ),
@@ -458,7 +458,7 @@ def _hires(text: str) -> tuple[int, int, float] | None:
 
 _SIZE_MB = re.compile(r"(\d{1,5}(?:\.\d+)?)\s*(?:mb|메가)(?![a-z])", re.I)
 _DIMS = re.compile(
-    r"(?:network_dim|dim|rank|딤|랭크)\s*(?:=|:|of|to|을|를|은|는)?\s*(\d{1,4})(?![\d.])", re.I
+    r"(?:network_dim|dim|rank|딤|랭크)\s*(?:=|:|of|to|을|를|은|는)?\s*(\d{1,4})(?!\d|\.\d)", re.I
 )
 _FULL = re.compile(r"\b(?:float|fp32|float32|full precision)\b", re.I)
 _HALF = re.compile(r"\b(?:fp16|bf16|float16|half)\b", re.I)

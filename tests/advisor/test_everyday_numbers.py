@@ -68,3 +68,17 @@ def test_an_uneven_epoch_shows_the_formula_and_the_trainers_count(advisor):
     assert "= 152 steps" in answer and "the formula gives 150" in answer
     even = advisor.ask("20 images x 5 repeats, 4 epochs, batch 2: how many steps?", use_llm=False).text
     assert "= 200 steps" in even and "the formula gives" not in even
+
+
+@pytest.mark.parametrize(
+    "text,key,value",
+    [
+        ("15장 x 5반복, 4에폭, 배치2. 가중치 1이면 안 닮음", "train_batch_size", 2),
+        ("bs 4. dim 32.", "train_batch_size", 4),
+        ("repeats 10. epochs 5.", "repeats", 10),
+        ("total steps 2000. Is that enough?", "max_train_steps", 2000),
+    ],
+)
+def test_a_number_that_ends_a_sentence_is_read(text, key, value):
+    """'배치2.' is batch 2: the full stop after a number is not a decimal point."""
+    assert read_question(text).config.get(key) == value
