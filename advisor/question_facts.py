@@ -53,7 +53,7 @@ _ALPHA = re.compile(
 )
 # A learning rate: any e-notation number, or a decimal when the question talks about the learning rate.
 _LR_WORD = re.compile(r"learning[ _]rates?|\blrs?\b|unet_lr|학습률|러닝 ?레이트", re.I)
-_LR_NUMBER = re.compile(r"(?<![\w.])(\d(?:\.\d+)?e-\d+|0\.\d+|1(?:\.0+)?)(?![\w.])", re.I)
+_LR_NUMBER = re.compile(r"(?<![\w.])(\d(?:\.\d+)?e-\d+|0\.\d+|1(?:\.0+)?)(?!\w|\.\d)", re.I)
 # Numbers of other settings that look like learning rates ("noise_offset 0.05", "text_encoder_lr 5e-6", "than
 # batch 1": a batch, repeat or epoch count).
 _OTHER_SETTING = re.compile(

@@ -77,6 +77,8 @@ def test_an_uneven_epoch_shows_the_formula_and_the_trainers_count(advisor):
         ("bs 4. dim 32.", "train_batch_size", 4),
         ("repeats 10. epochs 5.", "repeats", 10),
         ("total steps 2000. Is that enough?", "max_train_steps", 2000),
+        ("Only black images with my LoRA. unet_lr was 1e-3.", "learning_rate", 0.001),
+        ("learning rate 0.0004. Too high?", "learning_rate", 0.0004),
     ],
 )
 def test_a_number_that_ends_a_sentence_is_read(text, key, value):
