@@ -16,9 +16,11 @@ from advisor.question_facts import read_question
 from tests.advisor import bank, coherence
 
 # Set 1: 80/80 in each language after its misses were fixed. Set 2 (read at the end of the eighth session,
-# set 3 still blind): en 73/80, ko 72/80 after part of its misses were fixed (from 65/80, 63/80).
-# Set 3 (read in the ninth session, set 4 blind): en 67/80, ko 64/80 as read.
-FLOORS = {1: 0.97, 2: 0.88, 3: 0.80}
+# set 3 still blind): en 73/80, ko 72/80 after part of its misses were fixed (from 65/80, 63/80); 80/80, 80/80
+# once the rest were in the ninth session (Pony's template, schnell's adapter, ai-toolkit resume, SwarmUI regions).
+# Set 3 (read in the ninth session, set 4 blind): en 67/80, ko 64/80 as read; 79/80, 80/80 after its misses were
+# fixed (computed durations, epoch files, hires sizes and batch changes; routes and plainer texts).
+FLOORS = {1: 0.97, 2: 0.97, 3: 0.97}
 
 
 @pytest.fixture(scope="module")
@@ -134,6 +136,41 @@ def test_a_batch_named_twice_is_recounted(advisor):
         ("로라를 체크포인트에 합쳐서 모델 하나로 만들고 싶어요", "lora.merge_into_checkpoint", None),
         ("How do I combine two LoRAs into a single file?", "lora.merge_loras", None),
         ("10에폭 가니까 색이 쨍해지고 포즈가 다 똑같음", "symptom.burned", "symptom.loss_no_change"),
+        # set 2 read: Pony's own images bad, a schnell LoRA, an ai-toolkit run that died, two LoRAs in SwarmUI
+        (
+            "Every image from Pony V6 looks muddy and deformed, even the simple prompts",
+            "families.pony_prompt_tags",
+            None,
+        ),
+        ("포니로 뽑으면 그림이 다 뭉개지고 퀄이 낮아요", "families.pony_prompt_tags", None),
+        ("My Pony LoRA looks flat on Illustrious checkpoints", None, "families.pony_prompt_tags"),
+        (
+            "Is it possible to train a Flux LoRA on schnell? I want the Apache licence",
+            "tuners.aitk_flux_schnell",
+            None,
+        ),
+        ("플럭스 슈넬로 로라 학습하려면 뭐가 더 필요해요?", "tuners.aitk_flux_schnell", None),
+        ("Does my dev-trained Flux LoRA work on schnell?", None, "tuners.aitk_flux_schnell"),
+        (
+            "ai-toolkit crashed overnight at step 2600, can I pick it up where it left off?",
+            "scripts.aitk_resume_run",
+            None,
+        ),
+        (
+            "런팟에서 ai-toolkit 돌리다 연결이 끊겼어요. 처음부터 다시 해야 하나요?",
+            "scripts.aitk_resume_run",
+            None,
+        ),
+        (
+            "In SwarmUI my two character LoRAs mix into one person; can each go on its own half?",
+            "genapps.swarm_region_loras",
+            None,
+        ),
+        (
+            "스웜에서 인물 두 명 로라가 섞여 나와요, 영역별로 나눌 수 있나요?",
+            "genapps.swarm_region_loras",
+            None,
+        ),
     ],
 )
 def test_everyday_fixes_hold_for_fresh_wordings(advisor, text, wanted, unwanted):
