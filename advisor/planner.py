@@ -23,6 +23,7 @@ from advisor.intents import Intent, match_spans
 from advisor.notes import lr_direction, notes_for, steps_direction
 from advisor.patterns import FAILURES
 from advisor.question_facts import QuestionFacts, asks_about_batch, read_question
+from advisor.question_numbers import asks_about_time
 from advisor.ranking import Candidate, Relevance, load_ranker
 from advisor.retrieval import AdvisorIndex, Hit
 
@@ -302,7 +303,8 @@ def gather(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) ->
         note_kinds.append("batch")
     # Numbers the reader can compute whatever the intent: a run's duration, a hires fix's final size, a
     # batch changed at the same epochs.
-    note_kinds += ["steps"] * bool(situation.sec_per_step) + ["hires"] * bool(situation.hires)
+    note_kinds += ["steps"] * bool(situation.sec_per_step and asks_about_time(short))
+    note_kinds += ["hires"] * bool(situation.hires)
     note_kinds += ["batch_change"] * bool(situation.other_batches)
     # A low learning rate explains "no effect", never overfitting: only then is raising it advised.
     raise_lr = not any(intent.id == "overfit" for intent in intents)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.facts import Facts, Hardware
+from advisor.question_numbers import file_size, hires, sec_per_step
 from advisor.registry import max_batch_for
 from config.training import ConfigError, TrainConfig, from_dict
 
@@ -413,10 +414,10 @@ def read_question(text: str) -> QuestionFacts:
         config=_config(text),
         trigger_class=_trigger_class(text),
         asked_epoch=_first_int(_ASKED_EPOCH.search(text)),
-        file_size=_file_size(text),
+        file_size=file_size(text),
         other_batches=_read_counts(text)[1],
-        sec_per_step=_sec_per_step(text),
-        hires=_hires(text),
+        sec_per_step=sec_per_step(text),
+        hires=hires(text),
     )
 
 
@@ -427,53 +428,6 @@ _ASKED_EPOCH = re.compile(
     r"|[\w)]-0{2,5}([1-9]\d{0,2})(?:\.safetensors)?\b(?![\s,]*(?:-|and|or|,)?\s*-?0{2,5}[1-9])",
     re.I,
 )
-_SEC_PER_STEP = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*(s/it|sec/it|it/s)\b", re.I)
-_HIRES = re.compile(r"hires|hi-res|high-res|하이레스|고해상도 ?보정|업스케일|upscal", re.I)
-_SIZE_WH = re.compile(r"\b(\d{3,4})\s*[x×*]\s*(\d{3,4})\b")
-_FACTOR = re.compile(
-    r"(?:by|x|×)\s*(\d(?:\.\d{1,2})?)(?!\d|\.\d|\s*[x×]\s*\d)|(\d(?:\.\d{1,2})?)\s*(?:x|×|배)(?![\d])", re.I
-)
-
-
-def _sec_per_step(text: str) -> float | None:
-    """Seconds per optimizer step from a progress bar's rate ("1.5 s/it", "2.3it/s")."""
-    found = _SEC_PER_STEP.search(text)
-    if not found or not float(found.group(1)):
-        return None
-    value = float(found.group(1))
-    return value if found.group(2).lower() != "it/s" else 1 / value
-
-
-def _hires(text: str) -> tuple[int, int, float] | None:
-    """A first pass's size and the hires fix's factor ("832x1216 ... upscale by 1.5")."""
-    size = _SIZE_WH.search(text)
-    if not (size and _HIRES.search(text)):
-        return None
-    rest = text[: size.start()] + " " + text[size.end() :]
-    factor = next((float(g) for m in _FACTOR.finditer(rest) for g in m.groups() if g), None)
-    if not factor or not 1 < factor <= 4:
-        return None
-    return int(size.group(1)), int(size.group(2)), factor
-
-
-_SIZE_MB = re.compile(r"(\d{1,5}(?:\.\d+)?)\s*(?:mb|메가)(?![a-z])", re.I)
-_DIMS = re.compile(
-    r"(?:network_dim|dim|rank|딤|랭크)\s*(?:=|:|of|to|을|를|은|는)?\s*(\d{1,4})(?!\d|\.\d)", re.I
-)
-_FULL = re.compile(r"\b(?:float|fp32|float32|full precision)\b", re.I)
-_HALF = re.compile(r"\b(?:fp16|bf16|float16|half)\b", re.I)
-
-
-def _file_size(text: str) -> tuple[float, tuple[int, ...], bool] | None:
-    """A LoRA's size and what the question would change: another dim, or float -> fp16."""
-    size = _SIZE_MB.search(text)
-    if not size:
-        return None
-    dims = tuple(int(m.group(1)) for m in _DIMS.finditer(text))
-    halve = bool(_FULL.search(text) and _HALF.search(text))
-    if len(set(dims)) < 2 and not halve:
-        return None
-    return float(size.group(1)), dims, halve
 
 
 def _trigger_class(text: str) -> tuple[str, str] | None:

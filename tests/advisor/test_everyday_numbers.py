@@ -18,14 +18,24 @@ from advisor.question_facts import read_question
         ("lora-000012 파일", "asked_epoch", 12),
         # a list of epoch files asks which to pick, not about one of them
         ("I saved mylora-000004, -000006 and -000008", "asked_epoch", None),
-        ("hires fix upscale by 2 from 512x768", "hires", (512, 768, 2.0)),
-        ("하이레스 픽스 1.5배, 832x1216", "hires", (832, 1216, 1.5)),
+        ("hires fix upscale by 2 from 512x768: what's the final resolution?", "hires", (512, 768, 2.0)),
+        ("하이레스 픽스 1.5배, 832x1216이면 최종 해상도 몇?", "hires", (832, 1216, 1.5)),
         # an image's size with no hires fix named is not a hires pass
-        ("my images are 832x1216, 1.5x more than last time", "hires", None),
+        ("my images are 832x1216, 1.5x more than last time: what size now?", "hires", None),
+        # nor is a hires pass whose size nobody asks for: that line would only push the answer down
+        ("512x768 with hires fix 2x makes her face change. Which denoise?", "hires", None),
     ],
 )
 def test_the_reader_takes_rates_file_names_and_hires_passes(text, field, value):
     assert getattr(read_question(text), field) == value
+
+
+def test_a_rate_adds_the_arithmetic_only_when_the_time_is_asked(advisor):
+    text = "40 images and I get 2 s/it with SDXL on my 3060. Is that speed normal?"
+    assert "Your numbers" not in advisor.ask(text, use_llm=False).text
+    asked = "40 images, 10 repeats, 10 epochs and I get 2 s/it with SDXL on my 3060. How long will it take?"
+    assert "4000 × 2 s = 8000 s, about 133 min" not in advisor.ask(asked, use_llm=False).text
+    assert "8000 s, about 2.2 h" in advisor.ask(asked, use_llm=False).text
 
 
 def test_the_run_duration_is_worked_out(advisor):
