@@ -267,7 +267,9 @@ import pytest
         ("How do I make ComfyUI use the LoRAs that are in my A1111 folder?", "uiuse.organize_lora_library"),
         ("a1111 로라 폴더를 컴피에서 같이 쓰는 법?", "nodes.extra_model_paths"),
         ("My Flux LoRA in ComfyUI: do I need the CLIP input on the LoRA loader?", "infer.flux_lora_use"),
-        ("컴피에서 플럭스 로라 쓸 때 로라 로더에 clip 연결해야 됨?", "nodes.xlabs_flux_lora"),
+        # routed by intent (Comfy named before Flux) to the rule that says LoraLoaderModelOnly suffices
+        ("컴피에서 플럭스 로라 쓸 때 로라 로더에 clip 연결해야 됨?", "infer.flux_lora_use"),
+        ("In ComfyUI my Flux LoRA: does the LoRA loader need the CLIP input?", "infer.flux_lora_use"),
         ("I put a new LoRA file into models/loras but ComfyUI doesn't list it", "ui.lora_folders"),
         ("models/loras에 로라 넣었는데 컴피 목록에 안 뜸", "ui.lora_folders"),
     ],
