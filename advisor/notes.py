@@ -129,14 +129,58 @@ def batch_change_line(qf: QuestionFacts, lang: str) -> str | None:
     )
 
 
+def _folders_line(qf: QuestionFacts, lang: str) -> str:
+    """Steps over several kohya folders: each folder's images × its repeats, summed, per epoch."""
+    cfg = qf.config
+    per_step = cfg.get("train_batch_size", 1) * cfg.get("gradient_accumulation_steps", 1)
+    epochs = cfg.get("max_train_epochs") or 1
+    seen = sum(repeats * images for repeats, images, _ in qf.folders)
+    per_epoch = math.ceil(seen / per_step)
+    parts = " + ".join(f"{images} × {repeats} ({name})" for repeats, images, name in qf.folders)
+    if lang == "ko":
+        return (
+            f"계산: 에포크당 이미지 {parts} = {seen}장 ÷ 배치 {per_step} = 에포크당 {per_epoch} 스텝 × 에포크 {epochs} = "
+            f"{per_epoch * epochs} 스텝. 폴더 이름 앞의 숫자가 그 폴더의 repeats라서, 이미지가 많은 폴더도 repeats를 "
+            "낮추면 덜 보게 됩니다."
+        )
+    return (
+        f"Your numbers: per epoch {parts} = {seen} images ÷ batch {per_step} = {per_epoch} steps per epoch × "
+        f"{epochs} epochs = {per_epoch * epochs} steps. Each folder's leading number is its repeats, so a folder of "
+        "many images can weigh less with fewer repeats."
+    )
+
+
+def _repeats_for_target(qf: QuestionFacts, images: int, epochs: int, lang: str) -> str:
+    """The repeats that give the step count the user aims at ("30 images, ~1500 steps, 10 epochs")."""
+    cfg = qf.config
+    per_step = cfg.get("train_batch_size", 1) * cfg.get("gradient_accumulation_steps", 1)
+    target = cfg["max_train_steps"]
+    repeats = max(1, round(target * per_step / (images * epochs)))
+    total = math.ceil(images * repeats / per_step) * epochs
+    if lang == "ko":
+        return (
+            f"계산: 목표 {target} 스텝 × 배치 {per_step} ÷ (이미지 {images}장 × 에포크 {epochs}) ≈ repeats {repeats} "
+            f"(폴더 이름 {repeats}_이름): {images} × {repeats} × {epochs} ÷ {per_step} = {total} 스텝."
+        )
+    return (
+        f"Your numbers: {target} steps × batch {per_step} ÷ ({images} images × {epochs} epochs) ≈ {repeats} repeats "
+        f"(folder {repeats}_name): {images} × {repeats} × {epochs} ÷ {per_step} = {total} steps."
+    )
+
+
 def steps_line(qf: QuestionFacts, lang: str) -> str | None:
     """The arithmetic users want done for them."""
     images, cfg = qf.num_images, qf.config
+    if qf.folders:
+        return _folders_line(qf, lang)
     if not images:
-        return None
+        steps = cfg.get("max_train_steps")
+        return _duration(qf, steps, lang).strip() or None if steps else None
     batch = cfg.get("train_batch_size", 1)
     accum = cfg.get("gradient_accumulation_steps", 1)
     repeats, epochs = cfg.get("repeats"), cfg.get("max_train_epochs")
+    if epochs and not repeats and cfg.get("max_train_steps"):
+        return _repeats_for_target(qf, images, epochs, lang)
     if repeats or epochs:
         repeats, shown_epochs = repeats or 1, epochs or 1
         per_epoch = math.ceil(images * repeats / (batch * accum))
@@ -181,7 +225,8 @@ def steps_line(qf: QuestionFacts, lang: str) -> str | None:
             head = f"계산: 이미지 {images}장 × repeats {repeats} × 에포크 {shown_epochs} ÷ {by}"
             accum_ko = (
                 f" gradient accumulation {accum}회는 배치 {accum}개의 그래디언트를 모아 한 번 업데이트하므로, 배치 "
-                f"{batch}의 메모리로 배치 {batch * accum}짜리와 거의 같은 효과를 냅니다(실효 배치 {batch * accum}, 이미지당 "
+                f"{batch}의 메모리로 배치 {batch * accum}짜리와 거의 같은 효과를 냅니다(실효 배치 {batch} × {accum} = "
+                f"{batch * accum}, 이미지당 "
                 "시간은 그대로)."
                 if accum > 1
                 else ""
@@ -192,7 +237,7 @@ def steps_line(qf: QuestionFacts, lang: str) -> str | None:
         head = f"Your numbers: {images} images × {repeats} repeats × {shown_epochs} epochs ÷ {by}"
         accum_en = (
             f" Gradient accumulation {accum} sums {accum} batches into each optimizer step: an effective batch of "
-            f"{batch * accum}, nearly the same update as batch {batch * accum}, at batch {batch}'s memory and "
+            f"{batch} × {accum} = {batch * accum}, nearly the same update as batch {batch * accum}, at batch {batch}'s memory and "
             "the same time per image."
             if accum > 1
             else ""

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.facts import Facts, Hardware
-from advisor.question_numbers import file_size, hires, sec_per_step
+from advisor.question_numbers import file_size, folders, hires, sec_per_step
 from advisor.registry import max_batch_for
 from config.training import ConfigError, TrainConfig, from_dict
 
@@ -142,6 +142,8 @@ class QuestionFacts:
     sec_per_step: float | None = None
     # "832x1216, hires fix upscale by 1.5": (width, height, factor)
     hires: tuple[int, int, float] | None = None
+    # "15_charA with 20 images, 3_bg with 40": (repeats, images, folder) for each of two or more folders
+    folders: tuple[tuple[int, int, str], ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.arch or self.vram_gb or self.gpu_name or self.num_images or self.config)
@@ -418,6 +420,7 @@ def read_question(text: str) -> QuestionFacts:
         other_batches=_read_counts(text)[1],
         sec_per_step=sec_per_step(text),
         hires=hires(text),
+        folders=folders(text),
     )
 
 

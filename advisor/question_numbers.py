@@ -70,3 +70,31 @@ def file_size(text: str) -> tuple[float, tuple[int, ...], bool] | None:
 def asks_about_time(text: str) -> bool:
     """'how long will it take', '몇 분 걸려요': a run's duration is worked out only when it is asked for."""
     return bool(_ASKS_TIME.search(text))
+
+
+_FOLDER = re.compile(r"(?<![\w.])(\d{1,4})_([A-Za-z0-9\uac00-\ud7a3][\w\uac00-\ud7a3-]*)")
+_SEPARATOR = re.compile(r"[,;/]|\band\b|그리고|이랑|하고")
+_COUNT = re.compile(r"(\d{1,5})\s*(?:images?|imgs?|pics?|pictures?|photos?|장|개)", re.I)
+
+
+def folders(text: str) -> tuple[tuple[int, int, str], ...]:
+    """kohya image folders with their image counts ("15_charA with 20 images and 3_bg with 40"): (repeats,
+    images, name) for each, when two or more folders each have a count near their name."""
+    found = []
+    for folder in _FOLDER.finditer(text):
+        ahead = text[folder.end() : folder.end() + 40]
+        behind = text[max(0, folder.start() - 30) : folder.start()]
+        # the nearer count not cut off by a separator is this folder's: "20 images in 10_a, 50 images in 1_b",
+        # "10_a 폴더에 20장, 1_b 폴더에 50장"
+        near = [(m.start(), m) for m in _COUNT.finditer(ahead) if not _SEPARATOR.search(ahead[: m.start()])][
+            :1
+        ]
+        near += [
+            (len(behind) - m.end(), m)
+            for m in _COUNT.finditer(behind)
+            if not _SEPARATOR.search(behind[m.end() :])
+        ][-1:]
+        if near:
+            count = min(near, key=lambda pair: pair[0])[1]
+            found.append((int(folder.group(1)), int(count.group(1)), folder.group(0)))
+    return tuple(found) if len(found) >= 2 else ()

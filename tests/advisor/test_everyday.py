@@ -88,7 +88,7 @@ def test_sizes_and_saved_epochs_are_computed(advisor):
 def test_steps_are_divided_by_the_accumulated_batch(advisor):
     text = "12GB so batch 1 and gradient accumulation 4. 40 images x 10 repeats x 10 epochs, how many steps?"
     answer = advisor.ask(text, use_llm=False).text
-    assert "= 1000 steps" in answer and "effective batch of 4" in answer
+    assert "= 1000 steps" in answer and "effective batch of 1 × 4 = 4" in answer
     ko = advisor.ask(
         "배치 1에 gradient accumulation 4, 40장 리핏 10 에폭 10이면 몇 스텝?", use_llm=False
     ).text

@@ -94,3 +94,29 @@ def test_an_uneven_epoch_shows_the_formula_and_the_trainers_count(advisor):
 def test_a_number_that_ends_a_sentence_is_read(text, key, value):
     """'배치2.' is batch 2: the full stop after a number is not a decimal point."""
     assert read_question(text).config.get(key) == value
+
+
+def test_steps_over_several_folders_sum_each_folders_repeats(advisor):
+    text = (
+        "Folder 10_mychar with 24 images and folder 2_outfits with 60 images, batch 2, 5 epochs. Total steps?"
+    )
+    assert read_question(text).folders == ((10, 24, "10_mychar"), (2, 60, "2_outfits"))
+    answer = advisor.ask(text, use_llm=False).text
+    assert "24 × 10 (10_mychar) + 60 × 2 (2_outfits) = 360 images ÷ batch 2 = 180 steps per epoch" in answer
+    assert "× 5 epochs = 900 steps" in answer
+    ko = advisor.ask(
+        "10_mychar 폴더에 24장, 2_outfits 폴더에 60장, 배치 2, 5에폭이면 총 스텝?", use_llm=False
+    ).text
+    assert "= 360장 ÷ 배치 2 = 에포크당 180 스텝 × 에포크 5 = 900 스텝" in ko
+
+
+def test_the_repeats_for_a_target_step_count_are_worked_out(advisor):
+    text = "40 images, batch 2, 8 epochs, and I want about 2000 steps. What repeat count?"
+    assert "≈ 12 repeats (folder 12_name): 40 × 12 × 8 ÷ 2 = 1920 steps" in advisor.ask(text, use_llm=False).text
+    ko = advisor.ask("40장, 배치 2, 8에폭으로 총 2000스텝쯤 하고 싶은데 리핏 몇?", use_llm=False).text
+    assert "repeats 12 (폴더 이름 12_이름)" in ko
+
+
+def test_a_stated_step_count_and_rate_give_the_duration(advisor):
+    text = "The progress bar says 3000 steps at 1.2 s/it. How long will it take?"
+    assert "3000 × 1.2 s = 3600 s, about 60 min" in advisor.ask(text, use_llm=False).text
