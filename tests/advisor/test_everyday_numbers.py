@@ -112,7 +112,9 @@ def test_steps_over_several_folders_sum_each_folders_repeats(advisor):
 
 def test_the_repeats_for_a_target_step_count_are_worked_out(advisor):
     text = "40 images, batch 2, 8 epochs, and I want about 2000 steps. What repeat count?"
-    assert "≈ 12 repeats (folder 12_name): 40 × 12 × 8 ÷ 2 = 1920 steps" in advisor.ask(text, use_llm=False).text
+    assert (
+        "≈ 12 repeats (folder 12_name): 40 × 12 × 8 ÷ 2 = 1920 steps" in advisor.ask(text, use_llm=False).text
+    )
     ko = advisor.ask("40장, 배치 2, 8에폭으로 총 2000스텝쯤 하고 싶은데 리핏 몇?", use_llm=False).text
     assert "repeats 12 (폴더 이름 12_이름)" in ko
 
