@@ -14,9 +14,11 @@ import re
 from dataclasses import dataclass, field, replace
 
 from advisor.checker import check_reply, check_smalltalk
+from advisor.coverage import Coverage, unknown_line
 from advisor.diagnose import Diagnosis
 from advisor.engine import Rule, Rulebook, load_rulebook
 from advisor.i18n import normalize_lang, t
+from advisor.intents import load_intents
 from advisor.llm import AdvisorOptions, LLMReply, LLMUnavailable, LocalLLM
 from advisor.planner import MIN_SCORE, choose
 from advisor.retrieval import AdvisorIndex
@@ -68,6 +70,7 @@ class Advisor:
     ) -> None:
         self.options = options or AdvisorOptions()
         self.rulebook = rulebook or load_rulebook()
+        self._known: Coverage | None = None
         self.index = AdvisorIndex(self.rulebook)
         if llm is None and self.options.llm_enabled:
             llm = LocalLLM(self.options)
@@ -82,6 +85,12 @@ class Advisor:
     def llm_available(self) -> bool:
         return self.llm is not None and self.llm.available
 
+    def _coverage(self) -> Coverage:
+        if self._known is None:
+            patterns = [p.pattern for i in load_intents() for p in (*i.en, *i.ko)]
+            self._known = Coverage(self.rulebook, patterns)
+        return self._known
+
     # --- planning: everything that needs no LLM ---------------------------------------------------
     def _plan(self, question: str, lang: str | None) -> _Plan:
         plan = _Plan(question=question.strip(), lang=normalize_lang(lang, question))
@@ -89,6 +98,9 @@ class Advisor:
             return plan
         choice = choose(plan.question, plan.lang, self.rulebook, self.index)
         plan.rules, plan.notes, plan.diagnosis = choice.rules, choice.notes, choice.diagnosis
+        unknown = [] if choice.diagnosis else self._coverage().unknown_tools(plan.question)
+        if unknown:  # a tool no rule knows: say so before the closest general advice
+            plan.notes.insert(0, unknown_line(unknown, plan.lang))
         if not plan.rules and not plan.notes:
             plan.passage_ids = [h.ref for h in self.index.passages_for(plan.question) if h.score >= MIN_SCORE]
         plan.smalltalk = bool(_SMALLTALK.search(plan.question)) and not choice.intents and not plan.rules
