@@ -1,6 +1,7 @@
 """Issue 21, part everyday_a (ninth session): routes for the everyday training topics that set 3
 (tests/advisor/question_bank_common3.toml, written blind, read once set 4 existed) showed unrouted. The
-questions here are written fresh, not taken from any bank: each must reach the rule that answers its topic."""
+questions here are written fresh, not taken from any bank: each must reach the rule that answers its topic.
+The tenth session added the topics set 4 (tests/advisor/question_bank_common4.toml) showed unrouted."""
 
 import pytest
 
@@ -40,6 +41,49 @@ import pytest
         ("When should I stop training my character LoRA?", "sample.pick_checkpoint", None),
         ("로라 다 됐는지 어떻게 알아요?", "sample.pick_checkpoint", None),
         ("학습은 언제 멈춰야 돼요?", "sample.pick_checkpoint", None),
+        # set 4 (tenth session): small or old low-resolution images in a dataset trained larger
+        (
+            "A few of my photos are only 512x640 and I'm training an SDXL LoRA at 1024. Is that a problem?",
+            "dataset.upscale_first",
+            None,
+        ),
+        (
+            "SDXL 학습하는데 데이터셋에 600x600짜리 사진이 섞여 있어요. 괜찮아요?",
+            "dataset.upscale_first",
+            None,
+        ),
+        (
+            "저해상도 이미지 몇 장을 데이터셋에 넣어도 되나요? SDXL 1024로 학습해요",
+            "dataset.upscale_first",
+            None,
+        ),
+        # a resolution while generating is not a dataset question
+        ("Generated at 512x768 with hires fix, the image is blurry", None, "dataset.upscale_first"),
+        # train the subject, not the background: masked loss
+        (
+            "How do I keep the LoRA from learning the background, I only want the character",
+            "loss.masked",
+            None,
+        ),
+        ("배경은 학습 안 시키고 인물만 학습시키고 싶어요", "loss.masked", None),
+        # a saved LoRA loaded as network_weights vs resuming the run
+        (
+            "If I load my step-2000 LoRA file and train again, does it continue where it stopped?",
+            "train.resume",
+            None,
+        ),
+        ("네트워크 가중치로 로라 불러오는 거랑 resume이랑 차이가 뭐예요?", "train.resume", None),
+        # OneTrainer interrupted: its automatic backups
+        (
+            "My power went out while OneTrainer was training, can I resume or do I have to start from scratch?",
+            "onetrainer.resume_backup",
+            None,
+        ),
+        (
+            "원트레이너 돌리다 블루스크린 떠서 꺼졌어요. 처음부터 다시 해야 해요?",
+            "onetrainer.resume_backup",
+            None,
+        ),
     ],
 )
 def test_everyday_a_topics_reach_their_rules(advisor, text, wanted, unwanted):
