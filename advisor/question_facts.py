@@ -28,7 +28,8 @@ _RAM_HINT = re.compile(r"\b(?:system\s+)?ram\b|(?<!브이)램", re.I)
 # An image count: "30 images", "1,200 photos", "20장", "20개의 사진", "사진 20개" (a Korean noun before its
 # number needs the counter 개/장: "이미지 1024 해상도" is a size, not a count).
 _IMAGES = re.compile(
-    r"(\d{1,3}(?:,\d{3})+|\d{1,4})\+?\s*(?:training\s+)?(?:images?|pictures?|photos?|pics?|imgs?|장)"
+    # not the height of a size ("450x600 photos", "600x600짜리 사진")
+    r"(?<![\dx×*])(?<![\dx×*] )(\d{1,3}(?:,\d{3})+|\d{1,4})\+?\s*(?:training\s+)?(?:images?|pictures?|photos?|pics?|imgs?|장)"
     r"|(\d{1,4})\s*개\s*(?:의\s*)?(?:학습\s*)?(?:이미지|사진|그림|짤)"
     r"|(?:이미지|사진|그림|짤)\s*(?:는|은|이|가|를|을)?\s*(\d{1,4})\s*(?:개|장)(?!\s*(?:의\s*)?(?:폴더|folder|컨셉|그룹|세트|종류))",
     re.I,

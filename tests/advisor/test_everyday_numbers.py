@@ -11,6 +11,9 @@ from advisor.question_facts import read_question
 @pytest.mark.parametrize(
     "text,field,value",
     [
+        # an image size is not an image count
+        ("some 450x600 photos in my set of 30 images", "num_images", 30),
+        ("600x600짜리 사진이 좀 섞였는데 40장 중에", "num_images", 40),
         ("kohya shows 1.5 s/it", "sec_per_step", 1.5),
         ("진행바에 2.5s/it 뜸", "sec_per_step", 2.5),
         ("it runs at 4 it/s", "sec_per_step", 0.25),
