@@ -1,6 +1,8 @@
 """Issue 21, part everyday_b: routes for the everyday topics set 3 (tests/advisor/question_bank_common3.toml)
 showed unrouted, checked on fresh wordings (not taken from any question bank) in both languages."""
 
+import re
+
 import pytest
 
 
@@ -36,6 +38,14 @@ import pytest
         # out of memory while generating, written 'OOM' after the UI and the LoRA
         ("포지에서 로라 3개 넣으니까 OOM 나요", "infer.generation_oom"),
         ("ComfyUI with an SDXL model and two LoRAs gives OOM every time", "infer.generation_oom"),
+        # set 4: a reference picture's pose on a character (ControlNet + OpenPose)
+        ("How can I get my OC LoRA to take the exact pose from a screenshot?", "infer.controlnet_lora"),
+        ("참고 이미지 포즈를 캐릭 로라에 적용하려면?", "infer.controlnet_lora"),
+        ("이 사진 포즈 그대로 내 캐릭터로 그리고 싶은데 뭘 써야 해?", "infer.controlnet_lora"),
+        # set 4: one UI reading another UI's model folders instead of copies
+        ("How do I point reForge to use the A1111 lora folder?", "webext.share_lora_folder"),
+        ("리포지가 A1111 로라 폴더 쓰게 하려면?", "webext.share_lora_folder"),
+        ("포지 새로 설치했는데 체크포인트 중복으로 두기 싫어요. 어떻게 해요?", "models.share_model_folders"),
     ],
 )
 def test_everyday_b_routes_hold_for_fresh_wordings(advisor, text, wanted):
@@ -54,8 +64,54 @@ def test_everyday_b_routes_hold_for_fresh_wordings(advisor, text, wanted):
         ("학습 이미지 30장인데 설정 확인 좀 해주세요", "webui.pnginfo_infotext"),
         # choosing between trainers is not loading a file into diffusers
         ("kohya vs diffusers train_dreambooth_lora: which trainer is better?", "ui.diffusers_load"),
+        # a UI that fails to download a model is not sharing folders between UIs
+        ("Forge is not downloading the checkpoint I picked", "webext.share_lora_folder"),
     ],
 )
 def test_everyday_b_routes_stay_on_their_topic(advisor, text, unwanted):
     ids = advisor.ask(text, use_llm=False).rule_ids
     assert unwanted not in ids, ids
+
+
+@pytest.mark.parametrize(
+    "text,wanted,said",
+    [
+        # what CFG does, said before how to cure a burn
+        (
+            "What does the guidance scale do? Everything looks fried at 14.",
+            "infer.cfg_burn",
+            r"how strongly the image follows the prompt",
+        ),
+        (
+            "CFG 올리면 뭐가 달라짐? 12 넘으니까 색이 너무 진해요",
+            "infer.cfg_burn",
+            r"프롬프트를 얼마나 강하게 따를지",
+        ),
+        # what img2img's denoising strength does, at its two ends
+        (
+            "Can I keep the pose when restyling with img2img?",
+            "infer.img2img_style",
+            r"0 returns the original unchanged, 1 ignores it",
+        ),
+        (
+            "디노이즈 0.3이랑 0.7 차이가 뭐예요? img2img로 그림체만 바꾸려고요",
+            "infer.img2img_style",
+            r"0이면 원본 그대로",
+        ),
+        # which of a LoRA's training tags is its trigger
+        (
+            "No idea what the trigger of this old LoRA is, which tag in its metadata should I use?",
+            "lora.find_trigger",
+            r"most frequent first",
+        ),
+        (
+            "로라 트리거를 모르는데 파일 메타데이터에서 어떤 태그를 고르면 돼요?",
+            "lora.find_trigger",
+            r"가장 많이 나온 순서",
+        ),
+    ],
+)
+def test_everyday_b_answers_say_the_fact(advisor, text, wanted, said):
+    answer = advisor.ask(text, use_llm=False)
+    assert wanted in answer.rule_ids, answer.rule_ids
+    assert re.search(said, answer.text), answer.text
