@@ -66,6 +66,12 @@ def test_everyday_b_routes_hold_for_fresh_wordings(advisor, text, wanted):
         ("kohya vs diffusers train_dreambooth_lora: which trainer is better?", "ui.diffusers_load"),
         # a UI that fails to download a model is not sharing folders between UIs
         ("Forge is not downloading the checkpoint I picked", "webext.share_lora_folder"),
+        # img2img's denoising strength is not the hires pass's (nor is inpainting's)
+        (
+            "What denoising strength in img2img keeps the composition but changes the colours?",
+            "symptom.hires_fix_breaks",
+        ),
+        ("inpaint로 얼굴만 바꿀 때 denoising strength 얼마가 좋아요?", "symptom.hires_fix_breaks"),
     ],
 )
 def test_everyday_b_routes_stay_on_their_topic(advisor, text, unwanted):
