@@ -206,8 +206,8 @@ def steps_line(qf: QuestionFacts, lang: str) -> str | None:
         if fewer and views <= 1.5 * TARGET_VIEWS:
             fewer_total = math.ceil(images * fewer / (batch * accum)) * shown_epochs
             verdict = (
-                f" 1000-5000 스텝 범위를 넘습니다: 이미지가 많으면 repeats를 {fewer}로 줄이세요 "
-                f"({fewer_total} 스텝)."
+                f" 1000-5000 스텝 범위를 넘습니다: 이미지가 많으면 반복을 {fewer}로 줄이세요(repeats = {fewer}, "
+                f"{fewer_total} 스텝)."
                 if lang == "ko"
                 else f" That is beyond 1000-5000 steps: with this many images set repeats to {fewer} "
                 f"({fewer_total} steps)."

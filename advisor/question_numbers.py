@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 _SEC_PER_STEP = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*(s/it|sec/it|it/s)\b", re.I)
-_HIRES = re.compile(r"hires|hi-res|high-res|하이레스|고해상도 ?보정|업스케일|upscal", re.I)
+_HIRES = re.compile(r"hires|hi-res|high-res|하이레[스즈]|고해상도 ?보정|업스케일|upscal", re.I)
 # The size is worked out only for a question that asks for it ("what's the final resolution?").
 _ASKS_SIZE = re.compile(
     r"final (?:size|resolution)|what (?:size|resolution)|which (?:size|resolution)|how big|resolution (?:will|do|is)"

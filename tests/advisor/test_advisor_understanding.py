@@ -214,7 +214,7 @@ def test_a_large_dataset_beyond_5000_steps_gets_fewer_repeats():
     facts = read_question("600 images, 10 repeats, 10 epochs, batch 2")
     assert steps_direction(facts) == "down"
     assert "set repeats to 1" in steps_line(facts, "en")
-    assert "repeats를 1로" in steps_line(facts, "ko")
+    assert "반복을 1로 줄이세요(repeats = 1" in steps_line(facts, "ko")
     assert steps_direction(read_question("30 images, 10 repeats, 10 epochs")) is None
 
 
