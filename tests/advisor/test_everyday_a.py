@@ -1,7 +1,8 @@
 """Issue 21, part everyday_a (ninth session): routes for the everyday training topics that set 3
 (tests/advisor/question_bank_common3.toml, written blind, read once set 4 existed) showed unrouted. The
 questions here are written fresh, not taken from any bank: each must reach the rule that answers its topic.
-The tenth session added the topics set 4 (tests/advisor/question_bank_common4.toml) showed unrouted."""
+The tenth session added the topics set 4 (tests/advisor/question_bank_common4.toml) showed unrouted, the eleventh
+those of set 5 (tests/advisor/question_bank_common5.toml)."""
 
 import pytest
 
@@ -84,6 +85,31 @@ import pytest
             "onetrainer.resume_backup",
             None,
         ),
+        # set 5 (eleventh session): a kohya run interrupted before its end: resume or continue from a saved epoch
+        (
+            "The power went out during my sd-scripts run at epoch 5, can I continue it or is it from scratch again?",
+            "train.crash_resume",
+            None,
+        ),
+        ("코야 학습하다 정전돼서 꺼졌어요. 이어서 학습할 수 있나요?", "train.crash_resume", None),
+        # a reboot by a Windows update is no hardware fault and no kohya update
+        (
+            "kohya got interrupted because Windows rebooted for an update overnight, do I start over?",
+            "train.crash_resume",
+            "errors.pc_reboots",
+        ),
+        (
+            "학습 돌리는데 윈도우 업데이트로 재부팅돼서 중단됐어요 처음부터 해야 하나요",
+            "train.crash_resume",
+            "setup.kohya_install_update",
+        ),
+        # samples good during training, the generating UI worse: match the samples' settings
+        (
+            "The training previews were gorgeous but in ComfyUI the same LoRA looks awful",
+            "sample.vs_ui",
+            None,
+        ),
+        ("학습 샘플은 이뻤는데 웹UI에서 쓰면 퀄이 확 떨어져요", "sample.vs_ui", None),
     ],
 )
 def test_everyday_a_topics_reach_their_rules(advisor, text, wanted, unwanted):

@@ -1,0 +1,10 @@
+"""Question cases for advisor/rulebook_everyday_a.toml (issue 21, part everyday_a), merged into
+test_advisor_rules.QUESTION_CASES through topic_cases.py: rule id -> a question, written fresh (not taken
+from any question bank), that must reach the rule."""
+
+from __future__ import annotations
+
+CASES: dict[str, str] = {
+    # a kohya run interrupted before its end: --resume from a state, or the last epoch file as network_weights
+    "train.crash_resume": "sd-scripts crashed with a blue screen halfway through epoch 6. Is everything lost or can I pick it up again?",
+}
