@@ -47,10 +47,16 @@ import pytest
         ("리포지가 A1111 로라 폴더 쓰게 하려면?", "webext.share_lora_folder"),
         ("포지 새로 설치했는데 체크포인트 중복으로 두기 싫어요. 어떻게 해요?", "models.share_model_folders"),
         # set 5: the <lora:> tag alone vs the trigger word
-        ("Does the <lora:name:0.8> tag do everything by itself or do I need other words?", "lora.find_trigger"),
+        (
+            "Does the <lora:name:0.8> tag do everything by itself or do I need other words?",
+            "lora.find_trigger",
+        ),
         ("<lora:oc_v2:0.9> 하나만 넣으면 충분해요?", "lora.find_trigger"),
         # set 5: a style LoRA that changes the character's face
-        ("This painterly style LoRA keeps changing my character's face, how do I stop that?", "ui.block_weights"),
+        (
+            "This painterly style LoRA keeps changing my character's face, how do I stop that?",
+            "ui.block_weights",
+        ),
         ("스타일 로라 걸면 캐릭터 얼굴이 달라져요", "ui.block_weights"),
         # set 5: a fine-tuned checkpoint turned into a LoRA
         ("Can I convert this merged checkpoint into a small LoRA?", "lora.extract"),
@@ -59,7 +65,10 @@ import pytest
         ("What's the best way to upscale my render to 8K for a poster?", "infer.tiled_upscale"),
         ("포스터 출력용으로 그림을 크게 키우려면 어떻게 해요?", "infer.tiled_upscale"),
         # set 5: one's images vs a LoRA's gallery
-        ("My outputs are nowhere near the example images, what settings did they use?", "lora.gallery_vs_own_images"),
+        (
+            "My outputs are nowhere near the example images, what settings did they use?",
+            "lora.gallery_vs_own_images",
+        ),
         ("예시 이미지처럼 안 나와요. 같은 로라인데 왜 그래요?", "lora.gallery_vs_own_images"),
     ],
 )
