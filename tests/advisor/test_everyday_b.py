@@ -46,6 +46,30 @@ import pytest
         ("How do I point reForge to use the A1111 lora folder?", "webext.share_lora_folder"),
         ("리포지가 A1111 로라 폴더 쓰게 하려면?", "webext.share_lora_folder"),
         ("포지 새로 설치했는데 체크포인트 중복으로 두기 싫어요. 어떻게 해요?", "models.share_model_folders"),
+        # set 5: the <lora:> tag alone vs the trigger word
+        (
+            "Does the <lora:name:0.8> tag do everything by itself or do I need other words?",
+            "lora.find_trigger",
+        ),
+        ("<lora:oc_v2:0.9> 하나만 넣으면 충분해요?", "lora.find_trigger"),
+        # set 5: a style LoRA that changes the character's face
+        (
+            "This painterly style LoRA keeps changing my character's face, how do I stop that?",
+            "ui.block_weights",
+        ),
+        ("스타일 로라 걸면 캐릭터 얼굴이 달라져요", "ui.block_weights"),
+        # set 5: a fine-tuned checkpoint turned into a LoRA
+        ("Can I convert this merged checkpoint into a small LoRA?", "lora.extract"),
+        ("머지 모델을 로라로 바꾸는 방법 있어요?", "lora.extract"),
+        # set 5: a finished image enlarged to print size
+        ("What's the best way to upscale my render to 8K for a poster?", "infer.tiled_upscale"),
+        ("포스터 출력용으로 그림을 크게 키우려면 어떻게 해요?", "infer.tiled_upscale"),
+        # set 5: one's images vs a LoRA's gallery
+        (
+            "My outputs are nowhere near the example images, what settings did they use?",
+            "lora.gallery_vs_own_images",
+        ),
+        ("예시 이미지처럼 안 나와요. 같은 로라인데 왜 그래요?", "lora.gallery_vs_own_images"),
     ],
 )
 def test_everyday_b_routes_hold_for_fresh_wordings(advisor, text, wanted):
@@ -72,6 +96,10 @@ def test_everyday_b_routes_hold_for_fresh_wordings(advisor, text, wanted):
             "symptom.hires_fix_breaks",
         ),
         ("inpaint로 얼굴만 바꿀 때 denoising strength 얼마가 좋아요?", "symptom.hires_fix_breaks"),
+        # training a LoRA on a checkpoint is not extracting one from it
+        ("체크포인트로 학습해서 로라로 만들면 몇 스텝이 좋아요?", "comfy.lora_extract"),
+        # the training run's sample previews are not a downloaded LoRA's gallery
+        ("kohya preview images look different from what I get in A1111", "lora.gallery_vs_own_images"),
     ],
 )
 def test_everyday_b_routes_stay_on_their_topic(advisor, text, unwanted):

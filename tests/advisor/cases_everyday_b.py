@@ -1,0 +1,10 @@
+"""Question cases for advisor/rulebook_everyday_b.toml (issue 21, part everyday_b), merged into
+test_advisor_rules.QUESTION_CASES through topic_cases.py: rule id -> a question, written fresh (not taken
+from any question bank), that must reach the rule."""
+
+from __future__ import annotations
+
+CASES: dict[str, str] = {
+    # a downloaded LoRA's gallery vs one's own images
+    "lora.gallery_vs_own_images": "The example images on the civitai page are so much sharper, my results don't look like them at all. What am I missing?",
+}
