@@ -29,7 +29,7 @@ from advisor.retrieval import AdvisorIndex, Hit
 
 MAX_RULES = 4
 #: Intents about generating images (not training): a quoted failure's training fixes stand aside for them.
-GENERATING_INTENTS = frozenset({"infer_generation_oom"})
+GENERATING_INTENTS = frozenset({"infer_generation_oom", "everyday_b_upscale_to_print_size"})
 #: ... and so do the intents about a training run's memory; the generating rules fill in only for them.
 TRAINING_MEMORY_INTENTS = frozenset({"vram"})
 GENERATING_RULES = frozenset({"infer.generation_oom"})

@@ -90,6 +90,8 @@ def test_everyday_b_routes_hold_for_fresh_wordings(advisor, text, wanted):
         ("kohya vs diffusers train_dreambooth_lora: which trainer is better?", "ui.diffusers_load"),
         # a UI that fails to download a model is not sharing folders between UIs
         ("Forge is not downloading the checkpoint I picked", "webext.share_lora_folder"),
+        # upscaling a finished image for print is generating: the training run's memory fixes stand aside
+        ("LoRA 그림을 A3 인쇄용 8K로 키우려는데 VRAM 안 터지게 하려면?", "oom.detected"),
         # img2img's denoising strength is not the hires pass's (nor is inpainting's)
         (
             "What denoising strength in img2img keeps the composition but changes the colours?",
