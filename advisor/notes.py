@@ -101,6 +101,30 @@ def hires_line(qf: QuestionFacts, lang: str) -> str | None:
     return f"Your numbers: {width}x{height} upscaled by {factor:g} gives a final {final_w}x{final_h}."
 
 
+def grid_line(qf: QuestionFacts, lang: str) -> str | None:
+    """An X/Y/Z grid's image count (the axes multiplied) and, with a time per image, how long it runs."""
+    axes, seconds = qf.grid
+    if not axes:
+        return None
+    images = math.prod(axes)
+    shown = " × ".join(str(a) for a in axes)
+    total = images * seconds if seconds else 0
+    minutes = f"{total / 60:.0f}" if total >= 60 else f"{total / 60:.1f}"
+    if lang == "ko":
+        time = (
+            f" 장당 {seconds:g}초면 {images} × {seconds:g}초 = {total:g}초, 약 {minutes}분입니다."
+            if seconds
+            else ""
+        )
+        return f"계산: 그리드는 {shown} = {images}장입니다.{time}"
+    time = (
+        f" At {seconds:g} s per image that is {images} × {seconds:g} s = {total:g} s, about {minutes} min."
+        if seconds
+        else ""
+    )
+    return f"Your numbers: the grid is {shown} = {images} images.{time}"
+
+
 def batch_change_line(qf: QuestionFacts, lang: str) -> str | None:
     """A batch changed at the same epochs ("from batch 2 to batch 8"): the steps shrink or grow by the ratio."""
     old, new = qf.config.get("train_batch_size"), next(iter(qf.other_batches), None)
@@ -378,6 +402,7 @@ def notes_for(kinds: list[str], qf: QuestionFacts, lang: str, raise_lr: bool = T
         "lr": lambda: lr_line(qf, lang, raise_lr),
         "trigger": lambda: trigger_line(qf, lang),
         "hires": lambda: hires_line(qf, lang),
+        "grid": lambda: grid_line(qf, lang),
         "batch_change": lambda: batch_change_line(qf, lang),
     }
     out: list[str] = []

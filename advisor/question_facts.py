@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.facts import Facts, Hardware
-from advisor.question_numbers import file_size, folders, hires, sec_per_step
+from advisor.question_numbers import file_size, folders, grid, hires, sec_per_step
 from advisor.registry import max_batch_for
 from config.training import ConfigError, TrainConfig, from_dict
 
@@ -145,6 +145,8 @@ class QuestionFacts:
     hires: tuple[int, int, float] | None = None
     # "15_charA with 20 images, 3_bg with 40": (repeats, images, folder) for each of two or more folders
     folders: tuple[tuple[int, int, str], ...] = ()
+    # "an X/Y/Z grid of 8 epoch files x 5 weights x 2 seeds, 6 s per image": (axes, seconds per image)
+    grid: tuple[tuple[int, ...], float | None] = ((), None)
 
     def __bool__(self) -> bool:
         return bool(self.arch or self.vram_gb or self.gpu_name or self.num_images or self.config)
@@ -416,12 +418,13 @@ def read_question(text: str) -> QuestionFacts:
         ui=next((name for name, pattern in _UIS if pattern.search(text)), None),
         config=_config(text),
         trigger_class=_trigger_class(text),
-        asked_epoch=_first_int(_ASKED_EPOCH.search(text)),
+        asked_epoch=_asked_epoch(text),
         file_size=file_size(text),
         other_batches=_read_counts(text)[1],
         sec_per_step=sec_per_step(text),
         hires=hires(text),
         folders=folders(text),
+        grid=grid(text),
     )
 
 
@@ -429,9 +432,21 @@ _ASKED_EPOCH = re.compile(
     r"\bepoch[- ]?(\d{1,3})[- ]?(?:file|checkpoint|save|lora|model)|(\d{1,3})\s*(?:에폭|에포크)\s*(?:짜리\s*)?"
     r"(?:파일|체크포인트|저장본|로라)"
     # sd-scripts names the file saved after epoch 4 "<name>-000004.safetensors"
-    r"|[\w)]-0{2,5}([1-9]\d{0,2})(?:\.safetensors)?\b(?![\s,]*(?:-|and|or|,)?\s*-?0{2,5}[1-9])",
+    # ("the file ending in -000006")
+    r"|(?:[\w)]|(?<!,)\s|^)-(?=\d{6}(?!\d))0{3,5}([1-9]\d{0,2})(?:\.safetensors)?\b",
     re.I,
 )
+
+
+def _asked_epoch(text: str) -> int | None:
+    """The saved epoch a question asks about; a list of epoch files ("-000004, -000006 and -000008") asks
+    which to pick, not about one of them."""
+    if len(_EPOCH_FILE.findall(text)) > 1:
+        return None
+    return _first_int(_ASKED_EPOCH.search(text))
+
+
+_EPOCH_FILE = re.compile(r"-(?=\d{6}(?!\d))0{3,5}[1-9]")
 
 
 def _trigger_class(text: str) -> tuple[str, str] | None:

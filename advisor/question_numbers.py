@@ -98,3 +98,38 @@ def folders(text: str) -> tuple[tuple[int, int, str], ...]:
             count = min(near, key=lambda pair: pair[0])[1]
             found.append((int(folder.group(1)), int(count.group(1)), folder.group(0)))
     return tuple(found) if len(found) >= 2 else ()
+
+
+_GRID = re.compile(r"x/?y/?z|\bxyz\b|\bgrid\b|그리드|플롯|\bplot\b", re.I)
+_GRID_NOUN = (
+    r"(?:epoch ?files?|epochs?|files?|weights?|strengths?|seeds?|prompts?|checkpoints?|samplers?|cfg values?|loras?"
+    r"|에폭 ?파일|에폭|에포크|파일|가중치|강도|시드|프롬프트|체크포인트|샘플러|로라)"
+)
+# "8 epoch files x 5 weights x 2 seeds", "에폭 파일 8개 × 가중치 5개 × 시드 2개"
+_GRID_FACTOR = re.compile(rf"(\d{{1,3}})\s*{_GRID_NOUN}|{_GRID_NOUN}\s*(\d{{1,3}})\s*개", re.I)
+_TIMES = re.compile(r"(?:^|\s|\))[x×*](?:\s|$)|×")
+_SEC_PER_IMAGE = re.compile(
+    r"(\d{1,3}(?:\.\d+)?)\s*(?:s|sec|secs|seconds?|초)\s*(?:per|an|each|a|/)\s*(?:image|img|pic|picture|장)"
+    r"|(?:장당|이미지당|한 ?장에|한 ?장당)\s*(\d{1,3}(?:\.\d+)?)\s*초",
+    re.I,
+)
+
+
+def grid(text: str) -> tuple[tuple[int, ...], float | None]:
+    """An X/Y/Z grid's axes as the question counts them ("8 epoch files x 5 weights x 2 seeds") and the seconds
+    one image takes, when it asks about a grid; ((), None) otherwise."""
+    if not _GRID.search(text):
+        return (), None
+    factors: list[int] = []
+    last_end = None
+    for match in _GRID_FACTOR.finditer(text):
+        between = text[last_end : match.start()] if last_end is not None else ""
+        if last_end is not None and not _TIMES.search(between):
+            if len(factors) >= 2:
+                break
+            factors = []
+        factors.append(int(match.group(1) or match.group(2)))
+        last_end = match.end()
+    per_image = _SEC_PER_IMAGE.search(text)
+    seconds = float(next(g for g in per_image.groups() if g)) if per_image else None
+    return (tuple(factors), seconds) if len(factors) >= 2 else ((), None)

@@ -125,3 +125,30 @@ def test_the_repeats_for_a_target_step_count_are_worked_out(advisor):
 def test_a_stated_step_count_and_rate_give_the_duration(advisor):
     text = "The progress bar says 3000 steps at 1.2 s/it. How long will it take?"
     assert "3000 × 1.2 s = 3600 s, about 60 min" in advisor.ask(text, use_llm=False).text
+
+
+@pytest.mark.parametrize(
+    "text,epoch",
+    [
+        ("At which step was the file ending in -000006 saved?", 6),
+        ("-000008으로 끝나는 파일은 몇 스텝째?", 8),
+        # a list of saved files asks which one to pick; a number like -0001 is not kohya's six-digit name
+        ("mylora-000004, -000006, -000008 and -000010: which is best?", None),
+        ("learning rate -0001 typo?", None),
+    ],
+)
+def test_an_epoch_files_six_digit_suffix_is_read(text, epoch):
+    assert read_question(text).asked_epoch == epoch
+
+
+def test_an_xyz_grid_is_counted_and_timed(advisor):
+    text = "X/Y/Z plot of 6 epoch files x 4 weights (0.5 to 1.1) x 3 seeds, 5 seconds per image: how many images, how long?"
+    answer = advisor.ask(text, use_llm=False).text
+    assert answer.startswith(
+        "Your numbers: the grid is 6 × 4 × 3 = 72 images. At 5 s per image that is 72 × 5 s = 360 s"
+    )
+    assert "Batch size for" not in answer
+    ko = advisor.ask(
+        "에폭 파일 6개 × 가중치 4개 × 시드 3개로 xyz 돌리면 장당 5초일 때 몇 장, 몇 분?", use_llm=False
+    ).text
+    assert "그리드는 6 × 4 × 3 = 72장입니다. 장당 5초면 72 × 5초 = 360초, 약 6분입니다." in ko
