@@ -7,4 +7,8 @@ from __future__ import annotations
 CASES: dict[str, str] = {
     # a kohya run interrupted before its end: --resume from a state, or the last epoch file as network_weights
     "train.crash_resume": "sd-scripts crashed with a blue screen halfway through epoch 6. Is everything lost or can I pick it up again?",
+    # regularization images double kohya's steps per epoch: expected (1:1 pairing with the training images)
+    "reg.steps_doubled": "With regularization images my kohya run shows twice as many steps as without. Did I break something?",
+    # ROCm PyTorch without kernels for the Radeon's chip: HSA_OVERRIDE_GFX_VERSION
+    "env.rocm_gfx_override": "HIP error: invalid device function on my RX 6700 with ROCm, what environment variable fixes it?",
 }

@@ -2,7 +2,7 @@
 (tests/advisor/question_bank_common3.toml, written blind, read once set 4 existed) showed unrouted. The
 questions here are written fresh, not taken from any bank: each must reach the rule that answers its topic.
 The tenth session added the topics set 4 (tests/advisor/question_bank_common4.toml) showed unrouted, the eleventh
-those of set 5 (tests/advisor/question_bank_common5.toml)."""
+those of set 5 (tests/advisor/question_bank_common5.toml), the twelfth those of set 6 (question_bank_common6.toml)."""
 
 import pytest
 
@@ -110,6 +110,48 @@ import pytest
             None,
         ),
         ("학습 샘플은 이뻤는데 웹UI에서 쓰면 퀄이 확 떨어져요", "sample.vs_ui", None),
+        # twelfth session (set 6): reg images double kohya's steps per epoch (1:1 pairing), not a bug
+        (
+            "Why did my step count double once I pointed reg_data_dir at a class image folder?",
+            "reg.steps_doubled",
+            None,
+        ),
+        ("정규화 이미지 추가하니까 에포크당 스텝이 두 배로 늘었는데 정상인가요?", "reg.steps_doubled", None),
+        # ROCm without kernels for the card's chip: HSA_OVERRIDE_GFX_VERSION
+        (
+            "Radeon RX 6600 on Arch with the ROCm torch wheel, kohya dies with invalid device function on the first step",
+            "env.rocm_gfx_override",
+            None,
+        ),
+        (
+            "라데온 6750xt 리눅스에서 rocm으로 코야 돌리면 invalid device function 에러 나요",
+            "env.rocm_gfx_override",
+            None,
+        ),
+        # an NVIDIA card's CUDA error of the same name is not the ROCm override
+        (
+            "RTX 3060, CUDA error: invalid device function when training with xformers",
+            None,
+            "env.rocm_gfx_override",
+        ),
+        # test images during a kohya run at each epoch: the sample prompt file and sample_every_n_epochs
+        (
+            "Is there a way for sd-scripts to render a preview picture after each epoch so I can watch progress?",
+            "sample.prompts",
+            None,
+        ),
+        ("코야로 학습 중간에 스텝마다 확인용 그림 좀 뽑아 보고 싶은데 어떻게 해요?", "sample.prompts", None),
+        # low-resolution screenshots in a dataset trained larger: upscale them properly first
+        (
+            "My Pony dataset is mostly 512x288 anime screencaps, training at 1024. Problem?",
+            "dataset.upscale_first",
+            None,
+        ),
+        (
+            "데이터셋이 거의 480x360 캡처 이미지인데 sdxl 1024로 학습해도 되나요?",
+            "dataset.upscale_first",
+            None,
+        ),
     ],
 )
 def test_everyday_a_topics_reach_their_rules(advisor, text, wanted, unwanted):
