@@ -70,6 +70,31 @@ import pytest
             "lora.gallery_vs_own_images",
         ),
         ("예시 이미지처럼 안 나와요. 같은 로라인데 왜 그래요?", "lora.gallery_vs_own_images"),
+        # set 6: one character LoRA spreading to the other people in the picture
+        (
+            "Two girls in the scene and the other girl also gets my character's face. Can I apply the LoRA to one girl only?",
+            "ui.multiple_loras",
+        ),
+        ("친구 캐릭이랑 같이 뽑으면 다른 캐릭터도 내 캐릭으로 변해요", "ui.multiple_loras"),
+        ("로라를 특정 인물에게만 적용할 수 있어요?", "ui.multiple_loras"),
+        # set 6: two LoRAs, named one by one, merged into one file
+        (
+            "I've got a style LoRA and a pose LoRA for SDXL; can I combine them together into one?",
+            "lora.merge_loras",
+        ),
+        ("얼굴 로라랑 화풍 로라 있는데 이 둘을 파일 하나로 병합하고 싶어요", "lora.merge_loras"),
+        # set 6: a model file on disk traced back to its civitai page
+        ("How do I identify the civitai page of a random safetensors in my Lora folder?", "models.hashes"),
+        ("예전에 받은 체크포인트가 어디서 받은 건지 알 수 있나요?", "models.hashes"),
+        # set 6: the base-model label when uploading to civitai
+        (
+            "Uploading to civitai: do I label my NoobAI LoRA as SDXL 1.0 or NoobAI for the base model?",
+            "families.civitai_base_labels",
+        ),
+        (
+            "씨비타이에 업로드할 때 포니로 학습한 로라는 베이스 모델 뭘로 골라요?",
+            "families.civitai_base_labels",
+        ),
     ],
 )
 def test_everyday_b_routes_hold_for_fresh_wordings(advisor, text, wanted):
@@ -102,6 +127,13 @@ def test_everyday_b_routes_hold_for_fresh_wordings(advisor, text, wanted):
         ("체크포인트로 학습해서 로라로 만들면 몇 스텝이 좋아요?", "comfy.lora_extract"),
         # the training run's sample previews are not a downloaded LoRA's gallery
         ("kohya preview images look different from what I get in A1111", "lora.gallery_vs_own_images"),
+        # merging a LoRA into a checkpoint is not merging two LoRAs into one file
+        (
+            "My LoRA and an outfit LoRA: how do I merge them into one checkpoint?",
+            "dsconfig.merge_lora_concat",
+        ),
+        # a LoRA trained on one base is not a file traced back to its page
+        ("Which base model was this LoRA trained on?", "models.hashes"),
     ],
 )
 def test_everyday_b_routes_stay_on_their_topic(advisor, text, unwanted):
