@@ -11,4 +11,6 @@ CASES: dict[str, str] = {
     "reg.steps_doubled": "With regularization images my kohya run shows twice as many steps as without. Did I break something?",
     # ROCm PyTorch without kernels for the Radeon's chip: HSA_OVERRIDE_GFX_VERSION
     "env.rocm_gfx_override": "HIP error: invalid device function on my RX 6700 with ROCm, what environment variable fixes it?",
+    # one character sheet (views and expressions on one canvas) as the only material: crop it apart, bootstrap
+    "dataset.character_sheet": "I drew a turnaround ref sheet of my original character, is that enough to make a LoRA?",
 }

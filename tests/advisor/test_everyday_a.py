@@ -2,7 +2,8 @@
 (tests/advisor/question_bank_common3.toml, written blind, read once set 4 existed) showed unrouted. The
 questions here are written fresh, not taken from any bank: each must reach the rule that answers its topic.
 The tenth session added the topics set 4 (tests/advisor/question_bank_common4.toml) showed unrouted, the eleventh
-those of set 5 (tests/advisor/question_bank_common5.toml), the twelfth those of set 6 (question_bank_common6.toml)."""
+those of set 5 (tests/advisor/question_bank_common5.toml), the twelfth those of set 6 (question_bank_common6.toml), the thirteenth those of set 7
+(question_bank_common7.toml)."""
 
 import pytest
 
@@ -152,6 +153,47 @@ import pytest
             "dataset.upscale_first",
             None,
         ),
+        # thirteenth session (set 7): a character sheet as the whole dataset
+        (
+            "Can one reference sheet with four angles of my OC be cut up into a training set?",
+            "dataset.character_sheet",
+            None,
+        ),
+        ("오리캐 설정 시트 한 장으로 로라 학습 가능한가요?", "dataset.character_sheet", None),
+        # a LoRA for one SDXL branch's merges trained on plain SDXL base: train on the branch you generate with
+        (
+            "I only use Pony merges, can I still train my LoRA on sd_xl_base_1.0?",
+            "train.base_model",
+            None,
+        ),
+        ("노브AI 머지에서 쓸 건데 학습은 SDXL 베이스로 해도 돼요?", "train.base_model", None),
+        # every generation copies the dataset's one pose
+        (
+            "My dataset is all the same standing pose and every image I generate has it too",
+            "symptom.rigid_pose",
+            None,
+        ),
+        ("데이터가 다 같은 자세라서 뽑는 이미지마다 같은 포즈만 나와요", "symptom.rigid_pose", None),
+        # a handful of photos: possible, with small-dataset settings
+        ("We only have 4 usable pictures of grandpa. Can a LoRA come out of that?", "dataset.tiny", None),
+        ("강아지 사진이 다섯 장밖에 없는데 로라 만들 수 있을까요?", "dataset.tiny", None),
+        # one background object in every photo shows up in every generation
+        (
+            "The same blue couch from my photos keeps appearing in every generation",
+            "symptom.background_baked",
+            None,
+        ),
+        ("학습 사진이 전부 같은 침대 위라서 결과에 침대가 계속 나와요", "symptom.background_baked", None),
+        # two characters in one LoRA: a trigger each, balanced by repeats
+        (
+            "Can I put two characters into one LoRA if one has far more images?",
+            "captions.multi_concept",
+            None,
+        ),
+        ("캐릭터 두 명을 로라 하나에 같이 학습시켜도 되나요?", "captions.multi_concept", None),
+        # did the finished LoRA work: a fair test with fixed seeds, with and without it
+        ("How can I test my first LoRA properly now that training finished?", "results.fair_test", None),
+        ("로라가 잘 학습됐는지 어떻게 검증해요?", "results.fair_test", None),
     ],
 )
 def test_everyday_a_topics_reach_their_rules(advisor, text, wanted, unwanted):
