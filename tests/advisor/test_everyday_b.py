@@ -45,7 +45,10 @@ import pytest
         ("Is my LoRA applied to the unconditional pass as well in Forge?", "uiuse.lora_negative_prompt"),
         ("로라는 긍정 프롬프트 쪽에만 적용되는 거 맞나요?", "uiuse.lora_negative_prompt"),
         # the same seed at another resolution
-        ("Same seed at 1024x1024 instead of 768x768 and the composition changed completely", "infer.seed_resolution"),
+        (
+            "Same seed at 1024x1024 instead of 768x768 and the composition changed completely",
+            "infer.seed_resolution",
+        ),
         ("해상도 키웠더니 구도가 바뀌어요. 같은 그림을 크게 뽑을 수 없나요?", "infer.seed_resolution"),
         # speed LoRAs and their sampler settings
         ("What scheduler goes with the Hyper-SD 4 step LoRA in ComfyUI?", "infer.speed_lora_settings"),
