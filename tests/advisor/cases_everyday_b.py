@@ -7,4 +7,8 @@ from __future__ import annotations
 CASES: dict[str, str] = {
     # a downloaded LoRA's gallery vs one's own images
     "lora.gallery_vs_own_images": "The example images on the civitai page are so much sharper, my results don't look like them at all. What am I missing?",
+    # the same seed at another resolution
+    "infer.seed_resolution": "Why does my seed give a totally different picture when I switch from 832x1216 to 1024x1536?",
+    # regenerating the same settings gives slightly different details
+    "infer.repeat_determinism": "설정이랑 시드 고정했는데 다시 뽑으면 손가락 디테일이 미묘하게 달라져요. 왜 그래요?",
 }

@@ -38,6 +38,24 @@ import pytest
         # out of memory while generating, written 'OOM' after the UI and the LoRA
         ("포지에서 로라 3개 넣으니까 OOM 나요", "infer.generation_oom"),
         ("ComfyUI with an SDXL model and two LoRAs gives OOM every time", "infer.generation_oom"),
+        # one seed and settings in two UIs giving different pictures
+        ("Forge and ComfyUI with identical settings give totally different images", "infer.a1111_vs_comfy"),
+        ("포지랑 컴피에 같은 시드 넣었는데 그림이 딴판이에요", "infer.a1111_vs_comfy"),
+        # a LoRA tag on the negative (uncond) pass
+        ("Is my LoRA applied to the unconditional pass as well in Forge?", "uiuse.lora_negative_prompt"),
+        ("로라는 긍정 프롬프트 쪽에만 적용되는 거 맞나요?", "uiuse.lora_negative_prompt"),
+        # the same seed at another resolution
+        (
+            "Same seed at 1024x1024 instead of 768x768 and the composition changed completely",
+            "infer.seed_resolution",
+        ),
+        ("해상도 키웠더니 구도가 바뀌어요. 같은 그림을 크게 뽑을 수 없나요?", "infer.seed_resolution"),
+        # speed LoRAs and their sampler settings
+        ("What scheduler goes with the Hyper-SD 4 step LoRA in ComfyUI?", "infer.speed_lora_settings"),
+        ("라이트닝 로라 8스텝짜리에 샘플러는 뭘 골라야 돼요?", "infer.speed_lora_settings"),
+        # regenerating with the same settings, slightly different details
+        ("How do I get identical images every time I regenerate in A1111?", "infer.repeat_determinism"),
+        ("같은 설정으로 뽑아도 미세하게 달라요, xformers 때문인가요?", "infer.repeat_determinism"),
         # set 4: a reference picture's pose on a character (ControlNet + OpenPose)
         ("How can I get my OC LoRA to take the exact pose from a screenshot?", "infer.controlnet_lora"),
         ("참고 이미지 포즈를 캐릭 로라에 적용하려면?", "infer.controlnet_lora"),
