@@ -133,6 +133,9 @@ def test_everyday_b_routes_hold_for_fresh_wordings(advisor, text, wanted):
         ("kohya vs diffusers train_dreambooth_lora: which trainer is better?", "ui.diffusers_load"),
         # a UI that fails to download a model is not sharing folders between UIs
         ("Forge is not downloading the checkpoint I picked", "webext.share_lora_folder"),
+        # two characters "in one image" is not a one-image dataset
+        ("My OC LoRA and a second character in one image: both get my OC's hair. Fix?", "dataset.too_few"),
+        ("My OC LoRA and a second character in one image: both get my OC's hair. Fix?", "dataset.tiny"),
         # upscaling a finished image for print is generating: the training run's memory fixes stand aside
         ("LoRA 그림을 A3 인쇄용 8K로 키우려는데 VRAM 안 터지게 하려면?", "oom.detected"),
         # img2img's denoising strength is not the hires pass's (nor is inpainting's)
