@@ -305,7 +305,9 @@ def gather(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) ->
     # batch changed at the same epochs.
     note_kinds += ["steps"] * bool(situation.sec_per_step and asks_about_time(short))
     note_kinds += ["hires"] * bool(situation.hires)
-    if situation.grid[0]:  # an X/Y/Z grid's count and time lead; a training run's batch and steps are not asked
+    if situation.grid[
+        0
+    ]:  # an X/Y/Z grid's count and time lead; a training run's batch and steps are not asked
         note_kinds = ["grid"] + [kind for kind in note_kinds if kind not in ("batch", "steps")]
     note_kinds += ["batch_change"] * bool(situation.other_batches)
     # A low learning rate explains "no effect", never overfitting: only then is raising it advised.
