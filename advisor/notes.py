@@ -38,7 +38,7 @@ def _fewer_repeats(qf: QuestionFacts) -> int | None:
     repeats, epochs = cfg.get("repeats"), cfg.get("max_train_epochs")
     if not (images and repeats and epochs):
         return None
-    per_step = cfg.get("train_batch_size", 1) * cfg.get("gradient_accumulation_steps", 1)
+    per_step = qf.per_step
     if math.ceil(images * repeats / per_step) * epochs <= STEP_RANGE[1]:
         return None
     fewer = max(1, STEP_RANGE[1] * per_step // (images * epochs))
@@ -156,7 +156,7 @@ def batch_change_line(qf: QuestionFacts, lang: str) -> str | None:
 def _folders_line(qf: QuestionFacts, lang: str) -> str:
     """Steps over several kohya folders: each folder's images × its repeats, summed, per epoch."""
     cfg = qf.config
-    per_step = cfg.get("train_batch_size", 1) * cfg.get("gradient_accumulation_steps", 1)
+    per_step = qf.per_step
     epochs = cfg.get("max_train_epochs") or 1
     seen = sum(repeats * images for repeats, images, _ in qf.folders)
     per_epoch = math.ceil(seen / per_step)
@@ -177,7 +177,7 @@ def _folders_line(qf: QuestionFacts, lang: str) -> str:
 def _repeats_for_target(qf: QuestionFacts, images: int, epochs: int, lang: str) -> str:
     """The repeats that give the step count the user aims at ("30 images, ~1500 steps, 10 epochs")."""
     cfg = qf.config
-    per_step = cfg.get("train_batch_size", 1) * cfg.get("gradient_accumulation_steps", 1)
+    per_step = qf.per_step
     target = cfg["max_train_steps"]
     repeats = max(1, round(target * per_step / (images * epochs)))
     total = math.ceil(images * repeats / per_step) * epochs
@@ -310,7 +310,7 @@ def lr_direction(qf: QuestionFacts, raise_lr: bool = True) -> str | None:
     lr = qf.config.get("learning_rate")
     if not lr or qf.config.get("optimizer") in ("prodigy", "lion"):
         return None
-    batch = qf.config.get("train_batch_size", 1) * qf.config.get("gradient_accumulation_steps", 1)
+    batch = qf.per_step
     if lr > HIGH_LR * math.sqrt(max(1, batch)):  # a bigger batch carries up to sqrt(batch) × the rate
         return "down"
     if lr < LOW_LR and raise_lr:

@@ -152,6 +152,11 @@ class QuestionFacts:
         return bool(self.arch or self.vram_gb or self.gpu_name or self.num_images or self.config)
 
     @property
+    def per_step(self) -> int:
+        """Images per optimizer step: the batch times gradient accumulation (1 each when not stated)."""
+        return self.config.get("train_batch_size", 1) * self.config.get("gradient_accumulation_steps", 1)
+
+    @property
     def stated(self) -> frozenset[str]:
         """Names of the facts the user gave: config fields plus arch / vram / gpu / num_images."""
         extra = {"arch": self.arch, "vram": self.vram_gb, "gpu": self.gpu_name, "num_images": self.num_images}
@@ -241,16 +246,12 @@ _COUNT_FORMS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
 }
 
 
-def _counts(text: str) -> dict[str, int]:
-    """Repeats, epochs and batch. A number between two units ("반복 5 에폭 10") could be either's; it goes
-    the way the question writes its unambiguous counts ("배치 2": unit first, so 5 is the repeats and 10 the
-    epochs), and to the leftmost reading when nothing tells. With two batches named, the one gradient
-    accumulation goes with is the batch ("batch 4 doesn't fit; batch 2 with accumulation 2?")."""
-    return _read_counts(text)[0]
-
-
 def _read_counts(text: str) -> tuple[dict[str, int], tuple[int, ...]]:
-    """_counts' reading, and the other batch sizes the question names ("batch 4 ... what if batch 1?")."""
+    """Repeats, epochs and batch, and the other batch sizes the question names ("batch 4 ... what if batch 1?").
+    A number between two units ("반복 5 에폭 10") could be either's; it goes the way the question writes its
+    unambiguous counts ("배치 2": unit first, so 5 is the repeats and 10 the epochs), and to the leftmost reading
+    when nothing tells. With two batches named, the one gradient accumulation goes with is the batch ("batch 4
+    doesn't fit; batch 2 with accumulation 2?")."""
     found = []  # (setting, form, where the number is, where the match starts, value)
     for setting, forms in _COUNT_FORMS.items():
         for form, pattern in forms:
@@ -370,9 +371,8 @@ def _learning_rate(text: str) -> float | None:
     return best[2] if best else None
 
 
-def _config(text: str) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    out.update(_counts(text))
+def _config(text: str, counts: dict[str, int]) -> dict[str, Any]:
+    out: dict[str, Any] = dict(counts)
     steps = _first_int(_STEPS.search(text))
     if steps:
         out["max_train_steps"] = steps
@@ -410,17 +410,18 @@ def read_question(text: str) -> QuestionFacts:
     gpu = _gpu(text)
     images = _IMAGES.search(text)
     arch = next((name for name, pattern in _ARCHES if pattern.search(text)), None)
+    counts, other_batches = _read_counts(text)
     return QuestionFacts(
         arch=arch,
         vram_gb=_vram(text, gpu),
         gpu_name=gpu,
         num_images=_first_int(images),
         ui=next((name for name, pattern in _UIS if pattern.search(text)), None),
-        config=_config(text),
+        config=_config(text, counts),
         trigger_class=_trigger_class(text),
         asked_epoch=_asked_epoch(text),
         file_size=file_size(text),
-        other_batches=_read_counts(text)[1],
+        other_batches=other_batches,
         sec_per_step=sec_per_step(text),
         hires=hires(text),
         folders=folders(text),
