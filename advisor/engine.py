@@ -95,6 +95,10 @@ TOPIC_PARTS = (
     "threads_v",
     "threads_w",
     "threads_x",
+    # The twentieth round: rounds 19 and 20's sources after they were retired (tenth session).
+    "threads_y",
+    "threads_z",
+    "threads_aa",
     # Knowledge from the guides users read, probed fact by fact (eighth session): datasets, captioning and
     # training settings (guides_a); using and judging LoRAs, other trainers (guides_b).
     "guides_a",

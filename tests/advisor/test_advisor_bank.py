@@ -34,44 +34,42 @@ def test_facts_are_valid_regexes():
 
 
 def test_each_round_has_its_split_and_the_held_out_round_is_new():
-    """Rounds 1-4 are tune, 5-18 retired (scored blind when new, then read or used), and the held-out split
-    is exactly rounds 19 and 20 (question_bank_r19.toml, _r20.toml, merged together unread), whose sources are
-    new and each asked once per language."""
+    """Rounds 1-4 are tune, 5-20 retired (scored blind when new, then read or used), and the held-out split
+    is exactly round 21 (question_bank_r21.toml, merged unread), whose sources are new and each asked once per
+    language."""
     items = bank.questions()
     for q in items:
         assert q.split == bank.split_of(q.round), q.id
-        assert (q.round in (19, 20)) == (q.split == "held_out"), q.id
+        assert (q.round == 21) == (q.split == "held_out"), q.id
     held = [q for q in items if q.split == "held_out"]
-    # two blind rounds merged: 75 sources in both languages (a share of a growing bank shrinks)
-    assert len(held) >= 150
+    # one blind round: 31 sources in both languages (a share of a growing bank shrinks)
+    assert len(held) >= 62
     older_sources = {q.source for q in items if q.split != "held_out"}
     langs_by_source: dict[str, list[str]] = {}
     for q in held:
-        assert q.source not in older_sources, f"{q.id}: its source is already in rounds 1-18"
-        assert q.id.startswith(("r19a-", "r19b-", "r20a-", "r20b-")) and q.id.endswith(f"-{q.lang}"), q.id
+        assert q.source not in older_sources, f"{q.id}: its source is already in rounds 1-20"
+        assert q.id.startswith(("r21a-", "r21b-")) and q.id.endswith(f"-{q.lang}"), q.id
         langs_by_source.setdefault(q.source, []).append(q.lang)
-    assert len(langs_by_source) >= 75
+    assert len(langs_by_source) >= 31
     for source, langs in langs_by_source.items():
         assert sorted(langs) == ["en", "ko"], f"{source} is not asked exactly once in each language"
 
 
 # --- the advisor judged on the bank (LLM off) -----------------------------------------------------
-# Measured: each held-out round was scored blind, then retired. The held-out split is now rounds 19 and 20
-# (75 new sources collected blind in the eighth session, committed unread to tests/advisor/blind/, merged
-# together unread by the ninth, question_bank_r19.toml and _r20.toml).
+# Measured: each held-out round was scored blind, then retired. The held-out split is now round 21 (31 new
+# sources collected blind in the ninth session, committed unread to tests/advisor/blind/, merged unread by the
+# tenth, question_bank_r21.toml).
 # Issue 21's target is 90% per language on the held-out split and it is NOT met:
 # test_held_out_meets_the_issue_target is a strict xfail (remove the mark once it passes); the floors only
 # keep the measured levels from sliding back.
 ISSUE_TARGET = 0.90
-# Rounds 19+20, scored on 0218a40 (the code as the ninth session found it), counts only: en 34/75 (45.3%),
-# ko 33/75 (44.0%); 34/75, 34/75 at that session's end (read by two person judges: 21/75, 22/75 right). The floor is under both: each new round of real questions is its own mix (round 13 scored
-# 33-38%, round 16 42-46%, round 17 39-49%, round 18 37-42% on the code that met it).
-HELD_OUT_FLOOR = 0.40
-# Rounds 5-18 (820 per language): at 0218a40 en 785/820, ko 788/820 (round 18 19/52, 22/52, retired when rounds
-# 19-20 were merged; rounds 5-17 766/768 each after the eighteenth round of rules); after the nineteenth round
-# (threads_v/w/x, written from round 18's own threads) en 817/820, ko 817/820 (round 18 51/52 each). All were
-# read or used after their blind scoring, so these are not blind.
-RETIRED_FLOOR = 0.98
+# Round 21, scored counts only: on 0218a40 (the code as the ninth session found it) en 12/31, ko 13/31; on b8961f9
+# (the tenth session's start) en 13/31 (41.9%), ko 12/31 (38.7%). The floor is under both: each new round of real
+# questions is its own mix (round 13 scored 33-38%, round 18 37-42%, rounds 19+20 44-45% on the code that met them).
+HELD_OUT_FLOOR = 0.35
+# Rounds 5-20 (895 per language): at b8961f9 en 851/895, ko 851/895 (rounds 5-18 817/820 each; rounds 19+20, held
+# out until the tenth session, 34/75 each). All were read or used after their blind scoring, so these are not blind.
+RETIRED_FLOOR = 0.94
 TUNE_FLOOR = 0.98
 
 
