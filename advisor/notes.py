@@ -192,6 +192,26 @@ def _repeats_for_target(qf: QuestionFacts, images: int, epochs: int, lang: str) 
     )
 
 
+def _per_epoch_batches(qf: QuestionFacts, images: int, per_step: int, lang: str) -> str:
+    """Images per epoch and no repeats or epochs, with other batches weighed ("600 images per epoch, batch 1 to
+    4?"): the steps per epoch at each batch."""
+    now = math.ceil(images / per_step)
+    others = [(b, math.ceil(images / b)) for b in qf.other_batches[:3] if b != per_step]
+    if lang == "ko":
+        rest = "".join(f", 배치 {b}이면 {images} ÷ {b} = 에포크당 {n} 스텝" for b, n in others)
+        return (
+            f"계산: 에포크당 이미지 {images}장 ÷ 배치 {per_step} = 에포크당 {now} 스텝{rest}(repeats가 있으면 이미지 × repeats로 "
+            "세세요). 배치가 크면 "
+            "스텝 하나가 그만큼 느려지므로 에포크 시간은 비슷하거나 조금 짧아지고, 업데이트 횟수는 줄어듭니다."
+        )
+    rest = "".join(f"; at batch {b}: {images} ÷ {b} = {n} steps per epoch" for b, n in others)
+    return (
+        f"Your numbers: {images} images per epoch ÷ batch {per_step} = {now} steps per epoch{rest} (with repeats, count "
+        "images × repeats). "
+        "Each step of a larger batch takes longer, so an epoch takes about as long or a little less, with fewer updates."
+    )
+
+
 def steps_line(qf: QuestionFacts, lang: str) -> str | None:
     """The arithmetic users want done for them."""
     images, cfg = qf.num_images, qf.config
@@ -271,6 +291,8 @@ def steps_line(qf: QuestionFacts, lang: str) -> str | None:
             f"{head} = {total} steps ({per_epoch} steps per epoch; each image seen {views} times){rounded}."
             f"{verdict}{accum_en}"
         )
+    if qf.other_batches:
+        return _per_epoch_batches(qf, images, batch * accum, lang)
     steps = min(max(images * TARGET_VIEWS // batch, STEP_RANGE[0]), STEP_RANGE[1])
     views = steps * batch / images
     epochs = 10

@@ -223,11 +223,12 @@ _COUNT_FORMS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
             ),
         ),
         ("num", re.compile(r"(\d{1,3})\s*batch", re.I)),
-        # "from batch 2 to 8", "배치 2에서 8로": the second batch of a change
+        # "from batch 2 to 8", "배치 2에서 8로", "배치를 1에서 4로": the second batch of a change
         (
             "unit",
             re.compile(
-                r"(?:batch(?:[ _]size)?|배치)\s*\d{1,3}\s*(?:에서|→|->|to)\s*(\d{1,3})(?!\d|\.\d)", re.I
+                r"(?:batch(?:[ _]size)?|배치\s*(?:크기\s*)?(?:를|을|는|가)?)\s*\d{1,3}\s*(?:에서|→|->|to)\s*(\d{1,3})(?!\d|\.\d)",
+                re.I,
             ),
         ),
     ),

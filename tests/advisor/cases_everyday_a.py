@@ -13,4 +13,6 @@ CASES: dict[str, str] = {
     "env.rocm_gfx_override": "HIP error: invalid device function on my RX 6700 with ROCm, what environment variable fixes it?",
     # one character sheet (views and expressions on one canvas) as the only material: crop it apart, bootstrap
     "dataset.character_sheet": "I drew a turnaround ref sheet of my original character, is that enough to make a LoRA?",
+    # how many images a LoRA needs; more is not better by itself (quality and variety first)
+    "dataset.how_many": "Do more training photos always give a better LoRA, or does it stop helping at some point?",
 }

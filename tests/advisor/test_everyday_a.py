@@ -3,7 +3,7 @@
 questions here are written fresh, not taken from any bank: each must reach the rule that answers its topic.
 The tenth session added the topics set 4 (tests/advisor/question_bank_common4.toml) showed unrouted, the eleventh
 those of set 5 (tests/advisor/question_bank_common5.toml), the twelfth those of set 6 (question_bank_common6.toml), the thirteenth those of set 7
-(question_bank_common7.toml)."""
+(question_bank_common7.toml), the fourteenth those of set 8 (question_bank_common8.toml)."""
 
 import pytest
 
@@ -194,8 +194,57 @@ import pytest
         # did the finished LoRA work: a fair test with fixed seeds, with and without it
         ("How can I test my first LoRA properly now that training finished?", "results.fair_test", None),
         ("로라가 잘 학습됐는지 어떻게 검증해요?", "results.fair_test", None),
+        # set 8 (fourteenth session): what to install before kohya_ss's setup
+        (
+            "What are the prerequisites for kohya_ss on a fresh Windows 11 machine?",
+            "setup.kohya_install_update",
+            None,
+        ),
+        ("코햐 깔기 전에 미리 설치해 둘 프로그램 있어요?", "setup.kohya_install_update", None),
+        # the step count asked in other words than "how many steps"
+        (
+            "20 images, 10 repeats, 6 epochs, batch 2: what's the step count going to be?",
+            "train.steps_math",
+            None,
+        ),
+        ("이미지 20장 리피트 10 에폭 6 배치 2면 스텝 카운트가 어떻게 돼요?", "train.steps_math", None),
+        # cropping every image to one square size: not needed with buckets
+        (
+            "Should I cut all of these wide photos to 1024x1024 before training an SDXL LoRA?",
+            "dataprep.crop_resize_tools",
+            None,
+        ),
+        ("가로 사진이 섞여 있는데 모두 정사각형으로 잘라서 넣어야 해요?", "dataprep.crop_resize_tools", None),
+        # how many images, and is more better: quality and variety first
+        ("How many pictures should I use for a LoRA of my cat?", "dataset.how_many", None),
+        ("인물 로라는 사진 몇 장 모아야 적당해요? 많을수록 잘 나와요?", "dataset.how_many", None),
+        # what to write on a Civitai page (civitai as Korean users spell it)
+        (
+            "Going to publish my style LoRA on civitai, what details belong on the model page?",
+            "publish.civitai",
+            None,
+        ),
+        ("시빗에 로라 처음 올려보는데 설명에 뭘 써야 돼요?", "publish.civitai", None),
     ],
 )
 def test_everyday_a_topics_reach_their_rules(advisor, text, wanted, unwanted):
     ids = advisor.ask(text, use_llm=False).rule_ids
     assert (wanted is None or wanted in ids) and (unwanted is None or unwanted not in ids), ids
+
+
+@pytest.mark.parametrize(
+    "text,wanted",
+    [
+        # images per epoch and a batch change, no repeats or epochs: the steps per epoch at each batch
+        (
+            "With 300 images per epoch, how many steps per epoch do I get if I switch from batch 2 to 6?",
+            "= 50 steps",
+        ),
+        (
+            "에포크당 이미지 240장인데 배치를 2에서 8로 바꾸면 에포크당 스텝이 어떻게 돼요?",
+            "에포크당 30 스텝",
+        ),
+    ],
+)
+def test_everyday_a_batch_change_per_epoch(advisor, text, wanted):
+    assert wanted in advisor.ask(text, use_llm=False).text
