@@ -117,6 +117,9 @@ TOOL_PARTS = {
     # The tenth round's tool files: ComfyUI's custom-node packs and the other generating apps
     # (rulebook_nodes.toml), and the A1111/Forge extensions (rulebook_ext.toml). Their texts share "face",
     # "region", "character", "batch" with any question: a regional-sampler rule answered overfitting.
+    # One installer's rule inside the node-pack files: its text is all "models folder", "Stability Matrix" and
+    # "ComfyUI", so it filled in for a question about LoRA subfolders.
+    "nodes.easyinstall_": re.compile(r"easy[- _]?install|models?[- _]?linker|이지 ?인스톨|모델 ?링커", re.I),
     "nodes.": re.compile(
         _COMFY + r"|rgthree|impact|inspire|animatediff|ipadapter|ip-adapter|faceid|swarm|스웜|fooocus|푸커스"
         r"|sd\.?next|sd ?넥스트|invoke|인보크|krita|크리타|nunchaku|wan ?video|xlabs|easy.?use|civitai|시비타이|씨비타이"
