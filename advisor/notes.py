@@ -264,6 +264,27 @@ def steps_line(qf: QuestionFacts, lang: str) -> str | None:
                 if lang == "ko"
                 else f" The epoch-{asked} file was saved at step {asked * per_epoch}."
             )
+        step = qf.asked_step if qf.asked_step and qf.asked_step <= total else None
+        if step and not asked:
+            # "the sample at step 250 looked best: which file?" — the epoch that step ends or falls in
+            epoch, rest = divmod(step, per_epoch)
+            if not rest:
+                verdict += (
+                    f" {step} 스텝은 {epoch}에폭이 끝난 지점이라(에포크당 {per_epoch} 스텝) 매 에포크 저장이면 "
+                    f"-{epoch:06d}로 끝나는 파일입니다."
+                    if lang == "ko"
+                    else f" Step {step} is the end of epoch {epoch} ({per_epoch} steps per epoch): saving every "
+                    f"epoch, that is the file ending -{epoch:06d}."
+                )
+            else:
+                verdict += (
+                    f" {step} 스텝은 {epoch + 1}에폭 중간이라(에포크당 {per_epoch} 스텝) 그 지점의 파일은 없고, 가까운 "
+                    f"저장본은 -{epoch:06d}({epoch * per_epoch} 스텝)와 -{epoch + 1:06d}({(epoch + 1) * per_epoch} 스텝)입니다."
+                    if lang == "ko"
+                    else f" Step {step} falls inside epoch {epoch + 1} ({per_epoch} steps per epoch), so no file was "
+                    f"saved there: the nearest are -{epoch:06d} (step {epoch * per_epoch}) and -{epoch + 1:06d} "
+                    f"(step {(epoch + 1) * per_epoch})."
+                )
         if lang == "ko":
             by = f"(배치 {batch} × gradient accumulation {accum})" if accum > 1 else f"배치 {batch}"
             head = f"계산: 이미지 {images}장 × repeats {repeats} × 에포크 {shown_epochs} ÷ {by}"

@@ -135,6 +135,8 @@ class QuestionFacts:
     trigger_class: tuple[str, str] | None = None
     # "at which step was the epoch-6 file saved?": the saved epoch a question asks about
     asked_epoch: int | None = None
+    # "the sample at step 250 looked best, which file is that?": the step a question asks the saved file of
+    asked_step: int | None = None
     # "72 MB at dim 64, what at dim 16?" / "436 MB as float, as fp16?": (MB, the dims named in order, to half)
     file_size: tuple[float, tuple[int, ...], bool] | None = None
     # "batch 4 ... and with batch 1?": the other batch sizes named, beside config's train_batch_size
@@ -421,6 +423,7 @@ def read_question(text: str) -> QuestionFacts:
         config=_config(text, counts),
         trigger_class=_trigger_class(text),
         asked_epoch=_asked_epoch(text),
+        asked_step=_asked_step(text),
         file_size=file_size(text),
         other_batches=other_batches,
         sec_per_step=sec_per_step(text),
@@ -446,6 +449,28 @@ def _asked_epoch(text: str) -> int | None:
     if len(_EPOCH_FILE.findall(text)) > 1:
         return None
     return _first_int(_ASKED_EPOCH.search(text))
+
+
+# A step the question points at as a moment of the run (a sample or checkpoint there), not a total: "step 250",
+# "at 250 steps", "the 250-step sample", "250스텝 샘플", "스텝 250".
+_ASKED_STEP = re.compile(
+    r"\b(?:at |from )?step (\d{2,6})\b(?! ?(?:steps|total))"
+    r"|\b(\d{2,6})[- ]?steps? (?:sample|image|checkpoint|file|save|mark)"
+    r"|\bat (\d{2,6}) steps\b"
+    r"|(\d{2,6}) ?스텝 ?(?:째|샘플|때|에서|체크포인트|파일|저장)|스텝 ?(\d{2,6}) ?(?:샘플|때|에서|째)",
+    re.I,
+)
+
+
+def _asked_step(text: str) -> int | None:
+    """The step of the run a question asks the saved file of: only when it asks which file or epoch that is."""
+    if not re.search(
+        r"\b(which|what) (saved )?(file|epoch|checkpoint|lora)|어느 ?(파일|에폭|에포크|체크포인트)|몇 ?(에폭|에포크|번째)",
+        text,
+        re.I,
+    ):
+        return None
+    return _first_int(_ASKED_STEP.search(text))
 
 
 _EPOCH_FILE = re.compile(r"-(?=\d{6}(?!\d))0{3,5}[1-9]")

@@ -11,4 +11,8 @@ CASES: dict[str, str] = {
     "infer.seed_resolution": "Why does my seed give a totally different picture when I switch from 832x1216 to 1024x1536?",
     # regenerating the same settings gives slightly different details
     "infer.repeat_determinism": "설정이랑 시드 고정했는데 다시 뽑으면 손가락 디테일이 미묘하게 달라져요. 왜 그래요?",
+    # Flux in AUTOMATIC1111
+    "webui.a1111_no_flux": "Is there a way to load flux1-schnell in AUTOMATIC1111?",
+    # what a bug report on a UI's GitHub needs
+    "webui.bug_report": "A1111 깃헙에 이슈 올릴 때 sysinfo 말고 또 뭐 넣어야 해요?",
 }

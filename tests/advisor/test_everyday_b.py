@@ -113,6 +113,39 @@ import pytest
             "씨비타이에 업로드할 때 포니로 학습한 로라는 베이스 모델 뭘로 골라요?",
             "families.civitai_base_labels",
         ),
+        # set 8: LoRA files moved to another drive, and the UI has to find them
+        (
+            "I keep my loras on an external SSD now (E:\\loras), how can Forge find them?",
+            "models.share_model_folders",
+        ),
+        ("로라 파일을 외장 SSD로 옮겼더니 웹UI 목록에서 다 사라졌어요", "models.share_model_folders"),
+        # set 8: a regeneration with every setting fixed differs slightly
+        (
+            "Seed, prompt and weights all identical, yet each render has slightly different fingers",
+            "infer.repeat_determinism",
+        ),
+        ("프롬프트 시드 다 고정인데 다시 뽑으면 눈 모양이 살짝 달라져요", "infer.repeat_determinism"),
+        # set 8: a character LoRA that forces one outfit whatever the prompt says
+        (
+            "No matter what I prompt, my character LoRA always puts her in the same maid outfit",
+            "symptom.outfit_baked",
+        ),
+        ("캐릭 로라가 항상 그 드레스를 입혀요, 다른 옷 적어도 소용없음", "symptom.outfit_baked"),
+        # set 8: a LoRA in every image nobody typed (sd_lora, 'Add network to prompt')
+        (
+            "Every image has <lora:detail_tweaker:1> in the infotext but I never typed it",
+            "webext.sd_lora_add_network",
+        ),
+        ("안 쓴 로라가 매번 이미지 정보에 들어가요", "webext.sd_lora_add_network"),
+        # set 8: Flux in AUTOMATIC1111
+        ("Can I run a Flux fine-tune in Automatic1111 or do I need something else?", "webui.a1111_no_flux"),
+        ("오토1111에 플럭스 체크포인트 넣으면 에러 나는데 지원 안 하나요?", "webui.a1111_no_flux"),
+        # set 8: what a bug report on a UI's GitHub needs
+        (
+            "Before I file a GitHub issue about Forge crashing with my LoRA, what info should I include?",
+            "webui.bug_report",
+        ),
+        ("깃허브에 버그 제보하려는데 로그 어떤 거 첨부해요?", "webui.bug_report"),
     ],
 )
 def test_everyday_b_routes_hold_for_fresh_wordings(advisor, text, wanted):
@@ -155,6 +188,10 @@ def test_everyday_b_routes_hold_for_fresh_wordings(advisor, text, wanted):
         ),
         # a LoRA trained on one base is not a file traced back to its page
         ("Which base model was this LoRA trained on?", "models.hashes"),
+        # Flux in Forge or ComfyUI is supported: not the A1111 answer
+        ("My Flux LoRA looks washed out in Forge, what guidance should I use?", "webui.a1111_no_flux"),
+        # an issue someone else opened is not how to write a bug report
+        ("Is there a known issue with LoRA block weight in ComfyUI?", "webui.bug_report"),
     ],
 )
 def test_everyday_b_routes_stay_on_their_topic(advisor, text, unwanted):
@@ -203,4 +240,27 @@ def test_everyday_b_routes_stay_on_their_topic(advisor, text, unwanted):
 def test_everyday_b_answers_say_the_fact(advisor, text, wanted, said):
     answer = advisor.ask(text, use_llm=False)
     assert wanted in answer.rule_ids, answer.rule_ids
+    assert re.search(said, answer.text), answer.text
+
+
+@pytest.mark.parametrize(
+    "text,said",
+    [
+        # a step of the run whose saved file is asked: the epoch it ends, or falls inside
+        (
+            "40 images, 5 repeats, 8 epochs, batch 2. The sample at step 300 was the best, which file is it?",
+            r"Step 300 is the end of epoch 3 \(100 steps per epoch\).*-000003",
+        ),
+        (
+            "40 images, 5 repeats, 8 epochs, batch 2. The sample at step 350 was the best, which file is it?",
+            r"Step 350 falls inside epoch 4.*-000003 \(step 300\) and -000004 \(step 400\)",
+        ),
+        (
+            "이미지 20장, 리피트 10, 에폭 6, 배치 2인데 스텝 300 샘플이 제일 좋았어요. 어느 파일이에요?",
+            r"300 스텝은 3에폭이 끝난 지점.*-000003",
+        ),
+    ],
+)
+def test_everyday_b_step_to_epoch_file(advisor, text, said):
+    answer = advisor.ask(text, use_llm=False)
     assert re.search(said, answer.text), answer.text
