@@ -119,6 +119,9 @@ TOOL_PARTS = {
     # "region", "character", "batch" with any question: a regional-sampler rule answered overfitting.
     # One installer's rule inside the node-pack files: its text is all "models folder", "Stability Matrix" and
     # "ComfyUI", so it filled in for a question about LoRA subfolders.
+    # Lightning-merged checkpoints: its text is all "steps", "CFG", "checkpoint", "LoRA weight", so it filled in for
+    # "how many images and steps".
+    "models.lightning_": re.compile(r"lightning|라이트닝|turbo|터보|\blcm\b|hyper-?sd|distill|증류", re.I),
     "nodes.easyinstall_": re.compile(r"easy[- _]?install|models?[- _]?linker|이지 ?인스톨|모델 ?링커", re.I),
     "nodes.": re.compile(
         _COMFY + r"|rgthree|impact|inspire|animatediff|ipadapter|ip-adapter|faceid|swarm|스웜|fooocus|푸커스"
