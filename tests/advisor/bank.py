@@ -153,7 +153,9 @@ def paraphrases(split: str | None = None, lang: str | None = None) -> list[Parap
     return out
 
 
-EVERYDAY_PATHS = {n: Path(__file__).with_name(f"question_bank_common{n}.toml") for n in (1, 2, 3, 4, 5, 6, 7, 8)}
+EVERYDAY_PATHS = {
+    n: Path(__file__).with_name(f"question_bank_common{n}.toml") for n in (1, 2, 3, 4, 5, 6, 7, 8)
+}
 
 
 def everyday(set_number: int = 1, lang: str | None = None) -> list[Question]:
