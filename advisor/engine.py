@@ -8,6 +8,7 @@ loaded: an unknown condition, a wrong parameter or a missing text names the rule
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
@@ -159,6 +160,10 @@ class Rule:
     fix_stage: int = 1
     # The direction the rule pushes each setting it changes: {"learning_rate": "down", ...}.
     pushes: Mapping[str, str] = field(default_factory=dict)
+    # A rule about one tool (an extension, a node pack, an app, a notebook, another trainer): the tool's names
+    # as a regex, matched case-insensitively against the question. Such a rule fills in from the search only
+    # when the question names its tool; intents still route to it.
+    tool: re.Pattern[str] | None = None
 
     def text(self, lang: str) -> RuleText:
         return self.texts.get(lang) or self.texts["en"]
@@ -281,6 +286,7 @@ def _parse_rule(raw: Mapping[str, Any], index: int) -> Rule:
     return Rule(
         id=rule_id,
         pushes=pushes,
+        tool=_parse_tool(rule_id, raw.get("tool")),
         severity=severity,
         source=source,
         conditions=tuple(conditions),
@@ -291,6 +297,17 @@ def _parse_rule(raw: Mapping[str, Any], index: int) -> Rule:
         fix_params=fix_params,
         fix_stage=int(raw.get("fix_stage", 1)),
     )
+
+
+def _parse_tool(rule_id: str, raw: Any) -> re.Pattern[str] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, str) or not raw.strip():
+        raise RulebookError(f"rule {rule_id}: tool must be a regex of the tool's names, got {raw!r}")
+    try:
+        return re.compile(raw, re.IGNORECASE)
+    except re.error as exc:
+        raise RulebookError(f"rule {rule_id}: tool is not a valid regex ({exc}): {raw!r}") from None
 
 
 def _parse_pushes(rule_id: str, raw: Any) -> dict[str, str]:

@@ -294,6 +294,10 @@ def gather(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) ->
         # question about the craft let one-word hits in; every bank count stayed the same without them.
         if hit.matched < 2 or hit.ref.startswith(INTENT_ONLY_PARTS) or not _names_tool_of(hit.ref, short):
             return False
+        # A rule about one tool (its `tool` field) fills in only when the question names that tool.
+        tool = rulebook.get(hit.ref).tool
+        if tool is not None and not tool.search(short):
+            return False
         if generating:
             return not hit.ref.startswith(TRAINING_MEMORY_PARTS)
         return hit.ref not in GENERATING_RULES

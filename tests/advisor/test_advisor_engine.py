@@ -88,6 +88,8 @@ def test_the_measured_rule_cites_the_measurement():
         ({"diagnosis": "cosmic-ray"}, "diagnosis must be one of"),
         ({"fix": "make_it_work"}, "unknown fix 'make_it_work'"),
         ({"fix": "scale_lr", "fix_params": {}}, "missing a required argument"),
+        ({"tool": "train[- tools"}, "tool is not a valid regex"),
+        ({"tool": ""}, "tool must be a regex of the tool's names"),
     ],
 )
 def test_broken_rules_are_refused_with_their_id(change, message):
@@ -159,3 +161,14 @@ def test_rulebook_files_are_plain_toml():
         with path.open("rb") as fh:
             count += len(tomllib.load(fh).get("rule", []))
     assert count == len(load_rulebook().rules)
+
+
+def test_a_rule_about_one_tool_fills_in_only_when_the_question_names_it(advisor):
+    """threads_b.train_tools_steps is about an A1111 extension's step count (its `tool` names it): its words
+    ("batch size", "total steps", "Number of epochs") used to fill it into any steps question."""
+    rule = advisor.rulebook.get("threads_b.train_tools_steps")
+    assert rule.tool is not None and rule.tool.search("sd-webui-train-tools") and rule.tool.search("트레인 툴즈")
+    plain = "My folder is 5_mychar with 35 images, 8 epochs, batch size 1. What is the total step count?"
+    named = "In sd-webui-train-tools my folder is 5_mychar with 35 images, 8 epochs, batch size 1. Total steps?"
+    assert "threads_b.train_tools_steps" not in advisor.ask(plain, use_llm=False).rule_ids
+    assert "threads_b.train_tools_steps" in advisor.ask(named, use_llm=False).rule_ids
