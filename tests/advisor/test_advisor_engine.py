@@ -167,8 +167,12 @@ def test_a_rule_about_one_tool_fills_in_only_when_the_question_names_it(advisor)
     """threads_b.train_tools_steps is about an A1111 extension's step count (its `tool` names it): its words
     ("batch size", "total steps", "Number of epochs") used to fill it into any steps question."""
     rule = advisor.rulebook.get("threads_b.train_tools_steps")
-    assert rule.tool is not None and rule.tool.search("sd-webui-train-tools") and rule.tool.search("트레인 툴즈")
+    assert (
+        rule.tool is not None and rule.tool.search("sd-webui-train-tools") and rule.tool.search("트레인 툴즈")
+    )
     plain = "My folder is 5_mychar with 35 images, 8 epochs, batch size 1. What is the total step count?"
-    named = "In sd-webui-train-tools my folder is 5_mychar with 35 images, 8 epochs, batch size 1. Total steps?"
+    named = (
+        "In sd-webui-train-tools my folder is 5_mychar with 35 images, 8 epochs, batch size 1. Total steps?"
+    )
     assert "threads_b.train_tools_steps" not in advisor.ask(plain, use_llm=False).rule_ids
     assert "threads_b.train_tools_steps" in advisor.ask(named, use_llm=False).rule_ids
