@@ -218,7 +218,7 @@ _COUNT_FORMS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
         (
             "unit",
             re.compile(
-                r"batch(?:[ _]size)?\s*(?:of|=|:|is)?\s*(\d{1,3})\b|배치\s*(?:크기\s*)?(?:는|가|를|을)?\s*(\d{1,3})(?!\d|\.\d)"
+                r"batch(?:[ _]size)?\s*(?:of|=|:|is|to)?\s*(\d{1,3})\b|배치\s*(?:크기\s*)?(?:는|가|를|을)?\s*(\d{1,3})(?!\d|\.\d)"
                 # "bs 2", "bs=4", "bs4": the batch as English users abbreviate it in pasted settings
                 r"|\bbs\s*(?:=|:)?\s*(\d{1,3})(?!\d|\.\d)",
                 re.I,

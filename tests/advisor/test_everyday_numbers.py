@@ -75,6 +75,16 @@ def test_a_bigger_batch_at_the_same_epochs_means_fewer_steps(advisor):
     assert "스텝 수가 4분의 1로 줄어듭니다" in ko
 
 
+def test_a_batch_named_with_to_is_another_batch_recounted(advisor):
+    """ "drop batch to 1" names a second batch: its steps are worked out beside the first one's."""
+    answer = advisor.ask(
+        "30 images, 4 repeats, batch size 4, 10 epochs. How many steps? And if I drop batch to 2 with the same "
+        "epochs, how many then?",
+        use_llm=False,
+    ).text
+    assert "300 steps" in answer and "600" in answer
+
+
 def test_an_uneven_epoch_shows_the_formula_and_the_trainers_count(advisor):
     text = "15 images x 5 repeats, 4 epochs, batch 2: how many steps?"
     answer = advisor.ask(text, use_llm=False).text
