@@ -212,6 +212,126 @@ def _per_epoch_batches(qf: QuestionFacts, images: int, per_step: int, lang: str)
     )
 
 
+def _with_reg(qf: QuestionFacts, seen: int, epochs: int, total: int, lang: str) -> str:
+    """With regularization images kohya pairs one with each training image (repeats counted): twice the steps."""
+    if not qf.with_reg:
+        return ""
+    per_epoch = math.ceil(2 * seen / qf.per_step)
+    if lang == "ko":
+        return (
+            f" 정규화 이미지가 있으면 kohya는 학습 이미지(리피트 포함) 한 장마다 정규화 이미지 한 장을 붙이므로 스텝이 두 배가 "
+            f"됩니다: {total} × 2 = {per_epoch * epochs} 스텝(에포크당 {per_epoch} 스텝)."
+        )
+    return (
+        f" With regularization images kohya pairs each training image (repeats counted) with one reg image, so the "
+        f"steps double: {total} × 2 = {per_epoch * epochs} steps ({per_epoch} per epoch)."
+    )
+
+
+def _minutes(seconds: float) -> str:
+    return f"{seconds / 60:.0f}" if seconds >= 600 else f"{seconds / 60:.1f}".removesuffix(".0")
+
+
+def throughput_line(qf: QuestionFacts, lang: str) -> str | None:
+    """Two or more batches each with its rate ("batch 1 at 0.8 s/it, batch 4 at 2.4 s/it"): images per second,
+    and for a stated number of image passes each run's duration and which finishes first."""
+    if not qf.batch_rates:
+        return None
+    cfg = qf.config
+    samples = qf.passes
+    if not samples and qf.num_images and (cfg.get("repeats") or cfg.get("max_train_epochs")):
+        samples = qf.num_images * (cfg.get("repeats") or 1) * (cfg.get("max_train_epochs") or 1)
+    runs = []
+    for batch, rate in qf.batch_rates[:3]:
+        steps = math.ceil(samples / batch) if samples else 0
+        runs.append((batch, rate, batch / rate, steps, steps * rate))
+    fastest = max(runs, key=lambda r: r[2])
+    slowest = min(runs, key=lambda r: r[2])
+    ko = lang == "ko"
+    if samples:
+        parts = [
+            (
+                f"배치 {b}: {n} 스텝 × {r:g}초 = {t:.0f}초(약 {_minutes(t)}분)"
+                if ko
+                else f"batch {b}: {n} steps × {r:g} s = {t:.0f} s (about {_minutes(t)} min)"
+            )
+            for b, r, _, n, t in runs
+        ]
+        gap = slowest[4] - fastest[4]
+        if ko:
+            return (
+                f"계산: 같은 {samples}장(이미지 × 리핏 × 에폭)을 학습하면 "
+                + ", ".join(parts)
+                + f". 배치 {fastest[0]} 쪽이 "
+                f"{gap:.0f}초(약 {_minutes(gap)}분) 먼저 끝납니다(초당 {fastest[2]:.2f}장 대 {slowest[2]:.2f}장). 스텝 수는 "
+                "배치가 클수록 적으니, 같은 학습량이면 it/s가 아니라 초당 이미지 수(배치 ÷ s/it)로 비교하세요."
+            )
+        return (
+            f"Your numbers: for the same {samples} image passes (images × repeats × epochs), "
+            + "; ".join(parts)
+            + f". Batch {fastest[0]} finishes {gap:.0f} s (about {_minutes(gap)} min) sooner ({fastest[2]:.2f} images/s "
+            f"against {slowest[2]:.2f}). Compare images per second (batch ÷ s/it), not it/s: a larger batch takes "
+            "fewer steps for the same images."
+        )
+    if ko:
+        parts = ", ".join(f"배치 {b}: {b} ÷ {r:g}초 = 초당 {ips:.2f}장" for b, r, ips, _, _ in runs)
+        return f"계산: {parts}. 같은 학습량이면 배치 {fastest[0]} 쪽이 {fastest[2] / slowest[2]:.2f}배 빨리 끝납니다."
+    parts = "; ".join(f"batch {b}: {b} ÷ {r:g} s = {ips:.2f} images/s" for b, r, ips, _, _ in runs)
+    return (
+        f"Your numbers: {parts}. For the same images, batch {fastest[0]} finishes {fastest[2] / slowest[2]:.2f}× "
+        "sooner."
+    )
+
+
+def save_line(qf: QuestionFacts, lang: str) -> str | None:
+    """Which files a run saves: save_every_n_epochs = N saves after each Nth epoch before the last, and the
+    final LoRA at the end; save_every_n_steps = M at every multiple of M, and the final one."""
+    if not qf.save_every:
+        return None
+    unit, every = qf.save_every
+    cfg = qf.config
+    epochs = cfg.get("max_train_epochs")
+    per_epoch = qf.steps_per_epoch
+    if not per_epoch and qf.num_images:
+        seen = qf.num_images * (cfg.get("repeats") or 1) * (2 if qf.with_reg else 1)
+        per_epoch = math.ceil(seen / qf.per_step)
+    if not (epochs and per_epoch):
+        return None
+    total = epochs * per_epoch
+    ko = lang == "ko"
+    if unit == "epochs":
+        saved = list(range(every, epochs, every))
+        points = ", ".join(
+            (f"{e}에폭({e * per_epoch} 스텝)" if ko else f"epoch {e} (step {e * per_epoch})") for e in saved
+        )
+        if ko:
+            head = f"계산: 에폭당 {per_epoch} 스텝 × {epochs}에폭 = {total} 스텝, save_every_n_epochs = {every}이면 "
+            mid = f"중간 파일은 {points}에 저장되고, " if saved else ""
+            return (
+                f"{head}{mid}마지막 {epochs}에폭({total} 스텝)에 번호 없는 최종 파일이 저장되어 모두 {len(saved) + 1}개입니다"
+                f"(중간 파일 이름은 -{every:06d}처럼 에폭 번호가 붙음)."
+            )
+        mid = f"epoch files at {points}, and " if saved else ""
+        return (
+            f"Your numbers: {per_epoch} steps per epoch × {epochs} epochs = {total} steps; save_every_n_epochs = {every} "
+            f"gives {mid}the final LoRA (no number) at epoch {epochs} (step {total}): {len(saved) + 1} files in all "
+            f"(the epoch files are named -{every:06d} and so on)."
+        )
+    saved = list(range(every, total + 1, every))
+    if not saved:
+        return None
+    steps = ", ".join(str(s) for s in saved[:12]) + (" …" if len(saved) > 12 else "")
+    if ko:
+        return (
+            f"계산: 에폭당 {per_epoch} 스텝 × {epochs}에폭 = {total} 스텝, save_every_n_steps = {every}이면 {steps} 스텝에 "
+            f"파일({len(saved)}개)이 저장되고, 끝에 최종 파일이 하나 더 저장됩니다."
+        )
+    return (
+        f"Your numbers: {per_epoch} steps per epoch × {epochs} epochs = {total} steps; save_every_n_steps = {every} "
+        f"saves at steps {steps} ({len(saved)} files), plus the final LoRA at the end."
+    )
+
+
 def steps_line(qf: QuestionFacts, lang: str) -> str | None:
     """The arithmetic users want done for them."""
     images, cfg = qf.num_images, qf.config
@@ -257,6 +377,7 @@ def steps_line(qf: QuestionFacts, lang: str) -> str | None:
                 f"({fewer_total} steps)."
             )
         verdict += _other_batches(qf, images, repeats, shown_epochs, lang) + _duration(qf, total, lang)
+        verdict += _with_reg(qf, images * repeats, shown_epochs, total, lang)
         asked = qf.asked_epoch if qf.asked_epoch and qf.asked_epoch <= shown_epochs else None
         if asked:
             verdict += (
@@ -312,6 +433,8 @@ def steps_line(qf: QuestionFacts, lang: str) -> str | None:
             f"{head} = {total} steps ({per_epoch} steps per epoch; each image seen {views} times){rounded}."
             f"{verdict}{accum_en}"
         )
+    if qf.batch_rates:  # batches compared by their rates: throughput_line does the arithmetic
+        return None
     if qf.other_batches:
         return _per_epoch_batches(qf, images, batch * accum, lang)
     steps = min(max(images * TARGET_VIEWS // batch, STEP_RANGE[0]), STEP_RANGE[1])
@@ -447,6 +570,8 @@ def notes_for(kinds: list[str], qf: QuestionFacts, lang: str, raise_lr: bool = T
         "hires": lambda: hires_line(qf, lang),
         "grid": lambda: grid_line(qf, lang),
         "batch_change": lambda: batch_change_line(qf, lang),
+        "throughput": lambda: throughput_line(qf, lang),
+        "save": lambda: save_line(qf, lang),
     }
     out: list[str] = []
     for kind in dict.fromkeys(kinds):

@@ -320,6 +320,9 @@ def gather(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) ->
     ]:  # an X/Y/Z grid's count and time lead; a training run's batch and steps are not asked
         note_kinds = ["grid"] + [kind for kind in note_kinds if kind not in ("batch", "steps")]
     note_kinds += ["batch_change"] * bool(situation.other_batches)
+    # batches compared by their rates ("batch 1 at 0.8 s/it, batch 4 at 2.4 s/it"); the files a save setting gives
+    note_kinds += ["throughput"] * bool(situation.batch_rates)
+    note_kinds += ["save"] * bool(situation.save_every)
     # A low learning rate explains "no effect", never overfitting: only then is raising it advised.
     raise_lr = not any(intent.id == "overfit" for intent in intents)
     computed = computed_directions(note_kinds, situation, raise_lr)

@@ -14,7 +14,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.facts import Facts, Hardware
-from advisor.question_numbers import file_size, folders, grid, hires, sec_per_step
+from advisor.question_numbers import (
+    batch_rates,
+    file_size,
+    folders,
+    grid,
+    hires,
+    passes,
+    save_every,
+    sec_per_step,
+    steps_per_epoch,
+    uses_reg,
+)
 from advisor.registry import max_batch_for
 from config.training import ConfigError, TrainConfig, from_dict
 
@@ -149,6 +160,16 @@ class QuestionFacts:
     folders: tuple[tuple[int, int, str], ...] = ()
     # "an X/Y/Z grid of 8 epoch files x 5 weights x 2 seeds, 6 s per image": (axes, seconds per image)
     grid: tuple[tuple[int, ...], float | None] = ((), None)
+    # "batch 1 at 0.8 s/it, batch 4 at 2.4 s/it": (batch, seconds per step) for two or more batches
+    batch_rates: tuple[tuple[int, float], ...] = ()
+    # "the same 2000 image-passes": images × repeats × epochs stated as one number
+    passes: int | None = None
+    # "save_every_n_epochs=3" / "save every 500 steps": ("epochs" or "steps", N)
+    save_every: tuple[str, int] | None = None
+    # "150 steps per epoch"
+    steps_per_epoch: int | None = None
+    # regularization images are in the run (kohya pairs one with each training image: the steps double)
+    with_reg: bool = False
 
     def __bool__(self) -> bool:
         return bool(self.arch or self.vram_gb or self.gpu_name or self.num_images or self.config)
@@ -430,6 +451,11 @@ def read_question(text: str) -> QuestionFacts:
         hires=hires(text),
         folders=folders(text),
         grid=grid(text),
+        batch_rates=batch_rates(text),
+        passes=passes(text),
+        save_every=save_every(text),
+        steps_per_epoch=steps_per_epoch(text),
+        with_reg=uses_reg(text),
     )
 
 

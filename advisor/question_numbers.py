@@ -133,3 +133,86 @@ def grid(text: str) -> tuple[tuple[int, ...], float | None]:
     per_image = _SEC_PER_IMAGE.search(text)
     seconds = float(next(g for g in per_image.groups() if g)) if per_image else None
     return (tuple(factors), seconds) if len(factors) >= 2 else ((), None)
+
+
+# "batch 1 runs at 0.8 s/it and batch 4 at 2.4 s/it", "배치1은 0.8s/it, 배치4는 2.4s/it": each batch with its rate
+_BATCH_RATE = re.compile(
+    r"(?:batch(?:[ _]size)?|\bbs|배치)\s*(?:of|=|:)?\s*(\d{1,3})(?!\d|\.\d)"
+    r"(?:(?!batch|\bbs\b|배치)[^\d]){0,30}?(\d{1,3}(?:\.\d+)?)\s*(s/it|sec/it|it/s)\b",
+    re.I,
+)
+# The samples both runs train on: "2000 image-passes", "2000 samples", "이미지×리핏×에폭 합이 2000"
+_PASSES = re.compile(
+    r"(\d{1,3}(?:,\d{3})+|\d{2,6})\s*(?:image[- ]?(?:passes|views|steps)|samples|views)\b"
+    r"|(?:합|총합|합계|총|total)\s*(?:이|은|는|=|:|of)?\s*(\d{1,3}(?:,\d{3})+|\d{2,6})(?!\d|\.\d)"
+    r"(?!\s*(?:스텝|steps?|에폭|에포크|epochs?|it|초|분|s\b|min))",
+    re.I,
+)
+
+
+def batch_rates(text: str) -> tuple[tuple[int, float], ...]:
+    """(batch, seconds per step) for each batch the question gives a progress-bar rate for, when it gives two or
+    more different batches: the speed comparison users ask ("which batch finishes sooner?")."""
+    found: dict[int, float] = {}
+    for m in _BATCH_RATE.finditer(text):
+        value = float(m.group(2))
+        if value:
+            found.setdefault(int(m.group(1)), value if m.group(3).lower() != "it/s" else 1 / value)
+    return tuple(found.items()) if len(found) >= 2 else ()
+
+
+def passes(text: str) -> int | None:
+    """The number of image passes (images × repeats × epochs) a question states outright."""
+    m = _PASSES.search(text)
+    return int(next(g for g in m.groups() if g).replace(",", "")) if m else None
+
+
+# "save_every_n_epochs=3", "save every 2 epochs", "3에폭마다 저장"; "150 steps per epoch", "에폭당 150스텝"
+_SAVE_EVERY = re.compile(
+    r"save_every_n_epochs\s*(?:=|:|of|to|is)?\s*(\d{1,3})(?!\d)|save (?:a (?:file|lora|checkpoint) )?every (\d{1,3}) epochs?"
+    r"|(\d{1,3})\s*(?:에폭|에포크)\s*마다\s*(?:저장|세이브)",
+    re.I,
+)
+_SAVE_EVERY_STEPS = re.compile(
+    r"save_every_n_steps\s*(?:=|:|of|to|is)?\s*(\d{2,6})(?!\d)|save (?:a (?:file|lora|checkpoint) )?every (\d{2,6}) steps"
+    r"|(\d{2,6})\s*스텝\s*마다\s*(?:저장|세이브)",
+    re.I,
+)
+_STEPS_PER_EPOCH = re.compile(
+    r"(\d{1,3}(?:,\d{3})+|\d{1,6})\s*steps?\s*(?:per|an|each|every|a|/)\s*epoch"
+    r"|(?:에폭|에포크)\s*당\s*(\d{1,6})\s*스텝",
+    re.I,
+)
+
+
+def save_every(text: str) -> tuple[str, int] | None:
+    """How often the run saves: ("epochs", N) or ("steps", M)."""
+    for unit, pattern in (("epochs", _SAVE_EVERY), ("steps", _SAVE_EVERY_STEPS)):
+        m = pattern.search(text)
+        if m:
+            value = int(next(g for g in m.groups() if g))
+            return (unit, value) if value else None
+    return None
+
+
+def steps_per_epoch(text: str) -> int | None:
+    """Steps per epoch stated outright ("150 steps per epoch")."""
+    m = _STEPS_PER_EPOCH.search(text)
+    return int(next(g for g in m.groups() if g).replace(",", "")) if m else None
+
+
+_REG = re.compile(
+    r"\bregulari[sz]ation\b|\breg ?(?:images?|imgs?|pics|photos|folders?|sets?|data)\b"
+    r"|\bclass (?:images?|imgs?|pics|photos)\b|reg_data_dir|정규화|레귤러",
+    re.I,
+)
+_NO_REG = re.compile(
+    r"\b(?:without|no|not using|don'?t use|skip(?:ped)?|remove[ds]?|drop(?:ped)?) (?:any |the )?(?:reg|regulari[sz]ation|class) ?(?:images?|imgs?|pics|photos|folders?|sets?|data)\b"
+    r"|(?:정규화|레귤러)\S{0,8}\s*(?:없이|없는|안 ?(?:쓰|써|넣)|빼)",
+    re.I,
+)
+
+
+def uses_reg(text: str) -> bool:
+    """The run the question describes has regularization (class) images: named, and not as left out."""
+    return bool(_REG.search(text)) and not _NO_REG.search(text)

@@ -15,4 +15,6 @@ CASES: dict[str, str] = {
     "dataset.character_sheet": "I drew a turnaround ref sheet of my original character, is that enough to make a LoRA?",
     # how many images a LoRA needs; more is not better by itself (quality and variety first)
     "dataset.how_many": "Do more training photos always give a better LoRA, or does it stop helping at some point?",
+    # SDXL's ~1 MP sizes in portrait and landscape shapes (832x1216, 896x1152, 768x1344 and swapped)
+    "bucket.sdxl_sizes": "Which tall resolution works best for full-body SDXL images?",
 }

@@ -3,7 +3,7 @@
 questions here are written fresh, not taken from any bank: each must reach the rule that answers its topic.
 The tenth session added the topics set 4 (tests/advisor/question_bank_common4.toml) showed unrouted, the eleventh
 those of set 5 (tests/advisor/question_bank_common5.toml), the twelfth those of set 6 (question_bank_common6.toml), the thirteenth those of set 7
-(question_bank_common7.toml), the fourteenth those of set 8 (question_bank_common8.toml)."""
+(question_bank_common7.toml), the fourteenth those of set 8 (question_bank_common8.toml), the fifteenth those of set 9 (question_bank_common9.toml)."""
 
 import pytest
 
@@ -225,6 +225,27 @@ import pytest
             None,
         ),
         ("시빗에 로라 처음 올려보는데 설명에 뭘 써야 돼요?", "publish.civitai", None),
+        # set 9 (fifteenth session): SDXL's ~1 MP portrait and landscape sizes
+        ("What width and height do people use for landscape pictures with Pony?", "bucket.sdxl_sizes", None),
+        ("일러스트리어스로 가로형 배경 그림 만들 때 해상도 몇으로 해요?", "bucket.sdxl_sizes", None),
+        # the effective batch and optimizer steps with gradient accumulation
+        (
+            "Batch 3 with grad accumulation 2 on 30 images, 6 repeats, 8 epochs: effective batch and how many optimizer steps?",
+            "numerics.grad_accumulation",
+            None,
+        ),
+        ("배치 2에 누적 3이면 실효 배치가 6이라는 게 맞아요?", "numerics.grad_accumulation", None),
+        # two batch sizes compared by their progress-bar rates
+        (
+            "bs 2 gives me 1.1 s/it and bs 6 gives 2.9 s/it, which one actually trains faster per image?",
+            "numerics.batch_throughput",
+            None,
+        ),
+        (
+            "배치 2는 1.1s/it, 배치 6은 2.9s/it인데 어느 쪽이 더 빨리 끝나요?",
+            "numerics.batch_throughput",
+            None,
+        ),
     ],
 )
 def test_everyday_a_topics_reach_their_rules(advisor, text, wanted, unwanted):
@@ -247,4 +268,46 @@ def test_everyday_a_topics_reach_their_rules(advisor, text, wanted, unwanted):
     ],
 )
 def test_everyday_a_batch_change_per_epoch(advisor, text, wanted):
+    assert wanted in advisor.ask(text, use_llm=False).text
+
+
+@pytest.mark.parametrize(
+    "text,wanted",
+    [
+        # set 9 (fifteenth session): two batches with their rates, for a stated number of image passes
+        (
+            "Batch 2 runs 1.0 s/it and batch 6 runs 2.5 s/it here. Same 3000 samples overall, which is quicker?",
+            "batch 6: 500 steps × 2.5 s = 1250 s",
+        ),
+        (
+            "배치 2는 1.0s/it, 배치 6은 2.5s/it 나와요. 총 3000장 기준이면 뭐가 빨라요?",
+            "배치 6: 500 스텝 × 2.5초 = 1250초",
+        ),
+        # regularization images double kohya's steps
+        (
+            "15 images, 8 repeats, 10 epochs, batch 2, with a reg folder of class images. How many steps?",
+            "600 × 2 = 1200 steps",
+        ),
+        (
+            "이미지 15장 리핏 8, 10에폭, 배치 2, 정규화 이미지 폴더도 넣었어요. 스텝 몇이에요?",
+            "600 × 2 = 1200 스텝",
+        ),
+        # no reg images named as left out: no doubling
+        ("15 images, 8 repeats, 10 epochs, batch 2, no reg images. Total steps?", "= 600 steps"),
+        # the files a save setting gives: epoch files before the last, the final file at the end
+        (
+            "200 steps per epoch, 10 epochs and save_every_n_epochs = 4: which steps get a saved LoRA?",
+            "epoch 4 (step 800), epoch 8 (step 1600), and the final LoRA (no number) at epoch 10 (step 2000): 3 files",
+        ),
+        (
+            "에폭당 200스텝, 10에폭, save_every_n_epochs=4면 파일이 몇 개예요?",
+            "4에폭(800 스텝), 8에폭(1600 스텝)에 저장되고, 마지막 10에폭(2000 스텝)에 번호 없는 최종 파일이 저장되어 모두 3개",
+        ),
+        (
+            "100 steps per epoch for 6 epochs with save_every_n_steps = 250, where are files saved?",
+            "saves at steps 250, 500 (2 files), plus the final LoRA",
+        ),
+    ],
+)
+def test_everyday_a_computed_lines_set9(advisor, text, wanted):
     assert wanted in advisor.ask(text, use_llm=False).text
