@@ -82,12 +82,33 @@ def _duration(qf: QuestionFacts, steps: int, lang: str) -> str:
     rate = f"{qf.sec_per_step:.3g}"
     if lang == "ko":
         unit = "분" if minutes < 120 else "시간"
-        return f" 초당 속도로 치면 {steps} 스텝 × {rate}초 = {seconds:.0f}초, 약 {span}{unit}입니다(샘플 생성과 저장 시간은 별도)."
+        return (
+            f" 초당 속도로 치면 {steps} 스텝 × {rate}초 = {seconds:.0f}초, 약 {span}{unit}입니다(샘플 생성과 저장 시간은 별도)."
+            + _cost(qf, seconds, lang)
+        )
     unit = "min" if minutes < 120 else "h"
     return (
         f" At {rate} s/it that is {steps} × {rate} s = {seconds:.0f} s, about {span} {unit} "
-        "(sample images and saving add to it)."
+        "(sample images and saving add to it)." + _cost(qf, seconds, lang)
     )
+
+
+def _cost(qf: QuestionFacts, seconds: float, lang: str) -> str:
+    """A rented GPU's cost for the run: its hours times the stated price per hour."""
+    if not qf.price_per_hour:
+        return ""
+    price, currency = qf.price_per_hour
+    hours = seconds / 3600
+    cost = hours * price
+    if currency == "원":
+        each, total = f"{price:,.0f}원", f"{cost:,.0f}원"
+    elif lang == "ko":
+        each, total = f"{price:.2f}달러", f"{cost:.2f}달러"
+    else:
+        each, total = f"${price:.2f}", f"${cost:.2f}"
+    if lang == "ko":
+        return f" 시간당 {each}이면 {hours:.2f}시간 × {each} = 약 {total}입니다(설치와 모델 다운로드 시간도 요금에 들어갑니다)."
+    return f" At {each} per hour that costs {hours:.2f} h × {each} = about {total} (setup and model downloads are billed too)."
 
 
 def hires_line(qf: QuestionFacts, lang: str) -> str | None:

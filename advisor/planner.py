@@ -313,7 +313,9 @@ def gather(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) ->
         note_kinds.append("batch")
     # Numbers the reader can compute whatever the intent: a run's duration, a hires fix's final size, a
     # batch changed at the same epochs.
-    note_kinds += ["steps"] * bool(situation.sec_per_step and asks_about_time(short))
+    note_kinds += ["steps"] * bool(
+        situation.sec_per_step and (asks_about_time(short) or situation.price_per_hour)
+    )
     note_kinds += ["hires"] * bool(situation.hires)
     if situation.grid[
         0

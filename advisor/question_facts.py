@@ -21,6 +21,7 @@ from advisor.question_numbers import (
     grid,
     hires,
     passes,
+    price_per_hour,
     save_every,
     sec_per_step,
     steps_per_epoch,
@@ -40,7 +41,7 @@ _RAM_HINT = re.compile(r"\b(?:system\s+)?ram\b|(?<!브이)램", re.I)
 # number needs the counter 개/장: "이미지 1024 해상도" is a size, not a count).
 _IMAGES = re.compile(
     # not the height of a size ("450x600 photos", "600x600짜리 사진")
-    r"(?<![\dx×*])(?<![\dx×*] )(\d{1,3}(?:,\d{3})+|\d{1,4})\+?\s*(?:training\s+)?(?:images?|pictures?|photos?|pics?|imgs?|장)"
+    r"(?<![\dx×*])(?<![x×*] )(\d{1,3}(?:,\d{3})+|\d{1,4})\+?\s*(?:training\s+)?(?:images?|pictures?|photos?|pics?|imgs?|장)"
     r"|(\d{1,4})\s*개\s*(?:의\s*)?(?:학습\s*)?(?:이미지|사진|그림|짤)"
     r"|(?:이미지|사진|그림|짤)\s*(?:는|은|이|가|를|을)?\s*(\d{1,4})\s*(?:개|장)(?!\s*(?:의\s*)?(?:폴더|folder|컨셉|그룹|세트|종류))",
     re.I,
@@ -154,6 +155,8 @@ class QuestionFacts:
     other_batches: tuple[int, ...] = ()
     # "kohya shows 1.5 s/it" / "3 it/s": seconds per step, for the run's duration
     sec_per_step: float | None = None
+    # "renting a 4090 at $0.40/hour": (price per hour, "$" or "원"), for the run's cost
+    price_per_hour: tuple[float, str] | None = None
     # "832x1216, hires fix upscale by 1.5": (width, height, factor)
     hires: tuple[int, int, float] | None = None
     # "15_charA with 20 images, 3_bg with 40": (repeats, images, folder) for each of two or more folders
@@ -448,6 +451,7 @@ def read_question(text: str) -> QuestionFacts:
         file_size=file_size(text),
         other_batches=other_batches,
         sec_per_step=sec_per_step(text),
+        price_per_hour=price_per_hour(text),
         hires=hires(text),
         folders=folders(text),
         grid=grid(text),

@@ -35,6 +35,27 @@ def sec_per_step(text: str) -> float | None:
     return value if found.group(2).lower() != "it/s" else 1 / value
 
 
+# A rented GPU's price per hour ("$0.40/hour", "0.4 dollars an hour", "시간당 0.4달러", "시간당 500원").
+_PRICE = re.compile(
+    r"\$\s?(\d{1,3}(?:\.\d{1,3})?)\s*(?:/|per|an|a)\s*(?:h|hr|hour)\b"
+    r"|(\d{1,3}(?:\.\d{1,3})?)\s*(?:\$|usd|dollars?|달러|불)\s*(?:/|per|an|a)\s*(?:h|hr|hour)\b"
+    r"|시간당\s*\$?\s*(\d{1,3}(?:\.\d{1,3})?)\s*(?:\$|usd|달러|불)?(?![\d원])"
+    r"|시간당\s*(\d{1,3}(?:,\d{3})*|\d{1,5})\s*원"
+    r"|(\d{1,3}(?:\.\d{1,3})?)\s*(?:\$|달러|불)\s*(?:/|에)?\s*(?:h|1\s*시간|한\s*시간)",
+    re.I,
+)
+
+
+def price_per_hour(text: str) -> tuple[float, str] | None:
+    """A rented GPU's price per hour and its currency ("$" or "원"), for a run's cost."""
+    found = _PRICE.search(text)
+    if not found:
+        return None
+    won = found.group(4)
+    value = float((won or next(g for g in found.groups() if g)).replace(",", ""))
+    return (value, "원" if won else "$") if value else None
+
+
 def hires(text: str) -> tuple[int, int, float] | None:
     """A first pass's size and the hires fix's factor ("832x1216 ... upscale by 1.5")."""
     size = _SIZE_WH.search(text)

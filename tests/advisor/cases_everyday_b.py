@@ -15,4 +15,10 @@ CASES: dict[str, str] = {
     "webui.a1111_no_flux": "Is there a way to load flux1-schnell in AUTOMATIC1111?",
     # what a bug report on a UI's GitHub needs
     "webui.bug_report": "A1111 깃헙에 이슈 올릴 때 sysinfo 말고 또 뭐 넣어야 해요?",
+    # where A1111 / Forge saves the generated images
+    "webui.output_folders": "Forge에서 만든 그림들 저장 폴더를 D드라이브로 바꾸고 싶어요",
+    # uploading a LoRA to the Hugging Face Hub from a terminal
+    "models.hf_upload": "What's the command to push a safetensors file to my Hugging Face repo from a terminal?",
+    # a Flux LoRA on a 12-16 GB card
+    "flux.low_vram_trainers": "Can I train a flux lora with a 3060 12GB or do I need a 3090?",
 }

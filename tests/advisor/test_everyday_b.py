@@ -78,6 +78,29 @@ import pytest
         ("스타일 로라 걸면 캐릭터 얼굴이 달라져요", "ui.block_weights"),
         # set 5: a fine-tuned checkpoint turned into a LoRA
         ("Can I convert this merged checkpoint into a small LoRA?", "lora.extract"),
+        # set 9: a LoRA taken out of a full fine-tune
+        ("I finetuned SDXL on a rented GPU, can I pull a smaller LoRA out of it?", "lora.extract"),
+        ("파인튜닝한 체크포인트가 너무 커서 그런데 거기서 로라만 추출할 수 있어요?", "lora.extract"),
+        # set 9: where the UI saves generated pictures
+        ("I can't find my generated images, where are they stored in Forge?", "webui.output_folders"),
+        ("포지에서 생성한 그림 어느 폴더에 저장돼요?", "webui.output_folders"),
+        # set 9: renaming a LoRA file, the old and new names in between (Korean)
+        ("로라 파일명을 oc_final_v2.safetensors에서 oc.safetensors로 바꿔도 돼요?", "models.lora_rename"),
+        # set 9: a downloaded LoRA's training settings from the file itself
+        ("Can I see the learning rate and epochs from the lora file itself?", "recipe.from_metadata"),
+        ("받은 로라 파일 안에 학습률이나 에폭 같은 게 적혀 있어요?", "recipe.from_metadata"),
+        # set 9: uploading to the Hugging Face Hub
+        ("How can I upload my trained lora to huggingface with a script?", "models.hf_upload"),
+        ("허깅페이스에 로라 올리려면 어떻게 해요?", "models.hf_upload"),
+        # set 9: frames from an episode or a video
+        ("What's a good way to grab frames from a movie for a character dataset?", "dataset.video_frames"),
+        ("영상에서 학습용 프레임을 어떻게 추출해요?", "dataset.video_frames"),
+        # set 9: a lighter UI for SDXL on a small card
+        ("My 8GB card struggles with SDXL in automatic1111, is there a lighter UI?", "webui.forge_variants"),
+        ("SDXL 8기가에서 더 가볍게 돌아가는 UI 뭐예요?", "webui.forge_variants"),
+        # set 9: a Flux LoRA on 12-16 GB
+        ("Is a Flux LoRA possible on my 12GB 4070 at all?", "flux.low_vram_trainers"),
+        ("12기가 그래픽카드로 플럭스 로라 학습 가능해요?", "flux.low_vram_trainers"),
         ("머지 모델을 로라로 바꾸는 방법 있어요?", "lora.extract"),
         # set 5: a finished image enlarged to print size
         ("What's the best way to upscale my render to 8K for a poster?", "infer.tiled_upscale"),
@@ -262,5 +285,29 @@ def test_everyday_b_answers_say_the_fact(advisor, text, wanted, said):
     ],
 )
 def test_everyday_b_step_to_epoch_file(advisor, text, said):
+    answer = advisor.ask(text, use_llm=False)
+    assert re.search(said, answer.text), answer.text
+
+
+@pytest.mark.parametrize(
+    "text,said",
+    [
+        # a rented GPU's cost: the run's hours from the progress bar's rate times the price per hour
+        (
+            "Rented an A100 at $1.20 per hour, 30 images, 10 repeats, 8 epochs, batch 1, about 2 it/s. What will it cost?",
+            r"2400 × 0\.5 s = 1200 s.*0\.33 h × \$1\.20 = about \$0\.40",
+        ),
+        (
+            "런팟 3090 시간당 0.3달러인데 이미지 40장, 반복 10, 에폭 10, 배치 2, 1.5 s/it이면 비용 얼마 나와요?",
+            r"2000 스텝 × 1\.5초 = 3000초.*0\.83시간 × 0\.30달러 = 약 0\.25달러",
+        ),
+        # an image count written after a size ("512x512 25장") is still the count
+        (
+            "768x768 30장, 반복 10, 에폭 5, 배치 2면 스텝 몇이에요?",
+            r"이미지 30장 × repeats 10 × 에포크 5 ÷ 배치 2 = 750 스텝",
+        ),
+    ],
+)
+def test_everyday_b_cost_and_count(advisor, text, said):
     answer = advisor.ask(text, use_llm=False)
     assert re.search(said, answer.text), answer.text
