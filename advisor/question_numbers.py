@@ -237,3 +237,53 @@ _NO_REG = re.compile(
 def uses_reg(text: str) -> bool:
     """The run the question describes has regularization (class) images: named, and not as left out."""
     return bool(_REG.search(text)) and not _NO_REG.search(text)
+
+
+def _first_int(match: re.Match[str] | None) -> int | None:
+    if not match:
+        return None
+    value = next((g for g in match.groups() if g), None)
+    return int(value) if value else None
+
+
+_ASKED_EPOCH = re.compile(
+    r"\bepoch[- ]?(\d{1,3})[- ]?(?:file|checkpoint|save|lora|model)|(\d{1,3})\s*(?:에폭|에포크)\s*(?:짜리\s*)?"
+    r"(?:파일|체크포인트|저장본|로라)"
+    # sd-scripts names the file saved after epoch 4 "<name>-000004.safetensors"
+    # ("the file ending in -000006")
+    r"|(?:[\w)]|(?<!,)\s|^)-(?=\d{6}(?!\d))0{3,5}([1-9]\d{0,2})(?:\.safetensors)?\b",
+    re.I,
+)
+
+
+def asked_epoch(text: str) -> int | None:
+    """The saved epoch a question asks about; a list of epoch files ("-000004, -000006 and -000008") asks
+    which to pick, not about one of them."""
+    if len(_EPOCH_FILE.findall(text)) > 1:
+        return None
+    return _first_int(_ASKED_EPOCH.search(text))
+
+
+# A step the question points at as a moment of the run (a sample or checkpoint there), not a total: "step 250",
+# "at 250 steps", "the 250-step sample", "250스텝 샘플", "스텝 250".
+_ASKED_STEP = re.compile(
+    r"\b(?:at |from )?step (\d{2,6})\b(?! ?(?:steps|total))"
+    r"|\b(\d{2,6})[- ]?steps? (?:sample|image|checkpoint|file|save|mark)"
+    r"|\bat (\d{2,6}) steps\b"
+    r"|(\d{2,6}) ?스텝 ?(?:째|샘플|때|에서|체크포인트|파일|저장)|스텝 ?(\d{2,6}) ?(?:샘플|때|에서|째)",
+    re.I,
+)
+
+
+def asked_step(text: str) -> int | None:
+    """The step of the run a question asks the saved file of: only when it asks which file or epoch that is."""
+    if not re.search(
+        r"\b(which|what) (saved )?(file|epoch|checkpoint|lora)|어느 ?(파일|에폭|에포크|체크포인트)|몇 ?(에폭|에포크|번째)",
+        text,
+        re.I,
+    ):
+        return None
+    return _first_int(_ASKED_STEP.search(text))
+
+
+_EPOCH_FILE = re.compile(r"-(?=\d{6}(?!\d))0{3,5}[1-9]")

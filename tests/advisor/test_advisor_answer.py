@@ -263,10 +263,14 @@ async def test_ask_async_searches_a_long_pasted_log_off_the_event_loop(with_llm)
 
 
 async def test_ask_async_times_out_to_the_rule_text():
-    advisor = scripted("Halve train_batch_size.", delay=2.0, llm_timeout_seconds=1.0)
+    # The LLM would answer after 3 s; the deadline is 0.5 s. The rules' own work (the index is built by the
+    # warm-up ask) is not what is measured, and the margin keeps a loaded machine from failing it: the answer
+    # must come back well before the model's reply would have.
+    advisor = scripted("Halve train_batch_size.", delay=3.0, llm_timeout_seconds=0.5)
+    advisor.ask("What learning rate should I use?", use_llm=False)
     started = time.perf_counter()
     answer = await advisor.ask_async("What learning rate should I use?")
-    assert time.perf_counter() - started < 1.8
+    assert time.perf_counter() - started < 2.5
     assert answer.source == "rules" and "did not answer in time" in (answer.fallback_reason or "")
     assert "1e-4" in answer.text
 

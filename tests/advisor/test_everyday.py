@@ -31,9 +31,11 @@ from tests.advisor import bank, coherence
 # Set 8 (read in the tenth session, set 9 blind): en 68/80, ko 63/80 as read (b8961f9); 80/80, 80/80 after its misses
 # were fixed (prerequisites, step counts per epoch at two batches, a step's epoch file, warmup, LoKr sizes, Flux in
 # A1111, bug reports, ...). Set 9, blind, stayed at 65/80, 65/80 through those fixes.
-# Set 9 (read in the tenth session, set 10 blind): en 65/80, ko 65/80 as read (0c56edf); floor under that until its
-# misses are fixed.
-FLOORS = {1: 0.97, 2: 0.97, 3: 0.97, 4: 0.97, 5: 0.97, 6: 0.97, 7: 0.97, 8: 0.97, 9: 0.8}
+# Set 9 (read in the tenth session, set 10 blind): en 65/80, ko 65/80 as read (0c56edf); 80/80, 80/80 after its misses
+# were fixed (optimizer steps with accumulation, two batches' run times, reg images doubling the steps, which steps
+# the saved files land on, a rental's cost, output folders, Hugging Face uploads, ...). Set 10, blind, stayed at
+# 65/80, 66/80 through those fixes.
+FLOORS = {1: 0.97, 2: 0.97, 3: 0.97, 4: 0.97, 5: 0.97, 6: 0.97, 7: 0.97, 8: 0.97, 9: 0.97}
 
 
 @pytest.fixture(scope="module")
