@@ -153,6 +153,29 @@ TOOL_PARTS = {
 }
 
 
+# sd-scripts' and the kohya_ss GUI's own rules (their option names, dataset TOML, GUI fields). A question about
+# another trainer that never names kohya gets none of them from the search: a OneTrainer or EveryDream2 question
+# was answered with kohya flags the asker's trainer does not have (person judges, tenth session). Intents still
+# route to them.
+KOHYA_PARTS = ("args.", "kohya.", "gui.", "dsconfig.")
+_OTHER_TRAINER = re.compile(
+    r"one ?trainer|원 ?트레이너|ai[- ]?toolkit|에이아이 ?툴킷|ai ?툴킷|aitk|ostris|simple ?tuner|심플 ?튜너"
+    r"|every ?dream|에브리 ?드림|diffusion[- _]?pipe|디퓨전 ?파이프|stable ?tuner|스테이블 ?튜너"
+    r"|train_(?:dreambooth|text_to_image)\w*\.py|hcp[- ]?diffusion|naifu|나이푸",
+    re.I,
+)
+_KOHYA = re.compile(
+    r"kohya|코햐|코야|sd[- _]?scripts|train_network|sdxl_train|accelerate launch|bmaltais|easy.?training|derrian"
+    r"|lora[- _]?scripts|fluxgym|flux ?gym|플럭스 ?짐",
+    re.I,
+)
+
+
+def _other_trainer_only(question: str) -> bool:
+    """The question names a trainer other than sd-scripts (or a front-end built on it) and never kohya."""
+    return bool(_OTHER_TRAINER.search(question)) and not _KOHYA.search(question)
+
+
 def _names_tool_of(rule_id: str, question: str) -> bool:
     part = next((p for p in TOOL_PARTS if rule_id.startswith(p)), None)
     return part is None or bool(TOOL_PARTS[part].search(question))
@@ -288,6 +311,8 @@ def gather(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) ->
     facts = [] if generating else rulebook.evaluate(situation.facts())
     fact_ids = [f.id for f in facts if not f.rule.diagnosis]
 
+    other_trainer = _other_trainer_only(short)
+
     def fills(hit: Hit) -> bool:
         # A search hit fills in only when it shares two words or more with the question: one shared word is
         # chance ("얼마" put the disk-space rule in an answer about a LoRA's strength). Until 2026-12-06 a
@@ -297,6 +322,8 @@ def gather(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) ->
         # A rule about one tool (its `tool` field) fills in only when the question names that tool.
         tool = rulebook.get(hit.ref).tool
         if tool is not None and not tool.search(short):
+            return False
+        if other_trainer and hit.ref.startswith(KOHYA_PARTS) and not hit.ref.startswith(tuple(TOOL_PARTS)):
             return False
         if generating:
             return not hit.ref.startswith(TRAINING_MEMORY_PARTS)
@@ -308,6 +335,10 @@ def gather(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) ->
     relevance = {h.ref: Relevance(rank, h.score, h.matched) for rank, h in enumerate(scored)}
     hits = list(islice(filter(fills, takewhile(lambda h: h.score >= floor, scored)), BM25_FILL))
     ids, found = _candidates(failure_ids, intents, spans, fact_ids, hits)
+    if other_trainer:
+        # the asker's trainer does not have sd-scripts' flags or the kohya GUI's fields: those rules go
+        kept = [i for i in ids if not (i.startswith(KOHYA_PARTS) and not i.startswith(tuple(TOOL_PARTS)))]
+        ids, found = kept, {i: c for i, c in found.items() if i in kept}
     note_kinds = [kind for intent in intents for kind in intent.notes]
     if asks_about_batch(short):
         note_kinds.append("batch")

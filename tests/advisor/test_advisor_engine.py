@@ -176,3 +176,18 @@ def test_a_rule_about_one_tool_fills_in_only_when_the_question_names_it(advisor)
     )
     assert "threads_b.train_tools_steps" not in advisor.ask(plain, use_llm=False).rule_ids
     assert "threads_b.train_tools_steps" in advisor.ask(named, use_llm=False).rule_ids
+
+
+def test_a_question_about_another_trainer_gets_no_kohya_only_rules(advisor):
+    """kohya's flags and GUI fields do not exist in OneTrainer or EveryDream2: such a question that never names
+    kohya gets none of sd-scripts' own rules (args., kohya., gui., dsconfig.), while the same question about
+    kohya keeps them."""
+    kohya_only = ("args.", "kohya.", "gui.kohya", "dsconfig.")
+    for question in (
+        "In OneTrainer, after changing the resolution do I have to clear the latent cache?",
+        "EveryDream2에서 캐시 파일은 언제 다시 만들어야 돼요?",
+    ):
+        shown = advisor.ask(question, use_llm=False).rule_ids
+        assert shown and not [r for r in shown if r.startswith(kohya_only)], (question, shown)
+    about_kohya = "In kohya sd-scripts, after changing the resolution do I have to clear the latent cache?"
+    assert any(r.startswith(kohya_only) for r in advisor.ask(about_kohya, use_llm=False).rule_ids)
