@@ -17,4 +17,8 @@ CASES: dict[str, str] = {
     "dataset.how_many": "Do more training photos always give a better LoRA, or does it stop helping at some point?",
     # SDXL's ~1 MP sizes in portrait and landscape shapes (832x1216, 896x1152, 768x1344 and swapped)
     "bucket.sdxl_sizes": "Which tall resolution works best for full-body SDXL images?",
+    # a Danbooru tag with parentheses in a prompt: escape the brackets (plain ones are weighting)
+    "prompt.escape_parentheses": "How do I write a tag like saber (fate) in ComfyUI without the brackets turning into weighting?",
+    # before an artist-style LoRA: check whether the base already draws the artist from the tag
+    "style.check_artist_known": "Should I test whether Illustrious already knows an artist before making a style LoRA of them?",
 }

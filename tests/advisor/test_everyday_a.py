@@ -3,7 +3,7 @@
 questions here are written fresh, not taken from any bank: each must reach the rule that answers its topic.
 The tenth session added the topics set 4 (tests/advisor/question_bank_common4.toml) showed unrouted, the eleventh
 those of set 5 (tests/advisor/question_bank_common5.toml), the twelfth those of set 6 (question_bank_common6.toml), the thirteenth those of set 7
-(question_bank_common7.toml), the fourteenth those of set 8 (question_bank_common8.toml), the fifteenth those of set 9 (question_bank_common9.toml)."""
+(question_bank_common7.toml), the fourteenth those of set 8 (question_bank_common8.toml), the fifteenth those of set 9 (question_bank_common9.toml), the sixteenth those of set 10 (question_bank_common10.toml)."""
 
 import pytest
 
@@ -246,6 +246,48 @@ import pytest
             "numerics.batch_throughput",
             None,
         ),
+        # set 10: Pony drifting to its furry / western-cartoon data: source tags and the other sources as negatives
+        (
+            "My Pony merge keeps giving me anthro characters in a western cartoon style, how do I stay anime?",
+            "families.pony_prompt_tags",
+            None,
+        ),
+        ("포니 쓰면 자꾸 서양 카툰 느낌으로 나와요, 애니로만 뽑고 싶어요", "families.pony_prompt_tags", None),
+        # a LoRA trained on one (stylised) checkpoint, weak or off-style on the family's other checkpoints
+        (
+            "I trained my LoRA on a heavily stylized mix and on other Illustrious checkpoints it looks weak and off.",
+            "families.train_on_merge",
+            None,
+        ),
+        (
+            "제 최애 모델로 로라 학습했는데 다른 누비 체크포인트에선 효과가 약해요",
+            "families.train_on_merge",
+            None,
+        ),
+        # tags the tagger should never write: --undesired_tags
+        ("Can I make the WD14 tagger exclude certain tags like signature?", "dsconfig.wd14_options", None),
+        (
+            "wd14 태거가 자꾸 watermark 태그를 붙여요. 특정 태그 빼는 방법 있나요?",
+            "dsconfig.wd14_options",
+            None,
+        ),
+        # character tags first, rating tags last in the tagger's output
+        ("How do I get the rating tag at the end of every caption?", "dataprep.tag_order", None),
+        ("캐릭터 태그가 맨 앞에 오게 태깅할 수 있나요?", "dataprep.tag_order", None),
+        # Danbooru tags with parentheses in a prompt: escape them
+        (
+            "My tag ganyu (genshin impact) loses its brackets in Forge, how should I type it?",
+            "prompt.escape_parentheses",
+            None,
+        ),
+        ("괄호 있는 태그는 컴피유아이에서 어떻게 입력해요?", "prompt.escape_parentheses", None),
+        # an artist-style LoRA: does the base already know the artist?
+        (
+            "Does NoobAI know an artist well enough that I can skip making a style LoRA?",
+            "style.check_artist_known",
+            None,
+        ),
+        ("이 작가 태그만으로 그림체가 나오는지 학습 전에 확인해야 할까요?", "style.check_artist_known", None),
     ],
 )
 def test_everyday_a_topics_reach_their_rules(advisor, text, wanted, unwanted):
