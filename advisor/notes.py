@@ -9,12 +9,14 @@ import re
 
 from advisor.notes_runs import (
     batch_change_line,
+    caption_dropout_line,
     duration_text,
     grid_line,
     hires_line,
     save_line,
     size_line,
     throughput_line,
+    validation_line,
 )
 from advisor.question_facts import QuestionFacts
 
@@ -373,6 +375,8 @@ def notes_for(kinds: list[str], qf: QuestionFacts, lang: str, raise_lr: bool = T
         "batch_change": lambda: batch_change_line(qf, lang),
         "throughput": lambda: throughput_line(qf, lang),
         "save": lambda: save_line(qf, lang),
+        "caption_dropout": lambda: caption_dropout_line(qf, lang),
+        "validation": lambda: validation_line(qf, lang),
     }
     out: list[str] = []
     for kind in dict.fromkeys(kinds):

@@ -238,3 +238,41 @@ def size_line(qf: QuestionFacts, lang: str) -> str | None:
     if lang == "ko":
         return f"계산: LoRA 용량은 rank(dim)에 비례합니다. dim {old}에서 {mb:g} MB면 dim {target}에서는 약 {new:g} MB입니다."
     return f"Your numbers: a LoRA's size grows in step with its rank: {mb:g} MB at dim {old} → about {new:g} MB at dim {target}."
+
+
+def caption_dropout_line(qf: QuestionFacts, lang: str) -> str | None:
+    """caption_dropout_rate applied per image pass: images × repeats per epoch times the rate, on average."""
+    if not (qf.caption_dropout and qf.num_images):
+        return None
+    rate, images, repeats = qf.caption_dropout, qf.num_images, qf.config.get("repeats") or 1
+    passes = images * repeats
+    dropped = passes * rate
+    shown = f"{dropped:.0f}" if dropped >= 10 else f"{dropped:.1f}".removesuffix(".0")
+    per = f"{images} × {repeats} = {passes}" if repeats > 1 else f"{passes}"
+    if lang == "ko":
+        return (
+            f"계산: caption_dropout_rate = {rate:g} 설정이면 이미지를 한 번 학습할 때마다 그 확률로 캡션이 비워지므로 "
+            f"에포크당 {per}번 중 평균 약 {shown}번(무작위라 조금씩 다름)이 빈 캡션으로 학습됩니다."
+        )
+    return (
+        f"Your numbers: caption_dropout_rate {rate:g} empties the caption of each image pass with that chance, "
+        f"so of the {per} passes per epoch about {shown} (on average, at random) train with an empty caption."
+    )
+
+
+def validation_line(qf: QuestionFacts, lang: str) -> str | None:
+    """sd-scripts' validation_split: round(images × split) held out, the rest trained on."""
+    if not (qf.validation_split and qf.num_images):
+        return None
+    split, images = qf.validation_split, qf.num_images
+    held = round(images * split)
+    kept = math.ceil(images * (1 - split))
+    if lang == "ko":
+        return (
+            f"계산: 이미지 {images}장에 validation_split = {split:g}이면 {images} × {split:g} = {held}장이 "
+            f"검증용으로 빠지고 {kept}장으로 학습합니다(sd-scripts가 섞어서 고름, validation_seed로 고정)."
+        )
+    return (
+        f"Your numbers: validation_split = {split:g} of {images} images holds out {images} × {split:g} = {held} "
+        f"for the validation loss and trains on {kept} (sd-scripts picks them at random; validation_seed fixes it)."
+    )

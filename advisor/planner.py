@@ -356,6 +356,8 @@ def gather(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) ->
     # batches compared by their rates ("batch 1 at 0.8 s/it, batch 4 at 2.4 s/it"); the files a save setting gives
     note_kinds += ["throughput"] * bool(situation.batch_rates)
     note_kinds += ["save"] * bool(situation.save_every)
+    note_kinds += ["caption_dropout"] * bool(situation.caption_dropout)
+    note_kinds += ["validation"] * bool(situation.validation_split)
     # A low learning rate explains "no effect", never overfitting: only then is raising it advised.
     raise_lr = not any(intent.id == "overfit" for intent in intents)
     computed = computed_directions(note_kinds, situation, raise_lr)

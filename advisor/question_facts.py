@@ -18,6 +18,7 @@ from advisor.question_numbers import (
     asked_epoch,
     asked_step,
     batch_rates,
+    caption_dropout,
     file_size,
     folders,
     grid,
@@ -28,6 +29,7 @@ from advisor.question_numbers import (
     sec_per_step,
     steps_per_epoch,
     uses_reg,
+    validation_split,
 )
 from advisor.registry import max_batch_for
 from config.training import ConfigError, TrainConfig, from_dict
@@ -175,6 +177,9 @@ class QuestionFacts:
     steps_per_epoch: int | None = None
     # regularization images are in the run (kohya pairs one with each training image: the steps double)
     with_reg: bool = False
+    # "caption_dropout_rate 0.05" / "validation_split 0.1" (or "hold out 10% for validation"): the rates
+    caption_dropout: float | None = None
+    validation_split: float | None = None
 
     def __bool__(self) -> bool:
         return bool(self.arch or self.vram_gb or self.gpu_name or self.num_images or self.config)
@@ -462,6 +467,8 @@ def read_question(text: str) -> QuestionFacts:
         save_every=save_every(text),
         steps_per_epoch=steps_per_epoch(text),
         with_reg=uses_reg(text),
+        caption_dropout=caption_dropout(text),
+        validation_split=validation_split(text),
     )
 
 

@@ -287,3 +287,35 @@ def asked_step(text: str) -> int | None:
 
 
 _EPOCH_FILE = re.compile(r"-(?=\d{6}(?!\d))0{3,5}[1-9]")
+
+
+_CAPTION_DROPOUT = re.compile(
+    r"caption[_ ]dropout(?:[_ ]rate)?\s*(?:=|:|of|to|at|is|를|을|은|는)?\s*(0?\.\d{1,3})", re.I
+)
+_VALIDATION_SPLIT = re.compile(
+    r"validation[_ ]split\s*(?:=|:|of|to|at|is|를|을|은|는)?\s*(0?\.\d{1,3})", re.I
+)
+_VALIDATION = re.compile(
+    r"validat|\bval(?:idation)? loss|검증|밸리데이션|홀드 ?아웃|hold(?:s|ing)? out", re.I
+)
+_PERCENT = re.compile(r"(?<![\d.])(\d{1,2})\s*%")
+
+
+def caption_dropout(text: str) -> float | None:
+    """caption_dropout_rate stated with its value ("caption_dropout_rate = 0.05")."""
+    m = _CAPTION_DROPOUT.search(text)
+    rate = float(m.group(1)) if m else 0.0
+    return rate if 0 < rate < 1 else None
+
+
+def validation_split(text: str) -> float | None:
+    """The share held out for validation loss: "validation_split 0.1", or a percentage in a question about
+    validation ("hold out 10% for validation loss")."""
+    m = _VALIDATION_SPLIT.search(text)
+    if m:
+        rate = float(m.group(1))
+    elif _VALIDATION.search(text) and (p := _PERCENT.search(text)) and int(p.group(1)) <= 50:
+        rate = int(p.group(1)) / 100
+    else:
+        return None
+    return rate if 0 < rate < 1 else None

@@ -21,4 +21,6 @@ CASES: dict[str, str] = {
     "models.hf_upload": "What's the command to push a safetensors file to my Hugging Face repo from a terminal?",
     # a Flux LoRA on a 12-16 GB card
     "flux.low_vram_trainers": "Can I train a flux lora with a 3060 12GB or do I need a 3090?",
+    # a DoRA at a LoRA's settings converges more slowly
+    "lyco.dora_converges_slower": "Switched use_dora on and kept my LoRA recipe, but after 2000 steps the DoRA is still weaker than the LoRA was. Does DoRA need more steps?",
 }

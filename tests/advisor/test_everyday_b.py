@@ -169,6 +169,14 @@ import pytest
             "webui.bug_report",
         ),
         ("깃허브에 버그 제보하려는데 로그 어떤 거 첨부해요?", "webui.bug_report"),
+        # set 10: a DoRA behind a LoRA at the same settings converges more slowly
+        (
+            "My DoRA seems slower to converge than the LoRA I trained on the same dataset, is that normal?",
+            "lyco.dora_converges_slower",
+        ),
+        ("도라로 바꿨더니 같은 에폭인데 로라보다 약하게 나와요", "lyco.dora_converges_slower"),
+        # set 10: a LyCORIS type for a LoRA that learns too well
+        ("Would LoHa help with a style LoRA that overfits and copies the poses?", "lycoris.by_goal"),
     ],
 )
 def test_everyday_b_routes_hold_for_fresh_wordings(advisor, text, wanted):
@@ -309,5 +317,30 @@ def test_everyday_b_step_to_epoch_file(advisor, text, said):
     ],
 )
 def test_everyday_b_cost_and_count(advisor, text, said):
+    answer = advisor.ask(text, use_llm=False)
+    assert re.search(said, answer.text), answer.text
+
+
+@pytest.mark.parametrize(
+    "text,said",
+    [
+        # set 10: caption_dropout_rate over an epoch's image passes
+        (
+            "30 images x 8 repeats with caption_dropout_rate 0.1, how many go captionless each epoch?",
+            r"30 × 8 = 240 passes per epoch about 24 ",
+        ),
+        (
+            "이미지 60장 반복 5에 caption_dropout_rate 0.05면 에폭마다 몇 번 캡션이 빠져요?",
+            r"60 × 5 = 300번 중 평균 약 15번",
+        ),
+        # set 10: validation_split's held-out images
+        (
+            "I've got 80 pics, validation_split 0.2 — how many are used for validation?",
+            r"80 × 0\.2 = 16 for the validation",
+        ),
+        ("사진 30장인데 검증용으로 10% 떼면 몇 장 남아요?", r"30 × 0\.1 = 3장이 검증용으로 빠지고 27장으로"),
+    ],
+)
+def test_everyday_b_dropout_and_validation_counts(advisor, text, said):
     answer = advisor.ask(text, use_llm=False)
     assert re.search(said, answer.text), answer.text
