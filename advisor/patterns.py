@@ -104,7 +104,7 @@ FAILURES: dict[str, FailurePattern] = {
         # The engine's "N of M images have no caption file" means a wrong extension only when N == M
         # (the backreference); fewer is the captions.missing warning, read by Facts.missing_captions.
         r"\b(\d+) of \1 images have no caption file",
-        r"(?<!images have )no caption",
+        r"(?<!images have )(?<!with )no caption",
         r"without (a )?caption",
         r"\b0 captions\b",
         r"captions? (were )?(not found|missing)",
