@@ -240,7 +240,12 @@ _COUNT_FORMS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
         # 리핏 / 리피트: Korean users' transliteration ("리핏 20")
         ("num", re.compile(r"(\d{1,4})\s*(?:repeats?|repetitions?|reps?|반복|리핏|리피트)", re.I)),
         # FluxGym's "Repeat trains per image 10", "repeats per image: 5"
-        ("unit", re.compile(r"(?:repeats?(?:\s+(?:trains?\s+)?per\s+image)?|반복|리핏|리피트)\s*" + _UNIT_RE, re.I)),
+        (
+            "unit",
+            re.compile(
+                r"(?:repeats?(?:\s+(?:trains?\s+)?per\s+image)?|반복|리핏|리피트)\s*" + _UNIT_RE, re.I
+            ),
+        ),
         ("any", re.compile(r"\b(\d{1,4})_[a-z]", re.I)),
     ),
     "max_train_epochs": (
