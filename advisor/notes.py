@@ -171,6 +171,20 @@ def steps_line(qf: QuestionFacts, lang: str) -> str | None:
     repeats, epochs = cfg.get("repeats"), cfg.get("max_train_epochs")
     if epochs and not repeats and cfg.get("max_train_steps"):
         return _repeats_for_target(qf, images, epochs, lang)
+    steps = cfg.get("max_train_steps")
+    if steps and not repeats and not epochs:
+        # a trainer that counts only steps (ai-toolkit, OneTrainer's step mode): the epochs they make
+        passes = steps * batch * accum / images
+        by = f"{batch} × {accum}" if accum > 1 else f"{batch}"
+        if lang == "ko":
+            return (
+                f"계산: {steps} 스텝 × 배치 {by} ÷ 이미지 {images}장 ≈ {_fmt(round(passes, 1))} 에포크 "
+                f"(repeats 1 기준, 이미지마다 약 {round(passes)}번 학습)."
+            )
+        return (
+            f"Your numbers: {steps} steps × batch {by} ÷ {images} images ≈ {_fmt(round(passes, 1))} epochs "
+            f"(at 1 repeat; each image seen about {round(passes)} times)."
+        )
     if repeats or epochs:
         repeats, shown_epochs = repeats or 1, epochs or 1
         per_epoch = math.ceil(images * repeats / (batch * accum))

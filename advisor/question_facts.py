@@ -53,6 +53,8 @@ _IMAGES = re.compile(
 _STEPS = re.compile(
     r"(\d{3,6})\s*(?:total\s+)?(?:training\s+)?steps|(\d{3,6})\s*스텝|max_train_steps\s*[=:]?\s*(\d{2,6})"
     r"|(?:total|max|training) steps\s*(?:of|=|:|is)?\s*(\d{3,6})(?!\d|\.\d)"
+    # a config's key ("steps: 2000" in ai-toolkit's YAML, "steps 2000")
+    r"|(?<![\w.])steps\s*[=:]?\s*(\d{3,6})(?!\d|\.\d)"
     r"|(?:총 ?)?스텝 ?(?:수)?\s*(?:은|는|을|를|이|가|=|:)?\s*(\d{3,6})(?!\d|\.\d)",
     re.I,
 )
@@ -237,7 +239,13 @@ _COUNT_FORMS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
     "repeats": (
         # 리핏 / 리피트: Korean users' transliteration ("리핏 20")
         ("num", re.compile(r"(\d{1,4})\s*(?:repeats?|repetitions?|reps?|반복|리핏|리피트)", re.I)),
-        ("unit", re.compile(r"(?:repeats?|반복|리핏|리피트)\s*" + _UNIT_RE, re.I)),
+        # FluxGym's "Repeat trains per image 10", "repeats per image: 5"
+        (
+            "unit",
+            re.compile(
+                r"(?:repeats?(?:\s+(?:trains?\s+)?per\s+image)?|반복|리핏|리피트)\s*" + _UNIT_RE, re.I
+            ),
+        ),
         ("any", re.compile(r"\b(\d{1,4})_[a-z]", re.I)),
     ),
     "max_train_epochs": (

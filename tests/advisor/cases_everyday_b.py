@@ -23,4 +23,8 @@ CASES: dict[str, str] = {
     "flux.low_vram_trainers": "Can I train a flux lora with a 3060 12GB or do I need a 3090?",
     # a DoRA at a LoRA's settings converges more slowly
     "lyco.dora_converges_slower": "Switched use_dora on and kept my LoRA recipe, but after 2000 steps the DoRA is still weaker than the LoRA was. Does DoRA need more steps?",
+    # FluxGym's VRAM presets, step count and output folder
+    "fluxgym.presets_outputs": "What's the difference between fluxgym's 12G and 20G VRAM settings?",
+    # sd-scripts' Flux-only options
+    "flux.sdscripts_args": "For flux_train_network.py, which timestep_sampling and model_prediction_type should I set?",
 }

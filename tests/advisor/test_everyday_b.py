@@ -177,6 +177,24 @@ import pytest
         ("도라로 바꿨더니 같은 에폭인데 로라보다 약하게 나와요", "lyco.dora_converges_slower"),
         # set 10: a LyCORIS type for a LoRA that learns too well
         ("Would LoHa help with a style LoRA that overfits and copies the poses?", "lycoris.by_goal"),
+        # set 11: Flux schnell's steps and guidance at generation
+        ("What CFG and sampler settings work for flux schnell in Forge?", "infer.flux_lora_use"),
+        ("슈넬 모델 가이던스는 몇으로 둬요?", "infer.flux_lora_use"),
+        # set 11: FluxGym's VRAM presets and its output folder
+        ("Does the 16G option in fluxgym train differently from 20G?", "fluxgym.presets_outputs"),
+        ("플럭스짐으로 만든 로라 파일 폴더 경로 알려줘", "fluxgym.presets_outputs"),
+        # set 11: sd-scripts' Flux options
+        ("Which model_prediction_type is recommended for flux in kohya?", "flux.sdscripts_args"),
+        ("플럭스 학습할 때 T5 토큰 길이 제한이 몇이에요?", "flux.sdscripts_args"),
+        # set 11: the fp16 vs fp8 T5 for the system RAM
+        ("Is 32GB of RAM enough for the fp16 t5xxl, or should I use fp8?", "models.split_files"),
+        ("램이 16기가밖에 없는데 t5xxl 어떤 거 받아요?", "models.split_files"),
+        # set 11: several LoRAs at once in ComfyUI
+        ("How can I stack three loras in comfyui?", "ui.comfy_lora_wiring"),
+        ("컴피에서 로라 여러 개 같이 쓰는 법", "ui.comfy_lora_wiring"),
+        # set 11: ai-toolkit's trigger_word
+        ("Does ostris ai-toolkit put the trigger in the captions for me?", "tuners.aitk_trigger_word"),
+        ("ai-toolkit 트리거 단어 설정하면 캡션에 자동으로 들어가요?", "tuners.aitk_trigger_word"),
     ],
 )
 def test_everyday_b_routes_hold_for_fresh_wordings(advisor, text, wanted):
@@ -342,5 +360,26 @@ def test_everyday_b_cost_and_count(advisor, text, said):
     ],
 )
 def test_everyday_b_dropout_and_validation_counts(advisor, text, said):
+    answer = advisor.ask(text, use_llm=False)
+    assert re.search(said, answer.text), answer.text
+
+
+@pytest.mark.parametrize(
+    "text,said",
+    [
+        # set 11: a trainer that counts steps only: the epochs they make
+        (
+            "OneTrainer in step mode, 40 images, batch 2, 3000 steps: how many epochs is that?",
+            r"≈ 150 epochs",
+        ),
+        ("사진 50장에 배치 1, steps 1500이면 몇 에폭이에요?", r"≈ 30 에포크"),
+        # set 11: FluxGym's 'Repeat trains per image' is the repeats
+        (
+            "fluxgym: 12 images, repeat trains per image 8, 10 epochs — total steps?",
+            r"12 images × 8 repeats × 10",
+        ),
+    ],
+)
+def test_everyday_b_epochs_from_steps(advisor, text, said):
     answer = advisor.ask(text, use_llm=False)
     assert re.search(said, answer.text), answer.text
