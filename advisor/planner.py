@@ -358,8 +358,11 @@ def gather(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) ->
     note_kinds += ["save"] * bool(situation.save_every)
     note_kinds += ["caption_dropout"] * bool(situation.caption_dropout)
     note_kinds += ["validation"] * bool(situation.validation_split)
-    # A low learning rate explains "no effect", never overfitting: only then is raising it advised.
-    raise_lr = not any(intent.id == "overfit" for intent in intents)
+    # A low learning rate explains "no effect", never overfitting: only then is raising it advised; and a full
+    # DreamBooth / fine-tune of the whole model runs at 1e-6-5e-6, where the LoRA's 1e-4 does not apply.
+    raise_lr = not any(
+        intent.id in ("overfit", "finetune_dreambooth", "everyday_a_full_dreambooth") for intent in intents
+    )
     computed = computed_directions(note_kinds, situation, raise_lr)
     choice = Choice(
         notes=notes_for(note_kinds, situation, lang, raise_lr),

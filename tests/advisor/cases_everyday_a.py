@@ -21,4 +21,8 @@ CASES: dict[str, str] = {
     "prompt.escape_parentheses": "How do I write a tag like saber (fate) in ComfyUI without the brackets turning into weighting?",
     # before an artist-style LoRA: check whether the base already draws the artist from the tag
     "style.check_artist_known": "Should I test whether Illustrious already knows an artist before making a style LoRA of them?",
+    # a feature in some or all images (glasses, makeup, a hat) that should stay optional: caption it, mix
+    "captions.optional_features": "She wears a hat in most of my dataset pictures, how do I make the hat optional?",
+    # letters in a logo or sign LoRA come out garbled: the base cannot spell; add the text afterwards
+    "lora.text_rendering": "The shop sign text in my LoRA outputs is garbled nonsense. How do I get readable lettering?",
 }

@@ -3,7 +3,7 @@
 questions here are written fresh, not taken from any bank: each must reach the rule that answers its topic.
 The tenth session added the topics set 4 (tests/advisor/question_bank_common4.toml) showed unrouted, the eleventh
 those of set 5 (tests/advisor/question_bank_common5.toml), the twelfth those of set 6 (question_bank_common6.toml), the thirteenth those of set 7
-(question_bank_common7.toml), the fourteenth those of set 8 (question_bank_common8.toml), the fifteenth those of set 9 (question_bank_common9.toml), the sixteenth those of set 10 (question_bank_common10.toml)."""
+(question_bank_common7.toml), the fourteenth those of set 8 (question_bank_common8.toml), the fifteenth those of set 9 (question_bank_common9.toml), the sixteenth those of set 10 (question_bank_common10.toml), the seventeenth those of set 11 (question_bank_common11.toml)."""
 
 import pytest
 
@@ -288,6 +288,40 @@ import pytest
             None,
         ),
         ("이 작가 태그만으로 그림체가 나오는지 학습 전에 확인해야 할까요?", "style.check_artist_known", None),
+        # set 11: a full DreamBooth (whole model) has its own rates; no "raise toward 1e-4" from the LoRA range
+        (
+            "Running train_dreambooth.py on SDXL at 2e-6, the faces got worse after 2000 steps. Too long?",
+            "finetune.dreambooth",
+            None,
+        ),
+        ("풀 드림부스로 학습률 2e-6 줬는데 결과가 학습 사진이랑 똑같이 나와요", "finetune.dreambooth", None),
+        # a feature in part (or all) of the images that should stay optional
+        (
+            "Some of my pictures show him with a beard and some without. Can I choose at generation time?",
+            "captions.optional_features",
+            None,
+        ),
+        ("안경 쓴 사진이랑 벗은 사진이 섞여 있는데 캡션 어떻게 달아요?", "captions.optional_features", None),
+        # garbled lettering in a LoRA's output
+        (
+            "My t-shirt design LoRA writes illegible text on every shirt, is there a fix?",
+            "lora.text_rendering",
+            None,
+        ),
+        ("간판 로라 만들었는데 글씨가 다 깨져서 나와요", "lora.text_rendering", None),
+        # motion-blurred or out-of-focus photos in a dataset
+        ("Should I toss the out-of-focus shots from my cat dataset?", "dataset.blurry", None),
+        ("초점 나간 사진도 학습에 넣어도 되나요?", "dataset.blurry", None),
+        # date stamps on scanned prints
+        (
+            "My scanned prints have timestamps printed in the corner, problem for training?",
+            "symptom.watermarks",
+            None,
+        ),
+        ("옛날 사진에 날짜가 찍혀 있는데 학습에 문제 돼요?", "symptom.watermarks", None),
+        # only face close-ups in the dataset
+        ("My dataset is all headshots, will full body generations look wrong?", "dataset.variety", None),
+        ("얼굴만 나온 사진으로 학습했더니 전신에서 머리가 따로 놀아요", "dataset.variety", None),
     ],
 )
 def test_everyday_a_topics_reach_their_rules(advisor, text, wanted, unwanted):
