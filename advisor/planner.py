@@ -171,14 +171,26 @@ _KOHYA = re.compile(
 )
 
 
+_TOOL_PREFIXES = tuple(TOOL_PARTS)
+
+
 def _other_trainer_only(question: str) -> bool:
     """The question names a trainer other than sd-scripts (or a front-end built on it) and never kohya."""
     return bool(_OTHER_TRAINER.search(question)) and not _KOHYA.search(question)
 
 
-def _names_tool_of(rule_id: str, question: str) -> bool:
-    part = next((p for p in TOOL_PARTS if rule_id.startswith(p)), None)
-    return part is None or bool(TOOL_PARTS[part].search(question))
+def _kohya_only(rule_id: str) -> bool:
+    """A rule of sd-scripts' or the kohya GUI's own (not one of their files' gated one-tool rules)."""
+    return rule_id.startswith(KOHYA_PARTS) and not rule_id.startswith(_TOOL_PREFIXES)
+
+
+def _names_tool_of(rule: Rule, question: str) -> bool:
+    """The question names the tool the rule is about: its file's (TOOL_PARTS) and its own (`tool`); true for a
+    rule about no one tool."""
+    part = next((p for p in TOOL_PARTS if rule.id.startswith(p)), None)
+    if part is not None and not TOOL_PARTS[part].search(question):
+        return False
+    return rule.tool is None or bool(rule.tool.search(question))
 
 
 _LOG_LINE = re.compile(
@@ -317,13 +329,9 @@ def gather(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) ->
         # A search hit fills in only when it shares two words or more with the question: one shared word is
         # chance ("얼마" put the disk-space rule in an answer about a LoRA's strength). Until 2026-12-06 a
         # question about the craft let one-word hits in; every bank count stayed the same without them.
-        if hit.matched < 2 or hit.ref.startswith(INTENT_ONLY_PARTS) or not _names_tool_of(hit.ref, short):
+        if hit.matched < 2 or hit.ref.startswith(INTENT_ONLY_PARTS):
             return False
-        # A rule about one tool (its `tool` field) fills in only when the question names that tool.
-        tool = rulebook.get(hit.ref).tool
-        if tool is not None and not tool.search(short):
-            return False
-        if other_trainer and hit.ref.startswith(KOHYA_PARTS) and not hit.ref.startswith(tuple(TOOL_PARTS)):
+        if not _names_tool_of(rulebook.get(hit.ref), short) or (other_trainer and _kohya_only(hit.ref)):
             return False
         if generating:
             return not hit.ref.startswith(TRAINING_MEMORY_PARTS)
@@ -337,7 +345,7 @@ def gather(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) ->
     ids, found = _candidates(failure_ids, intents, spans, fact_ids, hits)
     if other_trainer:
         # the asker's trainer does not have sd-scripts' flags or the kohya GUI's fields: those rules go
-        kept = [i for i in ids if not (i.startswith(KOHYA_PARTS) and not i.startswith(tuple(TOOL_PARTS)))]
+        kept = [i for i in ids if not _kohya_only(i)]
         ids, found = kept, {i: c for i, c in found.items() if i in kept}
     note_kinds = [kind for intent in intents for kind in intent.notes]
     if asks_about_batch(short):
@@ -348,9 +356,8 @@ def gather(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) ->
         situation.sec_per_step and (asks_about_time(short) or situation.price_per_hour)
     )
     note_kinds += ["hires"] * bool(situation.hires)
-    if situation.grid[
-        0
-    ]:  # an X/Y/Z grid's count and time lead; a training run's batch and steps are not asked
+    # an X/Y/Z grid's count and time lead; a training run's batch and steps are not asked
+    if situation.grid[0]:
         note_kinds = ["grid"] + [kind for kind in note_kinds if kind not in ("batch", "steps")]
     note_kinds += ["batch_change"] * bool(situation.other_batches)
     # batches compared by their rates ("batch 1 at 0.8 s/it, batch 4 at 2.4 s/it"); the files a save setting gives

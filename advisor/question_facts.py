@@ -20,6 +20,7 @@ from advisor.question_numbers import (
     batch_rates,
     caption_dropout,
     file_size,
+    first_int,
     folders,
     grid,
     hires,
@@ -326,13 +327,6 @@ def _read_counts(text: str) -> tuple[dict[str, int], tuple[int, ...]]:
     return out, others
 
 
-def _first_int(match: re.Match[str] | None) -> int | None:
-    if not match:
-        return None
-    value = next((g for g in match.groups() if g), None)
-    return int(float(value.replace(",", ""))) if value else None  # "1,200 images"
-
-
 def _gpu(text: str) -> str:
     found = _GPU.search(text)
     if not found:
@@ -415,13 +409,13 @@ def _learning_rate(text: str) -> float | None:
 
 def _config(text: str, counts: dict[str, int]) -> dict[str, Any]:
     out: dict[str, Any] = dict(counts)
-    steps = _first_int(_STEPS.search(text))
+    steps = first_int(_STEPS.search(text))
     if steps:
         out["max_train_steps"] = steps
-    res = _first_int(_RES.search(text))
+    res = first_int(_RES.search(text))
     if res:
         out["resolution"] = res
-    rank = _first_int(_RANK.search(text))
+    rank = first_int(_RANK.search(text))
     if rank:
         out["network_dim"] = rank
     alpha = _ALPHA.search(text)
@@ -457,7 +451,7 @@ def read_question(text: str) -> QuestionFacts:
         arch=arch,
         vram_gb=_vram(text, gpu),
         gpu_name=gpu,
-        num_images=_first_int(images),
+        num_images=first_int(images),
         ui=next((name for name, pattern in _UIS if pattern.search(text)), None),
         config=_config(text, counts),
         trigger_class=_trigger_class(text),

@@ -26,6 +26,14 @@ _FACTOR = re.compile(
 )
 
 
+def first_int(match: re.Match[str] | None) -> int | None:
+    """The first group a match filled, as an integer ("1,200" -> 1200); None without a match."""
+    if not match:
+        return None
+    value = next((g for g in match.groups() if g), None)
+    return int(float(value.replace(",", ""))) if value else None
+
+
 def sec_per_step(text: str) -> float | None:
     """Seconds per optimizer step from a progress bar's rate ("1.5 s/it", "2.3it/s")."""
     found = _SEC_PER_STEP.search(text)
@@ -184,8 +192,7 @@ def batch_rates(text: str) -> tuple[tuple[int, float], ...]:
 
 def passes(text: str) -> int | None:
     """The number of image passes (images × repeats × epochs) a question states outright."""
-    m = _PASSES.search(text)
-    return int(next(g for g in m.groups() if g).replace(",", "")) if m else None
+    return first_int(_PASSES.search(text))
 
 
 # "save_every_n_epochs=3", "save every 2 epochs", "3에폭마다 저장"; "150 steps per epoch", "에폭당 150스텝"
@@ -209,17 +216,15 @@ _STEPS_PER_EPOCH = re.compile(
 def save_every(text: str) -> tuple[str, int] | None:
     """How often the run saves: ("epochs", N) or ("steps", M)."""
     for unit, pattern in (("epochs", _SAVE_EVERY), ("steps", _SAVE_EVERY_STEPS)):
-        m = pattern.search(text)
-        if m:
-            value = int(next(g for g in m.groups() if g))
+        value = first_int(pattern.search(text))
+        if value is not None:
             return (unit, value) if value else None
     return None
 
 
 def steps_per_epoch(text: str) -> int | None:
     """Steps per epoch stated outright ("150 steps per epoch")."""
-    m = _STEPS_PER_EPOCH.search(text)
-    return int(next(g for g in m.groups() if g).replace(",", "")) if m else None
+    return first_int(_STEPS_PER_EPOCH.search(text))
 
 
 _REG = re.compile(
@@ -239,13 +244,6 @@ def uses_reg(text: str) -> bool:
     return bool(_REG.search(text)) and not _NO_REG.search(text)
 
 
-def _first_int(match: re.Match[str] | None) -> int | None:
-    if not match:
-        return None
-    value = next((g for g in match.groups() if g), None)
-    return int(value) if value else None
-
-
 _ASKED_EPOCH = re.compile(
     r"\bepoch[- ]?(\d{1,3})[- ]?(?:file|checkpoint|save|lora|model)|(\d{1,3})\s*(?:에폭|에포크)\s*(?:짜리\s*)?"
     r"(?:파일|체크포인트|저장본|로라)"
@@ -261,7 +259,7 @@ def asked_epoch(text: str) -> int | None:
     which to pick, not about one of them."""
     if len(_EPOCH_FILE.findall(text)) > 1:
         return None
-    return _first_int(_ASKED_EPOCH.search(text))
+    return first_int(_ASKED_EPOCH.search(text))
 
 
 # A step the question points at as a moment of the run (a sample or checkpoint there), not a total: "step 250",
@@ -283,7 +281,7 @@ def asked_step(text: str) -> int | None:
         re.I,
     ):
         return None
-    return _first_int(_ASKED_STEP.search(text))
+    return first_int(_ASKED_STEP.search(text))
 
 
 _EPOCH_FILE = re.compile(r"-(?=\d{6}(?!\d))0{3,5}[1-9]")
