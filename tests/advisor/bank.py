@@ -1,8 +1,8 @@
-"""The question bank (question_bank.toml, rounds 1-2; question_bank_rN.toml, rounds 3 to 22): loading, the
+"""The question bank (question_bank.toml, rounds 1-2; question_bank_rN.toml, rounds 3 to 23): loading, the
 splits, and judging one answer.
 
 Each round's split follows from its number, not from the file:
-- `held_out`: the newest rounds (21 and 22, merged together), collected by helpers who never saw the advisor, merged unread and
+- `held_out`: the newest rounds (21, 22 and 23, merged together), collected by helpers who never saw the advisor, merged unread and
   scored on the code as the session that collected it found it, and at its end (docs/advisor.md).
 - `retired`: rounds 5 to 20, each scored blind when it was new, then read or used (failures read, topics or
   rules chosen from them, the ranker's weights fit on them); none is blind any more.
@@ -26,9 +26,9 @@ BANK_PATH = Path(__file__).with_name("question_bank.toml")
 #: The later rounds' files, each with `round = N` on every item and an optional [fact] table.
 ROUND_PATHS = {
     n: Path(__file__).with_name(f"question_bank_r{n}.toml")
-    for n in (3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22)
+    for n in (3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23)
 }
-HELD_OUT_ROUNDS = (21, 22)
+HELD_OUT_ROUNDS = (21, 22, 23)
 RETIRED_ROUNDS = (5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20)
 SPLITS = ("tune", "retired", "held_out")
 
@@ -42,7 +42,7 @@ class Question:
     text: str
     must: tuple[str, ...]
     must_not: tuple[str, ...]
-    # 3 to 22 for question_bank_rN.toml; None for the rounds 1-2 file (not recorded per item)
+    # 3 to 23 for question_bank_rN.toml; None for the rounds 1-2 file (not recorded per item)
     round: int | None = None
 
 

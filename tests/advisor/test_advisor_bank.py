@@ -35,37 +35,38 @@ def test_facts_are_valid_regexes():
 
 def test_each_round_has_its_split_and_the_held_out_round_is_new():
     """Rounds 1-4 are tune, 5-20 retired (scored blind when new, then read or used), and the held-out split
-    is exactly rounds 21 and 22 (question_bank_r21.toml, _r22.toml, merged unread), whose sources are new and
+    is exactly rounds 21 to 23 (question_bank_r21.toml, _r22.toml, _r23.toml, merged unread), whose sources are new and
     each asked once per language."""
     items = bank.questions()
     for q in items:
         assert q.split == bank.split_of(q.round), q.id
-        assert (q.round in (21, 22)) == (q.split == "held_out"), q.id
+        assert (q.round in (21, 22, 23)) == (q.split == "held_out"), q.id
     held = [q for q in items if q.split == "held_out"]
-    # two blind rounds: 31 + 42 sources in both languages (a share of a growing bank shrinks)
-    assert len(held) >= 146
+    # three blind rounds: 31 + 42 + 40 sources in both languages (a share of a growing bank shrinks)
+    assert len(held) >= 226
     older_sources = {q.source for q in items if q.split != "held_out"}
     langs_by_source: dict[str, list[str]] = {}
     for q in held:
         assert q.source not in older_sources, f"{q.id}: its source is already in rounds 1-20"
-        assert q.id.startswith(("r21a-", "r21b-", "r22a-", "r22b-")) and q.id.endswith(f"-{q.lang}"), q.id
+        assert q.id.startswith(("r21a-", "r21b-", "r22a-", "r22b-", "r23a-", "r23b-")) and q.id.endswith(f"-{q.lang}"), q.id
         langs_by_source.setdefault(q.source, []).append(q.lang)
-    assert len(langs_by_source) >= 73
+    assert len(langs_by_source) >= 113
     for source, langs in langs_by_source.items():
         assert sorted(langs) == ["en", "ko"], f"{source} is not asked exactly once in each language"
 
 
 # --- the advisor judged on the bank (LLM off) -----------------------------------------------------
-# Measured: each held-out round was scored blind, then retired. The held-out split is now rounds 21 and 22 (73 new
-# sources: round 21 collected blind in the ninth session and committed unread to tests/advisor/blind/, round 22
-# collected blind in the tenth; both merged unread by the tenth, question_bank_r21.toml and _r22.toml).
+# Measured: each held-out round was scored blind, then retired. The held-out split is now rounds 21, 22 and 23 (113
+# new sources: round 21 collected blind in the ninth session, rounds 22 and 23 in the tenth; all merged unread,
+# question_bank_r21.toml, _r22.toml, _r23.toml; round 23 joined them in the eleventh session).
 # Issue 21's target is 90% per language on the held-out split and it is NOT met:
 # test_held_out_meets_the_issue_target is a strict xfail (remove the mark once it passes); the floors only
 # keep the measured levels from sliding back.
 ISSUE_TARGET = 0.90
 # Rounds 21+22, scored counts only on the advisor as the tenth session found it (b8961f9): en 28/73 (38.4%), ko 27/73
-# (37.0%) (round 21 13/31, 12/31; round 22 15/42, 15/42; round 21 on 0218a40, the ninth session's start: 12/31, 13/31);
-# 28/73, 28/73 at the tenth session's end (read by two person judges: 15/73, 17/73 right). The floor is under both: each new round of real
+# (37.0%) (round 21 13/31, 12/31; round 22 15/42, 15/42); 28/73, 28/73 at the tenth session's end (read by two person
+# judges: 15/73, 17/73 right). Round 23 (40 sources): 20/18 when collected, 20/19 at the tenth session's end. Rounds
+# 21-23 together at a7bef68: en 48/113 (42.5%), ko 47/113 (41.6%). The floor is under both: each new round of real
 # questions is its own mix (round 13 scored 33-38%, round 18 37-42%, rounds 19+20 44-45% on the code that met them).
 HELD_OUT_FLOOR = 0.35
 # Rounds 5-20 (895 per language): at b8961f9 en 851/895, ko 851/895 (rounds 5-18 817/820 each; rounds 19+20, held
