@@ -29,6 +29,7 @@ def _needs(name: str, params: Mapping[str, Any], stated: frozenset[str]) -> bool
         "stat_above": lambda: params.get("key") == "num_images" and "num_images" in stated,
         # Prodigy or Lion named: AdamW's 1e-5..1e-4 is not their range, so lr_outside is judged false.
         "lr_outside": lambda: bool({"learning_rate", "optimizer"} & stated),
+        "adamw_rates": lambda: "optimizer" in stated,
         "arch_is": lambda: "arch" in stated,
         "vram_below": lambda: "vram" in stated,
         "no_gpu": lambda: bool({"vram", "gpu"} & stated),

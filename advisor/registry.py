@@ -244,6 +244,14 @@ def lr_outside(facts: Facts, low: float, high: float) -> bool:
     return config_outside(facts, "learning_rate", low, high)
 
 
+@condition("adamw_rates")
+def adamw_rates(facts: Facts) -> bool:
+    """The optimizer takes AdamW's learning rates (1e-5..1e-3): not Prodigy / DAdaptation, whose learning_rate is a
+    multiplier of their own estimate (1.0), nor Lion, which wants a third to a tenth of them. A rule that gives AdamW
+    numbers carries it, so a question or config naming those optimizers never gets the numbers."""
+    return facts.config is None or facts.config.optimizer not in ("prodigy", "lion")
+
+
 @condition("te_lr_not_below_unet")
 def te_lr_not_below_unet(facts: Facts) -> bool:
     cfg = facts.config

@@ -191,3 +191,21 @@ def test_a_question_about_another_trainer_gets_no_kohya_only_rules(advisor):
         assert shown and not [r for r in shown if r.startswith(kohya_only)], (question, shown)
     about_kohya = "In kohya sd-scripts, after changing the resolution do I have to clear the latent cache?"
     assert any(r.startswith(kohya_only) for r in advisor.ask(about_kohya, use_llm=False).rule_ids)
+
+
+def test_adamw_numbers_never_reach_an_adaptive_optimizer(advisor):
+    """A text encoder at the U-Net's rate is worth halving with AdamW (5e-5 beside 1e-4), but with Prodigy both
+    take learning_rate 1.0 (a multiplier of its own estimate) and 5e-5 would all but freeze the text encoder: the
+    rule giving AdamW numbers fires for an AdamW config and a question naming no optimizer, never for Prodigy."""
+    book = load_rulebook()
+
+    def fired(optimizer: str, lr: float) -> bool:
+        cfg = TrainConfig(optimizer=optimizer, learning_rate=lr, train_text_encoder=True)
+        return "train.text_encoder_lr" in [f.id for f in book.evaluate(Facts(config=cfg))]
+
+    assert fired("adamw", 1e-4)
+    assert not fired("prodigy", 1.0)
+    prodigy = advisor.ask("With Prodigy, what learning rate should the text encoder get?", use_llm=False)
+    plain = advisor.ask("What learning rate should the text encoder get, same as the unet?", use_llm=False)
+    assert "train.text_encoder_lr" not in prodigy.rule_ids
+    assert "train.text_encoder_lr" in plain.rule_ids
