@@ -429,8 +429,11 @@ def _config(text: str, counts: dict[str, int]) -> dict[str, Any]:
     precision = {m.lower() for m in _PRECISION.findall(text)}
     if len(precision) == 1:
         out["mixed_precision"] = precision.pop()
-    # Optimizers whose learning rate is not AdamW's: Prodigy takes 1.0, Lion a third to a tenth.
-    if re.search(r"prodigy|dadapt", text, re.I):
+    # Optimizers whose learning rate is not AdamW's: Prodigy takes 1.0, Lion a third to a tenth. A question that
+    # also names Adam(W) compares them or asks for both: its optimizer is not one of them.
+    if re.search(r"\badam|아담", text, re.I):
+        pass
+    elif re.search(r"prodigy|dadapt", text, re.I):
         out["optimizer"] = "prodigy"
     elif re.search(r"\blion|라이온", text, re.I):
         out["optimizer"] = "lion"

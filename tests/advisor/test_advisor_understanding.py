@@ -37,6 +37,20 @@ def test_a_learning_rate_of_one_means_an_adaptive_optimizer():
     assert lr_direction(facts) is None
 
 
+@pytest.mark.parametrize(
+    "text, optimizer",
+    [
+        ("With Prodigy, what learning rate for the text encoder?", "prodigy"),
+        ("라이온 옵티마이저 쓰면 학습률 몇?", "lion"),
+        # Adam named beside them: the user compares or wants both, so neither is the stated optimizer
+        ("What rates for 8-bit Adam, and for Lion if you know?", None),
+        ("Prodigy vs AdamW8bit for a character LoRA?", None),
+    ],
+)
+def test_the_optimizer_the_user_uses(text, optimizer):
+    assert read_question(text).config.get("optimizer") == optimizer
+
+
 def test_computed_direction_of_a_stated_rate():
     assert lr_direction(read_question("lr 5e-4, batch 1")) == "down"
     assert lr_direction(read_question("lr 4e-4 at batch 4")) is None  # within sqrt(batch) × 2e-4
