@@ -27,4 +27,6 @@ CASES: dict[str, str] = {
     "fluxgym.presets_outputs": "What's the difference between fluxgym's 12G and 20G VRAM settings?",
     # sd-scripts' Flux-only options
     "flux.sdscripts_args": "For flux_train_network.py, which timestep_sampling and model_prediction_type should I set?",
+    # a tagger's output: edit it rather than train it as-is or rewrite it
+    "captions.review_autotags": "Should I proofread the autotagger captions for my 30 images or just train?",
 }

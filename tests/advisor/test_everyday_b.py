@@ -195,6 +195,30 @@ import pytest
         # set 11: ai-toolkit's trigger_word
         ("Does ostris ai-toolkit put the trigger in the captions for me?", "tuners.aitk_trigger_word"),
         ("ai-toolkit 트리거 단어 설정하면 캡션에 자동으로 들어가요?", "tuners.aitk_trigger_word"),
+        # set 12: a trigger forgotten in tagger captions
+        (
+            "I forgot to put my trigger word in the 150 caption txt files, can kohya add it automatically?",
+            "dsconfig.caption_prefix",
+        ),
+        ("캡션 파일에 트리거를 빼먹었는데 한 번에 자동으로 붙이는 방법 있어요?", "dsconfig.caption_prefix"),
+        # set 12: --max_token_length on a Flux run
+        ("Does max_token_length 150 matter for a flux lora in kohya?", "flux.sdscripts_args"),
+        ("플럭스 로라 학습에 max_token_length 225 넣어도 됨?", "flux.sdscripts_args"),
+        # set 12: a captioner that describes NSFW images
+        ("Which caption model handles explicit images without censoring them?", "captions.vlm_tools"),
+        ("19금 그림 캡션 달아줄 캡셔너 추천 좀", "captions.vlm_tools"),
+        # set 12: a tagger's output as-is or edited by hand
+        ("Can I trust the wd14 tagger output or do I need to review every file?", "captions.review_autotags"),
+        ("자동 태그 그대로 써도 되나요, 아니면 손으로 다 고쳐야 하나요?", "captions.review_autotags"),
+        # set 12: finding near-duplicates
+        ("How do I find duplicates in a folder of 900 screenshots?", "dataprep.dedup"),
+        ("스크랩한 사진들 중복 골라내는 프로그램 있어요?", "dataprep.dedup"),
+        # set 12: what a duplicated image does
+        ("I have the same photo 4 times in my folder, is that a problem?", "dataset.duplicates"),
+        ("데이터셋에 중복 사진 몇 장 있으면 문제 돼요?", "dataset.duplicates"),
+        # set 12: a tagger's character tags moved to the front
+        ("Can the tagger put character tags at the front of each caption?", "dsconfig.wd14_options"),
+        ("태거로 캐릭터 태그를 맨 앞에 오게 하는 옵션", "dsconfig.wd14_options"),
     ],
 )
 def test_everyday_b_routes_hold_for_fresh_wordings(advisor, text, wanted):
