@@ -240,7 +240,9 @@ def steps_line(qf: QuestionFacts, lang: str) -> str | None:
                 f"({fewer_total} steps)."
             )
         gpu_total = _gpu_total(qf, images * repeats, batch, accum, shown_epochs) if epochs else 0
-        verdict += _other_batches(qf, images, repeats, shown_epochs, lang) + _gpu_text(qf, gpu_total, per_epoch, lang)
+        verdict += _other_batches(qf, images, repeats, shown_epochs, lang) + _gpu_text(
+            qf, gpu_total, per_epoch, lang
+        )
         verdict += duration_text(qf, gpu_total or total, lang)
         verdict += _with_reg(qf, images * repeats, shown_epochs, total, lang)
         asked = qf.asked_epoch if qf.asked_epoch and qf.asked_epoch <= shown_epochs else None

@@ -323,28 +323,64 @@ import pytest
         ("My dataset is all headshots, will full body generations look wrong?", "dataset.variety", None),
         ("얼굴만 나온 사진으로 학습했더니 전신에서 머리가 따로 놀아요", "dataset.variety", None),
         # set 12 (eighteenth session): the WSL 2 disk image that does not shrink
-        ("Cleared out my old checkpoints in Ubuntu on WSL2, Windows still shows the same free space", "setup.wsl_vhdx_compact", None),
+        (
+            "Cleared out my old checkpoints in Ubuntu on WSL2, Windows still shows the same free space",
+            "setup.wsl_vhdx_compact",
+            None,
+        ),
         ("wsl에서 데이터셋 폴더 삭제했는데 디스크 용량이 그대로예요", "setup.wsl_vhdx_compact", None),
         # ZLUDA's first-run compile looks like a hang
-        ("First generation with ZLUDA on my RX 7900 has been sitting there for 15 minutes, is it frozen?", "amd.zluda_first_compile", None),
+        (
+            "First generation with ZLUDA on my RX 7900 has been sitting there for 15 minutes, is it frozen?",
+            "amd.zluda_first_compile",
+            None,
+        ),
         ("즐루다로 처음 돌리는데 한참 동안 아무 진행이 없어요", "amd.zluda_first_compile", None),
         # two different cards in one PC
-        ("My PC has an RTX 4070 plus an old GTX 970 for extra monitors; how do I make kohya pick the 4070?", "setup.gpu_select", None),
+        (
+            "My PC has an RTX 4070 plus an old GTX 970 for extra monitors; how do I make kohya pick the 4070?",
+            "setup.gpu_select",
+            None,
+        ),
         ("3060이랑 1660 같이 꽂혀 있는데 학습이 자꾸 1660으로 돌아요", "setup.gpu_select", None),
         # a run over SSH that dies with the connection
-        ("Every time my ssh session times out overnight the kohya process on the server is gone", "remote.keep_running", None),
-        ("원격 서버에서 학습 걸어두고 터미널 닫으면 학습이 종료돼요. 백그라운드로 돌리는 법?", "remote.keep_running", None),
+        (
+            "Every time my ssh session times out overnight the kohya process on the server is gone",
+            "remote.keep_running",
+            None,
+        ),
+        (
+            "원격 서버에서 학습 걸어두고 터미널 닫으면 학습이 종료돼요. 백그라운드로 돌리는 법?",
+            "remote.keep_running",
+            None,
+        ),
         # TensorBoard of a run on a rented machine
-        ("Is there a way to open the tensorboard of my vast.ai run in my home browser?", "train.tensorboard_remote", None),
+        (
+            "Is there a way to open the tensorboard of my vast.ai run in my home browser?",
+            "train.tensorboard_remote",
+            None,
+        ),
         ("런팟에서 돌리는 학습의 텐서보드를 내 컴퓨터에서 보고 싶어요", "train.tensorboard_remote", None),
         # Docker without GPU access
-        ("torch.cuda.is_available() is False inside my docker container but the host has a working 3090", "setup.docker_gpu", None),
+        (
+            "torch.cuda.is_available() is False inside my docker container but the host has a working 3090",
+            "setup.docker_gpu",
+            None,
+        ),
         ("도커 컨테이너에서 cuda를 못 찾는다고 나와요", "setup.docker_gpu", None),
         # tkinter missing on Linux
-        ("ModuleNotFoundError: No module named '_tkinter' when I click the folder button on Ubuntu", "setup.linux_tkinter", None),
+        (
+            "ModuleNotFoundError: No module named '_tkinter' when I click the folder button on Ubuntu",
+            "setup.linux_tkinter",
+            None,
+        ),
         ("우분투에서 kohya 켜니까 tkinter 모듈이 없대요", "setup.linux_tkinter", None),
         # one venv for a UI and a trainer
-        ("Can ComfyUI and kohya_ss share one venv so I don't install torch twice?", "setup.separate_venvs", None),
+        (
+            "Can ComfyUI and kohya_ss share one venv so I don't install torch twice?",
+            "setup.separate_venvs",
+            None,
+        ),
         ("컴피 가상환경에 kohya도 같이 깔아서 쓰면 안 되나요?", "setup.separate_venvs", None),
     ],
 )
