@@ -158,6 +158,29 @@ def _with_reg(qf: QuestionFacts, seen: int, epochs: int, total: int, lang: str) 
     )
 
 
+def _gpu_total(qf: QuestionFacts, seen: int, batch: int, accum: int, epochs: int) -> int:
+    """sd-scripts' step count on several GPUs (max_train_epochs set): each epoch's batches are shared among
+    the processes, ceil(batches / num_processes / accumulation) steps per epoch (train_network.py)."""
+    return math.ceil(math.ceil(seen / batch) / qf.gpus / accum) * epochs if qf.gpus > 1 else 0
+
+
+def _gpu_text(qf: QuestionFacts, gpu_total: int, per_epoch: int, lang: str) -> str:
+    if not gpu_total:
+        return ""
+    n, shown = qf.gpus, gpu_total // max(1, qf.config.get("max_train_epochs") or 1)
+    if lang == "ko":
+        return (
+            f" 단, GPU {n}장(num_processes {n})이면 sd-scripts가 에포크의 배치를 GPU끼리 나눠서 에포크당 {per_epoch} ÷ {n} "
+            f"= {shown} 스텝, 총 {gpu_total} 스텝으로 표시합니다(한 스텝에 GPU마다 배치 하나씩, 실효 배치 × {n}). "
+            f"이미지당 학습 횟수는 그대로입니다."
+        )
+    return (
+        f" On {n} GPUs (num_processes {n}) sd-scripts shares each epoch's batches among them: {per_epoch} ÷ {n} = "
+        f"{shown} steps per epoch, {gpu_total} steps in total shown (each step trains one batch per GPU, an "
+        f"effective batch × {n}); every image is still seen as often."
+    )
+
+
 def steps_line(qf: QuestionFacts, lang: str) -> str | None:
     """The arithmetic users want done for them."""
     images, cfg = qf.num_images, qf.config
@@ -216,7 +239,11 @@ def steps_line(qf: QuestionFacts, lang: str) -> str | None:
                 else f" That is beyond 1000-5000 steps: with this many images set repeats to {fewer} "
                 f"({fewer_total} steps)."
             )
-        verdict += _other_batches(qf, images, repeats, shown_epochs, lang) + duration_text(qf, total, lang)
+        gpu_total = _gpu_total(qf, images * repeats, batch, accum, shown_epochs) if epochs else 0
+        verdict += _other_batches(qf, images, repeats, shown_epochs, lang) + _gpu_text(
+            qf, gpu_total, per_epoch, lang
+        )
+        verdict += duration_text(qf, gpu_total or total, lang)
         verdict += _with_reg(qf, images * repeats, shown_epochs, total, lang)
         asked = qf.asked_epoch if qf.asked_epoch and qf.asked_epoch <= shown_epochs else None
         if asked:

@@ -22,6 +22,7 @@ from advisor.question_numbers import (
     file_size,
     first_int,
     folders,
+    gpu_count,
     grid,
     hires,
     passes,
@@ -162,6 +163,7 @@ class QuestionFacts:
     other_batches: tuple[int, ...] = ()
     # "kohya shows 1.5 s/it" / "3 it/s": seconds per step, for the run's duration
     sec_per_step: float | None = None
+    gpus: int = 1
     # "renting a 4090 at $0.40/hour": (price per hour, "$" or "원"), for the run's cost
     price_per_hour: tuple[float, str] | None = None
     # "832x1216, hires fix upscale by 1.5": (width, height, factor)
@@ -463,6 +465,7 @@ def read_question(text: str) -> QuestionFacts:
         file_size=file_size(text),
         other_batches=other_batches,
         sec_per_step=sec_per_step(text),
+        gpus=gpu_count(text),
         price_per_hour=price_per_hour(text),
         hires=hires(text),
         folders=folders(text),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-_SEC_PER_STEP = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*(s/it|sec/it|it/s)\b", re.I)
+_SEC_PER_STEP = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*(s/it|sec/it|초/it|초/스텝|s/step|sec/step|it/s)\b", re.I)
 _HIRES = re.compile(r"hires|hi-res|high-res|하이레[스즈]|고해상도 ?보정|업스케일|upscal", re.I)
 # The size is worked out only for a question that asks for it ("what's the final resolution?").
 _ASKS_SIZE = re.compile(
@@ -41,6 +41,27 @@ def sec_per_step(text: str) -> float | None:
         return None
     value = float(found.group(1))
     return value if found.group(2).lower() != "it/s" else 1 / value
+
+
+# The GPUs one run is launched on: accelerate's --num_processes, or a count of cards ("two RTX 4090s",
+# "2x 3090", "4090 두 장"); sd-scripts divides an epoch's steps among them.
+_WORDS = {"two": 2, "three": 3, "four": 4, "두": 2, "세": 3, "네": 4}
+_GPUS = re.compile(
+    r"num_processes\s*=?\s*([2-8])\b"
+    r"|\b(two|three|four|[2-8])\s*(?:x\s*)?(?:rtx\s*|nvidia\s*)?(?:[ahlv]\d{2,3}|[1-5]0[6-9]0(?:\s*ti)?)s?\b"
+    r"|\b(two|three|four|[2-8])\s+(?:gpus|graphics cards|video cards)\b"
+    r"|(?:[ahlv]\d{2,3}|[1-5]0[6-9]0(?:\s*ti)?|gpu|그래픽\s*카드|글카)\s*(두|세|네|[2-8])\s*(?:장|개)",
+    re.I,
+)
+
+
+def gpu_count(text: str) -> int:
+    """The number of GPUs a run uses (1 unless the question names more)."""
+    found = _GPUS.search(text)
+    if not found:
+        return 1
+    value = next(g for g in found.groups() if g).lower()
+    return _WORDS.get(value) or int(value)
 
 
 # A rented GPU's price per hour ("$0.40/hour", "0.4 dollars an hour", "시간당 0.4달러", "시간당 500원").

@@ -25,4 +25,18 @@ CASES: dict[str, str] = {
     "captions.optional_features": "She wears a hat in most of my dataset pictures, how do I make the hat optional?",
     # letters in a logo or sign LoRA come out garbled: the base cannot spell; add the text afterwards
     "lora.text_rendering": "The shop sign text in my LoRA outputs is garbled nonsense. How do I get readable lettering?",
+    # set 12: WSL 2's ext4.vhdx does not shrink after deleting files: fstrim, then set-sparse or diskpart compact
+    "setup.wsl_vhdx_compact": "How do I shrink the ext4.vhdx of my WSL Ubuntu after removing old models?",
+    # ZLUDA compiles the GPU code on the first run (minutes), cached afterwards
+    "amd.zluda_first_compile": "Why does ZLUDA take ages before the first training step starts on my Radeon?",
+    # a training run started over SSH dies with the connection: tmux, screen, nohup
+    "remote.keep_running": "How do I keep sd-scripts training on my cloud server after I log out of ssh?",
+    # TensorBoard on a remote server from one's own PC: ssh -L tunnel or --bind_all
+    "train.tensorboard_remote": "How do I view TensorBoard from a remote server on my laptop?",
+    # Docker without the GPU: NVIDIA Container Toolkit, nvidia-ctk, --gpus all
+    "setup.docker_gpu": "My kohya docker container does not see the GPU, what am I missing?",
+    # No module named 'tkinter' on Linux: the python3-tk system package
+    "setup.linux_tkinter": "How do I fix No module named 'tkinter' in kohya_ss on Linux Mint?",
+    # a UI's venv shared with a trainer to save space: keep separate venvs, share the models instead
+    "setup.separate_venvs": "Is it OK to pip install kohya requirements into my Forge venv to save space?",
 }

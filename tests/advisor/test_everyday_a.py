@@ -3,7 +3,7 @@
 questions here are written fresh, not taken from any bank: each must reach the rule that answers its topic.
 The tenth session added the topics set 4 (tests/advisor/question_bank_common4.toml) showed unrouted, the eleventh
 those of set 5 (tests/advisor/question_bank_common5.toml), the twelfth those of set 6 (question_bank_common6.toml), the thirteenth those of set 7
-(question_bank_common7.toml), the fourteenth those of set 8 (question_bank_common8.toml), the fifteenth those of set 9 (question_bank_common9.toml), the sixteenth those of set 10 (question_bank_common10.toml), the seventeenth those of set 11 (question_bank_common11.toml)."""
+(question_bank_common7.toml), the fourteenth those of set 8 (question_bank_common8.toml), the fifteenth those of set 9 (question_bank_common9.toml), the sixteenth those of set 10 (question_bank_common10.toml), the seventeenth those of set 11 (question_bank_common11.toml), the eighteenth those of set 12 (question_bank_common12.toml)."""
 
 import pytest
 
@@ -322,6 +322,66 @@ import pytest
         # only face close-ups in the dataset
         ("My dataset is all headshots, will full body generations look wrong?", "dataset.variety", None),
         ("얼굴만 나온 사진으로 학습했더니 전신에서 머리가 따로 놀아요", "dataset.variety", None),
+        # set 12 (eighteenth session): the WSL 2 disk image that does not shrink
+        (
+            "Cleared out my old checkpoints in Ubuntu on WSL2, Windows still shows the same free space",
+            "setup.wsl_vhdx_compact",
+            None,
+        ),
+        ("wsl에서 데이터셋 폴더 삭제했는데 디스크 용량이 그대로예요", "setup.wsl_vhdx_compact", None),
+        # ZLUDA's first-run compile looks like a hang
+        (
+            "First generation with ZLUDA on my RX 7900 has been sitting there for 15 minutes, is it frozen?",
+            "amd.zluda_first_compile",
+            None,
+        ),
+        ("즐루다로 처음 돌리는데 한참 동안 아무 진행이 없어요", "amd.zluda_first_compile", None),
+        # two different cards in one PC
+        (
+            "My PC has an RTX 4070 plus an old GTX 970 for extra monitors; how do I make kohya pick the 4070?",
+            "setup.gpu_select",
+            None,
+        ),
+        ("3060이랑 1660 같이 꽂혀 있는데 학습이 자꾸 1660으로 돌아요", "setup.gpu_select", None),
+        # a run over SSH that dies with the connection
+        (
+            "Every time my ssh session times out overnight the kohya process on the server is gone",
+            "remote.keep_running",
+            None,
+        ),
+        (
+            "원격 서버에서 학습 걸어두고 터미널 닫으면 학습이 종료돼요. 백그라운드로 돌리는 법?",
+            "remote.keep_running",
+            None,
+        ),
+        # TensorBoard of a run on a rented machine
+        (
+            "Is there a way to open the tensorboard of my vast.ai run in my home browser?",
+            "train.tensorboard_remote",
+            None,
+        ),
+        ("런팟에서 돌리는 학습의 텐서보드를 내 컴퓨터에서 보고 싶어요", "train.tensorboard_remote", None),
+        # Docker without GPU access
+        (
+            "torch.cuda.is_available() is False inside my docker container but the host has a working 3090",
+            "setup.docker_gpu",
+            None,
+        ),
+        ("도커 컨테이너에서 cuda를 못 찾는다고 나와요", "setup.docker_gpu", None),
+        # tkinter missing on Linux
+        (
+            "ModuleNotFoundError: No module named '_tkinter' when I click the folder button on Ubuntu",
+            "setup.linux_tkinter",
+            None,
+        ),
+        ("우분투에서 kohya 켜니까 tkinter 모듈이 없대요", "setup.linux_tkinter", None),
+        # one venv for a UI and a trainer
+        (
+            "Can ComfyUI and kohya_ss share one venv so I don't install torch twice?",
+            "setup.separate_venvs",
+            None,
+        ),
+        ("컴피 가상환경에 kohya도 같이 깔아서 쓰면 안 되나요?", "setup.separate_venvs", None),
     ],
 )
 def test_everyday_a_topics_reach_their_rules(advisor, text, wanted, unwanted):
@@ -386,4 +446,30 @@ def test_everyday_a_batch_change_per_epoch(advisor, text, wanted):
     ],
 )
 def test_everyday_a_computed_lines_set9(advisor, text, wanted):
+    assert wanted in advisor.ask(text, use_llm=False).text
+
+
+@pytest.mark.parametrize(
+    "text,wanted",
+    [
+        # set 12 (eighteenth session): sd-scripts divides an epoch's steps among the GPUs (max_train_epochs set)
+        (
+            "accelerate launch --num_processes 4 on four A100s: 60 images, 5 repeats, 8 epochs, batch 3. Total steps?",
+            "On 4 GPUs (num_processes 4) sd-scripts shares each epoch's batches among them: 100 ÷ 4 = 25 steps per "
+            "epoch, 200 steps in total shown",
+        ),
+        (
+            "3090 두 장으로 학습해요. 이미지 25장 반복 8, 에폭 6, 배치 1이면 스텝 몇 개로 나와요?",
+            "GPU 2장(num_processes 2)이면 sd-scripts가 에포크의 배치를 GPU끼리 나눠서 에포크당 200 ÷ 2 = 100 스텝, 총 600 스텝",
+        ),
+        # one card: no division
+        ("One 4090, 25 images, 8 repeats, 6 epochs, batch 1. How many steps?", "= 1200 steps"),
+        # a rate written in Korean units ("초/it") gives the run's length
+        (
+            "이미지 20장 반복 10, 에폭 5, 배치 2에 2초/it이면 얼마나 걸려요?",
+            "500 스텝 × 2초 = 1000초",
+        ),
+    ],
+)
+def test_everyday_a_computed_lines_set12(advisor, text, wanted):
     assert wanted in advisor.ask(text, use_llm=False).text
