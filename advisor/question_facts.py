@@ -434,6 +434,9 @@ def _config(text: str, counts: dict[str, int]) -> dict[str, Any]:
         out["optimizer"] = "prodigy"
     elif re.search(r"\blion|라이온", text, re.I):
         out["optimizer"] = "lion"
+    # AdamW named beside them ('rates for 8-bit Adam, and for Lion too'): which one is meant is not stated.
+    if "optimizer" in out and re.search(r"(?<![a-z])adam|아담", text, re.I):
+        del out["optimizer"]
     if "max_train_epochs" in out and "max_train_steps" not in out:
         out["max_train_steps"] = 0  # epochs decide the length
     return out
