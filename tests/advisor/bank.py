@@ -154,7 +154,8 @@ def paraphrases(split: str | None = None, lang: str | None = None) -> list[Parap
 
 
 EVERYDAY_PATHS = {
-    n: Path(__file__).with_name(f"question_bank_common{n}.toml") for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)
+    n: Path(__file__).with_name(f"question_bank_common{n}.toml")
+    for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)
 }
 
 

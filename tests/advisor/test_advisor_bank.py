@@ -48,7 +48,9 @@ def test_each_round_has_its_split_and_the_held_out_round_is_new():
     langs_by_source: dict[str, list[str]] = {}
     for q in held:
         assert q.source not in older_sources, f"{q.id}: its source is already in rounds 1-20"
-        assert q.id.startswith(("r21a-", "r21b-", "r22a-", "r22b-", "r23a-", "r23b-")) and q.id.endswith(f"-{q.lang}"), q.id
+        assert q.id.startswith(("r21a-", "r21b-", "r22a-", "r22b-", "r23a-", "r23b-")) and q.id.endswith(
+            f"-{q.lang}"
+        ), q.id
         langs_by_source.setdefault(q.source, []).append(q.lang)
     assert len(langs_by_source) >= 113
     for source, langs in langs_by_source.items():

@@ -48,7 +48,20 @@ from tests.advisor import bank, coherence
 # tmux on a rented box, TensorBoard over SSH, steps on two GPUs, uncensored captioners, duplicates, the trigger added to
 # every caption, ...). Set 13, blind, moved from 40/80, 38/80 to 40/80, 39/80 through those fixes; set 14 stayed at
 # 28/40, 27/40.
-FLOORS = {1: 0.97, 2: 0.97, 3: 0.97, 4: 0.97, 5: 0.97, 6: 0.97, 7: 0.97, 8: 0.97, 9: 0.97, 10: 0.97, 11: 0.97, 12: 0.97}
+FLOORS = {
+    1: 0.97,
+    2: 0.97,
+    3: 0.97,
+    4: 0.97,
+    5: 0.97,
+    6: 0.97,
+    7: 0.97,
+    8: 0.97,
+    9: 0.97,
+    10: 0.97,
+    11: 0.97,
+    12: 0.97,
+}
 
 
 @pytest.fixture(scope="module")
