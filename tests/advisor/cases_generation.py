@@ -25,4 +25,6 @@ CASES: dict[str, str] = {
     "gen.controlnet_preprocessors": "Which ControlNet preprocessor and model do I pick to copy a pose?",
     "gen.ipadapter_style": "IP-Adapter로 레퍼런스 그림 화풍 따라하게 하는 법",
     "gen.xyz_plot_settings": "How do I compare samplers and CFG values with the X/Y/Z plot?",
+    # negative prompts
+    "gen.negative_prompt": "What's a good negative prompt for anime images?",
 }

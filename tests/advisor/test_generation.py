@@ -46,6 +46,14 @@ LEADS = [
     ("How to make an X/Y/Z plot comparing CFG and steps?", "gen.xyz_plot_settings"),
     ("Should I set ENSD to 31337?", "webui.sampler_parameters"),
     ("Is --medvram-sdxl needed on a 12GB card in A1111?", "webui.vram_flags"),
+    # negative prompts, CFG itself, inpaint denoise and seams, batch count, Ultimate SD Upscale settings
+    ("Which negative prompt works for Illustrious?", "gen.negative_prompt"),
+    ("네거티브 프롬프트에 뭐 써야 해요?", "gen.negative_prompt"),
+    ("CFG가 뭐하는 거예요?", "infer.cfg_burn"),
+    ("How much denoising when I inpaint a hand?", "gen.inpaint_masked_content"),
+    ("인페인트한 부분 경계가 티나요", "gen.inpaint_area_padding"),
+    ("How many steps does DPM++ 2M Karras need?", "gen.steps_cfg"),
+    ("울티메이트 업스케일 디노이즈 설정 추천해 주세요", "webui.ultimate_sd_upscale"),
 ]
 
 
