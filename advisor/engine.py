@@ -122,6 +122,9 @@ TOPIC_PARTS = (
     # The fifteenth round: the long tail of apps and trainers users name (fifth session).
     "apps_a",
     "apps_b",
+    # Generating images (not training) in the UIs: samplers, CFG, prompt syntax, inpainting, upscaling,
+    # ControlNet basics (eleventh session; from the person judges' "generation questions answered as LoRA").
+    "generation",
 )
 # Rule files, read in this order: the failure and guide rules, then the rules that answer questions.
 RULEBOOK_PATHS = (

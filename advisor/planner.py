@@ -33,7 +33,57 @@ GENERATING_INTENTS = frozenset({"infer_generation_oom", "everyday_b_upscale_to_p
 #: ... and so do the intents about a training run's memory; the generating rules fill in only for them.
 TRAINING_MEMORY_INTENTS = frozenset({"vram"})
 GENERATING_RULES = frozenset({"infer.generation_oom"})
+#: Intents about generating images (advisor/intents_generation.toml: samplers, CFG, prompt syntax, inpainting,
+#: upscaling...; each is ruled out when the question speaks of training). When one matches, they lead, and the
+#: rules about a training run stand aside: "which sampler and scheduler for SDXL" got the training lr_scheduler
+#: rule first, "(word:1.3) vs [word]" the weak-trigger rule (issue 21, part generation).
+DRAWING_INTENT_PREFIX = "generation_"
+TRAINING_ONLY_PARTS = (
+    "train.",
+    "captions.",
+    "dataset.",
+    "dataprep.",
+    "kohya.",
+    "args.",
+    "gui.",
+    "dsconfig.",
+    "optimizer.",
+    "scheduler.",
+    "reg.",
+    "sample.",
+    "loss.",
+    "noise.",
+    "te.",
+    "recipe.",
+    "method.",
+    "flux.",
+    "results.",
+    "network.",
+    "alpha.",
+    "aug.",
+    "onetrainer.",
+    "trainers.",
+    "notebooks.",
+    "tuners.",
+    "scripts.",
+    "diffpipe.",
+    "lyco.",
+    "lycoris.",
+    "finetune.",
+    "dreambooth.",
+    "oom.",
+    "memory.",
+    "vram.",
+)
 TRAINING_MEMORY_PARTS = ("oom.", "train.", "memory.", "vram.")
+#: The rules about generating (rulebook_generation.toml) fill in from the search only for a question that does
+#: not speak of training: their words (steps, CFG, resolution, denoise) are also a training run's.
+GENERATION_PARTS = ("gen.",)
+_TRAINING_TALK = re.compile(
+    r"\b(train\w*|kohya\w*|sd-scripts|onetrainer|dataset\w*|captions?|epochs?|fine-?tun\w*|dreambooth|learning rate"
+    r"|repeats)\b|학습|트레이닝|데이터셋|캡션|에폭|에포크|러닝 ?레이트|드림부스",
+    re.IGNORECASE,
+)
 #: The fifteenth round's rules about one app or trainer each (rulebook_apps_*.toml) answer only through their
 #: intents, which name the tool: one file holds dozens of tools, so no single gate pattern fits them all.
 INTENT_ONLY_PARTS = ("apps.",)
@@ -319,8 +369,12 @@ def gather(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) ->
         # an 8-bit optimizer, a smaller rank, the batch that fits) answer another question.
         failure_ids, diag = [], None
         intents = [i for i in intents if i.id not in TRAINING_MEMORY_INTENTS]
+    drawing = not generating and any(i.id.startswith(DRAWING_INTENT_PREFIX) for i in intents)
+    if drawing:
+        # a question about generating images: its intents first (the sort is stable)
+        intents = sorted(intents, key=lambda i: not i.id.startswith(DRAWING_INTENT_PREFIX))
     # The stated facts' rules are about a training run (its dataset, batch, steps): none for generating.
-    facts = [] if generating else rulebook.evaluate(situation.facts())
+    facts = [] if generating or drawing else rulebook.evaluate(situation.facts())
     fact_ids = [f.id for f in facts if not f.rule.diagnosis]
 
     other_trainer = _other_trainer_only(short)
@@ -335,6 +389,10 @@ def gather(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) ->
             return False
         if generating:
             return not hit.ref.startswith(TRAINING_MEMORY_PARTS)
+        if drawing and hit.ref.startswith(TRAINING_ONLY_PARTS):
+            return False
+        if hit.ref.startswith(GENERATION_PARTS) and _TRAINING_TALK.search(short):
+            return False
         return hit.ref not in GENERATING_RULES
 
     # One search over every rule: its first hits are BM25's fill, all of it the ranker's relevance.
@@ -343,6 +401,10 @@ def gather(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) ->
     relevance = {h.ref: Relevance(rank, h.score, h.matched) for rank, h in enumerate(scored)}
     hits = list(islice(filter(fills, takewhile(lambda h: h.score >= floor, scored)), BM25_FILL))
     ids, found = _candidates(failure_ids, intents, spans, fact_ids, hits)
+    if drawing:
+        # a training run's rules answer another question
+        ids = [i for i in ids if not i.startswith(TRAINING_ONLY_PARTS)]
+        found = {i: c for i, c in found.items() if i in ids}
     if other_trainer:
         # the asker's trainer does not have sd-scripts' flags or the kohya GUI's fields: those rules go
         kept = [i for i in ids if not _kohya_only(i)]
