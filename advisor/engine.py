@@ -122,6 +122,9 @@ TOPIC_PARTS = (
     # The fifteenth round: the long tail of apps and trainers users name (fifth session).
     "apps_a",
     "apps_b",
+    # The loracord bot and CLI themselves: commands, uploads, the queue and its fairness, limits, results, retries
+    # (eleventh session; a blind everyday set found the advisor could not explain its own bot).
+    "loracord",
 )
 # Rule files, read in this order: the failure and guide rules, then the rules that answer questions.
 RULEBOOK_PATHS = (
