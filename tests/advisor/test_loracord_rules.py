@@ -81,3 +81,10 @@ def test_loracord_questions_lead_with_their_rule(advisor, text, wanted):
 def test_other_tools_questions_get_no_loracord_rule(advisor, text):
     ids = advisor.ask(text, use_llm=False).rule_ids
     assert not [i for i in ids if i.startswith("loracord.")], ids
+
+
+def test_a_comfy_node_passed_through_reaches_bypass(advisor):
+    """Measured with this part: its rules shifted the search's weights, and a Korean question about passing a
+    LoRA loader node through (not rewiring it) lost its fourth rule; intents_comfy.toml now reads that wording."""
+    text = "컴피UI에서 로라 안 쓰고 싶을 때 선을 다시 연결하지 않고 로더 노드를 그냥 통과시킬 수 있나요?"
+    assert advisor.ask(text, use_llm=False).rule_ids[:1] == ("comfy.bypass_mute",)
