@@ -73,6 +73,9 @@ def test_loracord_questions_lead_with_their_rule(advisor, text, wanted):
         "Where does kohya save the LoRA file after training finishes?",
         "코야에서 트리거 워드는 캡션 어디에 적어요?",
         "How many images should a character LoRA dataset have?",
+        # a LoRA shared on some Discord server is not the bot's
+        "A friend on Discord sent me a LoRA, where do I put it?",
+        "디코 서버에서 누가 올린 로라 파일 받았는데 어디에 넣어요?",
         # other services' links and quotas
         "The civitai download link expired, how do I get the file again?",
         "Colab says I used up my GPU quota, what now?",
