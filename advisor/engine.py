@@ -125,6 +125,9 @@ TOPIC_PARTS = (
     # Generating images (not training) in the UIs: samplers, CFG, prompt syntax, inpainting, upscaling,
     # ControlNet basics (eleventh session; from the person judges' "generation questions answered as LoRA").
     "generation",
+    # The loracord bot and CLI themselves: commands, uploads, the queue and its fairness, limits, results, retries
+    # (eleventh session; a blind everyday set found the advisor could not explain its own bot).
+    "loracord",
 )
 # Rule files, read in this order: the failure and guide rules, then the rules that answer questions.
 RULEBOOK_PATHS = (

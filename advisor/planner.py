@@ -359,7 +359,11 @@ def gather(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) ->
     situation = read_question(short)
     # Options and symptoms named outright (the topic files' intents) before intents.toml's broad topics,
     # which also match a setting mentioned only as context ("resolution 512 with buckets, flip_aug, ...").
-    matched = sorted(match_spans(short), key=lambda pair: not pair[0].specific)
+    # A question about loracord's own bot or command line (intents_loracord.toml: its commands, "the bot", the
+    # queue) is answered by what loracord does before any other tool's rule its words also match.
+    matched = sorted(
+        match_spans(short), key=lambda pair: (not pair[0].specific, not pair[0].id.startswith("loracord_"))
+    )
     intents = [intent for intent, _ in matched]
     spans = {intent.id: span for intent, span in matched}
     failure_ids, diag = _failure_rules(question, lang, rulebook)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from advisor.checker import check_reply, check_smalltalk, extract_claims
@@ -42,14 +43,27 @@ def test_guide_has_both_languages_for_every_section():
         assert p.texts.get("en") and p.texts.get("ko"), p.id
 
 
+def _slug(heading: str) -> str:
+    """A Markdown heading's anchor as GitHub writes it."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
 def test_rule_sources_point_at_guide_sections():
+    """`guide:ID` is a section of advisor/guide.md; loracord's own rules (part loracord) cite the project's docs or
+    code instead, `guide:docs/FILE.md#anchor` or `guide:PATH`, which must exist."""
     from advisor.engine import load_rulebook
 
+    root = Path(__file__).resolve().parents[2]
     sections = {p.id for p in load_guide()}
     for rule in load_rulebook().rules:
         kind, _, ref = rule.source.partition(":")
-        if kind == "guide":
-            assert ref in sections, f"{rule.id} cites missing guide section {ref}"
+        if kind != "guide" or ref in sections:
+            continue
+        path, _, anchor = ref.partition("#")
+        assert (root / path).is_file(), f"{rule.id} cites missing guide section {ref}"
+        if anchor:
+            headings = re.findall(r"^#+ (.+)$", (root / path).read_text(encoding="utf-8"), re.MULTILINE)
+            assert anchor in {_slug(h) for h in headings}, f"{rule.id} cites a missing heading: {ref}"
 
 
 def test_index_finds_rules_in_both_languages():
