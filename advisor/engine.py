@@ -122,6 +122,9 @@ TOPIC_PARTS = (
     # The fifteenth round: the long tail of apps and trainers users name (fifth session).
     "apps_a",
     "apps_b",
+    # LoRAs for video models (Wan, HunyuanVideo, LTX-Video) and the newest image models (Qwen-Image, HiDream, Chroma,
+    # Flux Kontext, Lumina): trainers, VRAM, datasets, loading (eleventh session).
+    "video",
 )
 # Rule files, read in this order: the failure and guide rules, then the rules that answer questions.
 RULEBOOK_PATHS = (
