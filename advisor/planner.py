@@ -160,7 +160,7 @@ TOOL_PARTS = {
 KOHYA_PARTS = ("args.", "kohya.", "gui.", "dsconfig.")
 _OTHER_TRAINER = re.compile(
     r"one ?trainer|원 ?트레이너|ai[- ]?toolkit|에이아이 ?툴킷|ai ?툴킷|aitk|ostris|simple ?tuner|심플 ?튜너"
-    r"|every ?dream|에브리 ?드림|diffusion[- _]?pipe|디퓨전 ?파이프|stable ?tuner|스테이블 ?튜너"
+    r"|every ?dream|에브리 ?드림|diffusion[- _]?pipe|디퓨전 ?파이프|stable ?tuner|스테이블 ?튜너|musubi|무수비|뮤수비"
     r"|train_(?:dreambooth|text_to_image)\w*\.py|hcp[- ]?diffusion|naifu|나이푸",
     re.I,
 )
@@ -309,7 +309,8 @@ def gather(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) ->
     situation = read_question(short)
     # Options and symptoms named outright (the topic files' intents) before intents.toml's broad topics,
     # which also match a setting mentioned only as context ("resolution 512 with buckets, flip_aug, ...").
-    matched = sorted(match_spans(short), key=lambda pair: not pair[0].specific)
+    # Intents marked `first` (a video or newest image model named outright) lead the specific ones.
+    matched = sorted(match_spans(short), key=lambda pair: (not pair[0].specific, not pair[0].first))
     intents = [intent for intent, _ in matched]
     spans = {intent.id: span for intent, span in matched}
     failure_ids, diag = _failure_rules(question, lang, rulebook)
