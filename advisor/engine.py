@@ -128,6 +128,9 @@ TOPIC_PARTS = (
     # The loracord bot and CLI themselves: commands, uploads, the queue and its fairness, limits, results, retries
     # (eleventh session; a blind everyday set found the advisor could not explain its own bot).
     "loracord",
+    # LoRAs for video models (Wan, HunyuanVideo, LTX-Video) and the newest image models (Qwen-Image, HiDream, Chroma,
+    # Flux Kontext, Lumina): trainers, VRAM, datasets, loading (eleventh session).
+    "video",
 )
 # Rule files, read in this order: the failure and guide rules, then the rules that answer questions.
 RULEBOOK_PATHS = (

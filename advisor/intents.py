@@ -37,6 +37,9 @@ class Intent:
     # From a topic file (intents_craft/use/symptoms/setup.toml): an option or symptom named outright, more
     # specific than intents.toml's broad topics; `broad = true` there marks a mere mention ("colab").
     specific: bool = False
+    # `first = true` in a topic file: a model or tool named outright whose own facts answer before the other
+    # topic intents' generic ones (a Wan or Qwen-Image question gets its model's VRAM, not SDXL's).
+    first: bool = False
 
 
 @cache
@@ -58,6 +61,7 @@ def load_intents(path: Path = INTENTS_PATH) -> tuple[Intent, ...]:
             unless=tuple(re.compile(p, re.IGNORECASE) for p in item.get("unless", ())),
             general=bool(item.get("general", False)),
             specific=item["specific"] and not item.get("broad", False),
+            first=item["specific"] and bool(item.get("first", False)),
         )
         for item in raw
     )

@@ -210,7 +210,7 @@ TOOL_PARTS = {
 KOHYA_PARTS = ("args.", "kohya.", "gui.", "dsconfig.")
 _OTHER_TRAINER = re.compile(
     r"one ?trainer|원 ?트레이너|ai[- ]?toolkit|에이아이 ?툴킷|ai ?툴킷|aitk|ostris|simple ?tuner|심플 ?튜너"
-    r"|every ?dream|에브리 ?드림|diffusion[- _]?pipe|디퓨전 ?파이프|stable ?tuner|스테이블 ?튜너"
+    r"|every ?dream|에브리 ?드림|diffusion[- _]?pipe|디퓨전 ?파이프|stable ?tuner|스테이블 ?튜너|musubi|무수비|뮤수비"
     r"|train_(?:dreambooth|text_to_image)\w*\.py|hcp[- ]?diffusion|naifu|나이푸",
     re.I,
 )
@@ -359,11 +359,8 @@ def gather(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) ->
     situation = read_question(short)
     # Options and symptoms named outright (the topic files' intents) before intents.toml's broad topics,
     # which also match a setting mentioned only as context ("resolution 512 with buckets, flip_aug, ...").
-    # A question about loracord's own bot or command line (intents_loracord.toml: its commands, "the bot", the
-    # queue) is answered by what loracord does before any other tool's rule its words also match.
-    matched = sorted(
-        match_spans(short), key=lambda pair: (not pair[0].specific, not pair[0].id.startswith("loracord_"))
-    )
+    # Intents marked `first` (loracord's own bot, a video or newest image model named outright) lead the specific ones.
+    matched = sorted(match_spans(short), key=lambda pair: (not pair[0].specific, not pair[0].first))
     intents = [intent for intent, _ in matched]
     spans = {intent.id: span for intent, span in matched}
     failure_ids, diag = _failure_rules(question, lang, rulebook)
@@ -375,8 +372,9 @@ def gather(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) ->
         intents = [i for i in intents if i.id not in TRAINING_MEMORY_INTENTS]
     drawing = not generating and any(i.id.startswith(DRAWING_INTENT_PREFIX) for i in intents)
     if drawing:
-        # a question about generating images: its intents first (the sort is stable)
-        intents = sorted(intents, key=lambda i: not i.id.startswith(DRAWING_INTENT_PREFIX))
+        # a question about generating images: its intents first (the sort is stable), after a model or tool named
+        # outright (`first`: a Wan speed LoRA's settings are Wan's, not an SDXL Lightning checkpoint's)
+        intents = sorted(intents, key=lambda i: (not i.first, not i.id.startswith(DRAWING_INTENT_PREFIX)))
     # The stated facts' rules are about a training run (its dataset, batch, steps): none for generating.
     facts = [] if generating or drawing else rulebook.evaluate(situation.facts())
     fact_ids = [f.id for f in facts if not f.rule.diagnosis]
