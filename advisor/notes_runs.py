@@ -59,8 +59,8 @@ def _time_left(qf: QuestionFacts, lang: str) -> str:
 
 def rates_line(qf: QuestionFacts, lang: str) -> str | None:
     """Each progress-bar rate named, as seconds per step and steps per second, and which is faster."""
-    if not qf.rates or (len(qf.rates) == 1 and qf.progress):
-        return None  # one rate beside the bar's position: the time-left line says it
+    if len(qf.rates) < 2:
+        return None
     parts, secs = [], []
     for value, unit in qf.rates:
         inverse = 1 / value
