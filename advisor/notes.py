@@ -13,6 +13,7 @@ from advisor.notes_runs import (
     duration_text,
     grid_line,
     hires_line,
+    rates_line,
     save_line,
     size_line,
     throughput_line,
@@ -187,7 +188,7 @@ def steps_line(qf: QuestionFacts, lang: str) -> str | None:
     if qf.folders:
         return _folders_line(qf, lang)
     if not images:
-        steps = cfg.get("max_train_steps")
+        steps = cfg.get("max_train_steps") or (qf.progress[1] if qf.progress else None)
         return duration_text(qf, steps, lang).strip() or None if steps else None
     batch = cfg.get("train_batch_size", 1)
     accum = cfg.get("gradient_accumulation_steps", 1)
@@ -418,6 +419,7 @@ def notes_for(kinds: list[str], qf: QuestionFacts, lang: str, raise_lr: bool = T
         "save": lambda: save_line(qf, lang),
         "caption_dropout": lambda: caption_dropout_line(qf, lang),
         "validation": lambda: validation_line(qf, lang),
+        "rates": lambda: rates_line(qf, lang),
     }
     out: list[str] = []
     for kind in dict.fromkeys(kinds):

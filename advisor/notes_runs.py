@@ -15,6 +15,8 @@ def duration_text(qf: QuestionFacts, steps: int, lang: str) -> str:
     """The run's length from the progress bar's rate ("1.5 s/it")."""
     if not qf.sec_per_step or not steps:
         return ""
+    if qf.progress:
+        return _time_left(qf, lang)
     seconds = steps * qf.sec_per_step
     minutes = seconds / 60
     span = f"{minutes:.0f}" if minutes < 120 else f"{minutes / 60:.1f}"
@@ -30,6 +32,62 @@ def duration_text(qf: QuestionFacts, steps: int, lang: str) -> str:
         f" At {rate} s/it that is {steps} × {rate} s = {seconds:.0f} s, about {span} {unit} "
         "(sample images and saving add to it)." + _cost(qf, seconds, lang)
     )
+
+
+def _time_left(qf: QuestionFacts, lang: str) -> str:
+    """The time left from the progress bar's position ("300/1500") and rate: the steps still to run × s/it."""
+    done, total = qf.progress or (0, 0)
+    rate = qf.sec_per_step or 0.0
+    left = total - done
+    seconds = left * rate
+    minutes = seconds / 60
+    span = f"{minutes:.0f}" if minutes < 120 else f"{minutes / 60:.1f}"
+    if lang == "ko":
+        unit = "분" if minutes < 120 else "시간"
+        return (
+            f" 남은 시간: {total} − {done} = {left} 스텝 × {rate:.3g}초 = {seconds:.0f}초, 약 {span}{unit}입니다"
+            "(샘플 생성과 저장 시간은 별도. 진행 바의 [경과<남은 시간]도 같은 계산입니다)."
+            + _cost(qf, seconds, lang)
+        )
+    unit = "min" if minutes < 120 else "h"
+    return (
+        f" Time left: {total} − {done} = {left} steps × {rate:.3g} s = {seconds:.0f} s, about {span} {unit} "
+        "(sample images and saving add to it; the bar's [elapsed<remaining] is the same estimate)."
+        + _cost(qf, seconds, lang)
+    )
+
+
+def rates_line(qf: QuestionFacts, lang: str) -> str | None:
+    """Each progress-bar rate named, as seconds per step and steps per second, and which is faster."""
+    if len(qf.rates) < 2:
+        return None
+    parts, secs = [], []
+    for value, unit in qf.rates:
+        inverse = 1 / value
+        if unit == "it/s":
+            secs.append((inverse, f"{value:g} it/s"))
+            parts.append(
+                f"{value:g} it/s = 1 ÷ {value:g} = 스텝당 {inverse:.2f}초({inverse:.2f} s/it)"
+                if lang == "ko"
+                else f"{value:g} it/s = 1 ÷ {value:g} = {inverse:.2f} s per step ({inverse:.2f} s/it)"
+            )
+        else:
+            secs.append((value, f"{value:g} s/it"))
+            parts.append(
+                f"{value:g} s/it = 스텝당 {value:g}초 = {inverse:.2f} it/s"
+                if lang == "ko"
+                else f"{value:g} s/it = {value:g} s per step = {inverse:.2f} it/s"
+            )
+    line = ("계산: " if lang == "ko" else "Computed: ") + "; ".join(parts) + "."
+    fast, slow = min(secs), max(secs)
+    if len(secs) > 1 and slow[0] > fast[0] * 1.005:
+        ratio = slow[0] / fast[0]
+        line += (
+            f" 빠른 쪽은 {fast[1]}입니다({slow[1]}의 {ratio:.2f}배 속도)."
+            if lang == "ko"
+            else f" Faster: {fast[1]}, {ratio:.2f}× the speed of {slow[1]}."
+        )
+    return line
 
 
 def _cost(qf: QuestionFacts, seconds: float, lang: str) -> str:

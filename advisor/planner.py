@@ -426,6 +426,8 @@ def gather(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) ->
     note_kinds += ["batch_change"] * bool(situation.other_batches)
     # batches compared by their rates ("batch 1 at 0.8 s/it, batch 4 at 2.4 s/it"); the files a save setting gives
     note_kinds += ["throughput"] * bool(situation.batch_rates)
+    # two rates named ("1.5 it/s or 1.5 s/it?"): each as seconds per step, and which is faster
+    note_kinds += ["rates"] * bool(len(situation.rates) > 1 and not situation.batch_rates)
     note_kinds += ["save"] * bool(situation.save_every)
     note_kinds += ["caption_dropout"] * bool(situation.caption_dropout)
     note_kinds += ["validation"] * bool(situation.validation_split)

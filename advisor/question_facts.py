@@ -27,6 +27,8 @@ from advisor.question_numbers import (
     hires,
     passes,
     price_per_hour,
+    progress,
+    rates,
     save_every,
     sec_per_step,
     steps_per_epoch,
@@ -163,6 +165,9 @@ class QuestionFacts:
     other_batches: tuple[int, ...] = ()
     # "kohya shows 1.5 s/it" / "3 it/s": seconds per step, for the run's duration
     sec_per_step: float | None = None
+    # the bar's "300/1500" as (done, total), and every rate named ("1.5 it/s", "1.5 s/it") as (value, unit)
+    progress: tuple[int, int] | None = None
+    rates: tuple[tuple[float, str], ...] = ()
     gpus: int = 1
     # "renting a 4090 at $0.40/hour": (price per hour, "$" or "원"), for the run's cost
     price_per_hour: tuple[float, str] | None = None
@@ -465,6 +470,8 @@ def read_question(text: str) -> QuestionFacts:
         file_size=file_size(text),
         other_batches=other_batches,
         sec_per_step=sec_per_step(text),
+        progress=progress(text),
+        rates=rates(text),
         gpus=gpu_count(text),
         price_per_hour=price_per_hour(text),
         hires=hires(text),

@@ -16,8 +16,8 @@ _ASKS_SIZE = re.compile(
     re.I,
 )
 _ASKS_TIME = re.compile(
-    r"how long|how many (?:hours|minutes)|\beta\b|take (?:me )?(?:about )?(?:hours|long)|finish"
-    r"|얼마나 걸|몇 ?(?:분|시간)|걸릴|걸리|소요",
+    r"how long|how many (?:hours|minutes)|\beta\b|take (?:me )?(?:about )?(?:hours|long)|finish|how much longer"
+    r"|time (?:left|remaining)|얼마나 걸|몇 ?(?:분|시간)|걸릴|걸리|소요|얼마나 남|남은 ?시간|언제 끝",
     re.I,
 )
 _SIZE_WH = re.compile(r"\b(\d{3,4})\s*[x×*]\s*(\d{3,4})\b")
@@ -115,6 +115,29 @@ def file_size(text: str) -> tuple[float, tuple[int, ...], bool] | None:
     if len(set(dims)) < 2 and not halve:
         return None
     return float(size.group(1)), dims, halve
+
+
+# The progress bar's position: "step 300/1500", "300/1500 스텝", tqdm's "300/1500 [12:30<50:00, 2.50s/it]".
+_PROGRESS = re.compile(
+    r"(?:steps?|스텝|진행 ?바|progress(?: bar)?)\s*(?:is|at|says|shows|:|는|가|이)?\s*(\d{1,6})\s*/\s*(\d{2,6})(?![\d/.])"
+    r"|(?<![\d/.])(\d{1,6})\s*/\s*(\d{2,6})(?![\d/.])\s*(?:steps?\b|스텝|\[|\|)",
+    re.I,
+)
+
+
+def progress(text: str) -> tuple[int, int] | None:
+    """The steps done and the total the progress bar shows, done below the total."""
+    for found in _PROGRESS.finditer(text):
+        done, total = (int(g) for g in found.groups() if g)
+        if done < total:
+            return done, total
+    return None
+
+
+def rates(text: str) -> tuple[tuple[float, str], ...]:
+    """Every progress-bar rate the question names, as (value, "it/s" or "s/it"), in order."""
+    found = ((float(m.group(1)), m.group(2).lower()) for m in _SEC_PER_STEP.finditer(text))
+    return tuple(dict.fromkeys((v, "it/s" if u == "it/s" else "s/it") for v, u in found if v))
 
 
 def asks_about_time(text: str) -> bool:

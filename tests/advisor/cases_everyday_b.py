@@ -29,4 +29,10 @@ CASES: dict[str, str] = {
     "flux.sdscripts_args": "For flux_train_network.py, which timestep_sampling and model_prediction_type should I set?",
     # a tagger's output: edit it rather than train it as-is or rewrite it
     "captions.review_autotags": "Should I proofread the autotagger captions for my 30 images or just train?",
+    # an interruptible / spot cloud GPU: it can be paused, so save and resume
+    "setup.interruptible_instances": "스팟 인스턴스로 로라 학습하다 끊기면 어떻게 이어서 해요?",
+    # TensorBoard inside a notebook
+    "train.tensorboard_notebook": "How do I open tensorboard in colab while kohya trains?",
+    # the progress bar's it/s and s/it
+    "train.progress_rate_units": "Why is my trainer's speed shown in s/it now when yesterday it said it/s?",
 }

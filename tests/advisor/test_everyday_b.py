@@ -219,6 +219,21 @@ import pytest
         # set 12: a tagger's character tags moved to the front
         ("Can the tagger put character tags at the front of each caption?", "dsconfig.wd14_options"),
         ("태거로 캐릭터 태그를 맨 앞에 오게 하는 옵션", "dsconfig.wd14_options"),
+        # set 13: an interruptible / spot cloud GPU for a run
+        (
+            "Should I rent a spot instance on RunPod for a 2 hour Flux LoRA or is that risky?",
+            "setup.interruptible_instances",
+        ),
+        ("interruptible 인스턴스 싸던데 로라 학습용으로 괜찮아요?", "setup.interruptible_instances"),
+        # set 13: TensorBoard inside a notebook
+        ("Can I see the loss graph in tensorboard from my Kaggle notebook?", "train.tensorboard_notebook"),
+        ("주피터 노트북에서 텐서보드 그래프 보려면 뭐 쳐야 돼요?", "train.tensorboard_notebook"),
+        # set 13: the progress bar's it/s and s/it
+        ("What does s/it mean on the training bar, and is lower better?", "train.progress_rate_units"),
+        ("3.2 it/s랑 0.4 s/it 중에 어느 쪽이 더 빠른 거예요?", "train.progress_rate_units"),
+        # set 13: whether the last saved epoch is the best one
+        ("Is the final epoch file always the best one to use?", "sample.pick_checkpoint"),
+        ("마지막 에포크가 항상 제일 좋은 건가요?", "sample.pick_checkpoint"),
     ],
 )
 def test_everyday_b_routes_hold_for_fresh_wordings(advisor, text, wanted):
@@ -405,5 +420,30 @@ def test_everyday_b_dropout_and_validation_counts(advisor, text, said):
     ],
 )
 def test_everyday_b_epochs_from_steps(advisor, text, said):
+    answer = advisor.ask(text, use_llm=False)
+    assert re.search(said, answer.text), answer.text
+
+
+@pytest.mark.parametrize(
+    "text,said",
+    [
+        # set 13: the time left from the bar's position and rate
+        (
+            "I'm at 450/2000 steps, 1.8 s/it. What's the time left?",
+            r"2000 − 450 = 1550 steps × 1\.8 s = 2790 s, about 46 min",
+        ),
+        (
+            "800/3000 스텝인데 1.2 s/it면 남은 시간 얼마예요?",
+            r"3000 − 800 = 2200 스텝 × 1\.2초 = 2640초, 약 44분",
+        ),
+        # set 13: two rates in the bar's two units, and which is faster
+        (
+            "Is 3.2 it/s faster than 0.4 s/it or slower?",
+            r"3\.2 it/s = 1 ÷ 3\.2 = 0\.31 s per step.*0\.4 s/it = 0\.4 s per step = 2\.50 it/s\. Faster: 3\.2 it/s, 1\.28×",
+        ),
+        ("2 it/s랑 1.1 s/it 중에 뭐가 빨라요?", r"빠른 쪽은 2 it/s입니다\(1\.1 s/it의 2\.20배 속도\)"),
+    ],
+)
+def test_everyday_b_time_left_and_rates(advisor, text, said):
     answer = advisor.ask(text, use_llm=False)
     assert re.search(said, answer.text), answer.text
