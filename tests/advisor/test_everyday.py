@@ -48,6 +48,10 @@ from tests.advisor import bank, coherence
 # tmux on a rented box, TensorBoard over SSH, steps on two GPUs, uncensored captioners, duplicates, the trigger added to
 # every caption, ...). Set 13, blind, moved from 40/80, 38/80 to 40/80, 39/80 through those fixes; set 14 stayed at
 # 28/40, 27/40.
+# Set 13 (read in the eleventh session while sets 14-16 stayed blind): en 40/80, ko 38/80 blind as found; 57/58 once
+# the advisor's part "loracord" (written from loracord's docs, blind to the set) was merged; 80/80, 80/80 after its
+# misses were fixed (questions about the bot that never name it, "in this server", "my jobs", the Download button;
+# interruptible rentals, TensorBoard in a notebook, time left from a progress bar, it/s against s/it, ...).
 FLOORS = {
     1: 0.97,
     2: 0.97,
