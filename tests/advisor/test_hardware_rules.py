@@ -49,6 +49,12 @@ from advisor.intents import match
         # the OS
         ("Is training faster on Linux or WSL than on native Windows?", "hw.os_compare"),
         ("윈도우보다 리눅스나 wsl이 학습 더 빠름?", "hw.os_compare"),
+        # no GPU of one's own: free and rented GPUs
+        ("I don't have an NVIDIA GPU, is there a free way to train a LoRA?", "env.colab_kaggle"),
+        ("그래픽카드 없는데 무료로 로라 학습 돌릴 방법 있음?", "env.colab_kaggle"),
+        # two cards, training lands on the wrong one
+        ("My PC has a 4090 and an old 1070 and kohya keeps training on the 1070", "setup.gpu_select"),
+        ("4090이랑 1080 같이 꽂혀 있는데 학습이 자꾸 1080에서 돎", "setup.gpu_select"),
         # system RAM
         ("How much system RAM do I need for training SDXL and Flux LoRAs?", "hw.system_ram"),
         ("SDXL 로라 학습하는데 램 몇 기가 필요함? 16기가면 부족?", "hw.system_ram"),
