@@ -37,6 +37,9 @@ from advisor.intents import match
         # power limits and undervolting
         ("Should I power limit my 4090 to 70% for long training runs?", "hw.power_limit"),
         ("언더볼팅 하면 학습 속도 떨어짐?", "hw.power_limit"),
+        ("Does capping my 3090 at 280W slow training much?", "hw.power_limit"),
+        ("에폭 끝날 때마다 한참 멈췄다가 다시 돌아감", "hw.periodic_pauses"),
+        ("Can two 4060 Ti 16GB work together as 32GB for Flux training?", "hw.two_gpus"),
         # heat
         (
             "My GPU hits 83C while training and the speed drops, is it thermal throttling?",
