@@ -131,6 +131,9 @@ TOPIC_PARTS = (
     # LoRAs for video models (Wan, HunyuanVideo, LTX-Video) and the newest image models (Qwen-Image, HiDream, Chroma,
     # Flux Kontext, Lumina): trainers, VRAM, datasets, loading (eleventh session).
     "video",
+    # Hardware and speed for training: which GPU, small cards, expected s/it, why a run is slow, speed-ups, power,
+    # Windows vs Linux, several GPUs (eleventh session).
+    "hardware",
 )
 # Rule files, read in this order: the failure and guide rules, then the rules that answer questions.
 RULEBOOK_PATHS = (

@@ -13,6 +13,7 @@ from advisor.notes_runs import (
     duration_text,
     grid_line,
     hires_line,
+    rate_line,
     rates_line,
     save_line,
     size_line,
@@ -189,7 +190,7 @@ def steps_line(qf: QuestionFacts, lang: str) -> str | None:
         return _folders_line(qf, lang)
     if not images:
         steps = cfg.get("max_train_steps") or (qf.progress[1] if qf.progress else None)
-        return duration_text(qf, steps, lang).strip() or None if steps else None
+        return (duration_text(qf, steps, lang).strip() or None) if steps else rate_line(qf, lang)
     batch = cfg.get("train_batch_size", 1)
     accum = cfg.get("gradient_accumulation_steps", 1)
     repeats, epochs = cfg.get("repeats"), cfg.get("max_train_epochs")

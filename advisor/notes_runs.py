@@ -90,6 +90,23 @@ def rates_line(qf: QuestionFacts, lang: str) -> str | None:
     return line
 
 
+def rate_line(qf: QuestionFacts, lang: str) -> str | None:
+    """A progress bar's rate in both units, with images per second at the stated batch and the time of 1000
+    steps, for a rate asked about without a step count ("is 1.8 s/it fast?")."""
+    sec = qf.sec_per_step
+    if not sec:
+        return None
+    batch = qf.config.get("train_batch_size", 1)
+    per_k = 1000 * sec / 60
+    span = f"{per_k:.0f}분" if per_k < 120 else f"{per_k / 60:.1f}시간"
+    if lang == "ko":
+        images = f", 배치 {batch}이면 초당 이미지 {batch / sec:.3g}장" if batch > 1 else ""
+        return f"계산: {sec:.3g} s/it = {1 / sec:.3g} it/s(스텝 하나에 {sec:.3g}초){images}. 1000 스텝이면 약 {span}입니다."
+    span = f"{per_k:.0f} min" if per_k < 120 else f"{per_k / 60:.1f} h"
+    images = f"; at batch {batch} that is {batch / sec:.3g} images per second" if batch > 1 else ""
+    return f"Computed: {sec:.3g} s/it = {1 / sec:.3g} it/s (one step every {sec:.3g} s){images}; 1000 steps take about {span}."
+
+
 def _cost(qf: QuestionFacts, seconds: float, lang: str) -> str:
     """A rented GPU's cost for the run: its hours times the stated price per hour."""
     if not qf.price_per_hour:
