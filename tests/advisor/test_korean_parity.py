@@ -65,6 +65,8 @@ ROUTES = [
     # an irregular ending: 낫다 -> 나아요 ("which one is better")
     ("체크포인트 여러 개 저장했는데 몇 번째 게 제일 나아요?", "sample.pick_checkpoint", None),
     ("에폭마다 저장하게 하려면 어디서 설정해요?", "save.options", None),
+    # "where do I put the LoRA" without the word folder
+    ("포지 새로 깔았는데 로라는 어디에 두면 돼요?", "ui.lora_folders", None),
     # merging two files into one is not using two LoRAs in one image
     ("캐릭터 로라 두 개를 파일 하나로 만들 수 있어요?", "lora.merge_loras", "ui.multiple_loras"),
 ]
