@@ -92,7 +92,7 @@ _CHANGED_TO = re.compile(r"\bto\s*$", re.I)
 _CHANGED_KO = re.compile(r"^\s*(으로|로)\b")
 _PRECISION = re.compile(r"\b(bf16|fp16)\b", re.I)
 # Korean short names too: 일러 / 일러스 (not 일러스트, an illustration), 누비 / 누바이, 애니마진
-_SDXL_NAMES = r"sdxl|\bxl\b|pony|illustrious|noob ?ai|일러(?!스트(?!리어스))|포니|누비|누바이|애니(?:마|메이)진|juggernaut"
+_SDXL_NAMES = r"sdxl|\bxl\b|pony|illustrious|noob ?ai|(?<![가-힣])일러(?!스트(?!리어스))|포니|누비|누바이|애니(?:마|메이)진|juggernaut"
 _ARCHES = (
     ("sdxl", re.compile(_SDXL_NAMES, re.I)),
     ("sd2", re.compile(r"\bsd\s*2(\.\d)?\b|stable diffusion 2", re.I)),
