@@ -57,8 +57,9 @@ def load_intents(path: Path = INTENTS_PATH) -> tuple[Intent, ...]:
             rules=tuple(item["rules"]),
             notes=tuple(item.get("notes", ())),
             en=tuple(re.compile(p, re.IGNORECASE) for p in item.get("en", ())),
-            ko=tuple(re.compile(p, re.IGNORECASE) for p in item.get("ko", ())),
-            unless=tuple(re.compile(p, re.IGNORECASE) for p in item.get("unless", ())),
+            # a Korean pattern's word accepts its other Hangul spellings ("에폭" / "에포크", korean.SPELLINGS)
+            ko=tuple(re.compile(korean.widen(p), re.IGNORECASE) for p in item.get("ko", ())),
+            unless=tuple(re.compile(korean.widen(p), re.IGNORECASE) for p in item.get("unless", ())),
             general=bool(item.get("general", False)),
             specific=item["specific"] and not item.get("broad", False),
             first=item["specific"] and bool(item.get("first", False)),

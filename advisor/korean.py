@@ -9,6 +9,7 @@ callers fall back to character bigrams.
 
 from __future__ import annotations
 
+import re
 import threading
 from functools import lru_cache
 
@@ -62,3 +63,56 @@ def lemmas(text: str) -> tuple[str, ...]:
         elif token.tag in _CONTENT_TAGS or (token.tag == "MAG" and token.form in _NEGATIONS):
             out.append(token.form.lower())
     return tuple(out)
+
+
+# Hangul spellings users write for one word (loanwords spelled several ways, shortenings): an intent's Korean
+# pattern that names one of them accepts them all (`widen`), so "에폭" and "에포크", "캐릭" and "캐릭터",
+# "리핏" and "반복", "텍인" and "텍스트 인코더" route alike. Each entry is a regex as the patterns write it; one with a
+# lookahead ("일러스(?!트)": not 일러스트, an illustration) is only matched, never looked for in a pattern.
+SPELLINGS: tuple[tuple[str, ...], ...] = (
+    ("캐릭터", "캐릭", "케릭터", "캐랙터"),
+    ("에포크", "에폭", "에포치", "에퐄"),
+    ("스텝", "스탭"),
+    ("반복", "리피트", "리핏", "리피츠"),
+    ("학습률", "러닝 ?레이트", "런닝 ?레이트", "러닝레이트"),
+    ("옵티마이저", "옵티마이져", "옵티"),
+    ("체크포인트", "체크 포인트", "체크 ?포인트"),
+    ("일러스트리어스", "일러스(?!트)"),
+    ("누비", "누바이", "눕ai"),
+    ("텍스트 ?인코더", "텍스트인코더", "텍스트 인코더", "텍인", "텍엔"),
+    ("해상도", "레졸루션", "레솔루션"),
+    ("코햐", "코야", "코하야"),
+    ("시비타이", "씨비타이", "시비타", "씨비타", "시빗", "씨빗"),
+    ("에디테일러", "에이디테일러", "아디테일러"),
+    ("디퓨저스", "디퓨저"),
+    ("과적합", "과학습", "오버핏", "오버피팅"),
+    ("데이터 ?셋", "데이터셋", "데이타 ?셋", "데이타셋"),
+    ("프롬프트", "프롬"),
+    ("가중치", "웨이트(?! ?디케이)"),
+    ("랭크", "딤"),
+    ("배치", "뱃치"),
+    ("브이램", "비램"),
+    ("버킷", "버켓"),
+    ("스케줄러", "스케쥴러", "스케듈러"),
+    ("그라디언트", "그래디언트", "그레디언트"),
+    ("애니마진", "애니메이진", "애니매진"),
+    ("에러", "오류"),
+)  # fmt: skip
+_SPELLING_OF = {form: n for n, group in enumerate(SPELLINGS) for form in group if "(" not in form}
+# a spelling followed by a quantifier ('가중치?') is left alone: the quantifier is its last letter's
+_SPELLING = re.compile(
+    "(?:" + "|".join(re.escape(form) for form in sorted(_SPELLING_OF, key=len, reverse=True)) + r")(?![?*+{])"
+)
+
+
+def widen(pattern: str) -> str:
+    """`pattern` with each spelling of SPELLINGS replaced by all of them; unchanged when the result does not
+    compile (a spelling inside a fixed-width lookbehind)."""
+    wide = _SPELLING.sub(lambda m: "(?:" + "|".join(SPELLINGS[_SPELLING_OF[m.group(0)]]) + ")", pattern)
+    if wide == pattern:
+        return pattern
+    try:
+        re.compile(wide)
+    except re.error:
+        return pattern
+    return wide

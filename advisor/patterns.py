@@ -40,6 +40,8 @@ FAILURES: dict[str, FailurePattern] = {
         r"non-finite (loss|gradient)",
         r"\bNaN detected\b(?!\s+in\s+latents)",
         r"\bloss (is|became) (nan|inf)\b",
+        # a Korean particle glued to the word ("loss가 nan", "loss=NaN이고") leaves no \b
+        r"(?<![a-z_])loss[가-힣][^\n]{0,20}(?<![a-z])nan(?![a-z])|(?<![a-z_])loss(?![a-z])[^\n]{0,20}(?<![a-z])nan[가-힣]",
     ),
     # NaN while caching latents (sd-scripts: "NaN detected in latents: <image>"): the VAE overflowing in
     # fp16, before any training step, so never the learning rate.
@@ -108,6 +110,7 @@ FAILURES: dict[str, FailurePattern] = {
         r"without (a )?caption",
         r"\b0 captions\b",
         r"captions? (were )?(not found|missing)",
+        r"캡션\s*파일[^\n]{0,8}(없|못\s*찾)",
     ),
     "config": _p(
         ("config",),
@@ -133,12 +136,16 @@ FAILURES: dict[str, FailurePattern] = {
         r"lora[^\n]{0,60}(had no effect|has no effect|not applied|was not loaded)",
         r"unexpected keys?[^\n]{0,80}lora",
         r"skipping[^\n]{0,40}lora",
+        # "로라가 전혀 안 먹어요", "로라 효과가 하나도 없어요" (the LoRA had no effect)
+        r"(로라|lora)(가|는|도)?\s*(효과가?\s*)?(전혀|하나도|아예)\s*(없|안\s*(먹|적용))(?!은 (것|거))",
     ),
     "lora_wrong_base": _p(
         (),
         r"lora[^\n]{0,200}(size mismatch|shapes cannot be multiplied|shape mismatch)",
         r"(size mismatch|shapes cannot be multiplied|shape mismatch)[^\n]{0,200}lora",
         r"(sd ?1\.?5|sd15)[^\n]{0,40}lora[^\n]{0,40}(on|with) (an )?sdxl",
+        r"로라[^\n]{0,200}(size mismatch|shapes cannot be multiplied|shape mismatch)",
+        r"(sd ?1\.?5|sd15)\S{0,3}\s*로라[^\n]{0,30}sdxl\s*(체크포인트|모델|checkpoint)?\s*(에서|에|으로|로)\s*(써|쓰|걸|넣|적용)",
     ),
     "timeout": _p(
         (),
@@ -146,11 +153,13 @@ FAILURES: dict[str, FailurePattern] = {
         r"\bTimeoutError\b",
         r"exceeded (the )?(time|job) limit",
         r"job timeout",
+        r"타임\s*아웃\s*(났|나|남|됐|돼|되|걸)",
     ),
     "vram_spill": _p(
         (),
         r"shared (gpu )?memory",
         r"sysmem fallback",
+        r"공유\s*(gpu\s*)?메모리",
     ),
 }
 

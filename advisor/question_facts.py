@@ -63,7 +63,9 @@ _STEPS = re.compile(
     re.I,
 )
 _RES = re.compile(
-    r"\b(512|768|1024|1280|1536)\s*(?:x\s*\1\b|px|해상도|resolution)|(?:resolution|해상도)\s*(?:of|=|:)?\s*(512|768|1024)|\bat (512|768|1024)\b|(512|768|1024)\s*해상도",
+    r"\b(512|768|1024|1280|1536)\s*(?:x\s*\1\b|px|해상도|resolution)|(?:resolution|해상도)\s*(?:of|=|:)?\s*(512|768|1024)|\bat (512|768|1024)\b|(512|768|1024)\s*해상도"
+    # Korean's "at 512": "512로 학습", "1024에서 돌리면", "512에 30장"
+    r"|(?<![\d.x×*])(512|768|1024|1280|1536)\s*(?:으로|로|에서|에)\s*(?:\d{1,4}\s*장|학습|훈련|돌리|돌려|돌림|돌렸|구우|구워|굽|뽑)",
     re.I,
 )
 # "32 dim" counts unless the number is another setting's ("bs4 dim 32", "batch 2 rank 16", "alpha 16 dim 32").
@@ -91,20 +93,22 @@ _WAS_AFTER = re.compile(r"\s*(\(?(by )?default|is the default|기본값|이었|�
 _CHANGED_TO = re.compile(r"\bto\s*$", re.I)
 _CHANGED_KO = re.compile(r"^\s*(으로|로)\b")
 _PRECISION = re.compile(r"\b(bf16|fp16)\b", re.I)
+# Korean short names too: 일러 / 일러스 (not 일러스트, an illustration), 누비 / 누바이, 애니마진
+_SDXL_NAMES = r"sdxl|\bxl\b|pony|illustrious|noob ?ai|(?<![가-힣])일러(?!스트(?!리어스))|포니|누비|누바이|애니(?:마|메이)진|juggernaut"
 _ARCHES = (
-    ("sdxl", re.compile(r"sdxl|\bxl\b|pony|illustrious|noob ?ai|일러스트리어스|포니|juggernaut", re.I)),
+    ("sdxl", re.compile(_SDXL_NAMES, re.I)),
     ("sd2", re.compile(r"\bsd\s*2(\.\d)?\b|stable diffusion 2", re.I)),
     ("sd15", re.compile(r"\bsd\s*1\.?5\b|\bsd15\b|stable diffusion 1\.5|\b1\.5\b", re.I)),
 )
 _UIS = (
     ("forge", re.compile(r"\bforge\b|포지", re.I)),
     ("comfyui", re.compile(r"comfy|컴피", re.I)),
-    ("a1111", re.compile(r"a1111|automatic ?1111|auto ?1111|webui|web ui|자동1111|웹ui|웹 ui", re.I)),
-    ("fooocus", re.compile(r"fooocus|푸커스", re.I)),
+    ("a1111", re.compile(r"a1111|automatic ?1111|auto ?1111|webui|web ui|(?:자동|오토) ?1111|웹 ?ui", re.I)),
+    ("fooocus", re.compile(r"fooocus|푸커스|포커스(?=에서|에선|로 |\s*\d)", re.I)),
 )
 # A GPU named in the question. Consumer numbers alone ("4070ti") count: Korean users often omit RTX.
 _GPU = re.compile(
-    r"\b(?:(?:rtx|gtx)\s*)?(10[5-8]0|16[56]0|20[6-8]0|30[5-9]0|40[6-9]0|50[6-9]0)\s*(ti|super)?(?=\b|[^\w]|[가-힣])"
+    r"\b(?:(?:rtx|gtx)\s*)?(10[5-8]0|16[56]0|20[6-8]0|30[5-9]0|40[6-9]0|50[6-9]0)\s*(ti|super|슈퍼|티아이)?(?=\b|[^\w]|[가-힣])"
     r"|\b(t4|p100|v100|a100|h100|a10g?|l4|rtx\s*(?:a\d{4}|[56]000)(?:\s*max-q)?|titan\s*[xv]?)\b",
     re.I,
 )
@@ -119,9 +123,11 @@ _INTEL_GPU = re.compile(
     r"\b(?:intel\s*)?arc\s*([ab]\d{3})\b|\b([ab][357][5-8]0)\b(?=.{0,20}\b(?:arc|intel)\b)", re.I
 )
 _APPLE_GPU = re.compile(
-    r"\b(m[1-4])(?:\s*(pro|max|ultra))?\b(?=.{0,40}(?:mac|apple|mps|맥))|(?:mac|맥북?)\S*\s.{0,20}?\b(m[1-4])(?:\s*(pro|max|ultra))?\b",
+    r"\b(m[1-4])(?:\s*(pro|max|ultra|프로|맥스|울트라))?(?![a-z\d])(?=.{0,40}(?:mac|apple|mps|맥))"
+    r"|(?:mac|맥북?)\S*\s.{0,20}?\b(m[1-4])(?:\s*(pro|max|ultra|프로|맥스|울트라))?(?![a-z\d])",
     re.I,
 )
+_GPU_SUFFIX = {"슈퍼": "super", "티아이": "ti", "프로": "pro", "맥스": "max", "울트라": "ultra"}  # in Hangul
 # Memory of common cards, used only when the question names the card but not its VRAM.
 _KNOWN_VRAM = {
     "1060": 6, "1070": 8, "1080": 8, "1080 ti": 11, "1660": 6, "2060": 6, "2070": 8, "2080": 8, "2080 ti": 11,
@@ -245,8 +251,9 @@ _EPOCH_INDEX = "".join(
 )
 _COUNT_FORMS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
     "repeats": (
-        # 리핏 / 리피트: Korean users' transliteration ("리핏 20")
+        # 리핏 / 리피트: Korean users' transliteration ("리핏 20"); "10번 반복", "5회씩 반복"
         ("num", re.compile(r"(\d{1,4})\s*(?:repeats?|repetitions?|reps?|반복|리핏|리피트)", re.I)),
+        ("num", re.compile(r"(\d{1,4})\s*(?:번|회)\s*(?:씩\s*)?(?:반복|리핏|리피트)", re.I)),
         # FluxGym's "Repeat trains per image 10", "repeats per image: 5"
         (
             "unit",
@@ -265,7 +272,7 @@ _COUNT_FORMS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
         (
             "unit",
             re.compile(
-                r"batch(?:[ _]size)?\s*(?:of|=|:|is|to)?\s*(\d{1,3})\b|배치\s*(?:크기\s*)?(?:는|가|를|을)?\s*(\d{1,3})(?!\d|\.\d)"
+                r"batch(?:[ _]size)?\s*(?:of|=|:|is|to)?\s*(\d{1,3})\b|배치\s*(?:크기\s*|사이즈\s*)?(?:는|가|를|을)?\s*(\d{1,3})(?!\d|\.\d)"
                 # "bs 2", "bs=4", "bs4": the batch as English users abbreviate it in pasted settings
                 r"|\bbs\s*(?:=|:)?\s*(\d{1,3})(?!\d|\.\d)",
                 re.I,
@@ -339,7 +346,7 @@ def _gpu(text: str) -> str:
     if not found:
         return _other_gpu(text)
     if found.group(1):
-        number, suffix = found.group(1), (found.group(2) or "").lower()
+        number, suffix = found.group(1), _GPU_SUFFIX.get(found.group(2) or "", (found.group(2) or "").lower())
         family = "GTX" if number.startswith(("10", "16")) else "RTX"
         return f"{family} {number}{' ' + suffix if suffix else ''}"
     return found.group(3).upper() if len(found.group(3)) <= 4 else found.group(3)
@@ -357,6 +364,7 @@ def _other_gpu(text: str) -> str:
     apple = _APPLE_GPU.search(text)
     if apple:
         chip, tier = (apple.group(1), apple.group(2)) if apple.group(1) else (apple.group(3), apple.group(4))
+        tier = _GPU_SUFFIX.get(tier or "", tier)
         return f"Apple {chip.upper()}{' ' + tier.capitalize() if tier else ''}"
     return ""
 

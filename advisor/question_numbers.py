@@ -8,6 +8,12 @@ from __future__ import annotations
 import re
 
 _SEC_PER_STEP = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*(s/it|sec/it|초/it|초/스텝|s/step|sec/step|it/s)\b", re.I)
+# The rate in Korean words: "스텝당 1.2초", "it당 1.5초", "1스텝에 3초" (seconds per step); "초당 2it" (steps per second)
+_SEC_PER_STEP_KO = re.compile(
+    r"(?:(?<![\d.])1\s*)?(?:스텝|step|it|이터레이션|iteration)\s*(?:당|마다|에|하나에)\s*(?:약\s*|대략\s*)?(\d{1,3}(?:\.\d+)?)\s*초"
+    r"|초당\s*(?:약\s*)?(\d{1,3}(?:\.\d+)?)\s*(?:it|스텝|step|이터)",
+    re.I,
+)
 _HIRES = re.compile(r"hires|hi-res|high-res|하이레[스즈]|고해상도 ?보정|업스케일|upscal", re.I)
 # The size is worked out only for a question that asks for it ("what's the final resolution?").
 _ASKS_SIZE = re.compile(
@@ -37,7 +43,12 @@ def first_int(match: re.Match[str] | None) -> int | None:
 def sec_per_step(text: str) -> float | None:
     """Seconds per optimizer step from a progress bar's rate ("1.5 s/it", "2.3it/s")."""
     found = _SEC_PER_STEP.search(text)
-    if not found or not float(found.group(1)):
+    if not found:
+        korean = _SEC_PER_STEP_KO.search(text)
+        if korean and float(korean.group(1) or korean.group(2)):
+            return float(korean.group(1)) if korean.group(1) else 1 / float(korean.group(2))
+        return None
+    if not float(found.group(1)):
         return None
     value = float(found.group(1))
     return value if found.group(2).lower() != "it/s" else 1 / value
@@ -252,7 +263,10 @@ _SAVE_EVERY_STEPS = re.compile(
 )
 _STEPS_PER_EPOCH = re.compile(
     r"(\d{1,3}(?:,\d{3})+|\d{1,6})\s*steps?\s*(?:per|an|each|every|a|/)\s*epoch"
-    r"|(?:에폭|에포크)\s*당\s*(\d{1,6})\s*스텝",
+    r"|(?:에폭|에포크)\s*당\s*(\d{1,6})\s*스텝"
+    # "에폭당 스텝 수는 150", "1에폭이 5000스텝", "한 에폭에 300스텝"
+    r"|(?:에폭|에포크)\s*당\s*스텝\s*(?:수)?\s*(?:은|는|이|가|=|:)?\s*(\d{1,6})(?!\d|\.\d)"
+    r"|(?<![\d.])(?:1|한)\s*(?:에폭|에포크)\s*(?:이|에|은|는|당)?\s*(\d{1,6})\s*스텝",
     re.I,
 )
 
@@ -273,7 +287,7 @@ def steps_per_epoch(text: str) -> int | None:
 
 _REG = re.compile(
     r"\bregulari[sz]ation\b|\breg ?(?:images?|imgs?|pics|photos|folders?|sets?|data)\b"
-    r"|\bclass (?:images?|imgs?|pics|photos)\b|reg_data_dir|정규화|레귤러",
+    r"|\bclass (?:images?|imgs?|pics|photos)\b|reg_data_dir|정규화|레귤러|(?:클래스|class) ?(?:이미지|사진)",
     re.I,
 )
 _NO_REG = re.compile(
