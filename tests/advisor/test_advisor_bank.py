@@ -68,7 +68,8 @@ ISSUE_TARGET = 0.90
 # Rounds 21+22, scored counts only on the advisor as the tenth session found it (b8961f9): en 28/73 (38.4%), ko 27/73
 # (37.0%) (round 21 13/31, 12/31; round 22 15/42, 15/42); 28/73, 28/73 at the tenth session's end (read by two person
 # judges: 15/73, 17/73 right). Round 23 (40 sources): 20/18 when collected, 20/19 at the tenth session's end. Rounds
-# 21-23 together at a7bef68: en 48/113 (42.5%), ko 47/113 (41.6%). The floor is under both: each new round of real
+# 21-23 together at a7bef68: en 48/113 (42.5%), ko 47/113 (41.6%); 49/113, 48/113 at the eleventh session's end (d573f4f;
+# read by three person judges: 30/113, 33/113 right). The floor is under both: each new round of real
 # questions is its own mix (round 13 scored 33-38%, round 18 37-42%, rounds 19+20 44-45% on the code that met them).
 HELD_OUT_FLOOR = 0.35
 # Rounds 5-20 (895 per language): at b8961f9 en 851/895, ko 851/895 (rounds 5-18 817/820 each; rounds 19+20, held
