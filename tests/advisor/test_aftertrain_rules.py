@@ -43,6 +43,13 @@ from advisor.intents import match
         ("로콘 파일을 모델에 병합하는 방법", "lyco.merge_tool"),
         # checking a file
         ("Is there a way to check if my LoRA file is broken or empty?", "dsconfig.inspect_tools"),
+        # what the tools write: float unless told
+        ("After resize_lora the file is no smaller than the original, why?", "files.tool_output_precision"),
+        ("로라 두 개 병합했더니 용량이 두 배가 됐어요", "files.tool_output_precision"),
+        # ComfyUI
+        ("컴피에서 로라 넣은 체크포인트 저장은 어떤 노드로 해요?", "comfy.model_merge_nodes"),
+        # a LoRA just trained: where it goes
+        ("로라 처음 만들었는데 웹UI 어디에 넣어요?", "webui.lora_basics"),
         # publishing
         ("What licence can I pick when I publish a LoRA trained on Pony?", "models.licenses"),
         ("일러스트리어스 로라 배포할 때 라이선스 어떻게 해요?", "models.licenses"),
@@ -62,6 +69,8 @@ def test_aftertrain_topics_lead_with_their_rule(advisor, text, wanted):
         "학습 중에 rank 32랑 64 중에 뭐가 좋아요? 나중에 merge 할 수도 있어요",
         "I'm training on a merged checkpoint, what learning rate should I use?",
         "병합된 모델로 학습하면 학습률 얼마로 해요?",
+        "Should I train in fp16 or bf16 before I merge it?",
+        "I trained at rank 128 and the file is 144MB, should I resize it?",
         "My LoRA trained with alpha 16 looks weak, should I raise the learning rate?",
         # reading the trigger words is the trigger rule's, not the header's
         "How can I find the trigger words in a LoRA's metadata?",
