@@ -43,6 +43,9 @@ from advisor.intents import match
         ("로콘 파일을 모델에 병합하는 방법", "lyco.merge_tool"),
         # checking a file
         ("Is there a way to check if my LoRA file is broken or empty?", "dsconfig.inspect_tools"),
+        # resizing by a dynamic method
+        ("Which is better for resizing, sv_fro or sv_cumulative?", "dsconfig.resize_dynamic"),
+        ("kohya GUI 리사이즈에서 sv_ratio 값은 몇으로 해요?", "dsconfig.resize_dynamic"),
         # what the tools write: float unless told
         ("After resize_lora the file is no smaller than the original, why?", "files.tool_output_precision"),
         ("로라 두 개 병합했더니 용량이 두 배가 됐어요", "files.tool_output_precision"),
