@@ -134,6 +134,9 @@ TOPIC_PARTS = (
     # Hardware and speed for training: which GPU, small cards, expected s/it, why a run is slow, speed-ups, power,
     # Windows vs Linux, several GPUs (eleventh session).
     "hardware",
+    # After training: merging, extracting, resizing, converting, file sizes and precision, metadata, publishing,
+    # compatibility within a family (eleventh session).
+    "aftertrain",
 )
 # Rule files, read in this order: the failure and guide rules, then the rules that answer questions.
 RULEBOOK_PATHS = (
