@@ -11,6 +11,13 @@ import math
 from advisor.question_facts import QuestionFacts
 
 
+def _span(minutes: float, lang: str) -> str:
+    """A duration in minutes under two hours, else in hours: "12 min" / "12분", "2.5 h" / "2.5시간"."""
+    if minutes < 120:
+        return f"{minutes:.0f}분" if lang == "ko" else f"{minutes:.0f} min"
+    return f"{minutes / 60:.1f}시간" if lang == "ko" else f"{minutes / 60:.1f} h"
+
+
 def duration_text(qf: QuestionFacts, steps: int, lang: str) -> str:
     """The run's length from the progress bar's rate ("1.5 s/it")."""
     if not qf.sec_per_step or not steps:
@@ -18,18 +25,15 @@ def duration_text(qf: QuestionFacts, steps: int, lang: str) -> str:
     if qf.progress:
         return _time_left(qf, lang)
     seconds = steps * qf.sec_per_step
-    minutes = seconds / 60
-    span = f"{minutes:.0f}" if minutes < 120 else f"{minutes / 60:.1f}"
+    span = _span(seconds / 60, lang)
     rate = f"{qf.sec_per_step:.3g}"
     if lang == "ko":
-        unit = "분" if minutes < 120 else "시간"
         return (
-            f" 초당 속도로 치면 {steps} 스텝 × {rate}초 = {seconds:.0f}초, 약 {span}{unit}입니다(샘플 생성과 저장 시간은 별도)."
+            f" 초당 속도로 치면 {steps} 스텝 × {rate}초 = {seconds:.0f}초, 약 {span}입니다(샘플 생성과 저장 시간은 별도)."
             + _cost(qf, seconds, lang)
         )
-    unit = "min" if minutes < 120 else "h"
     return (
-        f" At {rate} s/it that is {steps} × {rate} s = {seconds:.0f} s, about {span} {unit} "
+        f" At {rate} s/it that is {steps} × {rate} s = {seconds:.0f} s, about {span} "
         "(sample images and saving add to it)." + _cost(qf, seconds, lang)
     )
 
@@ -40,18 +44,15 @@ def _time_left(qf: QuestionFacts, lang: str) -> str:
     rate = qf.sec_per_step or 0.0
     left = total - done
     seconds = left * rate
-    minutes = seconds / 60
-    span = f"{minutes:.0f}" if minutes < 120 else f"{minutes / 60:.1f}"
+    span = _span(seconds / 60, lang)
     if lang == "ko":
-        unit = "분" if minutes < 120 else "시간"
         return (
-            f" 남은 시간: {total} − {done} = {left} 스텝 × {rate:.3g}초 = {seconds:.0f}초, 약 {span}{unit}입니다"
+            f" 남은 시간: {total} − {done} = {left} 스텝 × {rate:.3g}초 = {seconds:.0f}초, 약 {span}입니다"
             "(샘플 생성과 저장 시간은 별도. 진행 바의 [경과<남은 시간]도 같은 계산입니다)."
             + _cost(qf, seconds, lang)
         )
-    unit = "min" if minutes < 120 else "h"
     return (
-        f" Time left: {total} − {done} = {left} steps × {rate:.3g} s = {seconds:.0f} s, about {span} {unit} "
+        f" Time left: {total} − {done} = {left} steps × {rate:.3g} s = {seconds:.0f} s, about {span} "
         "(sample images and saving add to it; the bar's [elapsed<remaining] is the same estimate)."
         + _cost(qf, seconds, lang)
     )
@@ -97,12 +98,10 @@ def rate_line(qf: QuestionFacts, lang: str) -> str | None:
     if not sec:
         return None
     batch = qf.config.get("train_batch_size", 1)
-    per_k = 1000 * sec / 60
-    span = f"{per_k:.0f}분" if per_k < 120 else f"{per_k / 60:.1f}시간"
+    span = _span(1000 * sec / 60, lang)
     if lang == "ko":
         images = f", 배치 {batch}이면 초당 이미지 {batch / sec:.3g}장" if batch > 1 else ""
         return f"계산: {sec:.3g} s/it = {1 / sec:.3g} it/s(스텝 하나에 {sec:.3g}초){images}. 1000 스텝이면 약 {span}입니다."
-    span = f"{per_k:.0f} min" if per_k < 120 else f"{per_k / 60:.1f} h"
     images = f"; at batch {batch} that is {batch / sec:.3g} images per second" if batch > 1 else ""
     return f"Computed: {sec:.3g} s/it = {1 / sec:.3g} it/s (one step every {sec:.3g} s){images}; 1000 steps take about {span}."
 
