@@ -360,11 +360,10 @@ def _config(text: str, counts: dict[str, int]) -> dict[str, Any]:
         out["mixed_precision"] = precision.pop()
     # Optimizers whose learning rate is not AdamW's: Prodigy takes 1.0, Lion a third to a tenth. A question that
     # also names Adam(W) compares them or asks for both: its optimizer is not one of them.
-    if re.search(r"\badam|아담", text, re.I):
-        pass
-    elif re.search(r"prodigy|dadapt", text, re.I):
+    names_adam = re.search(r"\badam|아담", text, re.I)
+    if not names_adam and re.search(r"prodigy|dadapt", text, re.I):
         out["optimizer"] = "prodigy"
-    elif re.search(r"\blion|라이온", text, re.I):
+    elif not names_adam and re.search(r"\blion|라이온", text, re.I):
         out["optimizer"] = "lion"
     if "max_train_epochs" in out and "max_train_steps" not in out:
         out["max_train_steps"] = 0  # epochs decide the length
