@@ -137,6 +137,12 @@ TOPIC_PARTS = (
     # After training: merging, extracting, resizing, converting, file sizes and precision, metadata, publishing,
     # compatibility within a family (eleventh session).
     "aftertrain",
+    # Installing and running the training tools: Python, venvs, torch and CUDA builds, xformers, bitsandbytes, triton,
+    # accelerate, updating, cloud and notebook setups, and the errors each step prints (twelfth session).
+    "install",
+    # Training per base-model family: SD 1.5, SD 2.x, SDXL and its descendants (Pony, Illustrious, NoobAI v-pred),
+    # SD 3.5, Flux dev / schnell: which base, captions, settings and loading per family (twelfth session).
+    "bases",
 )
 # Rule files, read in this order: the failure and guide rules, then the rules that answer questions.
 RULEBOOK_PATHS = (
