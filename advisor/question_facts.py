@@ -49,6 +49,14 @@ _IMAGES = re.compile(
     r"|(?:이미지|사진|그림|짤)\s*(?:는|은|이|가|를|을)?\s*(\d{1,4})\s*(?:개|장)(?!\s*(?:의\s*)?(?:폴더|folder|컨셉|그룹|세트|종류))",
     re.I,
 )
+# A video dataset's count, read only when no image count is stated: each clip is one item per epoch and repeat
+# (musubi-tuner, diffusion-pipe), so "25 clips" / "클립 25개" counts like 25 images.
+_CLIPS = re.compile(
+    r"(?<![\dx×*])(\d{1,4})\s*(?:video\s+)?(?:clips?|videos?)\b"
+    r"|(\d{1,4})\s*개\s*(?:의\s*)?(?:클립|영상|동영상|비디오)"
+    r"|(?:클립|영상|동영상|비디오)\s*(?:는|은|이|가|를|을)?\s*(\d{1,4})\s*개",
+    re.I,
+)
 _STEPS = re.compile(
     r"(\d{3,6})\s*(?:total\s+)?(?:training\s+)?steps|(\d{3,6})\s*스텝|max_train_steps\s*[=:]?\s*(\d{2,6})"
     r"|(?:total|max|training) steps\s*(?:of|=|:|is)?\s*(\d{3,6})(?!\d|\.\d)"
@@ -375,7 +383,7 @@ def read_question(text: str) -> QuestionFacts:
     text = re.sub(r"([0-9A-Za-z])([\uac00-\ud7a3])", r"\1 \2", text)
     text = text.replace("브이램", "VRAM")  # VRAM spelled in Hangul is not system RAM (램)
     gpu = gpu_named(text)
-    images = _IMAGES.search(text)
+    images = _IMAGES.search(text) or _CLIPS.search(text)
     arch = next((name for name, pattern in _ARCHES if pattern.search(text)), None)
     counts, other_batches = _read_counts(text)
     return QuestionFacts(

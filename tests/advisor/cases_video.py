@@ -30,4 +30,5 @@ CASES: dict[str, str] = {
     "newimg.chroma": "How is Chroma different from Flux for LoRA training?",
     "newimg.kontext_pairs": "flux kontext 로라 데이터셋 어떻게 만들어요? 전후 이미지 쌍?",
     "newimg.lumina": "lumina 2 로라 학습 가능한가요?",
+    "newimg.kontext_dev_loras": "Can I use my old Flux.1 dev LoRAs with Kontext dev in ComfyUI?",
 }

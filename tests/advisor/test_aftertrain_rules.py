@@ -57,6 +57,28 @@ from advisor.intents import match
         ("What licence can I pick when I publish a LoRA trained on Pony?", "models.licenses"),
         ("일러스트리어스 로라 배포할 때 라이선스 어떻게 해요?", "models.licenses"),
         ("허깅페이스 모델 카드에 base_model이랑 위젯은 어떻게 적어요?", "after.hf_model_card"),
+        # fifteenth fix (blind set 15 read): fresh wordings of its topics
+        ("내가 만든 로라를 SDXL 체크포인트에 박아서 배포하려면 뭐 써요?", "lora.merge_into_checkpoint"),
+        (
+            "Can I merge a dim 16 and a dim 64 LoRA into one with the kohya script?",
+            "files.merge_rank_mismatch",
+        ),
+        ("랭크 8이랑 랭크 64 로라 두 개를 머지하고 싶은데 가능해요?", "files.merge_rank_mismatch"),
+        ("컴피에서 로라 적용한 상태로 체크포인트 파일 하나 뽑는 법 있어요?", "comfy.model_merge_nodes"),
+        ("I have a big dreambooth checkpoint of my dog, can I get a smaller LoRA out of it?", "lora.extract"),
+        ("드림부스로 학습한 모델을 가벼운 로라로 추출하려면요?", "lora.extract"),
+        (
+            "In ComfyUI can I subtract the base from my merge and save the difference as a LoRA?",
+            "comfy.lora_extract",
+        ),
+        ("컴피로 모델 두 개 차이 빼서 로라 만들 수 있나요?", "comfy.lora_extract"),
+        ("How do I embed my author name in the LoRA file when training with kohya?", "args.metadata"),
+        ("학습할 때 로라 메타데이터에 제작자 이름 넣는 옵션 있어요?", "args.metadata"),
+        ("civitai에서 받은 이 로라 어떤 설정으로 학습한 건지 확인할 수 있어요?", "recipe.from_metadata"),
+        ("Uploading to Civitai tomorrow: where should I enter the trigger words?", "publish.civitai"),
+        ("시비타이에 로라 올릴 때 트리거 단어는 어디에 입력해요?", "publish.civitai"),
+        ("How can I verify whether my LoRA actually learned anything?", "dsconfig.inspect_tools"),
+        ("이 로라 파일이 실제로 뭘 학습했는지 확인하는 툴 있어요?", "dsconfig.inspect_tools"),
     ],
 )
 def test_aftertrain_topics_lead_with_their_rule(advisor, text, wanted):
@@ -78,6 +100,11 @@ def test_aftertrain_topics_lead_with_their_rule(advisor, text, wanted):
         # reading the trigger words is the trigger rule's, not the header's
         "How can I find the trigger words in a LoRA's metadata?",
         "로라 메타데이터에서 트리거 워드 확인하는 법",
+        # a resumed run's size mismatch, a downloaded file's trigger words, a LoRA trained from scratch
+        "Resuming training with network_weights gives a size mismatch error",
+        "civitai에서 받은 로라 트리거 워드 어디서 찾아요?",
+        "Where do I find the trigger words of a Civitai LoRA I downloaded?",
+        "드림부스 말고 로라로 학습하는 게 나아요?",
     ],
 )
 def test_training_questions_are_not_aftertrain(text):

@@ -28,6 +28,13 @@ import pytest
         ("Is there LoRA training for the TI2V 5B model?", "video.wan22_5b"),
         ("Can I use my 1.3B LoRA on the 14B model?", "video.lora_compat"),
         ("훈위안 비디오 로라 학습률 얼마로 해요?", "video.hunyuan"),
+        # fifteenth fix (blind set 15 read)
+        ("플럭스 데브 로라 콘텍스트에서도 써져요?", "newimg.kontext_dev_loras"),
+        ("Will Kontext accept the Flux LoRAs I trained on dev?", "newimg.kontext_dev_loras"),
+        ("Wan 2.1 clips shot at 60fps, does musubi resample them?", "video.frames_4n1"),
+        ("Before the training script in musubi, what do I need to prepare?", "video.musubi_cache_first"),
+        ("무수비에서 학습 전에 먼저 실행해야 하는 스크립트가 뭐예요?", "video.musubi_cache_first"),
+        ("완 로라 학습률이랑 랭크 몇으로 해요?", "video.lr_rank_steps"),
         ("How many frames can an LTX-Video clip have?", "video.ltx"),
         ("What fps should clips be for a HunyuanVideo LoRA, and how many frames?", "video.hunyuan"),
         ("What is frame_extraction chunk vs slide in the dataset toml?", "video.frames_4n1"),
@@ -89,3 +96,17 @@ def test_video_topics_come_first(advisor, text, first):
 def test_video_routes_stay_specific(advisor, text, wanted, unwanted):
     ids = advisor.ask(text, use_llm=False).rule_ids
     assert (wanted is None or wanted in ids) and (unwanted is None or unwanted not in ids), ids
+
+
+@pytest.mark.parametrize(
+    "text,images",
+    [
+        ("18 clips, repeats 3, 10 epochs, batch 1", 18),
+        ("클립 12개로 에폭 8 돌리면 몇 스텝이에요?", 12),
+        ("40 images and 10 clips at num_repeats 2", 40),
+    ],
+)
+def test_a_clip_count_is_read_when_no_image_count_is_stated(text, images):
+    from advisor.question_facts import read_question
+
+    assert read_question(text).num_images == images
