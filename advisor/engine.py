@@ -143,6 +143,12 @@ TOPIC_PARTS = (
     # Training per base-model family: SD 1.5, SD 2.x, SDXL and its descendants (Pony, Illustrious, NoobAI v-pred),
     # SD 3.5, Flux dev / schnell: which base, captions, settings and loading per family (twelfth session).
     "bases",
+    # Errors printed while training, by their meaning: tracebacks and messages of sd-scripts, kohya_ss, OneTrainer,
+    # ai-toolkit, FluxGym and musubi-tuner during caching, loading and the steps (twelfth session).
+    "trainerrors",
+    # Errors and warnings when a LoRA is used: A1111, Forge, ComfyUI, SwarmUI, Fooocus, InvokeAI, diffusers (lora key
+    # not loaded, shape mismatches, a LoRA that does nothing or breaks the image) (twelfth session).
+    "uierrors",
 )
 # Rule files, read in this order: the failure and guide rules, then the rules that answer questions.
 RULEBOOK_PATHS = (
