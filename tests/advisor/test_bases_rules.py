@@ -18,12 +18,24 @@ import pytest
         # T5 options
         ("t5xxl_max_token_length 512로 늘려야 하나요?", "bases.t5_options", None),
         # SD3.5 with sd-scripts, and which size
-        ("Can I train a LoRA on SD 3.5 Large with kohya sd-scripts, what settings?", "bases.sd3_sdscripts_args", None),
+        (
+            "Can I train a LoRA on SD 3.5 Large with kohya sd-scripts, what settings?",
+            "bases.sd3_sdscripts_args",
+            None,
+        ),
         ("sd3.5 미디엄이랑 라지 중 로라 뭐로 학습?", "bases.sd35_medium_vs_large", None),
         # settings per family
-        ("How do rank, learning rate and resolution differ per base model family?", "bases.family_numbers", None),
+        (
+            "How do rank, learning rate and resolution differ per base model family?",
+            "bases.family_numbers",
+            None,
+        ),
         # clip skip per family
-        ("What clip skip should I train with on Pony vs SD1.5 anime models?", "bases.clip_skip_per_family", None),
+        (
+            "What clip skip should I train with on Pony vs SD1.5 anime models?",
+            "bases.clip_skip_per_family",
+            None,
+        ),
         # the two SDXL text encoders
         ("sdxl 텍스트 인코더 두개 다 학습시켜야 하나요?", "bases.sdxl_te_rates_code_vs_docs", None),
         # routes to older rules
@@ -31,7 +43,11 @@ import pytest
         ("sdxl 로라 포니 체크포인트에 써도 됨?", "models.anime_cross_use", None),
         ("noob vpred로 학습하는데 색 다 날아감", "setup.noobai_vpred", None),
         ("Typical learning rate and steps for an Illustrious character LoRA?", "family.anime_xl", None),
-        ("Which timestep_sampling and discrete_flow_shift should I use for a Flux LoRA?", "flux.sdscripts_args", None),
+        (
+            "Which timestep_sampling and discrete_flow_shift should I use for a Flux LoRA?",
+            "flux.sdscripts_args",
+            None,
+        ),
     ],
 )
 def test_bases_topics_reach_their_rules(advisor, text, wanted, unwanted):
@@ -43,7 +59,10 @@ def test_bases_topics_reach_their_rules(advisor, text, wanted, unwanted):
     "text,wanted",
     [
         ("Flux dev or schnell, which should I train a LoRA on?", "bases.flux_dev_vs_schnell"),
-        ("What guidance_scale should I set when training a Flux LoRA in sd-scripts?", "bases.flux_train_guidance"),
+        (
+            "What guidance_scale should I set when training a Flux LoRA in sd-scripts?",
+            "bases.flux_train_guidance",
+        ),
         ("SD 3.5 Medium vs Large for LoRA training, which one?", "bases.sd35_medium_vs_large"),
         ("Should I train my anime character LoRA on Illustrious or Pony?", "setup.anime_bases"),
     ],
