@@ -412,6 +412,9 @@ def gather(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) ->
         kept = [i for i in ids if not _kohya_only(i)]
         ids, found = kept, {i: c for i, c in found.items() if i in kept}
     note_kinds = [kind for intent in intents for kind in intent.notes]
+    if drawing:
+        # a broad intent's training batch and step count answer another question than a generating one's
+        note_kinds = [kind for kind in note_kinds if kind not in ("batch", "steps")]
     if asks_about_batch(short):
         note_kinds.append("batch")
     # Numbers the reader can compute whatever the intent: a run's duration, a hires fix's final size, a

@@ -35,4 +35,7 @@ CASES: dict[str, str] = {
     "train.tensorboard_notebook": "How do I open tensorboard in colab while kohya trains?",
     # the progress bar's it/s and s/it
     "train.progress_rate_units": "Why is my trainer's speed shown in s/it now when yesterday it said it/s?",
+    # issue 21, blind set 16 read (fix1416): style LoRAs in depth
+    "style.artist_eras": "My favourite artist changed their style completely between their old and new works, can I train both eras in one LoRA?",
+    "style.trigger_name": "화풍 로라 트리거로 작가 본명 넣으면 문제 있나요?",
 }

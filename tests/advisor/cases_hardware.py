@@ -19,4 +19,6 @@ CASES: dict[str, str] = {
     "hw.background_apps": "유튜브 틀어놓고 학습하면 느려짐?",
     "hw.os_compare": "Is training faster on Linux or WSL than on native Windows?",
     "hw.system_ram": "SDXL 로라 학습하는데 램 몇 기가 필요함? 16기가면 부족?",
+    # issue 21, blind set 16 read (fix1416)
+    "hw.rank_cost": "Does going from rank 32 to rank 128 make training much slower or need lots more VRAM?",
 }

@@ -447,3 +447,29 @@ def test_everyday_b_epochs_from_steps(advisor, text, said):
 def test_everyday_b_time_left_and_rates(advisor, text, said):
     answer = advisor.ask(text, use_llm=False)
     assert re.search(said, answer.text), answer.text
+
+
+@pytest.mark.parametrize(
+    "text,wanted",
+    [
+        (
+            "The artist's early and recent works look nothing alike; should I mix them in my LoRA?",
+            "style.artist_eras",
+        ),
+        ("작가 그림체가 예전이랑 최근이랑 완전 달라요. 시기별로 나눠야 함?", "style.artist_eras"),
+        ("Can I use the painter's real name as the activation word?", "style.trigger_name"),
+        ("I'd like to train a LoRA for a particular gesture, what images do I need?", "recipe.pose_concept"),
+        ("특정 자세 하나 학습하려면 캡션 어떻게 달아요?", "recipe.pose_concept"),
+        ("화풍 로라에 flip_aug 켜도 됨?", "dataset.flip_asymmetric"),
+        ("캐릭터 옷이 4벌인데 로라 하나로 전부 가능?", "captions.multi_concept"),
+        (
+            "Artist draws their mascot in most pieces and my style LoRA keeps generating that character",
+            "dataprep.style_tags",
+        ),
+        ("작가 작품이 500x500 정도인데 SDXL 학습해도 됨?", "dataset.upscale_first"),
+    ],
+)
+def test_everyday_b_fix1416_routes_among_shown(advisor, text, wanted):
+    # issue 21, blind sets 14 and 16 read (fix1416): topics asked in everyday words, in both languages
+    ids = advisor.ask(text, use_llm=False).rule_ids
+    assert wanted in ids, ids

@@ -91,3 +91,34 @@ def test_generation_question_gets_no_training_rule(advisor, text):
 )
 def test_training_question_keeps_training_rules(advisor, text, wanted):
     assert wanted in advisor.ask(text, use_llm=False).rule_ids
+
+
+@pytest.mark.parametrize(
+    "text,wanted",
+    [
+        (
+            "How can I make a few slight variations of this render but keep the same layout?",
+            "webui.seeds_variation",
+        ),
+        ("이 그림 포즈는 그대로 두고 조금씩 다른 버전 몇 장 더 뽑고 싶어요", "webui.seeds_variation"),
+        ("Can the prompt switch from 'sunny' to 'rainy' halfway through the steps?", "gen.prompt_editing"),
+        ("스텝 초반에는 cat으로 그리다가 나머지는 dog로 바꾸고 싶어요", "gen.prompt_editing"),
+        (
+            "Without training a LoRA, how do I copy the style of a single reference image?",
+            "gen.ipadapter_style",
+        ),
+        ("학습 없이 사진 한 장 얼굴로 새 이미지 뽑을 수 있음?", "gen.ipadapter_style"),
+        ("Rendering SD1.5 at 1536x1536 gives me clones and two heads, any fix?", "ext.kohya_deep_shrink"),
+        ("SDXL로 3072 해상도 한 번에 뽑으면 사람이 여러 명 복사돼요", "ext.kohya_deep_shrink"),
+        ("Which command line options help A1111 on a small 4GB card with little VRAM?", "webui.vram_flags"),
+        (
+            "Three women with different outfit colors in one image keep getting the colors mixed, how do I keep them apart?",
+            "webui.regional_prompter",
+        ),
+        ("남자 두 명 그리는데 옷 색이 자꾸 섞여요. 각각 따로 주려면?", "webui.regional_prompter"),
+    ],
+)
+def test_generation_fix1416_routes_among_shown(advisor, text, wanted):
+    # issue 21, blind sets 14 and 16 read (fix1416): topics asked in everyday words, in both languages
+    ids = advisor.ask(text, use_llm=False).rule_ids
+    assert wanted in ids, ids

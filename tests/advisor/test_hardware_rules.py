@@ -105,3 +105,23 @@ def test_gpu_as_context_is_not_a_hardware_question(text):
 )
 def test_hardware_rate_line(advisor, text, wanted):
     assert wanted in advisor.ask(text, use_llm=False).text
+
+
+@pytest.mark.parametrize(
+    "text,wanted",
+    [
+        (
+            "Training starts at 2.1 it/s and slows to 1.4 it/s after about 20 minutes, nothing else running",
+            "hw.thermal_throttle",
+        ),
+        ("학습 돌리면 처음엔 2.0it/s인데 30분 지나니까 1.5it/s로 떨어짐", "hw.thermal_throttle"),
+        ("Discord and Chrome already use 2GB of VRAM on my 8GB card before training", "hw.background_apps"),
+        ("크롬이 브이램 2기가 잡아먹고 있는데 학습 전에 어떻게 함?", "hw.background_apps"),
+        ("3070 8기가 vs 3060 12기가 학습용?", "hw.buy_gpu"),
+        ("rank 32 대신 64로 올리면 메모리 많이 먹음?", "hw.rank_cost"),
+    ],
+)
+def test_hardware_fix1416_routes_among_shown(advisor, text, wanted):
+    # issue 21, blind sets 14 and 16 read (fix1416): topics asked in everyday words, in both languages
+    ids = advisor.ask(text, use_llm=False).rule_ids
+    assert wanted in ids, ids
