@@ -155,12 +155,12 @@ def paraphrases(split: str | None = None, lang: str | None = None) -> list[Parap
 
 EVERYDAY_PATHS = {
     n: Path(__file__).with_name(f"question_bank_common{n}.toml")
-    for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13)
+    for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16)
 }
 
 
 def everyday(set_number: int = 1, lang: str | None = None) -> list[Question]:
-    """Everyday questions written blind (question_bank_common{N}.toml), judged like the bank. Sets 1 to 13
+    """Everyday questions written blind (question_bank_common{N}.toml), judged like the bank. Sets 1 to 16
     were read after their blind scoring (tune sets); later sets stay in tests/advisor/blind/ until they are."""
     out = [_question(item, "tune") for item in _load(EVERYDAY_PATHS[set_number])]
     return [q for q in out if lang is None or q.lang == lang]

@@ -52,6 +52,12 @@ from tests.advisor import bank, coherence
 # the advisor's part "loracord" (written from loracord's docs, blind to the set) was merged; 80/80, 80/80 after its
 # misses were fixed (questions about the bot that never name it, "in this server", "my jobs", the Download button;
 # interruptible rentals, TensorBoard in a notebook, time left from a progress bar, it/s against s/it, ...).
+# Sets 14, 15 and 16 (read in the twelfth session while set 17 was written blind): set 14 (generating images) en 33/40,
+# ko 34/40 as read; set 15 (after training; video and the newest models) 71/80, 64/80; set 16 (hardware; style and
+# concept LoRAs) 76/80, 64/80 — each after the knowledge parts written blind to it; 80/80 (set 14 40/40) after their
+# misses were fixed (Korean routes for topics only English reached by search, CFG worded as a limit, Kontext LoRAs,
+# clip counts read like image counts, 30fps, a merged LoRA's rank, Civitai versions and trigger words, ...). Set 17,
+# blind, moved from 65/80, 67/80 to 67/80, 69/80 through them and the parts 'install' and 'bases'.
 FLOORS = {
     1: 0.97,
     2: 0.97,
@@ -65,7 +71,13 @@ FLOORS = {
     10: 0.97,
     11: 0.97,
     12: 0.97,
+    13: 0.97,
+    14: 0.97,
+    15: 0.97,
+    16: 0.97,
 }
+# Questions per language in each set: 80, except set 14 (one writer, 40 questions about generating images).
+SIZES = {14: 40}
 
 
 @pytest.fixture(scope="module")
@@ -76,11 +88,13 @@ def answers(advisor):
 @pytest.mark.parametrize("set_number", sorted(FLOORS))
 def test_everyday_set_is_whole_and_asked_in_both_languages(set_number):
     items = bank.everyday(set_number)
-    assert len(items) == 160 and len({q.id for q in items}) == 160
+    size = 2 * SIZES.get(set_number, 80)
+    assert len(items) == size and len({q.id for q in items}) == size
     stems: dict[str, set[str]] = {}
     for q in items:
         stems.setdefault(q.id.rsplit("-", 1)[0], set()).add(q.lang)
-        assert q.source.startswith("https://") and q.must, q.id
+        # set 13's questions about the bot itself cite loracord's own docs (loracord:docs/bot.md#commands)
+        assert q.source.startswith(("https://", "loracord:")) and q.must, q.id
     assert all(langs == {"en", "ko"} for langs in stems.values())
 
 
