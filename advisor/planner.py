@@ -96,7 +96,9 @@ _TRAINING_TALK = re.compile(
 )
 #: The fifteenth round's rules about one app or trainer each (rulebook_apps_*.toml) answer only through their
 #: intents, which name the tool: one file holds dozens of tools, so no single gate pattern fits them all.
-INTENT_ONLY_PARTS = ("apps.",)
+#: uierrors' two broad message rules speak of every UI and its updates: only their intents bring them (as fills they
+#: took the place of a ComfyUI update answer).
+INTENT_ONLY_PARTS = ("apps.", "uierrors.message_map", "uierrors.a1111_module_type")
 # Below this BM25 score a match is a coincidence of common words: no rule applies.
 MIN_SCORE = 3.0
 #: BM25's best rules, appended after the intents' specific rules ("fill"). Measured once on round 3
