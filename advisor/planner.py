@@ -33,6 +33,16 @@ GENERATING_INTENTS = frozenset({"infer_generation_oom", "everyday_b_upscale_to_p
 #: ... and so do the intents about a training run's memory; the generating rules fill in only for them.
 TRAINING_MEMORY_INTENTS = frozenset({"vram"})
 GENERATING_RULES = frozenset({"infer.generation_oom"})
+#: A loader's message quoted from a UI or diffusers (advisor/intents_uierrors.toml): the rules of the training
+#: failure the same words name ("size mismatch": the base model of a training run) stand aside for them.
+LOADER_MESSAGE_INTENTS = frozenset(
+    {
+        "uierrors_diffusers_keys",
+        "uierrors_tensor_size",
+        "uierrors_diffusers_invalid_checkpoint",
+        "uierrors_a1111_module_type",
+    }
+)
 #: Intents about generating images (advisor/intents_generation.toml: samplers, CFG, prompt syntax, inpainting,
 #: upscaling...; each is ruled out when the question speaks of training). When one matches, they lead, and the
 #: rules about a training run stand aside: "which sampler and scheduler for SDXL" got the training lr_scheduler
@@ -86,7 +96,9 @@ _TRAINING_TALK = re.compile(
 )
 #: The fifteenth round's rules about one app or trainer each (rulebook_apps_*.toml) answer only through their
 #: intents, which name the tool: one file holds dozens of tools, so no single gate pattern fits them all.
-INTENT_ONLY_PARTS = ("apps.",)
+#: uierrors' two broad message rules speak of every UI and its updates: only their intents bring them (as fills they
+#: took the place of a ComfyUI update answer).
+INTENT_ONLY_PARTS = ("apps.", "uierrors.message_map", "uierrors.a1111_module_type")
 # Below this BM25 score a match is a coincidence of common words: no rule applies.
 MIN_SCORE = 3.0
 #: BM25's best rules, appended after the intents' specific rules ("fill"). Measured once on round 3
@@ -370,6 +382,8 @@ def gather(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) ->
         # an 8-bit optimizer, a smaller rank, the batch that fits) answer another question.
         failure_ids, diag = [], None
         intents = [i for i in intents if i.id not in TRAINING_MEMORY_INTENTS]
+    elif any(i.id in LOADER_MESSAGE_INTENTS for i in intents) and not looks_like_log(question):
+        failure_ids, diag = [], None
     drawing = not generating and any(i.id.startswith(DRAWING_INTENT_PREFIX) for i in intents)
     if drawing:
         # a question about generating images: its intents first (the sort is stable), after a model or tool named
