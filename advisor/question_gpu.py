@@ -77,7 +77,10 @@ def _other_gpu(text: str) -> str:
 
 def vram_stated(text: str, gpu: str) -> float | None:
     """The card's memory in GB: stated ("12기가", "8GB VRAM", a CUDA error's total capacity), else a named card's
-    usual memory; None for Apple silicon (its memory is the system's)."""
+    usual memory; None for Apple silicon: the GB a Mac's owner states are its unified memory, shared with the
+    system, which the VRAM tables (batch per GB, NVIDIA cards) do not describe."""
+    if gpu.startswith("Apple"):
+        return None
     total = _TOTAL_CAPACITY.search(text)  # a pasted CUDA error states the card's memory
     if total:
         return round(float(total.group(1)))
@@ -91,7 +94,5 @@ def vram_stated(text: str, gpu: str) -> float | None:
         named_vram = re.match(r"\s*(of\s+)?(vram|video memory|gpu memory)", after, re.I) is not None
         if 0 < value <= 256 and (named_vram or not _RAM_HINT.search(near)):
             return value
-    if gpu.startswith("Apple"):
-        return None  # unified memory: the Mac's RAM, not a card's VRAM
     key = gpu.lower().replace("rtx ", "").replace("gtx ", "")
     return float(_KNOWN_VRAM[key]) if key in _KNOWN_VRAM else None
