@@ -4,6 +4,8 @@ from any bank: each must reach the rule that answers its topic first, and a trai
 
 import pytest
 
+from advisor.intents import match
+
 
 @pytest.mark.parametrize(
     "text,wanted,unwanted",
@@ -77,3 +79,21 @@ def test_uierrors_routes(advisor, text, wanted, unwanted):
         assert rules and rules[0] == wanted, (text, rules)
     if unwanted:
         assert not rules or rules[0] != unwanted, (text, rules)
+
+
+@pytest.mark.parametrize(
+    "text,taken",
+    [
+        ("My LoRA does nothing in ComfyUI, I have a 3060 12GB and use SDXL", False),
+        ("Fooocus ignores my SD1.5 LoRA, 2060 6GB", False),
+        ("포지에서 sdxl 로라 넣으면 이미지 깨짐 3060 12기가 씀", False),
+        ("Training an SDXL LoRA on my 3060 12GB runs out of memory", True),
+        ("SDXL 로라 학습 3060 12기가 OOM 뜸", True),
+        ("sd1.5 lora on 6gb, what settings?", True),
+    ],
+)
+def test_a_card_named_in_a_ui_question_does_not_call_up_the_training_vram_tiers(text, taken):
+    """The training-memory tiers (SD1.5 on 4-8 GB, SDXL on 12 GB) answer a training run; a card named only as
+    context of a LoRA used in a UI must not put them in the answer (person judges, blind set 18)."""
+    ids = {i.id for i in match(text)}
+    assert bool(ids & {"trouble_sd15_vram", "trouble_sdxl_12gb"}) == taken, ids
