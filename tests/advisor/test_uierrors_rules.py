@@ -97,3 +97,16 @@ def test_a_card_named_in_a_ui_question_does_not_call_up_the_training_vram_tiers(
     context of a LoRA used in a UI must not put them in the answer (person judges, blind set 18)."""
     ids = {i.id for i in match(text)}
     assert bool(ids & {"trouble_sd15_vram", "trouble_sdxl_12gb"}) == taken, ids
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "포지에서 로라 넣으면 이미지 깨짐",
+        "로라 적용하면 그림이 깨져요",
+        "When I add my LoRA in Forge the image gets broken and noisy",
+    ],
+)
+def test_a_lora_that_breaks_the_image_gets_weight_and_family_first(advisor, text):
+    ids = advisor.ask(text, use_llm=False).rule_ids
+    assert ids[:2] == ("symptom.burned", "lora.family_mismatch"), ids
