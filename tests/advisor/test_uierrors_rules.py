@@ -110,3 +110,17 @@ def test_a_card_named_in_a_ui_question_does_not_call_up_the_training_vram_tiers(
 def test_a_lora_that_breaks_the_image_gets_weight_and_family_first(advisor, text):
     ids = advisor.ask(text, use_llm=False).rule_ids
     assert ids[:2] == ("symptom.burned", "lora.family_mismatch"), ids
+
+
+@pytest.mark.parametrize(
+    "text,first",
+    [
+        ("Forge gives me black images with my LoRA on a 4060 8GB, why?", "models.vae_nan_generation"),
+        ("포지에서 로라 쓰면 검은 이미지만 나와요", "models.vae_nan_generation"),
+        ("my training samples are black in kohya", "nan.fp16_vae"),
+    ],
+)
+def test_black_images_while_generating_get_the_uis_vae_fix(advisor, text, first):
+    """Generating in a UI: the VAE's fp16 overflow on decode and the UI's setting (--no-half-vae); a training run's
+    black samples keep the training precision rule."""
+    assert advisor.ask(text, use_llm=False).rule_ids[0] == first
