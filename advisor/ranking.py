@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import os
+EXP_KEEP = tuple(k for k in os.environ.get("EXP_KEEP", "").split(",") if k)
 RANKER_PATH = Path(__file__).resolve().parent / "ranker.toml"
 ORIGINS = ("fail", "spec", "broad", "fact", "gen", "bm25")
 FEATURES = (
@@ -58,6 +60,7 @@ class Candidate:
     depth: int = 0  # the rule's place in its intent's list
     span: int = 0  # characters of the question the intent's longest pattern matched
     intents: int = 0  # how many matched intents list the rule
+    lead: bool = False  # listed by an intent marked `first` (a tool, model or message named outright)
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,8 @@ def features(
         "bm25_matched": relevance.matched / 10,
         "log_bm25_rank_in_candidates": math.log1p(rank_in_candidates),
         "bm25_coverage": coverage,
+        # not weighted: which candidates may keep the first place (Ranker.keep_first_when)
+        "lead": float(candidate.lead),
     }
     for o in ORIGINS:
         values[f"from_{o}"] = float(origin == o)
@@ -145,7 +150,10 @@ class Ranker:
         n = len(values)
         # The rules of a quoted failure stay first, in the diagnosis's order: they are one coherent fix.
         failure = next((i for i, v in enumerate(values) if not v.get("from_fail")), n)
-        keep = list(range(max(min(self.keep_first, n), failure)))
+        first = self.keep_first
+        if not first and n and any(values[0].get(k) for k in EXP_KEEP):
+            first = 1
+        keep = list(range(max(min(first, n), failure)))
         scores = [self.score(v) for v in values]
 
         def by_score(indexes: list[int]) -> list[int]:
