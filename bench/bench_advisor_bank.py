@@ -1,7 +1,8 @@
 """The advisor on the question bank (tests/advisor/question_bank.toml): `python -m bench.bench_advisor_bank`.
 
-For each split (tune, held_out) and language: how many answers carry every fact they must, how many
-push a setting both ways, and the latency of `Advisor.ask`, with the LLM off and (with `--llm`) on.
+For each split (tune, held_out) and language: how many answers carry every fact they must (and how many
+already in the first bullet, or the first two: `bank.right_within`, the judge that agrees better with people), how
+many push a setting both ways, and the latency of `Advisor.ask`, with the LLM off and (with `--llm`) on.
 `--dump FILE` writes every answer the LLM worded (question, wording, checker verdict) for reading by
 hand: a checker catches invented numbers and wrong directions, not every wrong meaning.
 """
@@ -35,9 +36,11 @@ def evaluate(advisor, use_llm: bool, max_tokens: int, dump: list | None = None) 
         answer = advisor.ask(q.text, use_llm=use_llm, max_tokens=max_tokens)
         latencies[q.lang].append(time.perf_counter() - started)
         verdict = bank.judge(q, answer.text, answer.lang)
-        cell = cells.setdefault(f"{q.split}/{q.lang}", [0, 0])
+        cell = cells.setdefault(f"{q.split}/{q.lang}", [0, 0, 0, 0])
         cell[0] += verdict.right
         cell[1] += 1
+        cell[2] += bank.right_within(q, answer.text, answer.lang, 1)
+        cell[3] += bank.right_within(q, answer.text, answer.lang, 2)
         sources[answer.source] = sources.get(answer.source, 0) + 1
         _, clashes = merge(advisor.rulebook.get(i).pushes for i in answer.rule_ids)
         contradictions += bool(clashes)
@@ -53,6 +56,8 @@ def evaluate(advisor, use_llm: bool, max_tokens: int, dump: list | None = None) 
                 }
             )
     out: dict = {f"{k}_right": f"{v[0]}/{v[1]} ({v[0] / v[1]:.1%})" for k, v in sorted(cells.items())}
+    out |= {f"{k}_right_in_first_bullet": f"{v[2]}/{v[1]}" for k, v in sorted(cells.items())}
+    out |= {f"{k}_right_in_first_two": f"{v[3]}/{v[1]}" for k, v in sorted(cells.items())}
     out["self_contradicting_answers"] = contradictions
     out["sources"] = sources
     for lang, values in latencies.items():

@@ -179,6 +179,26 @@ def judge(question: Question, answer_text: str, answer_lang: str) -> Verdict:
     return Verdict(right, missing, wrong)
 
 
+def bullets(answer_text: str) -> list[str]:
+    """An answer's bullets ('- ' lines, each with its '(Why: ...)' line); computed lines before the first
+    bullet belong to it (they are what a reader sees first)."""
+    parts = re.split(r"\n(?=- )", answer_text.strip())
+    if len(parts) > 1 and not parts[0].startswith("- "):
+        parts = [parts[0] + "\n" + parts[1], *parts[2:]]
+    return parts
+
+
+def right_within(question: Question, answer_text: str, answer_lang: str, shown: int) -> bool:
+    """Right, and every fact it must contain already in the first `shown` bullets: the stricter, position-aware
+    keyword judge. Read by people, an answer whose fact sits in bullet 3 or 4 behind other rules is "partly"
+    right; on blind sets 17 and 18 (twelfth session) this judge with shown=2 agreed with four person judges on
+    254 of 320 items, the plain keyword judge on 222 (docs/advisor.md)."""
+    if not judge(question, answer_text, answer_lang).right:
+        return False
+    head = "\n".join(bullets(answer_text)[:shown])
+    return all(re.search(_pattern(f), head, re.IGNORECASE | re.DOTALL) for f in question.must)
+
+
 def score(advisor, split: str | None = None, use_llm: bool = False, max_tokens: int | None = None):
     """{lang: (right, total)} and the failures ('id: missing [...] wrong [...]') for one split."""
     totals: dict[str, list[int]] = {}

@@ -141,3 +141,15 @@ def test_questions_quoting_errors_are_not_echoed_as_logs(answers):
         text = answers[q.id].text
         # the diagnosis's evidence line ("From the log: ..."), not a rule that says where to look in a log
         assert "From the log:" not in text and "로그에서:" not in text, q.id
+
+
+def test_the_position_aware_judge_wants_the_facts_near_the_top():
+    """A reader stops after the first bullets: a fact buried in bullet 3 is right for the keyword judge, not for
+    right_within(…, 2); computed lines before the first bullet are read with it."""
+    q = bank.Question("x-en", "en", "tune", "https://example.org", "q?", ("re:gradient.checkpointing",), ())
+    buried = "- Lower the batch.\n(Why: memory.)\n- Cache latents.\n- Turn on gradient checkpointing."
+    assert bank.judge(q, buried, "en").right
+    assert not bank.right_within(q, buried, "en", 2) and bank.right_within(q, buried, "en", 3)
+    computed = "Batch size for 8 GB: 1, with gradient checkpointing.\n- Lower the rank.\n- Cache latents."
+    assert bank.right_within(q, computed, "en", 1)
+    assert not bank.right_within(q, buried, "ko", 3)  # an answer in the wrong language is never right
