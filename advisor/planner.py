@@ -348,6 +348,7 @@ def _candidates(
             for depth, rule_id in enumerate(intent.rules):
                 found.setdefault(rule_id, Candidate(rule_id, origin, rank, depth, spans.get(intent.id, 0)))
                 found[rule_id].intents += 1
+                found[rule_id].lead |= intent.first
     for rule_id in fact_ids:
         found.setdefault(rule_id, Candidate(rule_id, "fact"))
     for hit in hits:

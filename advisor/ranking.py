@@ -11,8 +11,10 @@ question by BM25 (score relative to the best rule, rank among all rules and amon
 question words it shares, the share of the question's words it has). The weights are a logistic model
 fitted on the question bank's tune and retired rounds (`python -m bench advisor_rank --fit` writes
 advisor/ranker.toml; the held-out round is never used). The first candidate keeps its place — the most
-specific understanding of the question leads — and the others follow by score minus a prior for the
-planner's order (`position_prior`), ties kept in the planner's order. BM25's own hits (rules no intent,
+specific understanding of the question leads — when it is a rule of an intent marked `first`
+(`keep_first_when = ["lead"]`) or when no other chosen rule out-scores it by more than `first_margin`; the
+others follow by score minus a prior for the planner's order (`position_prior`), ties kept in the planner's
+order. BM25's own hits (rules no intent,
 fact or failure chose) may take one place at most, the fourth: promoted freely, their loose matches
 displaced the rules that answer a general question ("how can I improve my LoRA?") or name its symptom.
 """
@@ -58,6 +60,7 @@ class Candidate:
     depth: int = 0  # the rule's place in its intent's list
     span: int = 0  # characters of the question the intent's longest pattern matched
     intents: int = 0  # how many matched intents list the rule
+    lead: bool = False  # listed by an intent marked `first` (a tool, model or message named outright)
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,8 @@ def features(
         "bm25_matched": relevance.matched / 10,
         "log_bm25_rank_in_candidates": math.log1p(rank_in_candidates),
         "bm25_coverage": coverage,
+        # not weighted: which candidates may keep the first place (Ranker.keep_first_when)
+        "lead": float(candidate.lead),
     }
     for o in ORIGINS:
         values[f"from_{o}"] = float(origin == o)
@@ -120,6 +125,12 @@ def candidate_features(
 class Ranker:
     weights: Mapping[str, float]
     keep_first: int = 1
+    # With keep_first = 0, the first candidate still keeps its place when it has one of these flags (e.g.
+    # "lead": a rule of an intent marked `first`, a tool, model or message named outright) ...
+    keep_first_when: tuple[str, ...] = ()
+    # ... or when no other chosen rule out-scores it by more than this margin (the weights were fitted for
+    # "carries a needed fact", places 2-4; the margin, chosen on the read sets, is the top-1 objective).
+    first_margin: float = 0.0
     # How strongly the planner's own order holds: a candidate must out-score an earlier one by this much
     # per unit of log-position to pass it (chosen by leave-one-round-out, docs/advisor.md "Ranking").
     position_prior: float = 0.0
@@ -145,8 +156,16 @@ class Ranker:
         n = len(values)
         # The rules of a quoted failure stay first, in the diagnosis's order: they are one coherent fix.
         failure = next((i for i, v in enumerate(values) if not v.get("from_fail")), n)
-        keep = list(range(max(min(self.keep_first, n), failure)))
         scores = [self.score(v) for v in values]
+        first = self.keep_first
+        if not first and n and failure == 0:
+            if any(values[0].get(k) for k in self.keep_first_when):
+                first = 1
+            else:
+                rivals = [i for i in range(1, n) if not values[i].get("from_bm25")]
+                if not rivals or max(scores[i] for i in rivals) - scores[0] <= self.first_margin:
+                    first = 1
+        keep = list(range(max(min(first, n), failure)))
 
         def by_score(indexes: list[int]) -> list[int]:
             return sorted(indexes, key=lambda i: (-scores[i], i))
@@ -173,6 +192,8 @@ def load_ranker(path: Path = RANKER_PATH) -> Ranker | None:
     return Ranker(
         weights=weights,
         keep_first=int(raw.get("keep_first", 1)),
+        keep_first_when=tuple(str(k) for k in raw.get("keep_first_when", ())),
+        first_margin=float(raw.get("first_margin", 0.0)),
         position_prior=float(raw.get("position_prior", 0.0)),
         search_slot=int(raw.get("search_slot", 4)),
     )

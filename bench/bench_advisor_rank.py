@@ -6,7 +6,7 @@ question's `must` facts each candidate's text carries (facts the computed lines 
 count). An answer shows four rules; it is right, here, when those four carry every remaining fact.
 
 It prints, for each round held out in turn (fitted on the others): right answers with the planner's own
-order and with the ranker (both keeping the first rule in place), per language — leave-one-round-out, the
+order and with the ranker (its first place by the options, shipped values by default), per language — leave-one-round-out, the
 honest estimate of what the ranker does on questions it was not fitted on. `--fit` fits on every tune and
 retired round and writes advisor/ranker.toml. The real bank score (every answer judged by bank.judge) is
 `python -m bench.bench_advisor_bank`.
@@ -116,6 +116,8 @@ def write_ranker(weights: dict[str, float], rounds: set[int], path: Path, ranker
         f"# Fitted {datetime.date.today()} on the question bank's rounds {sorted(rounds)} (0 = rounds 1-2; the",
         "# held-out round is never used): a logistic model of 'this candidate carries a fact the answer needs'.",
         f"keep_first = {ranker.keep_first}",
+        f"keep_first_when = {list(ranker.keep_first_when)!r}".replace("'", '"'),
+        f"first_margin = {ranker.first_margin!r}",
         f"position_prior = {ranker.position_prior!r}",
         f"search_slot = {ranker.search_slot}",
         "",
@@ -131,7 +133,19 @@ def main(argv: list[str] | None = None) -> int:
         "--fit", action="store_true", help="fit on every tune and retired round, write the file"
     )
     parser.add_argument(
-        "--keep-first", type=int, default=1, help="rules that keep the planner's place (default 1)"
+        "--keep-first", type=int, default=0, help="rules that always keep the planner's place (default 0)"
+    )
+    parser.add_argument(
+        "--keep-first-when",
+        nargs="*",
+        default=["lead"],
+        help="with --keep-first 0: flags that keep the first rule in place (default lead)",
+    )
+    parser.add_argument(
+        "--first-margin",
+        type=float,
+        default=1.31,
+        help="with --keep-first 0: how much another rule must out-score the first to take it (default 1.31)",
     )
     parser.add_argument(
         "--position-prior", type=float, default=1.0, help="weight of the planner's order (default 1.0)"
@@ -147,7 +161,14 @@ def main(argv: list[str] | None = None) -> int:
     from advisor.ranking import RANKER_PATH, Ranker
 
     def make(weights: dict[str, float]) -> Ranker:
-        return Ranker(weights, args.keep_first, args.position_prior, args.search_slot)
+        return Ranker(
+            weights,
+            args.keep_first,
+            tuple(args.keep_first_when),
+            args.first_margin,
+            args.position_prior,
+            args.search_slot,
+        )
 
     items = collect()
     rounds = sorted({item.round for item in items})

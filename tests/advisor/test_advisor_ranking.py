@@ -62,6 +62,35 @@ def test_the_position_prior_keeps_the_planners_order_unless_relevance_is_clearly
     assert strict.order_values(far) == [0, 2, 1]
 
 
+def test_the_first_rule_gives_way_only_to_a_rule_that_out_scores_it_by_the_margin():
+    free = Ranker({"bm25_ratio": 1.0}, keep_first=0, first_margin=0.3, position_prior=0.0)
+    close = _values(["spec", "spec", "broad"], [0.5, 0.4, 0.7])
+    far = _values(["spec", "spec", "broad"], [0.5, 0.4, 0.9])
+    assert free.order_values(close) == [0, 2, 1]  # +0.2 is within the margin: the first stays
+    assert free.order_values(far) == [2, 0, 1]
+    # a search-only hit never takes the first place, however high it scores
+    assert free.order_values(_values(["spec", "spec", "bm25"], [0.5, 0.4, 2.0]))[0] == 0
+
+
+def test_a_lead_rule_keeps_the_first_place_and_a_quoted_failure_stays_first():
+    free = Ranker({"bm25_ratio": 1.0}, keep_first=0, keep_first_when=("lead",), position_prior=0.0)
+    values = _values(["spec", "spec", "broad"], [0.1, 0.4, 0.9])
+    assert free.order_values(values) == [2, 1, 0]
+    values[0]["lead"] = 1.0
+    assert free.order_values(values) == [0, 2, 1]
+    failed = _values(["fail", "fail", "spec"], [0.1, 0.2, 0.9])
+    assert free.order_values(failed)[:2] == [0, 1]
+
+
+def test_the_ranker_file_carries_the_first_place_settings(tmp_path):
+    path = tmp_path / "ranker.toml"
+    ranker = Ranker({"bm25_ratio": 1.0}, keep_first=0, keep_first_when=("lead",), first_margin=0.25)
+    bench.write_ranker(dict(ranker.weights), {0}, path, ranker)
+    loaded = load_ranker.__wrapped__(path)
+    assert loaded is not None
+    assert (loaded.keep_first, loaded.keep_first_when, loaded.first_margin) == (0, ("lead",), 0.25)
+
+
 def test_order_over_candidates_uses_their_relevance():
     candidates = [Candidate("a", "spec"), Candidate("b", "spec", depth=1), Candidate("c", "broad")]
     relevance = {"a": Relevance(2, 1.0, 1), "b": Relevance(1, 2.0, 2), "c": Relevance(0, 8.0, 4)}
