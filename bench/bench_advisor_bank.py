@@ -39,8 +39,9 @@ def evaluate(advisor, use_llm: bool, max_tokens: int, dump: list | None = None) 
         cell = cells.setdefault(f"{q.split}/{q.lang}", [0, 0, 0, 0])
         cell[0] += verdict.right
         cell[1] += 1
-        cell[2] += bank.right_within(q, answer.text, answer.lang, 1)
-        cell[3] += bank.right_within(q, answer.text, answer.lang, 2)
+        # the position-aware judge (bank.right_within) on the verdict already made
+        cell[2] += verdict.right and bank.facts_within(q, answer.text, 1)
+        cell[3] += verdict.right and bank.facts_within(q, answer.text, 2)
         sources[answer.source] = sources.get(answer.source, 0) + 1
         _, clashes = merge(advisor.rulebook.get(i).pushes for i in answer.rule_ids)
         contradictions += bool(clashes)

@@ -133,42 +133,49 @@ def main(argv: list[str] | None = None) -> int:
         "--fit", action="store_true", help="fit on every tune and retired round, write the file"
     )
     parser.add_argument(
-        "--keep-first", type=int, default=0, help="rules that always keep the planner's place (default 0)"
+        "--keep-first",
+        type=int,
+        default=None,
+        help="rules that always keep the planner's place (default: shipped)",
     )
     parser.add_argument(
         "--keep-first-when",
         nargs="*",
-        default=["lead"],
-        help="with --keep-first 0: flags that keep the first rule in place (default lead)",
+        default=None,
+        help="with --keep-first 0: flags that keep the first rule in place (default: shipped)",
     )
     parser.add_argument(
         "--first-margin",
         type=float,
-        default=1.31,
-        help="with --keep-first 0: how much another rule must out-score the first to take it (default 1.31)",
+        default=None,
+        help="with --keep-first 0: how much another rule must out-score the first to take it (default: shipped)",
     )
     parser.add_argument(
-        "--position-prior", type=float, default=1.0, help="weight of the planner's order (default 1.0)"
+        "--position-prior", type=float, default=None, help="weight of the planner's order (default: shipped)"
     )
     parser.add_argument(
-        "--search-slot", type=int, default=4, help="the first place a BM25-only hit may take (default 4)"
+        "--search-slot",
+        type=int,
+        default=None,
+        help="the first place a BM25-only hit may take (default: shipped)",
     )
     parser.add_argument(
         "--out", type=Path, default=None, help="where --fit writes (default advisor/ranker.toml)"
     )
     args = parser.parse_args(argv)
 
-    from advisor.ranking import RANKER_PATH, Ranker
+    from advisor.ranking import RANKER_PATH, Ranker, load_ranker
+
+    # Options not given take the shipped ranker's values (advisor/ranker.toml), so a refit keeps them.
+    shipped = load_ranker() or Ranker({})
+    settings = {
+        name: getattr(shipped, name) if getattr(args, name) is None else getattr(args, name)
+        for name in ("keep_first", "keep_first_when", "first_margin", "position_prior", "search_slot")
+    }
+    settings["keep_first_when"] = tuple(settings["keep_first_when"])
 
     def make(weights: dict[str, float]) -> Ranker:
-        return Ranker(
-            weights,
-            args.keep_first,
-            tuple(args.keep_first_when),
-            args.first_margin,
-            args.position_prior,
-            args.search_slot,
-        )
+        return Ranker(weights, **settings)
 
     items = collect()
     rounds = sorted({item.round for item in items})

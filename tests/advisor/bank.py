@@ -193,8 +193,11 @@ def right_within(question: Question, answer_text: str, answer_lang: str, shown: 
     keyword judge. Read by people, an answer whose fact sits in bullet 3 or 4 behind other rules is "partly"
     right; on blind sets 17 and 18 (twelfth session) this judge with shown=2 agreed with four person judges on
     254 of 320 items, the plain keyword judge on 222 (docs/advisor.md)."""
-    if not judge(question, answer_text, answer_lang).right:
-        return False
+    return judge(question, answer_text, answer_lang).right and facts_within(question, answer_text, shown)
+
+
+def facts_within(question: Question, answer_text: str, shown: int) -> bool:
+    """Every fact the question must get is in the answer's first `shown` bullets (for an answer already judged)."""
     head = "\n".join(bullets(answer_text)[:shown])
     return all(re.search(_pattern(f), head, re.IGNORECASE | re.DOTALL) for f in question.must)
 
