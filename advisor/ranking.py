@@ -10,11 +10,13 @@ rank, depth in its intent, how long the intent's matched words are), and how rel
 question by BM25 (score relative to the best rule, rank among all rules and among the candidates, distinct
 question words it shares, the share of the question's words it has). The weights are a logistic model
 fitted on the question bank's tune and retired rounds (`python -m bench advisor_rank --fit` writes
-advisor/ranker.toml; the held-out round is never used). The first candidate keeps its place — the most
-specific understanding of the question leads — when it is a rule of an intent marked `first`
-(`keep_first_when = ["lead"]`) or when no other chosen rule out-scores it by more than `first_margin`; the
-others follow by score minus a prior for the planner's order (`position_prior`), ties kept in the planner's
-order. BM25's own hits (rules no intent,
+advisor/ranker.toml; the held-out round is never used). The first place: the planner's first candidate keeps
+it when it is a rule of an intent marked `first` (`keep_first_when = ["lead"]`, unless a rival is ahead by more
+than `lead_margin`) or when no rival out-scores it by more than `first_margin`; a rival may take it only when it
+is the first rule of a specific intent (`takes_first_when = ["spec_first"]`: another topic the question names,
+never a broad topic's or a later rule) — three person judges preferred the changed first rule in 127 of 153
+judged changes (docs/advisor.md, "The first place"). The others follow by score minus a prior
+for the planner's order (`position_prior`), ties kept in the planner's order. BM25's own hits (rules no intent,
 fact or failure chose) may take one place at most, the fourth: promoted freely, their loose matches
 displaced the rules that answer a general question ("how can I improve my LoRA?") or name its symptom.
 """
@@ -100,6 +102,8 @@ def features(
         "bm25_coverage": coverage,
         # not weighted: which candidates may keep the first place (Ranker.keep_first_when)
         "lead": float(candidate.lead),
+        # the first rule of a specific intent: one topic's own answer
+        "spec_first": float(candidate.depth == 0 and origin == "spec"),
     }
     for o in ORIGINS:
         values[f"from_{o}"] = float(origin == o)
@@ -131,6 +135,10 @@ class Ranker:
     # ... or when no other chosen rule out-scores it by more than this margin (the weights were fitted for
     # "carries a needed fact", places 2-4; the margin, chosen on the read sets, is the top-1 objective).
     first_margin: float = 0.0
+    # A flagged first candidate (keep_first_when) needs a rival ahead by more than this (inf: it always stays).
+    lead_margin: float = math.inf
+    # Only a candidate with one of these flags may take the first place from the planner's first (empty: any).
+    takes_first_when: tuple[str, ...] = ()
     # How strongly the planner's own order holds: a candidate must out-score an earlier one by this much
     # per unit of log-position to pass it (chosen by leave-one-round-out, docs/advisor.md "Ranking").
     position_prior: float = 0.0
@@ -158,20 +166,30 @@ class Ranker:
         failure = next((i for i, v in enumerate(values) if not v.get("from_fail")), n)
         scores = [self.score(v) for v in values]
         first = self.keep_first
+        keep = []
         if not first and n and failure == 0:
-            if any(values[0].get(k) for k in self.keep_first_when):
+            flagged = any(values[0].get(k) for k in self.keep_first_when)
+            margin = self.lead_margin if flagged else self.first_margin
+            # who may take the first place: with takes_first_when, only a candidate with one of those flags
+            rivals = [
+                i
+                for i in range(1, n)
+                if not values[i].get("from_bm25")
+                and (not self.takes_first_when or any(values[i].get(k) for k in self.takes_first_when))
+            ]
+            best = max(rivals, key=lambda i: (scores[i], -i), default=None)
+            if best is None or scores[best] - scores[0] <= margin:
                 first = 1
-            else:
-                rivals = [i for i in range(1, n) if not values[i].get("from_bm25")]
-                if not rivals or max(scores[i] for i in rivals) - scores[0] <= self.first_margin:
-                    first = 1
-        keep = list(range(max(min(first, n), failure)))
+            elif self.takes_first_when:
+                keep = [best]
+        keep = keep or list(range(max(min(first, n), failure)))
 
         def by_score(indexes: list[int]) -> list[int]:
             return sorted(indexes, key=lambda i: (-scores[i], i))
 
-        planned = keep + by_score([i for i in range(len(keep), n) if not values[i].get("from_bm25")])
-        searched = by_score([i for i in range(len(keep), n) if values[i].get("from_bm25")])
+        rest_of = [i for i in range(n) if i not in keep]
+        planned = keep + by_score([i for i in rest_of if not values[i].get("from_bm25")])
+        searched = by_score([i for i in rest_of if values[i].get("from_bm25")])
         head, rest = planned[: self.search_slot - 1], planned[self.search_slot - 1 :]
         if searched and (not rest or scores[searched[0]] > scores[rest[0]]):
             return head + searched[:1] + rest + searched[1:]
@@ -194,6 +212,8 @@ def load_ranker(path: Path = RANKER_PATH) -> Ranker | None:
         keep_first=int(raw.get("keep_first", 1)),
         keep_first_when=tuple(str(k) for k in raw.get("keep_first_when", ())),
         first_margin=float(raw.get("first_margin", 0.0)),
+        lead_margin=float(raw.get("lead_margin", math.inf)),
+        takes_first_when=tuple(str(k) for k in raw.get("takes_first_when", ())),
         position_prior=float(raw.get("position_prior", 0.0)),
         search_slot=int(raw.get("search_slot", 4)),
     )

@@ -118,6 +118,8 @@ def write_ranker(weights: dict[str, float], rounds: set[int], path: Path, ranker
         f"keep_first = {ranker.keep_first}",
         f"keep_first_when = {list(ranker.keep_first_when)!r}".replace("'", '"'),
         f"first_margin = {ranker.first_margin!r}",
+        f"lead_margin = {ranker.lead_margin!r}",
+        f"takes_first_when = {list(ranker.takes_first_when)!r}".replace("'", '"'),
         f"position_prior = {ranker.position_prior!r}",
         f"search_slot = {ranker.search_slot}",
         "",
@@ -151,6 +153,18 @@ def main(argv: list[str] | None = None) -> int:
         help="with --keep-first 0: how much another rule must out-score the first to take it (default: shipped)",
     )
     parser.add_argument(
+        "--lead-margin",
+        type=float,
+        default=None,
+        help="how much another rule must out-score a flagged first rule (keep_first_when) to take it (default: shipped)",
+    )
+    parser.add_argument(
+        "--takes-first-when",
+        nargs="*",
+        default=None,
+        help="flags a rule needs to take the first place from the planner's first (default: shipped)",
+    )
+    parser.add_argument(
         "--position-prior", type=float, default=None, help="weight of the planner's order (default: shipped)"
     )
     parser.add_argument(
@@ -170,9 +184,18 @@ def main(argv: list[str] | None = None) -> int:
     shipped = load_ranker() or Ranker({})
     settings = {
         name: getattr(shipped, name) if getattr(args, name) is None else getattr(args, name)
-        for name in ("keep_first", "keep_first_when", "first_margin", "position_prior", "search_slot")
+        for name in (
+            "keep_first",
+            "keep_first_when",
+            "first_margin",
+            "lead_margin",
+            "takes_first_when",
+            "position_prior",
+            "search_slot",
+        )
     }
     settings["keep_first_when"] = tuple(settings["keep_first_when"])
+    settings["takes_first_when"] = tuple(settings["takes_first_when"])
 
     def make(weights: dict[str, float]) -> Ranker:
         return Ranker(weights, **settings)

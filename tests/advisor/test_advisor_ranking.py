@@ -8,7 +8,7 @@ import pytest
 
 from advisor.answer import Advisor
 from advisor.llm import AdvisorOptions
-from advisor.ranking import FEATURES, Candidate, Ranker, Relevance, load_ranker
+from advisor.ranking import FEATURES, Candidate, Ranker, Relevance, candidate_features, load_ranker
 from bench import bench_advisor_rank as bench
 
 
@@ -82,13 +82,54 @@ def test_a_lead_rule_keeps_the_first_place_and_a_quoted_failure_stays_first():
     assert free.order_values(failed)[:2] == [0, 1]
 
 
+def test_only_a_topics_own_first_rule_takes_the_first_place():
+    # Person judges preferred the rule a specific intent lists first when it out-scores the planner's first
+    # (docs/advisor.md, "The first place"); a broad topic's rule or a later rule of an intent may follow it
+    # but never lead, however high it scores.
+    ranker = Ranker({"bm25_ratio": 1.0}, keep_first=0, takes_first_when=("spec_first",), position_prior=0.0)
+    values = _values(["spec", "broad", "spec", "spec"], [0.2, 0.9, 0.5, 0.7])
+    assert ranker.order_values(values) == [0, 1, 3, 2]  # no rival has the flag: the planner's first stays
+    values[2]["spec_first"] = 1.0
+    assert ranker.order_values(values) == [2, 1, 3, 0]  # the flagged rival leads, the rest by score
+    values[0]["lead"] = 1.0
+    leads = Ranker(
+        {"bm25_ratio": 1.0},
+        keep_first=0,
+        keep_first_when=("lead",),
+        lead_margin=0.5,
+        takes_first_when=("spec_first",),
+        position_prior=0.0,
+    )
+    assert leads.order_values(values)[0] == 0  # a lead gives way only to a rival ahead by more than 0.5
+    values[2]["bm25_ratio"] = 0.8
+    assert leads.order_values(values)[0] == 2
+
+
+def test_candidate_features_flag_a_specific_intents_first_rule():
+    candidates = [
+        Candidate("a", "spec", intent_rank=1, depth=0),
+        Candidate("b", "spec", depth=1),
+        Candidate("c", "broad", depth=0),
+    ]
+    rows = candidate_features(candidates, {}, query_terms=3)
+    assert [row["spec_first"] for row in rows] == [1.0, 0.0, 0.0]
+
+
 def test_the_ranker_file_carries_the_first_place_settings(tmp_path):
     path = tmp_path / "ranker.toml"
-    ranker = Ranker({"bm25_ratio": 1.0}, keep_first=0, keep_first_when=("lead",), first_margin=0.25)
+    ranker = Ranker(
+        {"bm25_ratio": 1.0},
+        keep_first=0,
+        keep_first_when=("lead",),
+        first_margin=0.25,
+        takes_first_when=("spec_first",),
+    )
     bench.write_ranker(dict(ranker.weights), {0}, path, ranker)
     loaded = load_ranker.__wrapped__(path)
     assert loaded is not None
     assert (loaded.keep_first, loaded.keep_first_when, loaded.first_margin) == (0, ("lead",), 0.25)
+    # a lead that always keeps its place is written as TOML's inf and read back as it
+    assert (loaded.lead_margin, loaded.takes_first_when) == (math.inf, ("spec_first",))
 
 
 def test_order_over_candidates_uses_their_relevance():

@@ -195,8 +195,9 @@ def test_korean_b_questions_reach_the_rule_that_answers_them(advisor, text, want
         ("그림에 나오는 사람 얼굴이 전부 내 캐릭터 얼굴로 나옴", "lora.bleeds_into_others"),
         ("에폭 여러개 저장했는데 어떤게 젤 좋은지 어케 고름", "sample.pick_checkpoint"),
         ("3060 12기가인데 로라 여러개 쓰고 하이레스 돌리면 메모리 터짐", "infer.generation_oom"),
-        # '에디테일러' now reads as ADetailer in every pattern (korean.SPELLINGS): first as its English twin's answer
-        ("에디테일러 켜면 얼굴이 로라 캐릭 얼굴이 아니게 됨", "ui.adetailer_face"),
+        # '에디테일러' reads as ADetailer (korean.SPELLINGS); the face turning into another one with ADetailer on is
+        # the ADetailer prompt without the LoRA: that rule leads, the small-face rule follows
+        ("에디테일러 켜면 얼굴이 로라 캐릭 얼굴이 아니게 됨", "webext.adetailer_lora_pass"),
         ("로라가 학습 이미지를 그대로 복붙함 포즈까지 똑같이 나옴", "overfit.too_many_views"),
         ("로라 병합하면 가중치 조절 못하는거 맞음?", "lora.merge_into_checkpoint"),
     ],
