@@ -222,15 +222,23 @@ def steps_line(qf: QuestionFacts, lang: str) -> str | None:
                 "overtrained: use fewer repeats or epochs, or pick an earlier checkpoint.",
                 "up": " That is fewer than the ~100 views per image to aim for: raise repeats or epochs.",
                 "ok": " That is about the ~100 views per image to aim for.",
+                "low": " That is somewhat fewer than the ~100 views per image to aim for: enough for a style or a large "
+                "dataset, while a character or a face usually wants closer to 100.",
             },
             "ko": {
                 "down": " 이미지당 100회 정도라는 기준보다 많아서 과적합되기 쉽습니다: repeats나 에포크를 줄이거나 "
                 "이른 체크포인트를 고르세요.",
                 "up": " 이미지당 100회 정도라는 기준보다 적습니다: repeats나 에포크를 늘리세요.",
                 "ok": " 이미지당 100회 정도라는 기준에 맞습니다.",
+                "low": " 이미지당 100회 정도라는 기준보다 조금 적습니다: 화풍이나 큰 데이터셋이면 충분하고, 캐릭터나 "
+                "얼굴은 보통 100회 가까이가 좋습니다.",
             },
         }[lang if lang == "ko" else "en"].get(
-            steps_direction(qf) or ("ok" if cfg.get("repeats") and epochs else ""), ""
+            steps_direction(qf)
+            or (
+                "" if not (cfg.get("repeats") and epochs) else "ok" if views >= 0.75 * TARGET_VIEWS else "low"
+            ),
+            "",
         )
         if fewer and views <= 1.5 * TARGET_VIEWS:
             fewer_total = math.ceil(images * fewer / (batch * accum)) * shown_epochs

@@ -48,6 +48,7 @@ LOADER_MESSAGE_INTENTS = frozenset(
 #: rules about a training run stand aside: "which sampler and scheduler for SDXL" got the training lr_scheduler
 #: rule first, "(word:1.3) vs [word]" the weak-trigger rule (issue 21, part generation).
 DRAWING_INTENT_PREFIX = "generation_"
+USING_INTENT_PREFIXES = (DRAWING_INTENT_PREFIX, "infer_", "webui_")  # using a LoRA in a UI, not training one
 TRAINING_ONLY_PARTS = (
     "train.",
     "captions.",
@@ -426,8 +427,11 @@ def gather(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) ->
         # the asker's trainer does not have sd-scripts' flags or the kohya GUI's fields: those rules go
         kept = [i for i in ids if not _kohya_only(i)]
         ids, found = kept, {i: c for i, c in found.items() if i in kept}
-    note_kinds = [kind for intent in intents for kind in intent.notes]
-    if drawing:
+    # the broad `batch` intent reads the word; its table answers a question about the batch, or a smaller one stated
+    table = asks_about_batch(short) or situation.batch_below_fit()
+    note_kinds = [k for i in intents for k in i.notes if i.id != "batch" or table]
+    using = situation.ui or any(i.id.startswith(USING_INTENT_PREFIXES) for i in intents)
+    if drawing or (using and not _TRAINING_TALK.search(short)):
         # a broad intent's training batch and step count answer another question than a generating one's
         note_kinds = [kind for kind in note_kinds if kind not in ("batch", "steps")]
     if asks_about_batch(short):

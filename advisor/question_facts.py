@@ -119,6 +119,16 @@ _COMMON_WORDS = frozenset(
     ["the", "and", "for", "with", "photo", "picture", "image", "just", "only", "one", "any", "this", "that"]
 )
 _BATCH_WORDS = re.compile(r"batch|배치", re.IGNORECASE)
+# A batch stated in passing ("batch 2, 4070 12GB", "--always-batch-cond-uncond") is not a question about which fits.
+_BATCH_STATED = re.compile(
+    r"(batch(_size| size)?|배치 ?(사이즈|크기)?)\s*(=|:|of|은|는|를|을)?\s*\d+|\d+\s*(batch|배치)|batch[-_]cond|batch count",
+    re.IGNORECASE,
+)
+_OTHER_FAMILIES = re.compile(
+    r"\bflux|플럭스|qwen|큐웬|\bwan ?2|\bwan\b|hunyuan|훈위안|\bsd ?3|stable diffusion 3|lumina|hidream|\bchroma\b"
+    r"|auraflow|pixart|kolors|\bltx|mochi|z-?image",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -166,6 +176,8 @@ class QuestionFacts:
     # "caption_dropout_rate 0.05" / "validation_split 0.1" (or "hold out 10% for validation"): the rates
     caption_dropout: float | None = None
     validation_split: float | None = None
+    # a model family the SD1.5 / SD2 / SDXL batch table does not cover (Flux, Qwen-Image, Wan, SD3 ...), none of those
+    other_family: bool = False
 
     def __bool__(self) -> bool:
         return bool(self.arch or self.vram_gb or self.gpu_name or self.num_images or self.config)
@@ -197,9 +209,17 @@ class QuestionFacts:
         hardware = Hardware(gpu_name=self.gpu_name, vram_gb=self.vram_gb)
         return Facts(stats=stats, config=self.train_config(), hardware=hardware, arch=self.arch)
 
+    def batch_below_fit(self) -> bool:
+        """A stated batch smaller than the card's table allows ("4090, batch 1"): the table says more fits."""
+        stated = self.config.get("train_batch_size")
+        if not (stated and self.vram_gb) or self.other_family:
+            return False
+        arches = [self.arch] if self.arch else ["sd15", "sdxl"]
+        return stated < max(max_batch_for(a, self.vram_gb) for a in arches)
+
     def batch_line(self, lang: str) -> str | None:
         """'SDXL, 8 GB VRAM: batch 1' for the family asked about (SD1.5 and SDXL when none was named)."""
-        if not self.vram_gb:
+        if not self.vram_gb or self.other_family:
             return None
         arches = [self.arch] if self.arch else ["sd15", "sdxl"]
         parts = [f"{_ARCH_NAMES[a]}: {max_batch_for(a, self.vram_gb)}" for a in arches]
@@ -388,6 +408,7 @@ def read_question(text: str) -> QuestionFacts:
     counts, other_batches = _read_counts(text)
     return QuestionFacts(
         arch=arch,
+        other_family=arch is None and _OTHER_FAMILIES.search(text) is not None,
         vram_gb=vram_stated(text, gpu),
         gpu_name=gpu,
         num_images=first_int(images),
@@ -423,5 +444,13 @@ def _trigger_class(text: str) -> tuple[str, str] | None:
     return found.group(1), found.group(2).lower()
 
 
+_BATCH_ASKED = re.compile(
+    r"\b(is|are|can i|could i|should i|will|would|does|do i)\b.{0,20}batch|batch.{0,30}(too (much|big|high|large)|enough"
+    r"|\bok(ay)?\b|\bfine\b|\bfit|\?)|배치.{0,20}(돼|되나|될까|괜찮|가능|무리|너무|\?)",
+    re.IGNORECASE,
+)
+
+
 def asks_about_batch(text: str) -> bool:
-    return bool(_BATCH_WORDS.search(text))
+    """The batch is asked about: named as a question, or named other than as a stated setting or a flag's name."""
+    return bool(_BATCH_ASKED.search(text) or _BATCH_WORDS.search(_BATCH_STATED.sub(" ", text)))
