@@ -183,8 +183,9 @@ def _gpu_text(qf: QuestionFacts, gpu_total: int, per_epoch: int, lang: str) -> s
     )
 
 
-def steps_line(qf: QuestionFacts, lang: str) -> str | None:
-    """The arithmetic users want done for them."""
+def steps_line(qf: QuestionFacts, lang: str, no_effect: bool = False) -> str | None:
+    """The arithmetic users want done for them. For a LoRA that shows no effect, many views per image say that too
+    little training is not the cause (never "overtrained": the symptom is the opposite)."""
     images, cfg = qf.num_images, qf.config
     if qf.folders:
         return _folders_line(qf, lang)
@@ -224,6 +225,8 @@ def steps_line(qf: QuestionFacts, lang: str) -> str | None:
                 "ok": " That is about the ~100 views per image to aim for.",
                 "low": " That is somewhat fewer than the ~100 views per image to aim for: enough for a style or a large "
                 "dataset, while a character or a face usually wants closer to 100.",
+                "seen": " That is more than the ~100 views per image to aim for: too little training is not why it shows "
+                "no effect, so look at how it is loaded, its weight, the learning rate and alpha.",
             },
             "ko": {
                 "down": " 이미지당 100회 정도라는 기준보다 많아서 과적합되기 쉽습니다: repeats나 에포크를 줄이거나 "
@@ -232,9 +235,11 @@ def steps_line(qf: QuestionFacts, lang: str) -> str | None:
                 "ok": " 이미지당 100회 정도라는 기준에 맞습니다.",
                 "low": " 이미지당 100회 정도라는 기준보다 조금 적습니다: 화풍이나 큰 데이터셋이면 충분하고, 캐릭터나 "
                 "얼굴은 보통 100회 가까이가 좋습니다.",
+                "seen": " 이미지당 100회 정도라는 기준보다 많으니 효과가 없는 건 학습량이 모자라서가 아닙니다: 불러오는 "
+                "방법, 가중치, 학습률과 alpha를 보세요.",
             },
         }[lang if lang == "ko" else "en"].get(
-            steps_direction(qf)
+            ("seen" if no_effect and steps_direction(qf) == "down" else steps_direction(qf))
             or (
                 "" if not (cfg.get("repeats") and epochs) else "ok" if views >= 0.75 * TARGET_VIEWS else "low"
             ),
@@ -413,11 +418,13 @@ def trigger_line(qf: QuestionFacts, lang: str) -> str | None:
     )
 
 
-def notes_for(kinds: list[str], qf: QuestionFacts, lang: str, raise_lr: bool = True) -> list[str]:
+def notes_for(
+    kinds: list[str], qf: QuestionFacts, lang: str, raise_lr: bool = True, no_effect: bool = False
+) -> list[str]:
     makers = {
         "size": lambda: size_line(qf, lang),
         "batch": lambda: qf.batch_line(lang),
-        "steps": lambda: steps_line(qf, lang),
+        "steps": lambda: steps_line(qf, lang, no_effect),
         "precision": lambda: precision_line(qf, lang),
         "lr": lambda: lr_line(qf, lang, raise_lr),
         "trigger": lambda: trigger_line(qf, lang),

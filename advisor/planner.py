@@ -48,6 +48,7 @@ LOADER_MESSAGE_INTENTS = frozenset(
 #: rules about a training run stand aside: "which sampler and scheduler for SDXL" got the training lr_scheduler
 #: rule first, "(word:1.3) vs [word]" the weak-trigger rule (issue 21, part generation).
 DRAWING_INTENT_PREFIX = "generation_"
+NO_EFFECT = re.compile(r"no_effect|not_learned|^underfit$")  # intents of a LoRA that shows too little
 USING_INTENT_PREFIXES = (DRAWING_INTENT_PREFIX, "infer_", "webui_")  # using a LoRA in a UI, not training one
 TRAINING_ONLY_PARTS = (
     "train.",
@@ -460,7 +461,7 @@ def gather(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) ->
     )
     computed = computed_directions(note_kinds, situation, raise_lr)
     choice = Choice(
-        notes=notes_for(note_kinds, situation, lang, raise_lr),
+        notes=notes_for(note_kinds, situation, lang, raise_lr, any(NO_EFFECT.search(i.id) for i in intents)),
         diagnosis=diag if diag is not None and looks_like_log(question) else None,
         intents=intents,
         situation=situation,

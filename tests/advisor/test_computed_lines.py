@@ -87,3 +87,31 @@ def test_a_named_family_outside_the_table_reads_as_one():
 def test_fifty_or_sixty_views_per_image_are_not_called_about_a_hundred(advisor, text, lang, said, not_said):
     answer = advisor.ask(text, use_llm=False).text
     assert said in answer and not_said not in answer
+
+
+@pytest.mark.parametrize(
+    "text,said,not_said",
+    [
+        (
+            "My character LoRA does nothing at weight 1: 30 images, 10 repeats, 20 epochs, batch 2. What is wrong?",
+            "too little training is not why",
+            "likely overtrained",
+        ),
+        (
+            "화풍 로라 40장 반복 10 에폭 20 배치 2로 했는데 적용해도 화풍이 하나도 안 먹어요",
+            "학습량이 모자라서가 아닙니다",
+            "과적합되기 쉽습니다",
+        ),
+        # the same numbers with a LoRA that copies its images: too many views are the cause
+        (
+            "My LoRA copies the training images exactly: 30 images, 10 repeats, 20 epochs, batch 2",
+            "likely overtrained",
+            "too little training is not why",
+        ),
+    ],
+)
+def test_many_views_are_not_called_overtraining_for_a_lora_that_shows_no_effect(
+    advisor, text, said, not_said
+):
+    answer = advisor.ask(text, use_llm=False).text
+    assert said in answer and not_said not in answer
