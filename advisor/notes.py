@@ -356,7 +356,8 @@ def lr_direction(qf: QuestionFacts, raise_lr: bool = True) -> str | None:
     """Which way a stated learning rate should move: 'down' above 2e-4, 'up' below 3e-5 (unless the
     question is about overfitting, where a low rate is not the cause), None for an adaptive optimizer."""
     lr = qf.config.get("learning_rate")
-    if not lr or qf.config.get("optimizer") in ("prodigy", "lion"):
+    # with an adaptive optimizer and Adam(W) both named, the stated rate may be either one's: no push
+    if not lr or qf.config.get("optimizer") in ("prodigy", "lion") or qf.adaptive_and_adam:
         return None
     batch = qf.per_step
     if lr > HIGH_LR * math.sqrt(max(1, batch)):  # a bigger batch carries up to sqrt(batch) × the rate

@@ -176,6 +176,8 @@ class QuestionFacts:
     # "caption_dropout_rate 0.05" / "validation_split 0.1" (or "hold out 10% for validation"): the rates
     caption_dropout: float | None = None
     validation_split: float | None = None
+    # Prodigy / DAdaptation and Adam(W) both named ("Prodigy is worse than AdamW8bit at 4e-4")
+    adaptive_and_adam: bool = False
     # a model family the SD1.5 / SD2 / SDXL batch table does not cover (Flux, Qwen-Image, Wan, SD3 ...), none of those
     other_family: bool = False
 
@@ -409,6 +411,9 @@ def read_question(text: str) -> QuestionFacts:
     return QuestionFacts(
         arch=arch,
         other_family=arch is None and _OTHER_FAMILIES.search(text) is not None,
+        adaptive_and_adam=bool(
+            re.search(r"prodigy|dadapt", text, re.I) and re.search(r"\badam|아담", text, re.I)
+        ),
         vram_gb=vram_stated(text, gpu),
         gpu_name=gpu,
         num_images=first_int(images),

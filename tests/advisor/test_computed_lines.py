@@ -7,6 +7,7 @@ for". The questions here are written for the test, not taken from the bank."""
 
 import pytest
 
+from advisor.notes import lr_direction
 from advisor.question_facts import asks_about_batch, read_question
 
 TABLE = ("Batch size for", "에 맞는 배치 크기")
@@ -115,3 +116,13 @@ def test_many_views_are_not_called_overtraining_for_a_lora_that_shows_no_effect(
 ):
     answer = advisor.ask(text, use_llm=False).text
     assert said in answer and not_said not in answer
+
+
+def test_a_rate_stated_beside_two_kinds_of_optimizer_is_not_pushed():
+    # "AdamW8bit works at 4e-4, Prodigy does not": the 4e-4 is the AdamW run's, and it works — no "lower it"
+    both = read_question("Prodigy learns less than AdamW8bit, which works fine with lr 4e-4. Why?")
+    assert both.adaptive_and_adam
+    assert lr_direction(both) is None
+    # AdamW alone at 4e-4 is still told to come down; Prodigy alone is never given an AdamW rate
+    assert lr_direction(read_question("My LoRA is overcooked at lr 4e-4 with AdamW8bit")) == "down"
+    assert lr_direction(read_question("Prodigy with lr 4e-4, is that right?")) is None
