@@ -212,3 +212,15 @@ def test_epoch_spelled_epok_stays_one_word():
     # '6에폭부터' was read as '6' + '에' (a particle) + '폭', and '에폭별로' as '폭'.
     assert "에폭" in korean.lemmas("6에폭부터 얼굴이 일그러져요")
     assert "폭" not in korean.lemmas("에폭별로 비교했어요")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "how much of images and repeats": the English twin ("how many images and repeats") reached the dataset rules
+        "캐릭터 로라 만들려는데 이미지랑 반복은 얼마나 해야 돼요?",
+        "얼굴 로라 이미지 수는 몇 장 정도로 해요?",
+    ],
+)
+def test_korean_how_many_images_reaches_the_dataset_size_rule(advisor, text):
+    assert "dataset.how_many" in advisor.ask(text, use_llm=False).rule_ids
