@@ -429,13 +429,14 @@ def gather(question: str, lang: str, rulebook: Rulebook, index: AdvisorIndex) ->
         kept = [i for i in ids if not _kohya_only(i)]
         ids, found = kept, {i: c for i, c in found.items() if i in kept}
     # the broad `batch` intent reads the word; its table answers a question about the batch, or a smaller one stated
-    table = asks_about_batch(short) or situation.batch_below_fit()
+    batch_asked = asks_about_batch(short)
+    table = batch_asked or situation.batch_below_fit()
     note_kinds = [k for i in intents for k in i.notes if i.id != "batch" or table]
     using = situation.ui or any(i.id.startswith(USING_INTENT_PREFIXES) for i in intents)
     if drawing or (using and not _TRAINING_TALK.search(short)):
         # a broad intent's training batch and step count answer another question than a generating one's
         note_kinds = [kind for kind in note_kinds if kind not in ("batch", "steps")]
-    if asks_about_batch(short):
+    if batch_asked:
         note_kinds.append("batch")
     # Numbers the reader can compute whatever the intent: a run's duration, a hires fix's final size, a
     # batch changed at the same epochs.

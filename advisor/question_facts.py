@@ -124,6 +124,8 @@ _BATCH_STATED = re.compile(
     r"(batch(_size| size)?|배치 ?(사이즈|크기)?)\s*(=|:|of|은|는|를|을)?\s*\d+|\d+\s*(batch|배치)|batch[-_]cond|batch count",
     re.IGNORECASE,
 )
+_ADAM = re.compile(r"\badam|아담", re.IGNORECASE)
+_ADAPTIVE = re.compile(r"prodigy|dadapt", re.IGNORECASE)  # optimizers that take learning rate 1.0
 _OTHER_FAMILIES = re.compile(
     r"\bflux|플럭스|qwen|큐웬|\bwan ?2|\bwan\b|hunyuan|훈위안|\bsd ?3|stable diffusion 3|lumina|hidream|\bchroma\b"
     r"|auraflow|pixart|kolors|\bltx|mochi|z-?image",
@@ -211,19 +213,21 @@ class QuestionFacts:
         hardware = Hardware(gpu_name=self.gpu_name, vram_gb=self.vram_gb)
         return Facts(stats=stats, config=self.train_config(), hardware=hardware, arch=self.arch)
 
+    def _table_arches(self) -> list[str]:
+        return [self.arch] if self.arch else ["sd15", "sdxl"]
+
     def batch_below_fit(self) -> bool:
         """A stated batch smaller than the card's table allows ("4090, batch 1"): the table says more fits."""
         stated = self.config.get("train_batch_size")
         if not (stated and self.vram_gb) or self.other_family:
             return False
-        arches = [self.arch] if self.arch else ["sd15", "sdxl"]
-        return stated < max(max_batch_for(a, self.vram_gb) for a in arches)
+        return stated < max(max_batch_for(a, self.vram_gb) for a in self._table_arches())
 
     def batch_line(self, lang: str) -> str | None:
         """'SDXL, 8 GB VRAM: batch 1' for the family asked about (SD1.5 and SDXL when none was named)."""
         if not self.vram_gb or self.other_family:
             return None
-        arches = [self.arch] if self.arch else ["sd15", "sdxl"]
+        arches = self._table_arches()
         parts = [f"{_ARCH_NAMES[a]}: {max_batch_for(a, self.vram_gb)}" for a in arches]
         vram = f"{self.vram_gb:g} GB"
         # Where the table says 1, say what to do about it: the effective batch comes from accumulation.
@@ -390,8 +394,8 @@ def _config(text: str, counts: dict[str, int]) -> dict[str, Any]:
         out["mixed_precision"] = precision.pop()
     # Optimizers whose learning rate is not AdamW's: Prodigy takes 1.0, Lion a third to a tenth. A question that
     # also names Adam(W) compares them or asks for both: its optimizer is not one of them.
-    names_adam = re.search(r"\badam|아담", text, re.I)
-    if not names_adam and re.search(r"prodigy|dadapt", text, re.I):
+    names_adam = _ADAM.search(text)
+    if not names_adam and _ADAPTIVE.search(text):
         out["optimizer"] = "prodigy"
     elif not names_adam and re.search(r"\blion|라이온", text, re.I):
         out["optimizer"] = "lion"
@@ -411,9 +415,7 @@ def read_question(text: str) -> QuestionFacts:
     return QuestionFacts(
         arch=arch,
         other_family=arch is None and _OTHER_FAMILIES.search(text) is not None,
-        adaptive_and_adam=bool(
-            re.search(r"prodigy|dadapt", text, re.I) and re.search(r"\badam|아담", text, re.I)
-        ),
+        adaptive_and_adam=bool(_ADAPTIVE.search(text) and _ADAM.search(text)),
         vram_gb=vram_stated(text, gpu),
         gpu_name=gpu,
         num_images=first_int(images),

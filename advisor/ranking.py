@@ -166,7 +166,7 @@ class Ranker:
         failure = next((i for i, v in enumerate(values) if not v.get("from_fail")), n)
         scores = [self.score(v) for v in values]
         first = self.keep_first
-        keep = []
+        leader = None  # a rival that took the first place (takes_first_when)
         if not first and n and failure == 0:
             flagged = any(values[0].get(k) for k in self.keep_first_when)
             margin = self.lead_margin if flagged else self.first_margin
@@ -181,8 +181,8 @@ class Ranker:
             if best is None or scores[best] - scores[0] <= margin:
                 first = 1
             elif self.takes_first_when:
-                keep = [best]
-        keep = keep or list(range(max(min(first, n), failure)))
+                leader = best
+        keep = [leader] if leader is not None else list(range(max(min(first, n), failure)))
 
         def by_score(indexes: list[int]) -> list[int]:
             return sorted(indexes, key=lambda i: (-scores[i], i))
