@@ -56,8 +56,12 @@ $(LLAMA_WHEELS)/.built:
 demo: install
 	$(VENV)/bin/loracord demo
 
+# Two test processes on the 2-core machines this runs on (pytest-xdist; tests/conftest.py hands out whole files,
+# longest first): the suite's wall time falls from ~22 to ~11 minutes. PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= 2
+
 test: install
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 lint: install
 	$(VENV)/bin/ruff check .
