@@ -10,12 +10,16 @@ rank, depth in its intent, how long the intent's matched words are), and how rel
 question by BM25 (score relative to the best rule, rank among all rules and among the candidates, distinct
 question words it shares, the share of the question's words it has). The weights are a logistic model
 fitted on the question bank's tune and retired rounds (`python -m bench advisor_rank --fit` writes
-advisor/ranker.toml; the held-out round is never used). The first place: the planner's first candidate keeps
-it when it is a rule of an intent marked `first` (`keep_first_when = ["lead"]`, unless a rival is ahead by more
-than `lead_margin`) or when no rival out-scores it by more than `first_margin`; a rival may take it only when it
-is the first rule of a specific intent (`takes_first_when = ["spec_first"]`: another topic the question names,
-never a broad topic's or a later rule) — three person judges preferred the changed first rule in 127 of 153
-judged changes (docs/advisor.md, "The first place"). The others follow by score minus a prior
+advisor/ranker.toml; the held-out round is never used). The first place has its own model (`first_weights`,
+`bench advisor_rank --fit-first`): a softmax over the candidates that may lead — the planner's first, every rule
+that opens its intent, the rules the stated facts make hold; never a later rule of an intent nor a search hit,
+and none when the planner's first is a rule of an intent marked `first` (a tool, model or message named
+outright) — fitted on the read sets to lead with a rule that carries every fact. Three person judges preferred
+its first rule in 152 of 210 judged changes (docs/advisor.md, "A model of the first place"). Without it the
+options decide: the planner's first keeps its place when it is a rule of an intent marked `first`
+(`keep_first_when = ["lead"]`, unless a rival is ahead by more than `lead_margin`) or when no rival out-scores
+it by more than `first_margin`; a rival may take it only when it is the first rule of a specific intent
+(`takes_first_when = ["spec_first"]`). The others follow by score minus a prior
 for the planner's order (`position_prior`), ties kept in the planner's order. BM25's own hits (rules no intent,
 fact or failure chose) may take one place at most, the fourth: promoted freely, their loose matches
 displaced the rules that answer a general question ("how can I improve my LoRA?") or name its symptom.
@@ -26,7 +30,7 @@ from __future__ import annotations
 import math
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -48,6 +52,8 @@ FEATURES = (
     *(f"bm25_coverage_from_{o}" for o in ORIGINS),
     *(f"bm25_ratio_from_{o}" for o in ORIGINS),
 )
+# The first-place model (Ranker.first_weights) also weighs the two flags the first-place options read.
+FIRST_FEATURES = (*FEATURES, "lead", "spec_first")
 
 
 @dataclass
@@ -142,10 +148,31 @@ class Ranker:
     # How strongly the planner's own order holds: a candidate must out-score an earlier one by this much
     # per unit of log-position to pass it (chosen by leave-one-round-out, docs/advisor.md "Ranking").
     position_prior: float = 0.0
+    # A model of the first place alone (empty: the rules above): the candidate that scores highest leads.
+    first_weights: Mapping[str, float] = field(default_factory=dict)
 
     def score(self, values: Mapping[str, float]) -> float:
         learned = sum(w * values.get(name, 0.0) for name, w in self.weights.items())
         return learned - self.position_prior * values.get("log_position", 0.0)
+
+    def may_lead(self, values: Sequence[Mapping[str, float]]) -> list[int]:
+        """The candidates the first-place model chooses among: the planner's first, alone when it has a
+        keep_first_when flag (a tool, model or message named outright); else also every rule that opens its
+        intent or that the stated facts make hold (with takes_first_when: only those with such a flag) — a
+        later rule of an intent follows its intent's first, as the intent's author ordered them; BM25's own
+        hits never lead."""
+        if any(values[0].get(k) for k in self.keep_first_when) and math.isinf(self.lead_margin):
+            return [0]
+        return [0] + [
+            i
+            for i in range(1, len(values))
+            if not values[i].get("from_bm25")
+            and not values[i].get("depth")
+            and (not self.takes_first_when or any(values[i].get(k) for k in self.takes_first_when))
+        ]
+
+    def first_score(self, values: Mapping[str, float]) -> float:
+        return sum(w * values.get(name, 0.0) for name, w in self.first_weights.items())
 
     # BM25's own hits (not chosen by any intent, fact or failure) may take at most one place, this one
     # (1-based) or later: three rules from understanding the question, the fourth may come from search.
@@ -167,7 +194,10 @@ class Ranker:
         scores = [self.score(v) for v in values]
         first = self.keep_first
         leader = None  # a rival that took the first place (takes_first_when)
-        if not first and n and failure == 0:
+        if self.first_weights and not first and n and failure == 0:
+            eligible = self.may_lead(values)
+            leader = max(eligible, key=lambda i: (self.first_score(values[i]), -i))
+        elif not first and n and failure == 0:
             flagged = any(values[0].get(k) for k in self.keep_first_when)
             margin = self.lead_margin if flagged else self.first_margin
             # who may take the first place: with takes_first_when, only a candidate with one of those flags
@@ -204,9 +234,14 @@ def load_ranker(path: Path = RANKER_PATH) -> Ranker | None:
     with path.open("rb") as fh:
         raw = tomllib.load(fh)
     weights = {str(k): float(v) for k, v in raw["weights"].items()}
-    unknown = sorted(set(weights) - set(FEATURES))
-    if unknown:
-        raise ValueError(f"{path.name}: unknown features {unknown}; known: {', '.join(FEATURES)}")
+    first_weights = {str(k): float(v) for k, v in raw.get("first_weights", {}).items()}
+    for table, names, known in (
+        ("weights", weights, FEATURES),
+        ("first_weights", first_weights, FIRST_FEATURES),
+    ):
+        unknown = sorted(set(names) - set(known))
+        if unknown:
+            raise ValueError(f"{path.name} [{table}]: unknown features {unknown}; known: {', '.join(known)}")
     return Ranker(
         weights=weights,
         keep_first=int(raw.get("keep_first", 1)),
@@ -216,4 +251,5 @@ def load_ranker(path: Path = RANKER_PATH) -> Ranker | None:
         takes_first_when=tuple(str(k) for k in raw.get("takes_first_when", ())),
         position_prior=float(raw.get("position_prior", 0.0)),
         search_slot=int(raw.get("search_slot", 4)),
+        first_weights=first_weights,
     )

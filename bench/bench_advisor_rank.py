@@ -10,6 +10,12 @@ order and with the ranker (its first place by the options, shipped values by def
 honest estimate of what the ranker does on questions it was not fitted on. `--fit` fits on every tune and
 retired round and writes advisor/ranker.toml. The real bank score (every answer judged by bank.judge) is
 `python -m bench.bench_advisor_bank`.
+
+The first place has its own model (`Ranker.first_weights`): a softmax over the candidates that may lead,
+fitted to put first a rule whose text carries every remaining fact. It learns from the read sets (the tune
+and retired rounds, everyday sets 1-16 and the tune half of the paraphrases, never a held-out or blind
+item); the table printed for it holds out each round or set in turn. `--fit-first` fits it on all of them
+and writes it into advisor/ranker.toml beside the shipped weights.
 """
 
 from __future__ import annotations
@@ -38,28 +44,40 @@ class Item:
     covers: list[frozenset[int]]  # which needed facts each candidate carries
 
 
-def collect() -> list[Item]:
+# Groups of the read sets beyond the bank's rounds (the first-place model's data): everyday set N is
+# EVERYDAY + N, the tune paraphrases PARAPHRASES.
+EVERYDAY, PARAPHRASES = 100, 200
+
+
+def collect(extra: bool = False) -> list[Item]:
+    """The bank's tune and retired rounds; with `extra`, everyday sets 1-16 and the tune paraphrases too."""
     from advisor.answer import Advisor
+    from tests.advisor import bank
+
+    advisor = Advisor()
+    grouped = [(q, q.round or 0) for q in bank.questions() if q.split != "held_out"]
+    if extra:
+        for n in bank.EVERYDAY_PATHS:
+            grouped += [(q, EVERYDAY + n) for q in bank.everyday(n)]
+        grouped += [(p.question, PARAPHRASES) for p in bank.paraphrases("tune")]
+    return [_item(advisor, q, group) for q, group in grouped]
+
+
+def _item(advisor, q, group: int) -> Item:
     from advisor.planner import gather
     from advisor.ranking import candidate_features
     from tests.advisor import bank
 
-    advisor = Advisor()
-    items = []
-    for q in bank.questions():
-        if q.split == "held_out":
-            continue
-        got = gather(q.text, q.lang, advisor.rulebook, advisor.index)
-        notes = "\n".join(got.choice.notes)
-        patterns = [bank._pattern(f) for f in q.must]
-        need = [p for p in patterns if not re.search(p, notes, re.I | re.S)]
-        covers = []
-        for rule in got.rules:
-            text = rule.render(q.lang)
-            covers.append(frozenset(i for i, p in enumerate(need) if re.search(p, text, re.I | re.S)))
-        values = candidate_features([got.candidates[r.id] for r in got.rules], got.relevance, got.query_terms)
-        items.append(Item(q.id, q.lang, q.round or 0, len(need), values, covers))
-    return items
+    got = gather(q.text, q.lang, advisor.rulebook, advisor.index)
+    notes = "\n".join(got.choice.notes)
+    patterns = [bank._pattern(f) for f in q.must]
+    need = [p for p in patterns if not re.search(p, notes, re.I | re.S)]
+    covers = []
+    for rule in got.rules:
+        text = rule.render(q.lang)
+        covers.append(frozenset(i for i, p in enumerate(need) if re.search(p, text, re.I | re.S)))
+    values = candidate_features([got.candidates[r.id] for r in got.rules], got.relevance, got.query_terms)
+    return Item(q.id, q.lang, group, len(need), values, covers)
 
 
 def right(item: Item, order: list[int]) -> bool:
@@ -103,18 +121,110 @@ def fit(items: list[Item], rounds: set[int], l2: float = 1.0, iters: int = 3000,
     return {name: round(float(v), 6) for name, v in zip(FEATURES, w / scale, strict=True)}
 
 
+def first_rows(items: list[Item], rounds: set[int], ranker) -> list[tuple[list[list[float]], list[bool]]]:
+    """Per question: the features of each candidate that may lead, and whether its text carries every needed
+    fact. Questions a quoted failure leads (its rules stay first), with no needed fact, or where every
+    candidate or none carries the facts teach nothing about the first place and are left out."""
+    from advisor.ranking import FIRST_FEATURES
+
+    rows = []
+    for item in items:
+        if item.round not in rounds or not item.need or not item.values or item.values[0].get("from_fail"):
+            continue
+        may_lead = ranker.may_lead(item.values)
+        holds = [len(item.covers[i]) >= item.need for i in may_lead]
+        if any(holds) and not all(holds):
+            rows.append(([[item.values[i].get(f, 0.0) for f in FIRST_FEATURES] for i in may_lead], holds))
+    return rows
+
+
+def fit_first(
+    items: list[Item], rounds: set[int], ranker, l2: float = 1.0, iters: int = 1500, step: float = 1.0
+) -> dict:
+    """The first-place model: a softmax over the candidates that may lead, maximizing the probability of
+    the ones that carry every needed fact (gradient descent on standardized features)."""
+    import numpy as np
+
+    from advisor.ranking import FIRST_FEATURES
+
+    rows = first_rows(items, rounds, ranker)
+    width = max(len(holds) for _, holds in rows)
+    x = np.zeros((len(rows), width, len(FIRST_FEATURES)))
+    real = np.zeros((len(rows), width), dtype=bool)
+    good = np.zeros((len(rows), width), dtype=bool)
+    for n, (features, holds) in enumerate(rows):
+        x[n, : len(holds)] = features
+        real[n, : len(holds)] = True
+        good[n, : len(holds)] = holds
+    mean, scale = x[real].mean(0), x[real].std(0) + 1e-9
+    xn = np.where(real[..., None], (x - mean) / scale, 0.0)
+    w = np.zeros(len(FIRST_FEATURES))
+    for _ in range(iters):
+        s = np.where(real, xn @ w, -np.inf)
+        p = np.exp(s - s.max(1, keepdims=True))
+        p /= p.sum(1, keepdims=True)
+        q = np.where(good, p, 0.0)
+        q /= q.sum(1, keepdims=True)
+        w -= step * (np.einsum("nc,ncf->f", p - q, xn) / len(rows) + l2 * w / len(rows))
+    return {name: round(float(v), 6) for name, v in zip(FIRST_FEATURES, w / scale, strict=True)}
+
+
+def first_right(item: Item, order: list[int]) -> bool:
+    return bool(order) and len(item.covers[order[0]]) >= item.need
+
+
+def first_table(items: list[Item], make) -> dict[str, list[int]]:
+    """Each round or set held out in turn: how often the first rule carries every needed fact, in the
+    planner's order, the shipped ranker's and the first-place model fitted on the others."""
+    groups = sorted({item.round for item in items})
+    totals = {"planner": [0, 0], "shipped": [0, 0], "model": [0, 0]}
+    print("| held out | questions | planner's first | shipped first | first-place model |")
+    print("|---|---|---|---|---|")
+    for held in groups:
+        shipped = make({})
+        ranker = make(fit_first(items, set(groups) - {held}, shipped))
+        counted = [item for item in items if item.round == held and item.need and item.values]
+        cells = {
+            "planner": sum(first_right(i, list(range(len(i.values)))) for i in counted),
+            "shipped": sum(first_right(i, shipped.order_values(i.values)) for i in counted),
+            "model": sum(first_right(i, ranker.order_values(i.values)) for i in counted),
+        }
+        for name, value in cells.items():
+            totals[name][0] += value
+            totals[name][1] += len(counted)
+        label = (
+            "1-2"
+            if held == 0
+            else f"everyday {held - EVERYDAY}"
+            if held < PARAPHRASES and held > EVERYDAY
+            else "paraphrases"
+            if held == PARAPHRASES
+            else str(held)
+        )
+        print(f"| {label} | {len(counted)} | {cells['planner']} | {cells['shipped']} | {cells['model']} |")
+    n = totals["planner"][1]
+    print(f"| all | {n} | {totals['planner'][0]} | {totals['shipped'][0]} | {totals['model'][0]} |")
+    return totals
+
+
 def _cell(cells: dict, lang: str) -> str:
     r, n = cells.get(lang, (0, 0))
     return f"{r}/{n}"
 
 
-def write_ranker(weights: dict[str, float], rounds: set[int], path: Path, ranker) -> None:
+def write_ranker(
+    weights: dict[str, float], rounds: set[int], path: Path, ranker, header: list[str] | None = None
+) -> None:
+    """advisor/ranker.toml; `header`: the comment lines to keep (a first-place refit keeps the weights' own)."""
     import datetime
 
-    lines = [
+    lines = header or [
         "# The advisor's ranker (advisor/ranking.py): written by `python -m bench advisor_rank --fit`, do not edit.",
         f"# Fitted {datetime.date.today()} on the question bank's rounds {sorted(rounds)} (0 = rounds 1-2; the",
         "# held-out round is never used): a logistic model of 'this candidate carries a fact the answer needs'.",
+    ]
+    lines = [
+        *lines,
         f"keep_first = {ranker.keep_first}",
         f"keep_first_when = {list(ranker.keep_first_when)!r}".replace("'", '"'),
         f"first_margin = {ranker.first_margin!r}",
@@ -126,6 +236,15 @@ def write_ranker(weights: dict[str, float], rounds: set[int], path: Path, ranker
         "[weights]",
         *(f"{name} = {value!r}" for name, value in weights.items()),
     ]
+    if ranker.first_weights:
+        lines += [
+            "",
+            f"# The first-place model (`--fit-first`, {datetime.date.today()}): a softmax over the candidates that may",
+            "# lead, fitted on the read sets (tune and retired rounds, everyday sets 1-16, tune paraphrases) to lead",
+            "# with a rule that carries every needed fact.",
+            "[first_weights]",
+            *(f"{name} = {value!r}" for name, value in ranker.first_weights.items()),
+        ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -174,6 +293,16 @@ def main(argv: list[str] | None = None) -> int:
         help="the first place a BM25-only hit may take (default: shipped)",
     )
     parser.add_argument(
+        "--first",
+        action="store_true",
+        help="also check the first-place model (everyday sets and paraphrases included; each held out in turn)",
+    )
+    parser.add_argument(
+        "--fit-first",
+        action="store_true",
+        help="fit the first-place model on every read set and write it beside the shipped weights",
+    )
+    parser.add_argument(
         "--out", type=Path, default=None, help="where --fit writes (default advisor/ranker.toml)"
     )
     args = parser.parse_args(argv)
@@ -198,7 +327,27 @@ def main(argv: list[str] | None = None) -> int:
     settings["takes_first_when"] = tuple(settings["takes_first_when"])
 
     def make(weights: dict[str, float]) -> Ranker:
-        return Ranker(weights, **settings)
+        return Ranker(weights, **settings, first_weights=dict(shipped.first_weights))
+
+    if args.first or args.fit_first:
+        read = collect(extra=True)
+
+        def with_first(first_weights: dict[str, float]) -> Ranker:
+            return Ranker(dict(shipped.weights), **settings, first_weights=first_weights)
+
+        first_table(read, with_first)
+        if args.fit_first:
+            out = args.out or RANKER_PATH
+            groups = {item.round for item in read}
+            text = RANKER_PATH.read_text(encoding="utf-8") if RANKER_PATH.exists() else ""
+            header = [line for line in text.splitlines()[:3] if line.startswith("#")] or None
+            write_ranker(
+                dict(shipped.weights), set(), out, with_first(fit_first(read, groups, with_first({}))), header
+            )
+            print(
+                f"wrote {out}: the shipped weights and a first-place model fitted on {len(read)} read questions"
+            )
+        return 0
 
     items = collect()
     rounds = sorted({item.round for item in items})

@@ -196,3 +196,65 @@ def test_the_harmless_warnings_rule_answers_only_a_question_that_quotes_a_warnin
         "Is my LoRA learning anything?"
     )
     assert "trouble.harmless_warnings" in warned.rule_ids
+
+
+def _first_values(origins: list[str], depths: list[int], leads: list[float]) -> list[dict[str, float]]:
+    """Rows whose first-place score under FIRST_ONLY is `leads` (its only feature), relevance 0."""
+    rows = _values(origins, [0.0] * len(origins))
+    for row, depth, lead in zip(rows, depths, leads, strict=True):
+        row.update({"depth": float(depth), "bm25_coverage": lead})
+    return rows
+
+
+FIRST_ONLY = Ranker(
+    {"bm25_ratio": 1.0},
+    keep_first=0,
+    keep_first_when=("lead",),
+    position_prior=0.0,
+    first_weights={"bm25_coverage": 1.0},
+)
+
+
+def test_the_first_place_model_leads_with_its_best_candidate_among_those_that_may_lead():
+    values = _first_values(
+        ["spec", "spec", "broad", "bm25", "fact"], [0, 1, 0, 0, 0], [0.1, 0.9, 0.5, 0.99, 0.3]
+    )
+    # a later rule of an intent (1) and a search hit (3) never lead, whatever they score: the broad topic's
+    # first rule does, the planner's first follows with the others
+    assert FIRST_ONLY.may_lead(values) == [0, 2, 4]
+    assert FIRST_ONLY.order_values(values)[0] == 2
+    values[4]["bm25_coverage"] = 0.6
+    assert FIRST_ONLY.order_values(values)[0] == 4  # a rule the stated facts make hold may lead too
+    values[0]["lead"] = 1.0  # a tool or model named outright keeps its rule first
+    assert FIRST_ONLY.may_lead(values) == [0] and FIRST_ONLY.order_values(values)[0] == 0
+    failed = _first_values(["fail", "fail", "spec"], [0, 0, 0], [0.0, 0.0, 0.9])
+    assert FIRST_ONLY.order_values(failed)[:2] == [0, 1]  # a quoted failure's fix stays first
+
+
+def test_fit_first_learns_which_candidate_should_lead_and_the_file_keeps_both_models(tmp_path):
+    # Synthetic questions: the candidate with the higher coverage carries every fact, wherever it stands.
+    items = []
+    for n in range(30):
+        where = n % 3
+        coverage = [0.2, 0.2, 0.2]
+        coverage[where] = 0.8
+        values = _first_values(["spec", "broad", "gen"], [0, 0, 0], coverage)
+        covers = [frozenset({0}) if i == where else frozenset() for i in range(3)]
+        items.append(bench.Item(f"q{n}", "en", n % 2, 1, values, covers))
+    planner = sum(bench.first_right(item, [0, 1, 2]) for item in items)
+    shipped = Ranker({"bm25_ratio": 1.0}, keep_first=0, position_prior=0.0)
+    first = bench.fit_first(items, {0, 1}, shipped)
+    assert first["bm25_coverage"] > 0 and all(math.isfinite(v) for v in first.values())
+    fitted = Ranker({"bm25_ratio": 1.0}, keep_first=0, position_prior=0.0, first_weights=first)
+    assert (
+        planner == 10
+        and sum(bench.first_right(item, fitted.order_values(item.values)) for item in items) == 30
+    )
+    path = tmp_path / "ranker.toml"
+    bench.write_ranker({"bm25_ratio": 1.0}, {0}, path, fitted, header=["# kept header"])
+    loaded = load_ranker.__wrapped__(path)
+    assert loaded is not None and loaded.first_weights == pytest.approx(first)
+    assert path.read_text(encoding="utf-8").startswith("# kept header\n")
+    path.write_text(path.read_text(encoding="utf-8") + "shoe_size = 1.0\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"\[first_weights\].*shoe_size"):
+        load_ranker.__wrapped__(path)
