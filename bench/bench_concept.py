@@ -21,9 +21,10 @@ from pathlib import Path
 from trainer.tinybase import base, concept
 
 # The concept test's configuration; every other row changes one knob from it.
-BASELINE = {"steps": 2000, "rank": 8, "lr": 1e-3, "te": True, "reg": True}
+BASELINE = {"steps": 2000, "rank": 8, "lr": 1e-3, "te": True, "reg": True, "min_snr": 5}
 VARIANTS: list[tuple[str, dict]] = [
-    ("baseline (TE on, reg on)", {}),
+    ("baseline (TE on, reg on, min-SNR 5)", {}),
+    ("min-SNR off", {"min_snr": None}),
     ("steps 1000", {"steps": 1000}),
     ("lr 3e-3", {"lr": 3e-3}),
     ("rank 4", {"rank": 4}),
@@ -39,6 +40,8 @@ def run_variant(
 ) -> dict:
     k = {**BASELINE, **knobs}
     extra = ["--set", "train_text_encoder=true"] if k["te"] else []
+    if k["min_snr"]:
+        extra += ["--set", f"min_snr_gamma={k['min_snr']}"]
     started = time.monotonic()
     lora = concept.train_lora(
         base_dir,
