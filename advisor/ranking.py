@@ -14,8 +14,8 @@ advisor/ranker.toml; the held-out round is never used). The first place has its 
 `bench advisor_rank --fit-first`): a softmax over the candidates that may lead — the planner's first, every rule
 that opens its intent, the rules the stated facts make hold; never a later rule of an intent nor a search hit,
 and none when the planner's first is a rule of an intent marked `first` (a tool, model or message named
-outright) — fitted on the read sets to lead with a rule that carries every fact. Three person judges preferred
-the first rule it picks 88 to 28 where it changes it (docs/advisor.md, "A model of the first place"). Without it the
+outright) — fitted on the read sets to lead with a rule that carries every fact. Two person judges preferred
+the first rule it picks 74 to 26 on 100 answers it changes (docs/advisor.md, "A model of the first place"). Without it the
 options decide: the planner's first keeps its place when it is a rule of an intent marked `first`
 (`keep_first_when = ["lead"]`, unless a rival is ahead by more than `lead_margin`) or when no rival out-scores
 it by more than `first_margin`; a rival may take it only when it is the first rule of a specific intent

@@ -173,6 +173,14 @@ def first_right(item: Item, order: list[int]) -> bool:
     return bool(order) and len(item.covers[order[0]]) >= item.need
 
 
+def _group_label(group: int) -> str:
+    if group == 0:
+        return "1-2"
+    if group == PARAPHRASES:
+        return "paraphrases"
+    return f"everyday {group - EVERYDAY}" if group > EVERYDAY else str(group)
+
+
 def first_table(items: list[Item], make) -> dict[str, list[int]]:
     """Each round or set held out in turn: how often the first rule carries every needed fact, in the
     planner's order, the shipped ranker's and the first-place model fitted on the others."""
@@ -180,8 +188,8 @@ def first_table(items: list[Item], make) -> dict[str, list[int]]:
     totals = {"planner": [0, 0], "shipped": [0, 0], "model": [0, 0]}
     print("| held out | questions | planner's first | shipped first | first-place model |")
     print("|---|---|---|---|---|")
+    shipped = make({})
     for held in groups:
-        shipped = make({})
         ranker = make(fit_first(items, set(groups) - {held}, shipped))
         counted = [item for item in items if item.round == held and item.need and item.values]
         cells = {
@@ -192,15 +200,7 @@ def first_table(items: list[Item], make) -> dict[str, list[int]]:
         for name, value in cells.items():
             totals[name][0] += value
             totals[name][1] += len(counted)
-        label = (
-            "1-2"
-            if held == 0
-            else f"everyday {held - EVERYDAY}"
-            if held < PARAPHRASES and held > EVERYDAY
-            else "paraphrases"
-            if held == PARAPHRASES
-            else str(held)
-        )
+        label = _group_label(held)
         print(f"| {label} | {len(counted)} | {cells['planner']} | {cells['shipped']} | {cells['model']} |")
     n = totals["planner"][1]
     print(f"| all | {n} | {totals['planner'][0]} | {totals['shipped'][0]} | {totals['model'][0]} |")
@@ -295,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--first",
         action="store_true",
-        help="also check the first-place model (everyday sets and paraphrases included; each held out in turn)",
+        help="check the first-place model instead (everyday sets and paraphrases included; each held out in turn)",
     )
     parser.add_argument(
         "--fit-first",
